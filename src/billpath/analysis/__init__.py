@@ -1,0 +1,1 @@
+"""Analysis over priced usage: comparisons across channels, hidden costs, recommendations."""

@@ -1,0 +1,192 @@
+"""Quote one workload on one offer, and compare it across every channel that sells the model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from billpath.catalog.store import Catalog, Offer, Resolved, load_catalog
+from billpath.errors import UsageError
+from billpath.money import ZERO, exact, pct
+from billpath.pricing.exact import Cost, price_usage
+from billpath.pricing.fees import DEFAULT_PURCHASE_USD, channel_fee
+from billpath.usage.record import Usage
+
+SHOWN_BY_DEFAULT = ("standard", "location")
+KIND_ORDER = {"direct": 0, "cloud": 1, "aggregator": 2, "application": 3}
+
+
+@dataclass
+class Quote:
+    """The exact cost of a usage under one offer, with fees and the notes that explain it."""
+
+    offer: Offer
+    channel_kind: str
+    cost: Cost
+    notes: list[str]
+    markup_vs_direct_pct: Decimal | None = None
+
+    @property
+    def total(self) -> Decimal:
+        return self.cost.total
+
+    def to_dict(self) -> dict:
+        o = self.offer
+        return {
+            "channel": o.channel,
+            "channel_kind": self.channel_kind,
+            "variant": o.variant,
+            "channel_model_id": o.channel_model_id,
+            "cost": {
+                **{name: exact(v) for name, v in self.cost.components.items()},
+                "fees": exact(self.cost.fees),
+                "total": exact(self.total),
+            },
+            "markup_vs_direct_pct": None if self.markup_vs_direct_pct is None else str(self.markup_vs_direct_pct),
+            "notes": self.notes,
+            "effective_from": o.effective_from.isoformat(),
+            "available_from": o.available_from.isoformat() if o.available_from else None,
+            "source": {"url": o.source.url, "checked": o.source.checked},
+        }
+
+
+@dataclass
+class Comparison:
+    model: str
+    at: date
+    usage: Usage
+    quotes: list[Quote]
+    unavailable: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "model": self.model,
+            "at": self.at.isoformat(),
+            "usage": usage_dict(self.usage),
+            "quotes": [q.to_dict() for q in self.quotes],
+            "unavailable": self.unavailable,
+        }
+
+
+def usage_dict(u: Usage) -> dict:
+    return {
+        "input_tokens": exact(u.input_tokens),
+        "output_tokens": exact(u.output_tokens),
+        "cache_read_tokens": exact(u.cache_read_tokens),
+        "cache_write_tokens": exact(u.cache_write_tokens),
+        "cache_write_1h_tokens": exact(u.cache_write_1h_tokens),
+        "reasoning_tokens": exact(u.reasoning_tokens),
+        "requests": exact(u.requests),
+    }
+
+
+def workload(per_request: Usage, requests: Decimal) -> Usage:
+    """Per-request token counts times `requests`: the period's usage."""
+    if requests <= 0:
+        raise UsageError(f"requests must be at least 1 (got {requests})")
+    return per_request.scaled(requests)
+
+
+def quote_offer(
+    offer: Offer,
+    usage: Usage,
+    catalog: Catalog,
+    batch_share: Decimal = ZERO,
+    payment: str | None = None,
+    purchase_usd: Decimal | None = None,
+) -> Quote:
+    """Price a period's usage on one offer: on-demand and batch shares, then channel fees."""
+    if not ZERO <= batch_share <= 1:
+        raise UsageError(f"batch share must be between 0 and 1 (got {batch_share})")
+    cost, notes = Cost(), list(offer.notes)
+    parts = [
+        (usage.scaled(1 - batch_share, batch=False), 1 - batch_share),
+        (usage.scaled(batch_share, batch=True), batch_share),
+    ]
+    for part, share in parts:
+        if share == 0:
+            continue
+        priced = price_usage(part, offer)
+        cost.add(priced.cost)
+        notes.extend(n for n in priced.notes if n not in notes)
+    channel = catalog.channels[offer.channel]
+    cost.fees, fee_note = channel_fee(
+        channel, cost.tokens_total, usage.requests, payment, purchase_usd or DEFAULT_PURCHASE_USD
+    )
+    if fee_note:
+        notes.append(fee_note)
+    return Quote(offer=offer, channel_kind=channel.kind, cost=cost, notes=notes)
+
+
+def _chosen_offers(
+    catalog: Catalog, resolved: Resolved, at: date, all_variants: bool
+) -> tuple[list[Offer], list[dict]]:
+    offers, unavailable = [], []
+    for channel_id, channel in catalog.channels.items():
+        mine = [o for o in catalog.offers_for(resolved.model) if o.channel == channel_id]
+        if resolved.channel == channel_id:
+            mine = [o for o in mine if o.variant == resolved.variant]
+        elif not all_variants:
+            mine = [o for o in mine if o.variant_kind in SHOWN_BY_DEFAULT]
+        valid = [o for o in mine if o.valid_at(at)]
+        live = [o for o in valid if o.live_at(at)]
+        if live:
+            offers.extend(live)
+        elif valid:
+            first = min(o.available_from for o in valid if o.available_from)
+            unavailable.append({"channel": channel_id, "reason": f"not on {channel_id} until {first}"})
+        elif mine:
+            unavailable.append({"channel": channel_id, "reason": _no_price_reason(mine, channel_id, at)})
+        elif channel.kind == "application":
+            reason = "application channel: the model is bundled in a subscription, not sold per token"
+            unavailable.append({"channel": channel_id, "reason": reason})
+        else:
+            unavailable.append({"channel": channel_id, "reason": f"{channel_id} does not sell {resolved.model}"})
+    return offers, unavailable
+
+
+def _no_price_reason(offers: list[Offer], channel: str, at: date) -> str:
+    ended = [o.effective_to for o in offers if o.effective_to and o.effective_to <= at]
+    if ended and not any(o.effective_from > at for o in offers):
+        return f"no longer sold on {channel}: last price ended {max(ended)}"
+    return f"no price on {channel} in effect at {at} (first price from {min(o.effective_from for o in offers)})"
+
+
+def compare(
+    model: str,
+    per_request: Usage,
+    requests: Decimal = Decimal(1),
+    *,
+    batch_share: Decimal = ZERO,
+    at: date | None = None,
+    payment: str | None = None,
+    purchase_usd: Decimal | None = None,
+    all_variants: bool = False,
+    catalog: Catalog | None = None,
+) -> Comparison:
+    """Every channel's quote for `requests` requests of `per_request` usage, cheapest first."""
+    catalog = catalog or load_catalog()
+    at = at or date.today()
+    resolved = catalog.resolve(model)
+    usage = workload(per_request, requests)
+    offers, unavailable = _chosen_offers(catalog, resolved, at, all_variants)
+    quotes = [quote_offer(o, usage, catalog, batch_share, payment, purchase_usd) for o in offers]
+    base = _direct_quote(catalog, resolved.model, at, usage, batch_share, quotes)
+    if base is not None:
+        for q in quotes:
+            q.markup_vs_direct_pct = pct(q.total - base, base)
+    quotes.sort(key=lambda q: (q.total, KIND_ORDER.get(q.channel_kind, 9), q.offer.channel, q.offer.variant))
+    return Comparison(model=resolved.model, at=at, usage=usage, quotes=quotes, unavailable=unavailable)
+
+
+def _direct_quote(
+    catalog: Catalog, model: str, at: date, usage: Usage, batch_share: Decimal, quotes: list[Quote]
+) -> Decimal | None:
+    """What the same usage costs on the maker's own API (standard variant): the markup baseline."""
+    direct = catalog.direct_channel(model)
+    for q in quotes:
+        if q.offer.channel == direct and q.offer.variant == "standard":
+            return q.total
+    offer = next((o for o in catalog.offers_at(model, at) if o.channel == direct and o.variant == "standard"), None)
+    return None if offer is None else quote_offer(offer, usage, catalog, batch_share).total

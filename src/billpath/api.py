@@ -1,0 +1,116 @@
+"""The public Python API: plain keyword arguments in, typed results out."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from billpath.analysis.compare import Comparison, Quote, quote_offer, workload
+from billpath.analysis.compare import compare as _compare
+from billpath.catalog.store import Catalog, load_catalog
+from billpath.errors import BillpathError
+from billpath.usage.record import Usage
+
+Number = int | str | Decimal
+
+
+def _per_request(
+    input_tokens: Number,
+    output_tokens: Number,
+    cache_read_tokens: Number,
+    cache_write_tokens: Number,
+    cache_write_1h_tokens: Number,
+    reasoning_tokens: Number,
+) -> Usage:
+    return Usage(
+        input_tokens=Decimal(input_tokens),
+        output_tokens=Decimal(output_tokens),
+        cache_read_tokens=Decimal(cache_read_tokens),
+        cache_write_tokens=Decimal(cache_write_tokens),
+        cache_write_1h_tokens=Decimal(cache_write_1h_tokens),
+        reasoning_tokens=Decimal(reasoning_tokens),
+    )
+
+
+def compare(
+    model: str,
+    *,
+    input_tokens: Number = 0,
+    output_tokens: Number = 0,
+    cache_read_tokens: Number = 0,
+    cache_write_tokens: Number = 0,
+    cache_write_1h_tokens: Number = 0,
+    reasoning_tokens: Number = 0,
+    requests: Number = 1,
+    batch_share: Number = 0,
+    at: date | None = None,
+    payment: str | None = None,
+    all_variants: bool = False,
+    catalog: Catalog | None = None,
+) -> Comparison:
+    """Quotes for `requests` requests of the given per-request tokens on every channel, cheapest first."""
+    per_request = _per_request(
+        input_tokens,
+        output_tokens,
+        cache_read_tokens,
+        cache_write_tokens,
+        cache_write_1h_tokens,
+        reasoning_tokens,
+    )
+    return _compare(
+        model,
+        per_request,
+        Decimal(requests),
+        batch_share=Decimal(batch_share),
+        at=at,
+        payment=payment,
+        all_variants=all_variants,
+        catalog=catalog,
+    )
+
+
+def quote(
+    model: str,
+    channel: str | None = None,
+    variant: str | None = None,
+    *,
+    input_tokens: Number = 0,
+    output_tokens: Number = 0,
+    cache_read_tokens: Number = 0,
+    cache_write_tokens: Number = 0,
+    cache_write_1h_tokens: Number = 0,
+    reasoning_tokens: Number = 0,
+    requests: Number = 1,
+    batch_share: Number = 0,
+    at: date | None = None,
+    payment: str | None = None,
+    catalog: Catalog | None = None,
+) -> Quote:
+    """The quote on one channel (default: the channel a channel-specific id names, else the maker's own)."""
+    catalog = catalog or load_catalog()
+    at = at or date.today()
+    resolved = catalog.resolve(model)
+    channel = channel or resolved.channel or catalog.direct_channel(resolved.model)
+    if channel is None:
+        raise BillpathError(f"{resolved.model} has no maker's own channel: name one with channel=")
+    catalog.channel(channel)
+    variant = variant or (resolved.variant if resolved.channel == channel else None)
+    offers = [o for o in catalog.offers_at(resolved.model, at) if o.channel == channel]
+    if variant:
+        offers = [o for o in offers if o.variant == variant]
+    else:
+        offers = [o for o in offers if o.variant_kind == "standard"] or offers
+    if not offers:
+        raise BillpathError(f"no offer for {resolved.model} on {channel}{f' ({variant})' if variant else ''} at {at}")
+    usage = workload(
+        _per_request(
+            input_tokens,
+            output_tokens,
+            cache_read_tokens,
+            cache_write_tokens,
+            cache_write_1h_tokens,
+            reasoning_tokens,
+        ),
+        Decimal(requests),
+    )
+    return quote_offer(offers[0], usage, catalog, Decimal(batch_share), payment)

@@ -1,0 +1,1 @@
+"""The price book: channels, models and dated offers."""

@@ -1,0 +1,117 @@
+"""`models` and `channels` listings: payload for JSON and a table view."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from billpath.catalog.store import Catalog, load_catalog
+from billpath.money import display
+from billpath.report.render import TableView
+
+
+def _cheapest(catalog: Catalog, model: str, at: date) -> dict | None:
+    """The offer with the lowest input+output list price (1M each) at `at`."""
+    best = None
+    for o in catalog.offers_at(model, at):
+        base = o.tiers[0]
+        price = base.input_per_mtok + base.output_per_mtok
+        if best is None or price < best[0]:
+            best = (price, o)
+    if best is None:
+        return None
+    o = best[1]
+    return {
+        "channel": o.channel,
+        "variant": o.variant,
+        "input_per_mtok": str(o.tiers[0].input_per_mtok),
+        "output_per_mtok": str(o.tiers[0].output_per_mtok),
+    }
+
+
+def models_listing(
+    search: str | None = None,
+    maker: str | None = None,
+    channel: str | None = None,
+    catalog: Catalog | None = None,
+) -> tuple[dict, TableView]:
+    catalog = catalog or load_catalog()
+    if channel:
+        catalog.channel(channel)  # unknown channel -> error naming the closest
+    today = date.today()
+    items = []
+    for m in catalog.models.values():
+        if search and search.lower() not in f"{m.id} {m.name}".lower():
+            continue
+        if maker and m.maker != maker:
+            continue
+        channels = sorted({o.channel for o in catalog.offers_for(m.id)})
+        if channel and channel not in channels:
+            continue
+        items.append(
+            {
+                "id": m.id,
+                "name": m.name,
+                "maker": m.maker,
+                "family": m.family,
+                "released": m.released.isoformat(),
+                "channels": channels,
+                "cheapest": _cheapest(catalog, m.id, today),
+            }
+        )
+    rows = []
+    for it in items:
+        ch = it["cheapest"]
+        cheapest = (
+            f"{ch['channel']} {display(_d(ch['input_per_mtok']))}/{display(_d(ch['output_per_mtok']))}" if ch else ""
+        )
+        rows.append([it["id"], it["name"], it["maker"], ", ".join(it["channels"]), cheapest])
+    view = TableView(
+        title=f"{len(items)} models (cheapest: per million input/output tokens)",
+        columns=["id", "name", "maker", "channels", "cheapest"],
+        rows=rows,
+    )
+    return {"models": items}, view
+
+
+def _d(text: str):
+    from decimal import Decimal
+
+    return Decimal(text)
+
+
+def channels_listing(catalog: Catalog | None = None) -> tuple[dict, TableView]:
+    catalog = catalog or load_catalog()
+    items = []
+    for c in catalog.channels.values():
+        models = sorted({o.model for o in catalog.offers if o.channel == c.id})
+        items.append(
+            {
+                "id": c.id,
+                "kind": c.kind,
+                "name": c.name,
+                "billing": list(c.billing),
+                "regions": list(c.regions),
+                "multi_maker": c.multi_maker,
+                "fees": c.fees,
+                "models": len(models),
+                "notes": list(c.notes),
+                "source": {"url": c.source.url, "checked": c.source.checked},
+            }
+        )
+    rows = [
+        [
+            it["id"],
+            it["kind"],
+            it["name"],
+            ", ".join(it["billing"]),
+            str(it["models"]),
+            "; ".join(it["notes"]),
+        ]
+        for it in items
+    ]
+    view = TableView(
+        title=f"{len(items)} channels",
+        columns=["id", "kind", "name", "billing", "models", "notes"],
+        rows=rows,
+    )
+    return {"channels": items}, view

@@ -1,0 +1,186 @@
+"""Strict schema of the hand-edited catalog files (pydantic; unknown fields fail).
+
+Only `catalog build` / `catalog validate` import this module; the runtime reads the built snapshot.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from itertools import pairwise
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.\-]*$", max_length=80)]
+Price = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=6)]
+Multiplier = Annotated[Decimal, Field(gt=0, le=100, decimal_places=4)]
+ChannelKind = Literal["direct", "cloud", "aggregator", "application"]
+VariantKind = Literal["standard", "location", "service-tier"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(Strict):
+    """Where a fact comes from and when a person last checked it."""
+
+    url: str = Field(min_length=8)
+    checked: date
+    note: str | None = None
+
+
+class Prices(Strict):
+    """Per-million-token prices of one tier; `None` means the channel does not sell that component."""
+
+    input_per_mtok: Price
+    output_per_mtok: Price
+    cache_read_per_mtok: Price | None = None
+    cache_write_5m_per_mtok: Price | None = None
+    cache_write_1h_per_mtok: Price | None = None
+    reasoning_per_mtok: Price | None = None  # None: reasoning is billed as output
+    per_request: Price = Decimal(0)
+
+
+class Tier(Prices):
+    """Prices for requests whose prompt (input + cache read + cache write) exceeds `above_input_tokens`.
+
+    The whole request moves to the tier, not just the tokens above the threshold.
+    """
+
+    above_input_tokens: int = Field(gt=0)
+
+
+class Features(Strict):
+    prompt_caching: bool = True
+    cache_1h: bool = False
+    extended_thinking: bool = False
+    long_context: bool = False
+    max_context_tokens: int | None = Field(default=None, gt=0)
+    web_search: bool = False
+    priority: bool = False
+    flex: bool = False
+
+
+class Variant(Strict):
+    """A variant of an offer priced as a multiple of the base (regional endpoint, US-only, fast mode)."""
+
+    id: Id
+    kind: VariantKind = "location"
+    multiplier: Multiplier
+    ids: list[str] = []
+    note: str
+    batch: bool | None = None  # None: same as the base offer
+    source: Source | None = None
+
+
+class Offer(Strict):
+    """A model sold on a channel, valid from `effective_from` until the next dated offer (or `effective_to`)."""
+
+    model: Id
+    variant: Id = "standard"
+    ids: list[str] = Field(min_length=1)  # the channel's own ids; the first is the one it documents
+    inherit: Id | None = None  # take prices (and tiers) from this channel's offer for the same model
+    multiplier: Multiplier = Decimal(1)
+    prices: Prices | None = None
+    tiers: list[Tier] = []
+    batch_multiplier: Multiplier | None = None  # None: no batch on this channel
+    batch_discounts_cache: bool = True  # Anthropic: yes; Gemini keeps cache reads at the standard rate
+    variant_kind: VariantKind = "standard"
+    features: Features = Features()
+    available_from: date | None = None  # when the model reached this channel, where a source says so
+    effective_from: date
+    effective_to: date | None = None
+    variants: list[Variant] = []
+    note: str | None = None
+    source: Source
+
+    @model_validator(mode="after")
+    def _prices_or_inherit(self) -> Offer:
+        if (self.prices is None) == (self.inherit is None):
+            raise ValueError("give exactly one of `prices` or `inherit` (a channel id to take prices from)")
+        if self.inherit and self.tiers:
+            raise ValueError("an inheriting offer takes its tiers from the parent; remove `tiers`")
+        bounds = [t.above_input_tokens for t in self.tiers]
+        if bounds != sorted(set(bounds)):
+            raise ValueError(f"tiers must be in increasing `above_input_tokens` order, got {bounds}")
+        if self.effective_to and self.effective_to <= self.effective_from:
+            raise ValueError("`effective_to` must be after `effective_from`")
+        return self
+
+
+class CreditFee(Strict):
+    pct: Decimal = Field(ge=0, le=100)
+    min_usd: Decimal = Field(default=Decimal(0), ge=0)
+
+
+class Fees(Strict):
+    """Channel fees outside token prices (OpenRouter: on credit purchases, and on BYOK usage)."""
+
+    credit: dict[str, CreditFee] = {}
+    default_payment: str | None = None
+    byok_pct: Decimal | None = Field(default=None, ge=0, le=100)
+    byok_free_requests_per_month: int = 0
+    source: Source | None = None
+
+    @model_validator(mode="after")
+    def _default_known(self) -> Fees:
+        if self.credit and self.default_payment not in self.credit:
+            raise ValueError(f"`default_payment` must be one of {sorted(self.credit)}")
+        return self
+
+
+class Channel(Strict):
+    id: Id
+    kind: ChannelKind
+    name: str
+    billing: list[str] = []  # whose invoice it lands on: aws, azure, gcp, or the vendor itself
+    regions: list[str] = []  # data-residency choices: us, eu, ...
+    multi_maker: bool = False
+    fees: Fees = Fees()
+    notes: list[str] = []
+    source: Source
+
+
+class ChannelFile(Strict):
+    """One file per channel: `catalog/data/channels/<id>.toml`."""
+
+    channel: Channel
+    offers: list[Offer] = []
+
+    @field_validator("offers")
+    @classmethod
+    def _unique_offers(cls, offers: list[Offer]) -> list[Offer]:
+        seen: set[tuple[str, str, date]] = set()
+        for o in offers:
+            key = (o.model, o.variant, o.effective_from)
+            if key in seen:
+                raise ValueError(f"duplicate offer {key}: give each dated price block its own effective_from")
+            seen.add(key)
+        return offers
+
+
+class Model(Strict):
+    id: Id
+    name: str
+    maker: Id
+    family: str
+    released: date  # on the maker's own API (or first public weights for open models)
+    aliases: list[str] = []
+    context_tokens: int | None = None
+    open_weights: bool = False
+    source: Source
+
+
+class ModelsFile(Strict):
+    models: list[Model]
+
+    @field_validator("models")
+    @classmethod
+    def _sorted_unique(cls, models: list[Model]) -> list[Model]:
+        ids = [m.id for m in models]
+        for a, b in pairwise(ids):
+            if a >= b:
+                raise ValueError(f"models must be sorted by id and unique: move {a!r} after {b!r}")
+        return models

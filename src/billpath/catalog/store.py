@@ -1,0 +1,250 @@
+"""The runtime catalog: the built snapshot read with `json` into plain dataclasses (no pydantic on start-up)."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+
+from billpath.catalog.names import loose_name, normalize_name
+from billpath.errors import CatalogError, UnknownChannel, UnknownModel
+
+SNAPSHOT = Path(__file__).parent / "snapshot.json"
+
+
+@dataclass(frozen=True, slots=True)
+class TierPrices:
+    above_input_tokens: int
+    input_per_mtok: Decimal
+    output_per_mtok: Decimal
+    cache_read_per_mtok: Decimal | None
+    cache_write_5m_per_mtok: Decimal | None
+    cache_write_1h_per_mtok: Decimal | None
+    reasoning_per_mtok: Decimal | None
+    per_request: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    url: str
+    checked: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, eq=False)  # identity hash: offers are cached per object
+class Offer:
+    model: str
+    channel: str
+    variant: str
+    variant_kind: str
+    ids: tuple[str, ...]
+    available_from: date | None
+    effective_from: date
+    effective_to: date | None
+    tiers: tuple[TierPrices, ...]
+    batch_multiplier: Decimal | None
+    batch_discounts_cache: bool
+    features: dict
+    notes: tuple[str, ...]
+    source: Source
+
+    def valid_at(self, at: date) -> bool:
+        return self.effective_from <= at and (self.effective_to is None or at < self.effective_to)
+
+    def live_at(self, at: date) -> bool:
+        """Priced at `at` and already on the channel (unknown arrival dates count as live)."""
+        return self.valid_at(at) and (self.available_from is None or self.available_from <= at)
+
+    @property
+    def channel_model_id(self) -> str:
+        return self.ids[0] if self.ids else self.model
+
+
+@dataclass(frozen=True)
+class Channel:
+    id: str
+    kind: str
+    name: str
+    billing: tuple[str, ...]
+    regions: tuple[str, ...]
+    multi_maker: bool
+    fees: dict
+    notes: tuple[str, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
+class Model:
+    id: str
+    name: str
+    maker: str
+    family: str
+    released: date
+    aliases: tuple[str, ...]
+    context_tokens: int | None
+    open_weights: bool
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """What a user's model name means: a model, and perhaps the channel and variant its id selects."""
+
+    model: str
+    channel: str | None = None
+    variant: str | None = None
+
+
+def _dec(v: str | None) -> Decimal | None:
+    return None if v is None else Decimal(v)
+
+
+def _tier(t: dict) -> TierPrices:
+    return TierPrices(
+        above_input_tokens=t["above_input_tokens"],
+        input_per_mtok=Decimal(t["input_per_mtok"]),
+        output_per_mtok=Decimal(t["output_per_mtok"]),
+        cache_read_per_mtok=_dec(t["cache_read_per_mtok"]),
+        cache_write_5m_per_mtok=_dec(t["cache_write_5m_per_mtok"]),
+        cache_write_1h_per_mtok=_dec(t["cache_write_1h_per_mtok"]),
+        reasoning_per_mtok=_dec(t["reasoning_per_mtok"]),
+        per_request=Decimal(t["per_request"]),
+    )
+
+
+def _offer(o: dict) -> Offer:
+    return Offer(
+        model=o["model"],
+        channel=o["channel"],
+        variant=o["variant"],
+        variant_kind=o["variant_kind"],
+        ids=tuple(o["ids"]),
+        available_from=date.fromisoformat(o["available_from"]) if o["available_from"] else None,
+        effective_from=date.fromisoformat(o["effective_from"]),
+        effective_to=date.fromisoformat(o["effective_to"]) if o["effective_to"] else None,
+        tiers=tuple(_tier(t) for t in o["tiers"]),
+        batch_multiplier=_dec(o["batch_multiplier"]),
+        batch_discounts_cache=o["batch_discounts_cache"],
+        features=o["features"],
+        notes=tuple(o["notes"]),
+        source=Source(**o["source"]),
+    )
+
+
+@dataclass
+class Catalog:
+    models: dict[str, Model]
+    channels: dict[str, Channel]
+    offers: list[Offer]
+    aliases: dict[str, list]
+    _by_model: dict[str, list[Offer]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Catalog:
+        models = {
+            m["id"]: Model(
+                id=m["id"],
+                name=m["name"],
+                maker=m["maker"],
+                family=m["family"],
+                released=date.fromisoformat(m["released"]),
+                aliases=tuple(m["aliases"]),
+                context_tokens=m.get("context_tokens"),
+                open_weights=m.get("open_weights", False),
+                source=Source(**m["source"]),
+            )
+            for m in data["models"]
+        }
+        channels = {
+            c["id"]: Channel(
+                id=c["id"],
+                kind=c["kind"],
+                name=c["name"],
+                billing=tuple(c["billing"]),
+                regions=tuple(c["regions"]),
+                multi_maker=c["multi_maker"],
+                fees=c["fees"],
+                notes=tuple(c["notes"]),
+                source=Source(**c["source"]),
+            )
+            for c in data["channels"]
+        }
+        offers = [_offer(o) for o in data["offers"]]
+        cat = cls(models=models, channels=channels, offers=offers, aliases=data["aliases"])
+        for o in offers:
+            cat._by_model.setdefault(o.model, []).append(o)
+        return cat
+
+    @cached_property
+    def _loose(self) -> dict[str, set[tuple]]:
+        loose: dict[str, set[tuple]] = {}
+        for key, target in self.aliases.items():
+            loose.setdefault(loose_name(key), set()).add(tuple(target))
+        return loose
+
+    def resolve(self, name: str) -> Resolved:
+        """A user's model name -> model (and channel/variant when it is a channel's own id).
+
+        Exact (case- and spacing-insensitive) names first, then dot-insensitive ones when they are
+        unambiguous. Never a substring or a guess: an unknown name is an error naming the closest.
+        """
+        key = normalize_name(name)
+        hit = self.aliases.get(key)
+        if hit is None:
+            targets = self._loose.get(loose_name(name), set())
+            if len({t[0] for t in targets}) == 1:
+                hit = sorted(targets, key=lambda t: (t[1] is not None, t))[0]
+        if hit is None:
+            raise UnknownModel(f"unknown model {name!r}; closest known: {', '.join(self.closest(name))}")
+        return Resolved(*hit)
+
+    def closest(self, name: str, n: int = 3) -> list[str]:
+        key = normalize_name(name)
+        matches = difflib.get_close_matches(key, list(self.aliases), n=12, cutoff=0.5)
+        seen: list[str] = []
+        for m in matches:
+            model = self.aliases[m][0]
+            if model not in seen:
+                seen.append(model)
+        return seen[:n] or sorted(self.models)[:n]
+
+    def channel(self, channel_id: str) -> Channel:
+        try:
+            return self.channels[channel_id]
+        except KeyError:
+            near = difflib.get_close_matches(channel_id, list(self.channels), n=3, cutoff=0.4)
+            hint = f"; closest known: {', '.join(near)}" if near else f"; known: {', '.join(self.channels)}"
+            raise UnknownChannel(f"unknown channel {channel_id!r}{hint}") from None
+
+    def offers_for(self, model: str) -> list[Offer]:
+        return self._by_model.get(model, [])
+
+    def offers_at(self, model: str, at: date) -> list[Offer]:
+        """Offers of `model` priced at `at` (any channel, any variant)."""
+        return [o for o in self.offers_for(model) if o.valid_at(at)]
+
+    def direct_channel(self, model: str) -> str | None:
+        """The maker's own channel for a model, when the catalog has one."""
+        maker = self.models[model].maker
+        return maker if maker in self.channels and self.channels[maker].kind == "direct" else None
+
+
+_CACHE: dict[Path, Catalog] = {}
+
+
+def load_catalog(path: Path | None = None) -> Catalog:
+    """The bundled snapshot (or `path`), parsed once per process."""
+    path = path or SNAPSHOT
+    if path not in _CACHE:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise CatalogError(f"catalog snapshot {path} is missing: run `billpath catalog build`") from None
+        except json.JSONDecodeError as exc:
+            raise CatalogError(f"catalog snapshot {path} is not valid JSON: {exc}") from None
+        _CACHE[path] = Catalog.from_dict(data)
+    return _CACHE[path]

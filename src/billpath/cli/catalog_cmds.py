@@ -1,0 +1,43 @@
+"""catalog build | validate."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from billpath.cli.app import app
+
+catalog_app = typer.Typer(help="Build and validate the price book.", no_args_is_help=True)
+app.add_typer(catalog_app, name="catalog")
+
+
+@catalog_app.command("build")
+def catalog_build(
+    check: Annotated[bool, typer.Option(help="Fail if the committed snapshot differs from a fresh build.")] = False,
+) -> None:
+    """Rebuild the bundled snapshot from catalog/data (deterministic)."""
+    from billpath.catalog.build import SNAPSHOT, build, render
+    from billpath.errors import CatalogError
+
+    text = render(build())
+    if check:
+        current = SNAPSHOT.read_text(encoding="utf-8") if SNAPSHOT.exists() else ""
+        if current != text:
+            raise CatalogError("the committed catalog snapshot is stale: run `billpath catalog build` and commit it")
+        typer.echo("catalog snapshot is up to date")
+        return
+    SNAPSHOT.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {SNAPSHOT}")
+
+
+@catalog_app.command("validate")
+def catalog_validate() -> None:
+    """Validate the catalog files strictly (schema, sources, dates, tiers, aliases)."""
+    from billpath.catalog.build import build
+
+    snapshot = build()
+    typer.echo(
+        f"catalog ok: {len(snapshot['models'])} models, {len(snapshot['channels'])} channels, "
+        f"{len(snapshot['offers'])} offers"
+    )

@@ -1,0 +1,72 @@
+"""The exact evaluator: one usage record under one offer, in Decimal, component by component."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+
+from billpath.catalog.store import Offer
+from billpath.money import ZERO
+from billpath.pricing.rules import COMPONENTS, NO_BATCH_NOTE, PriceRow, price_rows, select_tier
+from billpath.usage.record import Usage
+
+
+@dataclass
+class Cost:
+    """Cost by component (USD, exact), plus fees; `total` is their sum."""
+
+    components: dict[str, Decimal] = field(default_factory=lambda: {c.name: ZERO for c in COMPONENTS})
+    fees: Decimal = ZERO
+
+    @property
+    def tokens_total(self) -> Decimal:
+        return sum(self.components.values(), ZERO)
+
+    @property
+    def total(self) -> Decimal:
+        return self.tokens_total + self.fees
+
+    def add(self, other: Cost) -> None:
+        for name, value in other.components.items():
+            self.components[name] += value
+        self.fees += other.fees
+
+
+@dataclass
+class Priced:
+    """A usage priced under one offer: the cost, the tier used, and the notes that explain it."""
+
+    cost: Cost
+    tiers_used: set[int]
+    notes: list[str]
+
+
+@lru_cache(maxsize=4096)
+def _rows(offer: Offer) -> dict[tuple[int, bool], PriceRow]:
+    return {(r.above_input_tokens, r.batch): r for r in price_rows(offer)}
+
+
+def quantity(usage: Usage, plus: tuple[str, ...], minus: tuple[str, ...]) -> Decimal:
+    return sum((getattr(usage, f) for f in plus), ZERO) - sum((getattr(usage, f) for f in minus), ZERO)
+
+
+def price_usage(usage: Usage, offer: Offer) -> Priced:
+    """Rules 1-4 of `billpath.pricing.rules` on one record (fees are applied by the caller)."""
+    rows = _rows(offer)
+    above = select_tier([t.above_input_tokens for t in offer.tiers], usage.prompt_tokens, usage.requests)
+    notes: list[str] = []
+    batch = usage.batch
+    if batch and offer.batch_multiplier is None:
+        batch = False
+        notes.append(NO_BATCH_NOTE)
+    row = rows[(above, batch)]
+    cost = Cost()
+    for c in COMPONENTS:
+        qty = quantity(usage, c.plus, c.minus)
+        cost.components[c.name] = qty * row.unit_prices[c.name]
+        if qty and c.name in row.fallbacks and c.gap_note:
+            notes.append(c.gap_note)
+    if above:
+        notes.append(f"long-context tier: requests above {above:,} input tokens priced entirely at the tier rate")
+    return Priced(cost=cost, tiers_used={above}, notes=notes)

@@ -1,0 +1,1 @@
+"""Output: terminal tables, JSON, CSV, Markdown (and HTML reports)."""

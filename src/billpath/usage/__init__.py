@@ -1,0 +1,1 @@
+"""Usage: the canonical record and table, readers for real export formats, synthetic workloads."""

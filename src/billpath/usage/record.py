@@ -1,0 +1,64 @@
+"""The canonical usage record (one request, or an aggregated bucket of `requests` requests)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+from billpath.errors import UsageError
+
+TOKEN_FIELDS = (
+    "input_tokens",
+    "output_tokens",
+    "cache_read_tokens",
+    "cache_write_tokens",
+    "cache_write_1h_tokens",
+    "reasoning_tokens",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """Token counts of a usage.
+
+    `input_tokens` excludes cached tokens (Anthropic's convention); `cache_write_tokens` are
+    5-minute writes and `cache_write_1h_tokens` 1-hour writes; `reasoning_tokens` are part of
+    `output_tokens` (they are priced apart only where an offer prices them apart).
+    Counts are Decimal so a synthetic workload may hold fractional shares exactly.
+    """
+
+    input_tokens: Decimal = Decimal(0)
+    output_tokens: Decimal = Decimal(0)
+    cache_read_tokens: Decimal = Decimal(0)
+    cache_write_tokens: Decimal = Decimal(0)
+    cache_write_1h_tokens: Decimal = Decimal(0)
+    reasoning_tokens: Decimal = Decimal(0)
+    requests: Decimal = Decimal(1)
+    batch: bool = False
+    day: date | None = None
+
+    def __post_init__(self) -> None:
+        for name in (*TOKEN_FIELDS, "requests"):
+            value = getattr(self, name)
+            if not isinstance(value, Decimal):
+                if isinstance(value, float | bool):
+                    raise UsageError(f"{name} must be an integer or Decimal, not {type(value).__name__}")
+                object.__setattr__(self, name, Decimal(value))
+            if getattr(self, name) < 0:
+                raise UsageError(f"{name} must not be negative (got {value})")
+        if self.reasoning_tokens > self.output_tokens:
+            raise UsageError(
+                f"reasoning_tokens ({self.reasoning_tokens}) exceed output_tokens ({self.output_tokens}); "
+                "reasoning is counted inside output"
+            )
+
+    @property
+    def prompt_tokens(self) -> Decimal:
+        """Every input-side token: what long-context tiers are judged on."""
+        return self.input_tokens + self.cache_read_tokens + self.cache_write_tokens + self.cache_write_1h_tokens
+
+    def scaled(self, share: Decimal, *, batch: bool | None = None) -> Usage:
+        """This usage times `share` (token counts and requests), e.g. the batch part of a workload."""
+        kw = {name: getattr(self, name) * share for name in (*TOKEN_FIELDS, "requests")}
+        return replace(self, **kw, batch=self.batch if batch is None else batch)

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import pytest
+
+from billpath.catalog.store import Resolved
+from billpath.errors import UnknownModel
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("claude-opus-4-8", Resolved("claude-opus-4-8")),
+        ("Claude Opus 4.8", Resolved("claude-opus-4-8")),
+        ("claude opus 4.8", Resolved("claude-opus-4-8")),
+        ("claude-opus-4.8", Resolved("claude-opus-4-8")),
+        ("gpt-5.4-mini-2026-03-17", Resolved("gpt-5.4-mini")),
+        ("claude-sonnet-4-6-20260217", Resolved("claude-sonnet-4-6")),
+        ("anthropic.claude-sonnet-4-6-v1:0", Resolved("claude-sonnet-4-6", "aws-bedrock", "regional")),
+        ("us.anthropic.claude-sonnet-4-6-v1:0", Resolved("claude-sonnet-4-6", "aws-bedrock", "regional")),
+        ("global.anthropic.claude-sonnet-4-6-v1:0", Resolved("claude-sonnet-4-6", "aws-bedrock", "global")),
+        ("claude-sonnet-4-6@20260217", Resolved("claude-sonnet-4-6", "google-vertex", "global")),
+        ("anthropic/claude-sonnet-4.6", Resolved("claude-sonnet-4-6", "openrouter", "standard")),
+        ("azure/eu/gpt-5.5", Resolved("gpt-5.5", "azure", "data-zone")),
+        ("azure/gpt-5.5", Resolved("gpt-5.5", "azure", "global")),
+        ("deepseek-chat", Resolved("deepseek-v3.2", "deepseek", "standard")),
+    ],
+)
+def test_names_resolve(catalog, name, expected) -> None:
+    assert catalog.resolve(name) == expected
+
+
+@pytest.mark.parametrize("name", ["opus-4", "claude-opus", "gpt-5", "sonnet", "gpt-5.5-turbo", ""])
+def test_unknown_names_are_errors_naming_the_closest(catalog, name) -> None:
+    with pytest.raises(UnknownModel) as exc:
+        catalog.resolve(name)
+    assert "closest known:" in str(exc.value)
+
+
+def test_close_matches_are_real_models(catalog) -> None:
+    with pytest.raises(UnknownModel) as exc:
+        catalog.resolve("claude-opus-4-7")
+    assert "claude-opus-4-8" in str(exc.value)

@@ -26,6 +26,7 @@ class Quote:
     cost: Cost
     notes: list[str]
     markup_vs_direct_pct: Decimal | None = None
+    extras: dict = field(default_factory=dict)  # e.g. hidden_costs (analysis/hidden.py)
 
     @property
     def total(self) -> Decimal:
@@ -48,6 +49,7 @@ class Quote:
             "effective_from": o.effective_from.isoformat(),
             "available_from": o.available_from.isoformat() if o.available_from else None,
             "source": {"url": o.source.url, "checked": o.source.checked},
+            **self.extras,
         }
 
 
@@ -172,12 +174,23 @@ def compare(
     usage = workload(per_request, requests)
     offers, unavailable = _chosen_offers(catalog, resolved, at, all_variants)
     quotes = [quote_offer(o, usage, catalog, batch_share, payment, purchase_usd) for o in offers]
+    # Hidden costs (analysis/hidden.py, analysis/plans.py): application plans, spend-dependent discounts.
+    from billpath.analysis.hidden import annotate, apply_volume_discounts
+    from billpath.analysis.plans import plan_quotes
+
+    app_quotes, app_unavailable = plan_quotes(catalog, resolved.model, usage, at, batch_share)
+    replaced = {q.offer.channel for q in app_quotes} | {u["channel"] for u in app_unavailable}
+    unavailable = [u for u in unavailable if u["channel"] not in replaced] + app_unavailable
+    quotes += app_quotes
+    apply_volume_discounts(quotes, catalog)
     base = _direct_quote(catalog, resolved.model, at, usage, batch_share, quotes)
     if base is not None:
         for q in quotes:
             q.markup_vs_direct_pct = pct(q.total - base, base)
     quotes.sort(key=lambda q: (q.total, KIND_ORDER.get(q.channel_kind, 9), q.offer.channel, q.offer.variant))
-    return Comparison(model=resolved.model, at=at, usage=usage, quotes=quotes, unavailable=unavailable)
+    result = Comparison(model=resolved.model, at=at, usage=usage, quotes=quotes, unavailable=unavailable)
+    annotate(result, catalog, batch_share, payment)
+    return result
 
 
 def _direct_quote(

@@ -1,0 +1,115 @@
+"""Application plans priced for a workload: one row per application channel (its cheapest plan)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+from billpath.catalog.extras import Plan, plans
+from billpath.catalog.store import Catalog, Offer
+from billpath.money import ZERO, display
+from billpath.pricing.exact import Cost
+from billpath.usage.record import Usage
+
+PER_SEAT = "priced for one seat; --requests is taken as one month of that seat's prompts"
+
+
+def _api_offer(catalog: Catalog, model: str, at: date) -> Offer | None:
+    """The maker's own list price (standard variant): what usage-pool plans bill against."""
+    direct = catalog.direct_channel(model)
+    for o in catalog.offers_at(model, at):
+        if o.channel == direct and o.variant == "standard":
+            return o
+    return None
+
+
+def _synthetic_offer(plan: Plan, model: str, api: Offer | None) -> Offer:
+    tiers = api.tiers if api else ()
+    return Offer(
+        model=model,
+        channel=plan.channel,
+        variant=plan.id,
+        variant_kind="plan",
+        ids=(model,),
+        available_from=None,
+        effective_from=plan.effective_from,
+        effective_to=plan.effective_to,
+        tiers=tiers,
+        batch_multiplier=None,
+        batch_discounts_cache=True,
+        features=dict(api.features) if api else {},
+        notes=(),
+        source=plan.source,
+    )
+
+
+def price_plan(plan: Plan, model: str, usage: Usage, catalog: Catalog, at: date, batch_share: Decimal):
+    """A Quote for one plan (or None when the plan cannot price this model)."""
+    from billpath.analysis.compare import Quote, quote_offer
+
+    api = _api_offer(catalog, model, at)
+    notes = [f"{plan.name}: {plan.note}", PER_SEAT]
+    if plan.billing == "usage-pool":
+        if api is None:
+            return None
+        # Applications do not batch: the batch share is billed on demand.
+        api_quote = quote_offer(replace(api, batch_multiplier=None), usage, catalog, batch_share)
+        cost = Cost(components=dict(api_quote.cost.components))
+        api_total = api_quote.cost.tokens_total
+        assert plan.included_usd is not None
+        covered = min(api_total, plan.included_usd)
+        cost.components["plan_fee"] = plan.seat_usd_per_month
+        cost.components["included_usage"] = -covered
+        over = api_total - covered
+        notes.append(
+            f"usage at the maker's API list price {display(api_total)}: {display(covered)} covered by the plan, "
+            f"{display(over)} billed beyond it"
+        )
+        notes.extend(n for n in api_quote.notes if n.startswith("batch not offered"))
+    else:  # premium-requests
+        mult = plan.multipliers[model]
+        assert plan.included_requests is not None and plan.overage_usd_per_request is not None
+        counted = usage.requests * mult
+        extra = max(ZERO, counted - plan.included_requests)
+        cost = Cost()
+        cost.components["plan_fee"] = plan.seat_usd_per_month
+        cost.components["premium_request_overage"] = extra * plan.overage_usd_per_request
+        notes.append(
+            f"{usage.requests:,} prompts x {mult} = {counted:,} premium requests; {plan.included_requests:,} included, "
+            f"{extra:,} over at ${plan.overage_usd_per_request} each; tokens are not billed"
+        )
+    return Quote(offer=_synthetic_offer(plan, model, api), channel_kind="application", cost=cost, notes=notes)
+
+
+def plan_quotes(catalog: Catalog, model: str, usage: Usage, at: date, batch_share: Decimal):
+    """(quotes, unavailable): the cheapest plan per application channel, and channels that cannot be priced."""
+    by_channel: dict[str, list] = {}
+    unpriceable: dict[str, Plan] = {}
+    for plan in plans():
+        if plan.channel not in catalog.channels or not plan.valid_at(at):
+            continue
+        if plan.billing == "unpriceable":
+            unpriceable[plan.channel] = plan
+            continue
+        if not plan.offers_model(model):
+            continue
+        q = price_plan(plan, model, usage, catalog, at, batch_share)
+        if q is not None:
+            by_channel.setdefault(plan.channel, []).append(q)
+    quotes = []
+    for options in by_channel.values():
+        options.sort(key=lambda q: (q.total, q.offer.variant))
+        best = options[0]
+        others = ", ".join(f"{q.offer.variant} {display(q.total)}" for q in options[1:])
+        if others:
+            best.notes.append(f"other plans for this workload: {others}")
+        quotes.append(best)
+    unavailable = [
+        {
+            "channel": ch,
+            "reason": (f"{p.name} costs ${p.seat_usd_per_month}/month; per-token cost is unknowable there: {p.note}"),
+        }
+        for ch, p in unpriceable.items()
+    ]
+    return quotes, unavailable

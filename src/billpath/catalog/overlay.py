@@ -1,0 +1,183 @@
+"""User price overlays (`--prices FILE`): negotiated discounts and explicit prices on top of the catalog.
+
+File format (TOML), validated strictly; see examples/prices.toml:
+
+    [[discounts]]                  # percent off a channel's list prices
+    channel = "aws-bedrock"
+    percent_off = "7"
+    models = ["claude-sonnet-4-6"]  # optional: default every model on the channel
+    min_monthly_usd = "5000"        # optional: only from this monthly list spend on the channel
+    note = "EDP"
+
+    [[prices]]                     # explicit per-Mtok prices for one model on one channel
+    model = "claude-sonnet-4-6"
+    channel = "openrouter"
+    variant = "standard"           # optional: default the channel's standard (or first) offer
+    input_per_mtok = "2.85"
+    output_per_mtok = "14.25"
+
+A discount without `min_monthly_usd`, and every explicit price, rewrites the catalog's offers, so every
+command (compare, recommend, price-log, scenarios, ...) sees them. A discount with `min_monthly_usd`
+depends on the month's spend, so it is applied where a monthly bill is computed (compare, recommend,
+scenarios) and listed in `OverlaidCatalog.volume_discounts`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from pathlib import Path
+
+from billpath.catalog.extras import Discount
+from billpath.catalog.store import Catalog, Offer, Source, TierPrices
+from billpath.errors import BillpathError, CatalogError
+
+PRICE_FIELDS = (
+    "input_per_mtok",
+    "output_per_mtok",
+    "cache_read_per_mtok",
+    "cache_write_5m_per_mtok",
+    "cache_write_1h_per_mtok",
+    "per_request",
+)
+
+
+@dataclass
+class OverlaidCatalog(Catalog):
+    """A catalog with a user's overlay applied; spend-dependent discounts are kept aside."""
+
+    volume_discounts: list[Discount] = field(default_factory=list)
+    overlay_path: str | None = None
+
+
+def _rebuild(base: Catalog, offers: list[Offer], discounts: list[Discount], path: str) -> OverlaidCatalog:
+    cat = OverlaidCatalog(
+        models=base.models,
+        channels=base.channels,
+        offers=offers,
+        aliases=base.aliases,
+        volume_discounts=discounts,
+        overlay_path=path,
+    )
+    for o in offers:
+        cat._by_model.setdefault(o.model, []).append(o)
+    return cat
+
+
+def _scale_tier(t: TierPrices, factor: Decimal) -> TierPrices:
+    kw = {}
+    for name in (*PRICE_FIELDS, "reasoning_per_mtok"):
+        value = getattr(t, name)
+        kw[name] = None if value is None else value * factor
+    return replace(t, **kw)
+
+
+def load_overlay(path: Path | str):
+    """Parse and strictly validate an overlay file; errors say what to fix."""
+    from pydantic import ValidationError
+
+    from billpath.catalog.extras_schema import OverlayFile, explain
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BillpathError(f"cannot read price overlay {path}: {exc.strerror or exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError(f"{path}: not valid TOML: {exc}") from None
+    try:
+        return OverlayFile.model_validate(data)
+    except ValidationError as exc:
+        raise explain(path, exc) from None
+
+
+def apply_overlay(catalog: Catalog, path: Path | str | None) -> Catalog:
+    """The catalog with the overlay at `path` applied (the catalog itself when `path` is None)."""
+    if path is None:
+        return catalog
+    overlay = load_overlay(path)
+    name = Path(path).name
+    offers = list(catalog.offers)
+    aside: list[Discount] = list(getattr(catalog, "volume_discounts", []))
+    for i, d in enumerate(overlay.discounts):
+        where = f"{path}: discounts[{i}]"
+        catalog.channel(_known_channel(catalog, d.channel, where))
+        models = [_model(catalog, m, where) for m in d.models]
+        label = f"your discount: {d.percent_off}% off list ({name}{': ' + d.note if d.note else ''})"
+        if d.min_monthly_usd is not None:
+            aside.append(
+                Discount(
+                    channel=d.channel,
+                    kind="volume",
+                    percent_off=d.percent_off,
+                    min_monthly_usd=d.min_monthly_usd,
+                    models=tuple(models),
+                    note=label + f", from ${d.min_monthly_usd:,} of monthly spend",
+                    source=Source(url=f"file:{path}", checked="user"),
+                )
+            )
+            continue
+        factor = 1 - d.percent_off / 100
+        hit = False
+        for j, o in enumerate(offers):
+            if o.channel == d.channel and (not models or o.model in models):
+                offers[j] = replace(o, tiers=tuple(_scale_tier(t, factor) for t in o.tiers), notes=(*o.notes, label))
+                hit = True
+        if not hit:
+            raise CatalogError(f"{where}: {d.channel} sells none of {models or 'its models'}; fix `models`")
+    for i, p in enumerate(overlay.prices):
+        where = f"{path}: prices[{i}]"
+        _known_channel(catalog, p.channel, where)
+        model = _model(catalog, p.model, where)
+        mine = [j for j, o in enumerate(offers) if o.model == model and o.channel == p.channel]
+        if not mine:
+            raise CatalogError(
+                f"{where}: {p.channel} has no offer for {model} in the catalog; fix `channel` or `model`"
+            )
+        if p.variant:
+            chosen = [j for j in mine if offers[j].variant == p.variant]
+            if not chosen:
+                known = sorted({offers[j].variant for j in mine})
+                raise CatalogError(
+                    f"{where}: variant {p.variant!r} unknown for {model} on {p.channel}; use one of {known}"
+                )
+        else:
+            chosen = [j for j in mine if offers[j].variant_kind == "standard"] or mine[:1]
+            first_variant = offers[chosen[0]].variant
+            chosen = [j for j in chosen if offers[j].variant == first_variant]
+        given = {f: getattr(p, f) for f in PRICE_FIELDS if getattr(p, f) is not None}
+        if not given:
+            raise CatalogError(f'{where}: give at least one price, e.g. input_per_mtok = "2.5"')
+        label = f"your negotiated price ({name}{': ' + p.note if p.note else ''})"
+        for j in chosen:
+            o = offers[j]
+            base = replace(o.tiers[0], **given)
+            offers[j] = replace(o, tiers=(base, *o.tiers[1:]), notes=(*o.notes, label))
+    return _rebuild(catalog, offers, aside, str(path))
+
+
+def _known_channel(catalog: Catalog, channel: str, where: str) -> str:
+    if channel not in catalog.channels:
+        import difflib
+
+        near = difflib.get_close_matches(channel, list(catalog.channels), n=3, cutoff=0.4)
+        raise CatalogError(f"{where}: unknown channel {channel!r}; use one of: {', '.join(near or catalog.channels)}")
+    return channel
+
+
+def _model(catalog: Catalog, name: str, where: str) -> str:
+    try:
+        return catalog.resolve(name).model
+    except BillpathError as exc:
+        raise CatalogError(f"{where}: {exc}") from None
+
+
+def volume_discounts(catalog: Catalog) -> list[Discount]:
+    """Spend-dependent discounts in force: the overlay's, plus published ones with a percentage."""
+    from billpath.catalog.extras import published_discounts
+
+    published = [d for d in published_discounts() if d.percent_off is not None]
+    return [*published, *getattr(catalog, "volume_discounts", [])]

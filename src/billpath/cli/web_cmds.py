@@ -1,0 +1,72 @@
+"""serve (the HTTP API and calculator page) and report (a self-contained HTML report of a priced log)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from billpath.cli.app import app
+from billpath.errors import UsageError
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@app.command("serve")
+def serve_cmd(
+    host: Annotated[str, typer.Option(help="Address to bind (loopback unless you mean otherwise).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
+    max_upload_mb: Annotated[float, typer.Option(help="Largest accepted upload, in MB.")] = 200,
+    timeout: Annotated[float, typer.Option(metavar="SECONDS", help="Per-request time limit.")] = 120,
+) -> None:
+    """Serve the JSON API and the calculator page (http://127.0.0.1:8000/ by default)."""
+    import uvicorn
+
+    if max_upload_mb <= 0 or timeout <= 0:
+        raise UsageError("--max-upload-mb and --timeout must be positive")
+    # Workers are separate processes: they read their settings from the environment.
+    os.environ["BILLPATH_MAX_UPLOAD_BYTES"] = str(int(max_upload_mb * 1024 * 1024))
+    os.environ["BILLPATH_REQUEST_TIMEOUT"] = str(timeout)
+    if host in LOOPBACK:  # refuse other Host headers: a web page elsewhere cannot rebind its name to us
+        os.environ["BILLPATH_ALLOWED_HOSTS"] = ",".join(["127.0.0.1", "localhost", "::1", "[::1]"])
+    else:
+        os.environ.pop("BILLPATH_ALLOWED_HOSTS", None)
+        typer.echo(f"billpath: warning: serving on {host}, not loopback: anyone who can reach it can use it", err=True)
+    typer.echo(f"billpath: serving on http://{'[' + host + ']' if ':' in host else host}:{port}/", err=True)
+    uvicorn.run(
+        "billpath.web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+        timeout_keep_alive=5,
+        limit_concurrency=1000,
+        server_header=False,
+    )
+
+
+@app.command("report")
+def report_cmd(
+    logs: Annotated[list[Path], typer.Argument(metavar="LOG...", help="Usage log file(s) to price.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the HTML report.")] = Path(
+        "report.html"
+    ),
+    input_format: Annotated[str, typer.Option(help="Log format (default: detected from the content).")] = "auto",
+) -> None:
+    """Write a self-contained HTML report of a priced usage log (charts and all, no network needed)."""
+    from billpath.report.html import price_log_report
+
+    try:
+        from billpath.api import price_log
+    except ImportError:
+        raise UsageError("this build cannot price logs yet (billpath.api.price_log is missing)") from None
+    result = price_log(logs, input_format=input_format)
+    payload = result.to_dict() if hasattr(result, "to_dict") else result
+    title = ", ".join(p.name for p in logs)
+    output.write_text(price_log_report(payload, title=title), encoding="utf-8")
+    typer.echo(f"wrote {output} ({payload['rows_total']} rows, total ${payload['total_usd']})", err=True)

@@ -1,0 +1,350 @@
+"""The HTTP API and the calculator page: a thin FastAPI layer over the functions the CLI calls.
+
+Every /api answer is the `to_dict()` (or listing payload) of the same function the matching CLI
+command prints with `--format json`, so the page, the API and the terminal never disagree.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import FastAPI, File, Form, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.staticfiles import StaticFiles
+
+from billpath import __version__
+from billpath.errors import BillpathError, CatalogError, UnknownChannel, UnknownModel, UsageError
+from billpath.web import schemas
+from billpath.web.safety import PROBLEM, BodyLimit, SecurityHeaders, Timeout, problem_body
+
+STATIC = Path(__file__).parent / "static"
+JSON = "application/json"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+# Query numbers: plain digits with an optional fraction. Bounded so Decimal arithmetic stays exact
+# (28 significant digits) for any accepted workload.
+COUNT = r"^\d{1,12}(\.\d{1,4})?$"
+SHARE = r"^[01](\.\d{1,6})?$"
+DATE = r"^\d{4}-\d{2}-\d{2}$"
+LOG_FORMATS = Literal[
+    "auto", "openai-usage", "anthropic-usage", "otel", "litellm", "openrouter", "langfuse", "canonical"
+]
+UPLOAD_SUFFIX = re.compile(r"^\.[A-Za-z0-9]{1,10}$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    max_upload_bytes: int = 200 * 1024 * 1024
+    request_timeout_s: float = 120.0
+    allowed_hosts: tuple[str, ...] | None = None  # Host header allow-list (DNS rebinding); None: any
+    compare_cache_size: int = 4096
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """Settings for `billpath serve` workers, passed through the environment."""
+        hosts = os.environ.get("BILLPATH_ALLOWED_HOSTS")
+        return cls(
+            max_upload_bytes=int(os.environ.get("BILLPATH_MAX_UPLOAD_BYTES", cls.max_upload_bytes)),
+            request_timeout_s=float(os.environ.get("BILLPATH_REQUEST_TIMEOUT", cls.request_timeout_s)),
+            allowed_hosts=tuple(h for h in hosts.split(",") if h) if hosts else None,
+        )
+
+
+def _date(name: str, text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{name} must be a real date like 2026-03-01, got {text!r}") from None
+
+
+def _json(payload: dict) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def catalog_info() -> dict:
+    """What the server prices with: catalog size and how fresh its sources are."""
+    from billpath.catalog.store import load_catalog
+
+    catalog = load_catalog()
+    checked = sorted({o.source.checked for o in catalog.offers} | {c.source.checked for c in catalog.channels.values()})
+    return {
+        "version": __version__,
+        "models": len(catalog.models),
+        "channels": len(catalog.channels),
+        "offers": len(catalog.offers),
+        "sources_checked": {"oldest": checked[0], "newest": checked[-1]} if checked else {},
+    }
+
+
+def _status_of(exc: BillpathError) -> tuple[int, str]:
+    if isinstance(exc, UnknownModel):
+        return 404, "unknown-model"
+    if isinstance(exc, UnknownChannel):
+        return 404, "unknown-channel"
+    if isinstance(exc, UsageError):
+        return 422, "bad-usage"
+    if isinstance(exc, CatalogError):
+        return 500, "catalog"
+    return 400, "bad-request"
+
+
+def _validation_detail(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        loc = [str(x) for x in err.get("loc", ()) if x not in ("query", "body")]
+        name = ".".join(loc) or "request"
+        if err.get("type") == "string_pattern_mismatch":
+            wanted = {
+                COUNT: "a non-negative number (digits, optional fraction, up to 12 integer digits)",
+                SHARE: "a share between 0 and 1",
+                DATE: "a date like 2026-03-01",
+            }.get(err.get("ctx", {}).get("pattern"), "in the documented format")
+            parts.append(f"{name} must be {wanted}, got {err.get('input')!r}")
+        elif err.get("type") == "missing":
+            parts.append(f"{name} is required")
+        else:
+            parts.append(f"{name}: {err.get('msg')}")
+    return "; ".join(parts) or "invalid request"
+
+
+def _problem(status: int, detail: str, kind: str, request: Request) -> Response:
+    return Response(problem_body(status, detail, kind, request.url.path), status_code=status, media_type=PROBLEM)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(BillpathError)
+    async def billpath_error(request: Request, exc: BillpathError) -> Response:
+        status, kind = _status_of(exc)
+        return _problem(status, str(exc), kind, request)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        return _problem(422, _validation_detail(exc), "invalid-parameter", request)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = exc.detail if exc.status_code != 404 else f"no such page or endpoint: {request.url.path}"
+        return _problem(exc.status_code, str(detail), "http", request)
+
+    @app.exception_handler(Exception)
+    async def bug(request: Request, exc: Exception) -> Response:  # a bug: one line, never a traceback
+        return _problem(500, f"internal error: {type(exc).__name__}", "internal", request)
+
+
+Count = Annotated[str, Query(pattern=COUNT, max_length=17, description="Tokens per request (non-negative).")]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The ASGI app (uvicorn factory)."""
+    settings = settings or Settings.from_env()
+    app = FastAPI(
+        title="billpath",
+        version=__version__,
+        description="What LLM usage costs on every channel that sells the same model, exactly. "
+        "Money is an exact decimal string in US dollars; errors are application/problem+json.",
+        docs_url=None,  # the Swagger/ReDoc pages load assets from a CDN: not here
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    _install_error_handlers(app)
+
+    @lru_cache(maxsize=settings.compare_cache_size)
+    def compare_json(*key) -> bytes:
+        return _compare_json(*key)
+
+    @app.get(
+        "/api/compare",
+        response_class=Response,
+        responses={200: schemas.ok(schemas.COMPARE, "Quotes on every channel"), **schemas.problems(404, 422)},
+        summary="Compare a workload on every channel (same JSON as `billpath compare --format json`)",
+    )
+    async def api_compare(
+        model: Annotated[str, Query(min_length=1, max_length=200, description="Id, display name or channel id.")],
+        input_tokens: Count = "0",
+        output_tokens: Count = "0",
+        cache_read_tokens: Count = "0",
+        cache_write_tokens: Count = "0",
+        cache_write_1h_tokens: Count = "0",
+        reasoning_tokens: Count = "0",
+        requests: Annotated[str, Query(pattern=COUNT, max_length=17, description="Requests in the period.")] = "1",
+        batch_share: Annotated[str, Query(pattern=SHARE, max_length=8, description="Share sent as batch.")] = "0",
+        at: Annotated[str | None, Query(pattern=DATE, description="Price at this date (default today).")] = None,
+        payment: Literal["card", "crypto", "byok"] | None = None,
+        credit_purchase: Annotated[
+            str | None, Query(pattern=COUNT, max_length=17, description="USD per aggregator credit purchase.")
+        ] = None,
+        all_variants: bool = False,
+    ) -> Response:
+        when = _date("at", at) or date.today()
+        body = compare_json(
+            model,
+            input_tokens,
+            output_tokens,
+            cache_read_tokens,
+            cache_write_tokens,
+            cache_write_1h_tokens,
+            reasoning_tokens,
+            requests,
+            batch_share,
+            when,
+            payment,
+            credit_purchase,
+            all_variants,
+        )
+        return Response(body, media_type=JSON)
+
+    @app.get(
+        "/api/models",
+        response_class=Response,
+        responses={200: schemas.ok(schemas.MODELS, "The catalog's models"), **schemas.problems(404, 422)},
+        summary="List models (same JSON as `billpath models --format json`)",
+    )
+    def api_models(
+        search: Annotated[str | None, Query(max_length=200)] = None,
+        maker: Annotated[str | None, Query(max_length=100)] = None,
+        channel: Annotated[str | None, Query(max_length=100)] = None,
+    ) -> Response:
+        from billpath.catalog.listing import models_listing
+
+        payload, _ = models_listing(search=search, maker=maker, channel=channel)
+        return Response(_json(payload), media_type=JSON)
+
+    @app.get(
+        "/api/channels",
+        response_class=Response,
+        responses={200: schemas.ok(schemas.CHANNELS, "The catalog's channels")},
+        summary="List channels (same JSON as `billpath channels --format json`)",
+    )
+    def api_channels() -> Response:
+        from billpath.catalog.listing import channels_listing
+
+        payload, _ = channels_listing()
+        return Response(_json(payload), media_type=JSON)
+
+    @app.get(
+        "/api/catalog",
+        response_class=Response,
+        responses={200: schemas.ok(schemas.CATALOG, "Catalog size and source freshness")},
+        summary="What the server prices with",
+    )
+    def api_catalog() -> Response:
+        info = catalog_info()
+        info["endpoints"] = sorted({r.path for r in app.routes if getattr(r, "path", "").startswith("/api/")})
+        return Response(_json(info), media_type=JSON)
+
+    _install_price_log(app, settings)
+    _install_recommend(app)
+    _install_page(app)
+
+    if settings.allowed_hosts:
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))
+    app.add_middleware(Timeout, seconds=settings.request_timeout_s)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes)
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+def _compare_json(
+    model: str,
+    input_tokens: str,
+    output_tokens: str,
+    cache_read_tokens: str,
+    cache_write_tokens: str,
+    cache_write_1h_tokens: str,
+    reasoning_tokens: str,
+    requests: str,
+    batch_share: str,
+    at: date,
+    payment: str | None,
+    credit_purchase: str | None,
+    all_variants: bool,
+) -> bytes:
+    """`compare(...).to_dict()` as JSON bytes: the very call `billpath compare --format json` makes."""
+    from billpath.analysis.compare import compare
+    from billpath.usage.record import Usage
+
+    per_request = Usage(
+        input_tokens=Decimal(input_tokens),
+        output_tokens=Decimal(output_tokens),
+        cache_read_tokens=Decimal(cache_read_tokens),
+        cache_write_tokens=Decimal(cache_write_tokens),
+        cache_write_1h_tokens=Decimal(cache_write_1h_tokens),
+        reasoning_tokens=Decimal(reasoning_tokens),
+    )
+    result = compare(
+        model,
+        per_request,
+        Decimal(requests),
+        batch_share=Decimal(batch_share),
+        at=at,
+        payment=payment,
+        purchase_usd=Decimal(credit_purchase) if credit_purchase else None,
+        all_variants=all_variants,
+    )
+    return _json(result.to_dict())
+
+
+def _upload_suffix(filename: str | None) -> str:
+    """The client's file extension (for format detection) and nothing else of its name or path."""
+    suffix = Path((filename or "").replace("\\", "/").rsplit("/", 1)[-1]).suffix
+    return suffix.lower() if UPLOAD_SUFFIX.match(suffix) else ""
+
+
+def _install_price_log(app: FastAPI, settings: Settings) -> None:
+    try:
+        from billpath.api import price_log  # noqa: F401  (issue 3)
+    except ImportError:
+        return
+
+    @app.post(
+        "/api/price-log",
+        response_class=Response,
+        responses={200: schemas.ok(schemas.PRICE_LOG, "The priced log"), **schemas.problems(400, 413, 422, 504)},
+        summary="Price an uploaded usage log (same JSON as `billpath price-log --format json`)",
+    )
+    def api_price_log(
+        file: Annotated[list[UploadFile], File(description="One or more usage log files.")],
+        input_format: Annotated[LOG_FORMATS, Form()] = "auto",
+    ) -> Response:
+        from billpath.api import price_log
+
+        with tempfile.TemporaryDirectory(prefix="billpath-upload-") as tmp:
+            paths = []
+            for i, upload in enumerate(file):
+                path = Path(tmp) / f"upload-{i}{_upload_suffix(upload.filename)}"
+                with path.open("wb") as out:
+                    while chunk := upload.file.read(1 << 20):
+                        out.write(chunk)
+                paths.append(path)
+            result = price_log(paths, input_format=input_format)
+            payload = result.to_dict() if hasattr(result, "to_dict") else result
+        return Response(_json(payload), media_type=JSON)
+
+
+def _install_recommend(app: FastAPI) -> None:
+    return None  # wired once issue 4's recommend lands
+
+
+def _install_page(app: FastAPI) -> None:
+    index = (STATIC / "index.html").read_bytes()
+
+    @app.get("/", include_in_schema=False)
+    def page() -> Response:
+        return Response(index, media_type="text/html; charset=utf-8", headers={"cache-control": "no-cache"})
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -217,3 +217,20 @@ def annotate(comparison, catalog: Catalog, batch_share: Decimal, payment=None) -
 
 def tiers_summary(t: TierPrices) -> str:
     return f"{t.input_per_mtok}/{t.output_per_mtok}"
+
+
+def lag_report(model: str, *, catalog: Catalog | None = None) -> dict:
+    """`billpath lag MODEL`: release date, arrival per channel, and the family's newest model."""
+    from billpath.catalog.store import load_catalog
+
+    catalog = catalog or load_catalog()
+    m = catalog.resolve(model).model
+    released, rows = lag_rows(catalog, m)
+    fam = catalog.models[m].family
+    return {
+        "model": m,
+        "released": released.isoformat(),
+        "family": fam,
+        "newest_in_family": newest_in_family(catalog, m, date.today()),
+        "channels": [r.to_dict() for r in rows],
+    }

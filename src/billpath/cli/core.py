@@ -28,6 +28,13 @@ def compare_cmd(
         str | None, typer.Option(metavar="USD", help="Size of each aggregator credit purchase (default 100).")
     ] = None,
     all_variants: Annotated[bool, typer.Option(help="Also show service tiers (fast, priority, flex).")] = False,
+    cache_hit_share: Annotated[
+        str, typer.Option(metavar="F", help="Share of --input-tokens read from the prompt cache (0-1).")
+    ] = "0",
+    prices: Annotated[
+        str | None,
+        typer.Option(metavar="FILE", help="Your negotiated prices (TOML overlay; see examples/prices.toml)."),
+    ] = None,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """Compare what MODEL costs for a workload on every channel that sells it (token flags are per request)."""
@@ -44,15 +51,20 @@ def compare_cmd(
         cache_write_1h_tokens=count("cache-write-1h-tokens", cache_write_1h_tokens),
         reasoning_tokens=count("reasoning-tokens", reasoning_tokens),
     )
+    from billpath.analysis.scenarios import with_cache_hits
+    from billpath.catalog.overlay import apply_overlay
+    from billpath.catalog.store import load_catalog
+
     result = compare(
         model,
-        per_request,
+        with_cache_hits(per_request, share("cache-hit-share", cache_hit_share)),
         count("requests", requests),
         batch_share=share("batch-share", batch_share),
         at=parse_date("at", at),
         payment=payment,
         purchase_usd=count("credit-purchase", credit_purchase) if credit_purchase else None,
         all_variants=all_variants,
+        catalog=apply_overlay(load_catalog(), prices),
     )
     emit(fmt.value, result.to_dict(), compare_view(result))
 

@@ -1,0 +1,151 @@
+"""`billpath explain MODEL`: the article's four questions answered from the catalog, citing the offers used."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from billpath.analysis.compare import quote_offer, workload
+from billpath.analysis.hidden import direct_offer, lag_rows
+from billpath.catalog.store import Catalog, Offer, load_catalog
+from billpath.money import exact, pct
+from billpath.usage.record import Usage
+
+QUESTIONS = (
+    "Is the cloud platform dearer than direct?",
+    "What is the typical aggregator markup?",
+    "Does each channel get new versions at the same time?",
+    "Can volume discounts be had there?",
+)
+# The reference usage for list-price comparisons: one request of 1M input and 1M output tokens.
+REFERENCE = Usage(input_tokens=Decimal(1_000_000), output_tokens=Decimal(1_000_000))
+
+
+def _cite(o: Offer, detail: str) -> dict:
+    return {
+        "channel": o.channel,
+        "variant": o.variant,
+        "detail": detail,
+        "source": o.source.url,
+        "checked": o.source.checked,
+    }
+
+
+def _prices(o: Offer) -> str:
+    t = o.tiers[0]
+    return f"{t.input_per_mtok}/{t.output_per_mtok} per Mtok"
+
+
+def explain(model: str, *, at: date | None = None, catalog: Catalog | None = None) -> dict:
+    catalog = catalog or load_catalog()
+    at = at or date.today()
+    m = catalog.resolve(model).model
+    ref = direct_offer(catalog, m, at)
+    usage = workload(REFERENCE, Decimal(1))
+    live = [o for o in catalog.offers_at(m, at) if o.live_at(at) and o.variant_kind in ("standard", "location")]
+    base = quote_offer(ref, usage, catalog).total if ref else None
+    answers = []
+
+    def markup(o: Offer) -> Decimal | None:
+        return None if base is None else pct(quote_offer(o, usage, catalog).total - base, base)
+
+    # 1. cloud vs direct
+    cloud = [o for o in live if catalog.channels[o.channel].kind == "cloud"]
+    ev = [_cite(o, f"{_prices(o)}: {markup(o):+}% vs direct" if base else _prices(o)) for o in cloud]
+    if ref:
+        ev.insert(0, _cite(ref, f"direct list {_prices(ref)}"))
+    if not cloud:
+        a1 = f"no cloud platform sells {m} in the catalog"
+    elif base is None:
+        a1 = f"{m} has no maker's own API in the catalog to compare with"
+    else:
+        cheapest = min(markup(o) for o in cloud)
+        dearest = max(markup(o) for o in cloud)
+        same = sorted({o.channel for o in cloud if markup(o) == 0})
+        a1 = (
+            f"cloud offers range from {cheapest:+}% to {dearest:+}% vs direct for 1M input + 1M output tokens; "
+            + (f"at list price on {', '.join(same)} (global endpoints); " if same else "none at list price; ")
+            + "regional / data-zone endpoints carry the uplift"
+        )
+    answers.append({"question": QUESTIONS[0], "answer": a1, "evidence": ev})
+
+    # 2. aggregator markup (token prices plus the default payment's fee)
+    aggs = [o for o in live if catalog.channels[o.channel].kind == "aggregator"]
+    ev2 = []
+    parts = []
+    for o in aggs:
+        q = quote_offer(o, usage, catalog)
+        tokens = pct(q.cost.tokens_total - base, base) if base else None
+        total = pct(q.total - base, base) if base else None
+        ev2.append(
+            _cite(
+                o,
+                f"tokens {tokens:+}% vs direct, with fees {total:+}% ({'; '.join(n for n in q.notes if 'fee' in n)})"
+                if base
+                else _prices(o),
+            )
+        )
+        if base:
+            parts.append(f"{o.channel}: tokens {tokens:+}%, {total:+}% with the default payment's fee")
+    a2 = "; ".join(parts) if parts else f"no aggregator sells {m} in the catalog (or no direct price to compare)"
+    answers.append({"question": QUESTIONS[1], "answer": a2, "evidence": ev2})
+
+    # 3. version lag
+    released, rows = lag_rows(catalog, m)
+    known = [r for r in rows if r.days_behind is not None and r.channel != catalog.direct_channel(m)]
+    unknown = [r.channel for r in rows if r.days_behind is None]
+    a3 = f"released {released} on the maker's API; " + (
+        "; ".join(f"{r.channel} {r.days_behind} days behind" for r in known)
+        if known
+        else "no channel arrival dates known"
+    )
+    if unknown:
+        a3 += f"; unknown for {', '.join(unknown)} (no sourced arrival date)"
+    ev3 = [
+        {
+            "channel": r.channel,
+            "variant": r.variant,
+            "detail": f"available_from {r.available_from or 'unknown'}",
+            "source": r.source,
+            "checked": None,
+        }
+        for r in rows
+    ]
+    answers.append({"question": QUESTIONS[2], "answer": a3, "evidence": ev3})
+
+    # 4. volume discounts
+    from billpath.catalog.extras import published_discounts
+    from billpath.catalog.overlay import volume_discounts
+
+    channels = sorted({o.channel for o in live})
+    pub = [d for d in published_discounts() if d.channel in channels]
+    mine = [d for d in volume_discounts(catalog) if d.channel in channels and d.applies_to(d.channel, m)]
+    priced = [d for d in pub if d.percent_off is not None]
+    a4 = (
+        "no channel publishes a per-token volume discount"
+        if not priced
+        else "; ".join(f"{d.channel}: {d.percent_off}% off" for d in priced)
+    )
+    commits = sorted({d.channel for d in pub if d.kind == "committed-use"})
+    if commits:
+        a4 += f"; capacity commitments (priced per unit of capacity, not per token) on {', '.join(commits)}"
+    if mine:
+        a4 += "; your overlay: " + "; ".join(d.note for d in mine)
+    ev4 = [
+        {
+            "channel": d.channel,
+            "variant": None,
+            "detail": f"{d.kind}: {d.note}",
+            "source": d.source.url,
+            "checked": d.source.checked,
+        }
+        for d in pub
+    ]
+    answers.append({"question": QUESTIONS[3], "answer": a4, "evidence": ev4})
+    return {
+        "model": m,
+        "at": at.isoformat(),
+        "reference_usage": "1M input + 1M output tokens",
+        "answers": answers,
+        "direct_reference_total": exact(base) if base is not None else None,
+    }

@@ -1,0 +1,305 @@
+"""Rank channels for a workload under the user's constraints, and compute where going direct pays."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from billpath.analysis.compare import KIND_ORDER, Comparison, Quote, compare, quote_offer
+from billpath.catalog.store import Catalog, Channel, load_catalog
+from billpath.errors import UsageError
+from billpath.money import ZERO, display, exact
+from billpath.usage.record import Usage
+
+FEATURES = {
+    "batch": None,  # checked on the offer's batch multiplier
+    "cache": "prompt_caching",
+    "prompt-caching": "prompt_caching",
+    "cache-1h": "cache_1h",
+    "extended-thinking": "extended_thinking",
+    "thinking": "extended_thinking",
+    "long-context": "long_context",
+    "web-search": "web_search",
+    "priority": "priority",
+    "flex": "flex",
+}
+BILLING = ("aws", "azure", "gcp")
+REGIONS = ("us", "eu")
+KNOWN = [f"billing:{b}" for b in BILLING] + [f"region:{r}" for r in REGIONS] + ["failover", "multi-maker"]
+KNOWN += [f"feature:{f}" for f in FEATURES]
+RULE_OF_THUMB = "above about $5,000/month on one provider, going direct pays"
+
+
+@dataclass
+class Recommendation:
+    model: str
+    at: date
+    requires: list[str]
+    ranking: list[dict]
+    excluded: list[dict]
+    break_even: dict
+    failover: dict | None = None
+    comparison: Comparison | None = field(default=None, repr=False)
+
+    def to_dict(self) -> dict:
+        out = {
+            "model": self.model,
+            "at": self.at.isoformat(),
+            "requires": self.requires,
+            "ranking": self.ranking,
+            "excluded": self.excluded,
+            "break_even": self.break_even,
+        }
+        if self.failover is not None:
+            out["failover"] = self.failover
+        return out
+
+
+def parse_requires(requires: list[str]) -> list[str]:
+    out = []
+    for raw in requires:
+        for item in raw.split(","):
+            item = item.strip().lower()
+            if not item:
+                continue
+            if item not in KNOWN:
+                raise UsageError(f"unknown requirement {item!r}; use one of: {', '.join(KNOWN)}")
+            out.append(item)
+    return out
+
+
+def _region_ok(q: Quote, channel: Channel, region: str) -> bool:
+    """Data kept in `region`: a region-pinned variant of a channel that offers that region."""
+    if region not in channel.regions:
+        return False
+    variant = q.offer.variant
+    if variant == "us-only":
+        return region == "us"
+    if q.offer.variant_kind == "location" and variant not in ("global",):
+        return True
+    return "global" not in channel.regions and variant != "global"
+
+
+def _violations(q: Quote, channel: Channel, requires: list[str]) -> list[str]:
+    why = []
+    for req in requires:
+        kind, _, value = req.partition(":")
+        if kind == "billing" and value not in channel.billing:
+            billed = ", ".join(channel.billing) or "the vendor"
+            why.append(f"billed by {billed}, not on the {value.upper()} invoice ({req})")
+        elif kind == "region" and not _region_ok(q, channel, value):
+            if value in channel.regions:
+                why.append(f"variant {q.offer.variant} is not pinned to {value.upper()} ({req})")
+            else:
+                why.append(f"no {value.upper()}-resident option on {channel.id} ({req})")
+        elif kind == "multi-maker" and not channel.multi_maker:
+            why.append(f"sells one maker's models under its key ({req})")
+        elif kind == "feature":
+            attr = FEATURES[value]
+            has = q.offer.batch_multiplier is not None if attr is None else bool(q.offer.features.get(attr))
+            if not has:
+                why.append(f"no {value} on {channel.id} for this model ({req})")
+    return why
+
+
+def recommend(
+    model: str,
+    per_request: Usage,
+    requests: Decimal = Decimal(1),
+    *,
+    requires: list[str] = (),
+    batch_share: Decimal = ZERO,
+    at: date | None = None,
+    payment: str | None = None,
+    catalog: Catalog | None = None,
+) -> Recommendation:
+    """Channels that meet every requirement, cheapest first with reasons; the rest excluded with why."""
+    catalog = catalog or load_catalog()
+    requires = parse_requires(list(requires))
+    comp = compare(
+        model,
+        per_request,
+        requests,
+        batch_share=batch_share,
+        at=at,
+        payment=payment,
+        all_variants=True,
+        catalog=catalog,
+    )
+    best: dict[str, Quote] = {}
+    failing: dict[str, list[str]] = {}
+    for q in comp.quotes:  # cheapest first
+        ch = catalog.channels[q.offer.channel]
+        if q.channel_kind == "application":
+            failing.setdefault(ch.id, []).append(
+                f"application plan ({q.offer.variant}, {display(q.total)} for this usage): a coding tool's seat, "
+                "not an API your software can call"
+            )
+            continue
+        why = _violations(q, ch, [r for r in requires if r != "failover"])
+        if why:
+            failing.setdefault(ch.id, []).extend(w for w in why if w not in failing.get(ch.id, []))
+        elif ch.id not in best:
+            best[ch.id] = q
+    ranked = sorted(best.values(), key=lambda q: (q.total, KIND_ORDER.get(q.channel_kind, 9), q.offer.channel))
+    ranking = [_entry(i, q, ranked, catalog, requires) for i, q in enumerate(ranked)]
+    excluded = [{"channel": c, "reason": "; ".join(r)} for c, r in failing.items() if c not in best]
+    excluded += [{"channel": u["channel"], "reason": u["reason"]} for u in comp.unavailable]
+    failover = None
+    if "failover" in requires:
+        if len(ranked) >= 2:
+            failover = {
+                "primary": ranked[0].offer.channel,
+                "secondary": ranked[1].offer.channel,
+                "monthly_cost_if_all_on_secondary": exact(ranked[1].total),
+            }
+        else:
+            failover = {
+                "primary": ranked[0].offer.channel if ranked else None,
+                "secondary": None,
+                "problem": "fewer than two channels meet the other requirements",
+            }
+    be = break_even(comp, catalog, ranked, batch_share, payment)
+    return Recommendation(comp.model, comp.at, requires, ranking, excluded, be, failover, comp)
+
+
+def _entry(i: int, q: Quote, ranked: list[Quote], catalog: Catalog, requires: list[str]) -> dict:
+    ch = catalog.channels[q.offer.channel]
+    reasons = []
+    if i == 0:
+        reasons.append("cheapest channel that meets every requirement" if requires else "cheapest channel")
+    else:
+        reasons.append(f"{display(q.total - ranked[0].total)}/month more than {ranked[0].offer.channel}")
+    if q.markup_vs_direct_pct is not None:
+        reasons.append(f"{q.markup_vs_direct_pct:+}% vs the maker's own API")
+    reasons.append(f"variant {q.offer.variant} ({q.offer.channel_model_id})")
+    for req in requires:
+        kind, _, value = req.partition(":")
+        if kind == "billing":
+            reasons.append(f"on the {value.upper()} invoice ({req})")
+        elif kind == "region":
+            reasons.append(f"data kept in the {value.upper()} ({req})")
+        elif kind == "multi-maker":
+            reasons.append("one key for several makers' models (multi-maker)")
+        elif kind == "feature":
+            reasons.append(f"has {value} ({req})")
+        elif kind == "failover" and len(ranked) > 1:
+            other = ranked[1] if i == 0 else ranked[0]
+            reasons.append(f"failover partner: {other.offer.channel} ({display(other.total)}/month)")
+    reasons += [n for n in q.notes if "fee" in n or "no batch" in n or "caching" in n or "lag" in n or "lacks" in n]
+    return {
+        "channel": q.offer.channel,
+        "channel_kind": ch.kind,
+        "variant": q.offer.variant,
+        "monthly_cost": exact(q.total),
+        "reasons": reasons,
+        "source": {"url": q.offer.source.url, "checked": q.offer.source.checked},
+    }
+
+
+# -- break-even --------------------------------------------------------------------------------------
+
+
+def _cost_fn(q: Quote, usage: Usage, catalog: Catalog, batch_share: Decimal, payment: str | None):
+    """Monthly cost of the workload scaled by k on the quote's offer, with fees and spend discounts."""
+    from billpath.analysis.hidden import apply_volume_discounts
+
+    def cost(k: Decimal) -> Decimal:
+        scaled = quote_offer(q.offer, usage.scaled(k), catalog, batch_share, payment)
+        apply_volume_discounts([scaled], catalog)
+        return scaled.total
+
+    return cost
+
+
+def _breakpoints(q: Quote, usage: Usage, catalog: Catalog, unit_cost: Decimal) -> set[Decimal]:
+    from billpath.catalog.overlay import volume_discounts
+
+    points: set[Decimal] = set()
+    for d in volume_discounts(catalog):
+        if d.applies_to(q.offer.channel, q.offer.model) and d.min_monthly_usd and unit_cost > 0:
+            points.add(d.min_monthly_usd / unit_cost)
+    free = catalog.channels[q.offer.channel].fees.get("byok_free_requests_per_month") or 0
+    if free and usage.requests:
+        points.add(Decimal(free) / usage.requests)
+    return {p for p in points if p > 0}
+
+
+def _crossing(diff, points: list[Decimal]) -> Decimal | None:
+    """Smallest k from which diff(k) > 0 for every larger k (diff linear between points); None: never.
+
+    diff(k) = alternative - direct at k times the workload. Between breakpoints (discount thresholds,
+    free allowances) every cost is linear in k, so two interior samples give each segment exactly.
+    """
+    bounds = [ZERO, *sorted(points)]
+    segments = []
+    for i, a in enumerate(bounds):
+        b = bounds[i + 1] if i + 1 < len(bounds) else None
+        width = (b - a) if b is not None else max(a, Decimal(1))
+        p1, p2 = a + width / 3, a + width * 2 / 3
+        d1, d2 = diff(p1), diff(p2)
+        slope = (d2 - d1) / (p2 - p1)
+        segments.append((a, b, slope, _tiny(d1 - slope * p1)))
+    _, _, slope, icpt = segments[-1]
+    if not (slope > 0 or (slope == 0 and icpt > 0)):
+        return None
+    start = ZERO
+    for a, b, slope, icpt in reversed(segments):
+        at_a = _tiny(icpt + slope * a)
+        at_b = None if b is None else _tiny(icpt + slope * b)
+        if at_a > 0 and (at_b is None or at_b > 0):
+            start = a
+            continue
+        crossing = -icpt / slope if slope else a
+        start = b if at_b is not None and at_b <= 0 else crossing
+        break
+    return max(start, ZERO)
+
+
+def _tiny(value: Decimal) -> Decimal:
+    """Sampling a linear function through Decimal thirds leaves ~1e-26 residues: below a pico-dollar is zero."""
+    return ZERO if abs(value) < Decimal("1e-12") else value
+
+
+def break_even(comp: Comparison, catalog: Catalog, ranked: list[Quote], batch_share: Decimal, payment) -> dict:
+    """For each ranked alternative: the monthly spend from which the maker's own API is strictly cheaper."""
+    direct_id = catalog.direct_channel(comp.model)
+    direct_q = next((q for q in comp.quotes if q.offer.channel == direct_id and q.offer.variant == "standard"), None)
+    out: dict = {
+        "rule_of_thumb": RULE_OF_THUMB,
+        "direct_channel": direct_id,
+        "basis": "your workload scaled up and down; prices, fees and discounts from the catalog and your overlay",
+        "channels": {},
+    }
+    if direct_q is None:
+        out["note"] = f"{comp.model} has no maker's own channel in the catalog"
+        return out
+    usage = comp.usage
+    direct_cost = _cost_fn(direct_q, usage, catalog, batch_share, payment)
+    for q in ranked:
+        if q.offer.channel == direct_id:
+            continue
+        alt_cost = _cost_fn(q, usage, catalog, batch_share, payment)
+        points = _breakpoints(q, usage, catalog, q.cost.tokens_total) | _breakpoints(
+            direct_q, usage, catalog, direct_q.cost.tokens_total
+        )
+        k = _crossing(lambda k, a=alt_cost: a(k) - direct_cost(k), list(points))
+        now = alt_cost(Decimal(1)) - direct_cost(Decimal(1))
+        entry: dict = {"at_your_spend_direct_saves": exact(now)}
+        if k is None:
+            entry.update(verdict="never", direct_beats_from_usd=None)
+            entry["explanation"] = (
+                f"{q.offer.channel} ({q.offer.variant}) costs the same or less than {direct_id} at every monthly spend "
+                "with the prices, fees and discounts known"
+            )
+        else:
+            spend = alt_cost(k).quantize(Decimal("0.01"))  # what you would be spending on the alternative
+            entry.update(direct_beats_from_usd=exact(spend), verdict="always" if k == 0 else "above")
+            entry["explanation"] = (
+                f"{direct_id} is cheaper than {q.offer.channel} from the first dollar (fees/markup)"
+                if k == 0
+                else f"{direct_id} is cheaper than {q.offer.channel} once you spend {display(spend)}/month there"
+            )
+        out["channels"][q.offer.channel] = entry
+    return out

@@ -1,0 +1,181 @@
+"""Named workload scenarios compared side by side over 12 months (`billpath scenarios FILE`).
+
+File format (TOML; see examples/scenarios.toml):
+
+    months = 12                 # optional (1-60)
+    start = 2026-12-01          # optional: prices of this date (default today)
+    channels = ["anthropic", "aws-bedrock", "openrouter"]   # optional: default every channel
+
+    [[scenarios]]
+    name = "today"
+    requests = 3000             # per month, in month 1
+    input_tokens = 10000        # per request (uncached prompt + cached share, see cache_hit_share)
+    output_tokens = 1000
+    cache_hit_share = "0.5"     # share of input tokens read from cache
+    batch_share = "0.2"
+    growth = "0.05"             # monthly growth of requests (5%)
+    models = { "claude-sonnet-4-6" = "0.8", "gpt-5.4-mini" = "0.2" }   # model mix, shares sum to 1
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from billpath.catalog.store import Catalog, load_catalog
+from billpath.errors import BillpathError, CatalogError
+from billpath.money import ZERO, exact
+from billpath.usage.record import Usage
+
+
+def with_cache_hits(per_request: Usage, share: Decimal) -> Usage:
+    """Move `share` of the input tokens into cache reads (a cache-hit share of the prompt)."""
+    if not ZERO <= share <= 1:
+        raise BillpathError(f"cache-hit share must be between 0 and 1 (got {share})")
+    if share == 0:
+        return per_request
+    hits = per_request.input_tokens * share
+    from dataclasses import replace
+
+    return replace(
+        per_request,
+        input_tokens=per_request.input_tokens - hits,
+        cache_read_tokens=per_request.cache_read_tokens + hits,
+    )
+
+
+def _schema():
+    from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+    class Strict(BaseModel):
+        model_config = ConfigDict(extra="forbid", frozen=True)
+
+    class Scenario(Strict):
+        name: str = Field(min_length=1)
+        requests: Decimal = Field(gt=0)
+        input_tokens: Decimal = Field(ge=0)
+        output_tokens: Decimal = Field(ge=0)
+        cache_write_tokens: Decimal = Field(default=Decimal(0), ge=0)
+        cache_hit_share: Decimal = Field(default=Decimal(0), ge=0, le=1)
+        batch_share: Decimal = Field(default=Decimal(0), ge=0, le=1)
+        growth: Decimal = Field(default=Decimal(0), ge=-1, le=10)
+        models: dict[str, Decimal]
+
+        @field_validator("models")
+        @classmethod
+        def _mix(cls, v: dict[str, Decimal]) -> dict[str, Decimal]:
+            if not v:
+                raise ValueError('give at least one model, e.g. models = { "claude-sonnet-4-6" = "1" }')
+            if any(s <= 0 for s in v.values()) or sum(v.values()) != 1:
+                raise ValueError(f"model shares must be positive and sum to 1 (they sum to {sum(v.values())})")
+            return v
+
+    class ScenariosFile(Strict):
+        months: int = Field(default=12, ge=1, le=60)
+        start: date | None = None
+        channels: list[str] = Field(default_factory=list)
+        scenarios: list[Scenario] = Field(min_length=1)
+
+    return ScenariosFile
+
+
+@dataclass
+class Row:
+    scenario: str
+    channel: str
+    monthly: list[Decimal]
+    requests: list[Decimal]
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.monthly, ZERO)
+
+
+def load_scenarios(path: Path | str):
+    from pydantic import ValidationError
+
+    from billpath.catalog.extras_schema import explain
+
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise BillpathError(f"cannot read scenarios file {path}: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError(f"{path}: not valid TOML: {exc}") from None
+    try:
+        return _schema().model_validate(data)
+    except ValidationError as exc:
+        raise explain(path, exc) from None
+
+
+def _cheapest_by_channel(comparison) -> dict[str, object]:
+    best: dict[str, object] = {}
+    for q in comparison.quotes:  # sorted cheapest first
+        best.setdefault(q.offer.channel, q)
+    return best
+
+
+def run_scenarios(path: Path | str, *, catalog: Catalog | None = None) -> dict:
+    """Cost per scenario, channel and month; a channel appears for a scenario only if it sells every model."""
+    from billpath.analysis.compare import compare
+
+    catalog = catalog or load_catalog()
+    spec = load_scenarios(path)
+    at = spec.start or date.today()
+    for ch in spec.channels:
+        catalog.channel(ch)
+    rows: list[Row] = []
+    skipped: list[dict] = []
+    for sc in spec.scenarios:
+        per_request = with_cache_hits(
+            Usage(
+                input_tokens=sc.input_tokens, output_tokens=sc.output_tokens, cache_write_tokens=sc.cache_write_tokens
+            ),
+            sc.cache_hit_share,
+        )
+        models = {catalog.resolve(name).model: share for name, share in sc.models.items()}
+        table: dict[str, list[Decimal]] = {}
+        reqs: list[Decimal] = []
+        missing: dict[str, list[str]] = {}
+        for month in range(spec.months):
+            n = sc.requests * (1 + sc.growth) ** month
+            reqs.append(n)
+            month_costs: dict[str, Decimal] = {}
+            sold: dict[str, int] = {}
+            for model, share in models.items():
+                comp = compare(model, per_request, n * share, batch_share=sc.batch_share, at=at, catalog=catalog)
+                for ch, q in _cheapest_by_channel(comp).items():
+                    month_costs[ch] = month_costs.get(ch, ZERO) + q.total
+                    sold[ch] = sold.get(ch, 0) + 1
+            for ch, cost in month_costs.items():
+                if spec.channels and ch not in spec.channels:
+                    continue
+                if sold[ch] < len(models):
+                    missing.setdefault(ch, [])
+                    continue
+                table.setdefault(ch, []).append(cost)
+        for ch, costs in table.items():
+            rows.append(Row(sc.name, ch, costs, reqs))
+        for ch in missing:
+            skipped.append({"scenario": sc.name, "channel": ch, "reason": "does not sell every model of the mix"})
+    rows.sort(key=lambda r: (r.scenario, r.total, r.channel))
+    return {
+        "file": str(path),
+        "at": at.isoformat(),
+        "months": spec.months,
+        "rows": [
+            {
+                "scenario": r.scenario,
+                "channel": r.channel,
+                "monthly": [exact(c) for c in r.monthly],
+                "requests": [exact(n) for n in r.requests],
+                "total": exact(r.total),
+            }
+            for r in rows
+        ],
+        "skipped": skipped,
+    }

@@ -94,7 +94,7 @@ def explain(model: str, *, at: date | None = None, catalog: Catalog | None = Non
     released, rows = lag_rows(catalog, m)
     known = [r for r in rows if r.days_behind is not None and r.channel != catalog.direct_channel(m)]
     unknown = [r.channel for r in rows if r.days_behind is None]
-    a3 = f"released {released} on the maker's API; " + (
+    a3 = f"released {released or 'on an unknown date'} on the maker's API; " + (
         "; ".join(f"{r.channel} {r.days_behind} days behind" for r in known)
         if known
         else "no channel arrival dates known"

@@ -72,25 +72,27 @@ def feature_gaps(quote, usage: Usage, catalog: Catalog, at: date, batch_share: D
     gaps: list[Gap] = []
     if ref is None or ref is offer:
         return gaps
+    as_is = quote_offer(offer, usage, catalog, batch_share, payment).total  # before spend discounts
     if batch_share > 0 and offer.batch_multiplier is None and ref.batch_multiplier is not None:
         better = replace(offer, batch_multiplier=ref.batch_multiplier, batch_discounts_cache=ref.batch_discounts_cache)
-        amount = quote.total - quote_offer(better, usage, catalog, batch_share, payment).total
-        gaps.append(
-            Gap(
-                "batch",
-                amount,
-                f"no batch here: {_signed(amount)}/month ({batch_share * 100:g}% batch share billed on demand)",
-            )
-        )
+        amount = as_is - quote_offer(better, usage, catalog, batch_share, payment).total
+        share_pct = f"{(batch_share * 100).normalize():f}%"
+        note = f"no batch here: {_signed(amount)}/month ({share_pct} batch share billed on demand)"
+        gaps.append(Gap("batch", amount, note))
     cache_tokens = usage.cache_read_tokens + usage.cache_write_tokens + usage.cache_write_1h_tokens
     if cache_tokens:
         better = _with_cache_prices(offer, ref)
         if better is not None:
-            amount = quote.total - quote_offer(better, usage, catalog, batch_share, payment).total
+            amount = as_is - quote_offer(better, usage, catalog, batch_share, payment).total
             what = "no prompt caching" if offer.tiers[0].cache_read_per_mtok is None else "missing cache prices"
-            gaps.append(
-                Gap("prompt_caching", amount, f"{what} here: {_signed(amount)}/month (cached tokens billed as input)")
-            )
+            if amount:
+                gaps.append(
+                    Gap(
+                        "prompt_caching",
+                        amount,
+                        f"{what} here: {_signed(amount)}/month (cached tokens billed as input)",
+                    )
+                )
     missing = [
         FEATURE_NAMES[k]
         for k in FEATURE_NAMES
@@ -132,7 +134,7 @@ class LagRow:
         }
 
 
-def lag_rows(catalog: Catalog, model: str) -> tuple[date, list[LagRow]]:
+def lag_rows(catalog: Catalog, model: str) -> tuple[date | None, list[LagRow]]:
     """Per channel: when the model arrived there, and how many days after the maker's release."""
     from billpath.catalog.extras import plans
 
@@ -142,7 +144,7 @@ def lag_rows(catalog: Catalog, model: str) -> tuple[date, list[LagRow]]:
     for o in sorted(catalog.offers_for(model), key=lambda o: (o.channel, o.variant_kind != "standard", o.variant)):
         if o.variant_kind == "service-tier" or o.channel in rows:
             continue
-        days = None if o.available_from is None else (o.available_from - m.released).days
+        days = None if o.available_from is None or m.released is None else (o.available_from - m.released).days
         if o.channel == direct and o.available_from is None:
             days = 0  # the maker's API is where the release happens
         kind = catalog.channels[o.channel].kind
@@ -156,7 +158,7 @@ def lag_rows(catalog: Catalog, model: str) -> tuple[date, list[LagRow]]:
 def newest_in_family(catalog: Catalog, model: str, at: date) -> str:
     """The newest model of the same family already released at `at`."""
     family = catalog.models[model].family
-    same = [m for m in catalog.models.values() if m.family == family and m.released <= at]
+    same = [m for m in catalog.models.values() if m.family == family and m.released is not None and m.released <= at]
     return max(same, key=lambda m: (m.released, m.id)).id if same else model
 
 
@@ -165,7 +167,7 @@ def lag_notes(quote, catalog: Catalog, at: date) -> list[str]:
     offer: Offer = quote.offer
     m = catalog.models[offer.model]
     notes = []
-    if offer.available_from and offer.available_from > m.released:
+    if offer.available_from and m.released and offer.available_from > m.released:
         days = (offer.available_from - m.released).days
         notes.append(f"version lag: arrived {days} days after the maker's release ({m.released})")
     newest = newest_in_family(catalog, offer.model, at)
@@ -229,7 +231,7 @@ def lag_report(model: str, *, catalog: Catalog | None = None) -> dict:
     fam = catalog.models[m].family
     return {
         "model": m,
-        "released": released.isoformat(),
+        "released": released.isoformat() if released else None,
         "family": fam,
         "newest_in_family": newest_in_family(catalog, m, date.today()),
         "channels": [r.to_dict() for r in rows],

@@ -25,7 +25,7 @@ scenarios) and listed in `OverlaidCatalog.volume_discounts`.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -43,25 +43,20 @@ PRICE_FIELDS = (
 )
 
 
-@dataclass
 class OverlaidCatalog(Catalog):
     """A catalog with a user's overlay applied; spend-dependent discounts are kept aside."""
 
-    volume_discounts: list[Discount] = field(default_factory=list)
-    overlay_path: str | None = None
+    volume_discounts: list[Discount]
+    overlay_path: str | None
 
 
 def _rebuild(base: Catalog, offers: list[Offer], discounts: list[Discount], path: str) -> OverlaidCatalog:
-    cat = OverlaidCatalog(
-        models=base.models,
-        channels=base.channels,
-        offers=offers,
-        aliases=base.aliases,
-        volume_discounts=discounts,
-        overlay_path=path,
-    )
-    for o in offers:
-        cat._by_model.setdefault(o.model, []).append(o)
+    cat = OverlaidCatalog(models=base.models, channels=base.channels, offers=offers, aliases=base.aliases)
+    if not cat._by_model:  # older Catalog dataclass: index the offers here
+        for o in offers:
+            cat._by_model.setdefault(o.model, []).append(o)
+    cat.volume_discounts = discounts
+    cat.overlay_path = path
     return cat
 
 

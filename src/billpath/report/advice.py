@@ -40,7 +40,8 @@ def lag_view(payload: dict) -> TableView:
         ]
         for r in payload["channels"]
     ]
-    title = f"{payload['model']}: released {payload['released']} on the maker's API; days behind per channel"
+    released = payload["released"] or "on an unknown date"
+    title = f"{payload['model']}: released {released} on the maker's API; days behind per channel"
     footer = [f"newest in family {payload['family']}: {payload['newest_in_family']}"]
     return TableView(title, ["channel", "kind", "variant", "available from", "days behind", "source"], rows, footer)
 

@@ -1,0 +1,398 @@
+"""Price a usage log: read it, reduce it, price the groups, re-price them on every other channel.
+
+The pricing is the table evaluator's SQL (`billpath.pricing.table`) run on DuckDB; this module owns
+the engine session and turns the priced groups into the `price-log` result (DESIGN.md contract).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from billpath.catalog.store import Catalog, load_catalog
+from billpath.money import ZERO, exact
+from billpath.pricing.rules import COMPONENTS, NO_BATCH_NOTE
+from billpath.pricing.table import PRICE_COLUMNS, PRICE_TYPES, QUANTITY_FIELDS, exact_offer, price_table, statements
+from billpath.usage.duck import LogError, connect
+from billpath.usage.load import Input, load
+from billpath.usage.routes import Route, Router
+
+COMPONENT_NAMES = tuple(c.name for c in COMPONENTS)
+GAP_NOTES = {c.name: c.gap_note for c in COMPONENTS if c.gap_note}
+MAX_REJECTED_SHOWN = 1000
+
+
+def usd(pico: Decimal | int | None) -> Decimal:
+    """Integer pico-dollars -> exact USD (a power-of-ten shift, never rounded)."""
+    return ZERO if pico is None else Decimal(pico).scaleb(-12)
+
+
+@dataclass
+class Money:
+    components: dict[str, Decimal] = field(default_factory=lambda: dict.fromkeys(COMPONENT_NAMES, ZERO))
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.components.values(), ZERO)
+
+    def to_dict(self) -> dict:
+        return {**{k: exact(v) for k, v in self.components.items()}, "total": exact(self.total)}
+
+
+@dataclass
+class Tally:
+    """Rows, quantities and cost of some slice of the priced log."""
+
+    rows: int = 0
+    quantities: dict[str, int] = field(default_factory=lambda: dict.fromkeys(QUANTITY_FIELDS, 0))
+    cost: Money = field(default_factory=Money)
+    logged_rows: int = 0
+    logged_zero_rows: int = 0
+    logged: Decimal = ZERO
+
+    def add(self, g: dict) -> None:
+        self.rows += g["rows_n"]
+        for f in QUANTITY_FIELDS:
+            self.quantities[f] += int(g[f])
+        for c in COMPONENT_NAMES:
+            self.cost.components[c] += usd(g[f"c_{c}"])
+        self.logged_rows += g["logged_rows"] or 0
+        self.logged_zero_rows += g["logged_zero_rows"] or 0
+        self.logged += g["logged_cost"] or ZERO
+
+
+@dataclass
+class PriceLogResult:
+    """The priced log: counts (priced + unpriced + rejected == total), totals, re-pricing, problems."""
+
+    at: date
+    inputs: list[Input]
+    rows_total: int
+    rows_priced: int
+    rows_unpriced: int
+    rows_rejected: int
+    cost: Money
+    by_model: dict[str, Tally]
+    by_channel: dict[tuple[str, str], Tally]
+    by_day: dict[date, Tally]
+    reprice: dict[str, Decimal]
+    reprice_incomplete: dict[str, dict]
+    unpriced: list[dict]
+    rejected: list[dict]
+    reconcile: list[dict]
+    notes: list[str]
+
+    @property
+    def total(self) -> Decimal:
+        return self.cost.total
+
+    def to_dict(self) -> dict:
+        return {
+            "inputs": [{"file": i.path, "format": i.format, "skipped_non_usage": i.skipped} for i in self.inputs],
+            "at": self.at.isoformat(),
+            "rows_total": self.rows_total,
+            "rows_priced": self.rows_priced,
+            "rows_unpriced": self.rows_unpriced,
+            "rows_rejected": self.rows_rejected,
+            "total_usd": exact(self.total),
+            "cost": self.cost.to_dict(),
+            "by_model": [_tally_dict({"model": m}, t) for m, t in sorted(self.by_model.items())],
+            "by_channel": [
+                _tally_dict({"channel": c, "variant": v}, t, tokens=False)
+                for (c, v), t in sorted(self.by_channel.items())
+            ],
+            "by_day": [_tally_dict({"day": d.isoformat()}, t, tokens=False) for d, t in sorted(self.by_day.items())],
+            "reprice": {c: exact(v) for c, v in sorted(self.reprice.items(), key=lambda kv: (kv[1], kv[0]))},
+            "reprice_incomplete": self.reprice_incomplete,
+            "unpriced": self.unpriced,
+            "rejected": self.rejected,
+            "reconcile": self.reconcile,
+            "notes": self.notes,
+        }
+
+
+def _tally_dict(head: dict, t: Tally, tokens: bool = True) -> dict:
+    out = {**head, "rows": t.rows, "requests": t.quantities["requests"]}
+    if tokens:
+        out["tokens"] = {f: t.quantities[f] for f in QUANTITY_FIELDS if f != "requests"}
+        out["cost"] = t.cost.to_dict()
+    out["total_usd"] = exact(t.cost.total)
+    return out
+
+
+Progress = Callable[[str, float | None], None]
+
+
+def _run(con, sql: str, progress: Progress | None, label: str) -> None:
+    """Run one statement; with `progress`, report DuckDB's own progress while it runs."""
+    if progress is None:
+        con.execute(sql)
+        return
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            con.execute(sql)
+        except BaseException as exc:  # re-raised in the caller's thread
+            failure.append(exc)
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.1)
+        try:
+            done = con.query_progress()
+        except Exception:
+            done = -1
+        progress(label, done / 100 if done and done >= 0 else None)
+    progress(label, 1.0)
+    if failure:
+        raise failure[0]
+
+
+def _register_prices(con, catalog: Catalog) -> None:
+    import pyarrow as pa
+
+    rows = price_table(catalog.offers)
+    arrow_types = {
+        "VARCHAR": pa.string(),
+        "BOOLEAN": pa.bool_(),
+        "DATE": pa.date32(),
+        "BIGINT": pa.int64(),
+        "INTEGER": pa.int32(),
+    }
+    cols = {c: pa.array([r[i] for r in rows], arrow_types[PRICE_TYPES[c]]) for i, c in enumerate(PRICE_COLUMNS)}
+    prices_arrow = pa.table(cols)  # noqa: F841
+    con.execute("CREATE OR REPLACE TEMP TABLE prices AS SELECT * FROM prices_arrow")
+
+
+def _register_routes(con, router: Router, keys: list[tuple[str, str, str]]) -> dict[tuple, Route]:
+    import pyarrow as pa
+
+    routes = {k: router.route(*k) for k in keys}
+    ok = {k: (r if r.reason is None else Route()) for k, r in routes.items()}  # unresolved: NULL route
+    routes_arrow = pa.table(  # noqa: F841
+        {
+            "raw_model": pa.array([k[0] for k in ok], pa.string()),
+            "raw_provider": pa.array([k[1] for k in ok], pa.string()),
+            "raw_variant": pa.array([k[2] for k in ok], pa.string()),
+            "model": pa.array([r.model for r in ok.values()], pa.string()),
+            "channel": pa.array([r.channel for r in ok.values()], pa.string()),
+            "variant": pa.array([r.variant for r in ok.values()], pa.string()),
+        }
+    )
+    con.execute("CREATE OR REPLACE TEMP TABLE routes AS SELECT * FROM routes_arrow")
+    return routes
+
+
+def _fetch(con, sql: str) -> list[dict]:
+    cur = con.execute(sql)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def price_log(
+    paths: list[str] | str,
+    *,
+    input_format: str = "auto",
+    at: date | None = None,
+    catalog: Catalog | None = None,
+    progress: Progress | None = None,
+    memory_limit: str | None = None,
+    threads: int | None = None,
+) -> PriceLogResult:
+    """Price every row of the usage files `paths` (files, directories or globs) on its own channel."""
+    import duckdb
+
+    catalog = catalog or load_catalog()
+    at = at or date.today()
+    paths = [paths] if isinstance(paths, str) else list(paths)
+    con = connect(memory_limit, threads)
+    try:
+        on_file = (lambda path, fmt: progress(f"reading {path} ({fmt})", None)) if progress else None
+        inputs, _ = load(con, paths, input_format, on_file)
+        st = statements(catalog.offers, "usage", "groups", "routes", "prices", "priced")
+        _run(con, f"CREATE TEMP TABLE groups AS {st.reduce}", progress, "pricing")
+        return _result(con, catalog, st, inputs, at)
+    except duckdb.Error as exc:
+        raise LogError(f"cannot read the usage log: {' '.join(str(exc).split())}") from None
+    finally:
+        con.close()
+
+
+def _result(con, catalog: Catalog, st, inputs: list[Input], at: date) -> PriceLogResult:
+    counts = con.execute(
+        "SELECT COALESCE(SUM(rows_n), 0), COALESCE(SUM(CASE WHEN error <> '' THEN rows_n ELSE 0 END), 0),"
+        " COALESCE(SUM(CASE WHEN error = '' AND day IS NULL THEN rows_n ELSE 0 END), 0) FROM groups"
+    ).fetchone()
+    rows_total, rows_rejected, undated = (int(x) for x in counts)
+    notes: list[str] = []
+    for i in inputs:
+        notes.extend(n for n in i.notes if n not in notes)
+        if i.skipped:
+            notes.append(f"{i.path}: {i.skipped} records without token usage skipped (not usage rows)")
+    if undated:
+        notes.append(f"{undated} rows carry no timestamp: priced at the prices of {at}")
+        con.execute(f"UPDATE groups SET day = DATE '{at.isoformat()}' WHERE day IS NULL")
+    keys = [
+        tuple(k)
+        for k in con.execute("SELECT DISTINCT model, provider, variant FROM groups WHERE error = ''").fetchall()
+    ]
+    routes = _register_routes(con, Router(catalog), keys)
+    _register_prices(con, catalog)
+    con.execute(f"CREATE TEMP TABLE priced AS {st.price}")
+    groups = _fetch(con, "SELECT * FROM priced")
+    result = PriceLogResult(
+        at=at,
+        inputs=inputs,
+        rows_total=rows_total,
+        rows_priced=0,
+        rows_unpriced=0,
+        rows_rejected=rows_rejected,
+        cost=Money(),
+        by_model={},
+        by_channel={},
+        by_day={},
+        reprice={},
+        reprice_incomplete={},
+        unpriced=[],
+        rejected=[],
+        reconcile=[],
+        notes=notes,
+    )
+    _tally(result, catalog, groups, routes)
+    _reprice(result, _fetch(con, st.reprice))
+    if rows_rejected:
+        result.rejected = [
+            {"file": f, "line": int(line), "error": err}
+            for f, line, err in con.execute(
+                f"SELECT source, line, error FROM usage WHERE error IS NOT NULL ORDER BY source, line "
+                f"LIMIT {MAX_REJECTED_SHOWN}"
+            ).fetchall()
+        ]
+        if rows_rejected > MAX_REJECTED_SHOWN:
+            notes.append(f"{rows_rejected} rows rejected; the first {MAX_REJECTED_SHOWN} are listed")
+    assert result.rows_priced + result.rows_unpriced + result.rows_rejected == result.rows_total
+    return result
+
+
+def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes: dict) -> None:
+    unpriced: dict[str, dict] = {}
+    notes = result.notes
+    for g in groups:
+        key = (g["raw_model"], g["raw_provider"], g["raw_variant"])
+        route = routes[key]
+        for n in route.notes:
+            if n not in notes:
+                notes.append(n)
+        if g["tier"] is None:
+            reason = _no_price_reason(catalog, route)
+            slot = unpriced.setdefault(reason, {"reason": reason, "rows": 0, "models": set(), "days": set()})
+            slot["rows"] += g["rows_n"]
+            slot["models"].add(g["raw_model"])
+            slot["days"].add(g["day"])
+            continue
+        result.rows_priced += g["rows_n"]
+        for tally in (
+            result.by_model.setdefault(g["model"], Tally()),
+            result.by_channel.setdefault((g["channel"], g["variant"]), Tally()),
+            result.by_day.setdefault(g["day"], Tally()),
+        ):
+            tally.add(g)
+        for c in COMPONENT_NAMES:
+            result.cost.components[c] += usd(g[f"c_{c}"])
+            if g[f"gap_{c}"] and c in GAP_NOTES:
+                _add_note(notes, f"{g['channel']}/{g['variant']}: {GAP_NOTES[c]}")
+        if g["batch"] and not g["has_batch"]:
+            _add_note(notes, f"{g['channel']}/{g['variant']}: {NO_BATCH_NOTE}")
+        if g["tier"]:
+            _add_note(
+                notes,
+                f"{g['model']}: requests above {g['tier']:,} input tokens priced entirely at the long-context rate",
+            )
+    result.rows_unpriced = sum(u["rows"] for u in unpriced.values())
+    result.unpriced = [
+        {
+            "reason": u["reason"],
+            "rows": u["rows"],
+            "models": sorted(u["models"]),
+            "first_day": min(u["days"]).isoformat(),
+            "last_day": max(u["days"]).isoformat(),
+        }
+        for u in sorted(unpriced.values(), key=lambda u: -u["rows"])
+    ]
+    for m, t in sorted(result.by_model.items()):
+        if not t.logged_rows:
+            continue
+        entry = {
+            "model": m,
+            "rows": t.rows,
+            "rows_with_logged_cost": t.logged_rows,
+            "logged_usd": exact(t.logged),
+            "computed_usd": exact(t.cost.total),
+            "difference_usd": exact(t.logged - t.cost.total),
+        }
+        if t.logged_zero_rows:
+            entry["flag"] = (
+                f"{t.logged_zero_rows} rows logged $0 for a model billpath prices (cost not tracked by the logger)"
+            )
+        result.reconcile.append(entry)
+
+
+def _add_note(notes: list[str], note: str) -> None:
+    if note not in notes:
+        notes.append(note)
+
+
+def _no_price_reason(catalog: Catalog, route: Route) -> str:
+    if route.reason:
+        return route.reason
+    offers = [o for o in catalog.offers_for(route.model) if o.channel == route.channel and o.variant == route.variant]
+    inexact = [r for r in map(exact_offer, offers) if r]
+    if inexact:
+        return inexact[0] + " (a catalog data issue)"
+    first = min(o.effective_from for o in offers)
+    ended = [o.effective_to for o in offers if o.effective_to]
+    span = f"prices from {first}" + (f" to {max(ended)}" if ended and all(o.effective_to for o in offers) else "")
+    return f"no price for {route.model} on {route.channel}/{route.variant} at the row's date ({span})"
+
+
+def _reprice(result: PriceLogResult, rows: list[dict]) -> None:
+    used = {c for c, _ in result.by_channel}
+    need = {m: t.rows for m, t in result.by_model.items()}
+    per_channel: dict[str, dict] = defaultdict(lambda: {"cost": ZERO, "rows": defaultdict(int), "notes": []})
+    for r in rows:
+        if r["channel"] in used:
+            continue
+        slot = per_channel[r["channel"]]
+        slot["cost"] += usd(r["cost_pico"])
+        slot["rows"][r["model"]] += r["rows_n"]
+        for c in COMPONENT_NAMES:
+            if r[f"gap_{c}"] and c in GAP_NOTES:
+                _add_note(slot["notes"], f"{r['variant']}: {GAP_NOTES[c]}")
+        if r["batch_on_demand_rows"]:
+            _add_note(slot["notes"], f"{r['variant']}: {NO_BATCH_NOTE}")
+    for channel, slot in sorted(per_channel.items()):
+        missing = {m: n - slot["rows"].get(m, 0) for m, n in need.items() if slot["rows"].get(m, 0) < n}
+        if not missing:
+            result.reprice[channel] = slot["cost"]
+            for n in slot["notes"]:
+                _add_note(result.notes, f"reprice on {channel}: {n}")
+            continue
+        result.reprice_incomplete[channel] = {
+            "covered_usd": exact(slot["cost"]),
+            "missing": [
+                {
+                    "model": m,
+                    "rows": n,
+                    "reason": f"{channel} does not sell {m}"
+                    if m not in slot["rows"]
+                    else f"{channel} did not sell {m} on every day of the log",
+                }
+                for m, n in sorted(missing.items())
+            ],
+        }

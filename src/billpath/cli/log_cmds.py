@@ -1,0 +1,63 @@
+"""price-log: price a usage log exactly, and re-price it on every other channel."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from billpath.cli.app import Fmt, FormatOpt, app, parse_date
+
+INPUT_FORMATS = "auto|openai-usage|anthropic-usage|otel|litellm|openrouter|langfuse|canonical"
+
+
+@app.command("price-log")
+def price_log_cmd(
+    files: Annotated[list[str], typer.Argument(help="Usage files, directories or globs.", metavar="FILE...")],
+    input_format: Annotated[
+        str, typer.Option("--input-format", metavar="FORMAT", help=f"Log format ({INPUT_FORMATS}).")
+    ] = "auto",
+    at: Annotated[
+        str | None, typer.Option(metavar="DATE", help="Prices for rows without a timestamp (default: today).")
+    ] = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Price a usage log on the channels it used, and what it would cost on every other channel."""
+    from billpath.analysis.price_log import price_log
+    from billpath.report.price_log import price_log_view
+    from billpath.report.render import emit
+
+    progress = _progress_bar() if fmt is not Fmt.json and sys.stderr.isatty() else None
+    try:
+        result = price_log(files, input_format=input_format, at=parse_date("at", at), progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+    emit(fmt.value, result.to_dict(), price_log_view(result))
+
+
+class _progress_bar:
+    """A rich progress bar on stderr (only on a terminal, never with --format json)."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.task = None
+        self.bar.start()
+
+    def __call__(self, label: str, done: float | None) -> None:
+        if self.task is None:
+            self.task = self.bar.add_task(label, total=None)
+        self.bar.update(self.task, description=label, total=None if done is None else 1.0, completed=done or 0)
+
+    def close(self) -> None:
+        self.bar.stop()

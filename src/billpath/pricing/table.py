@@ -1,0 +1,263 @@
+"""The table evaluator: the rules of `billpath.pricing.rules` compiled to SQL over a whole usage log.
+
+Everything here is engine-neutral: a price table built from the same `price_rows(offer)` the exact
+evaluator uses (unit prices as integer pico-dollars, 1e-12 USD, so sums are exact integers), and
+plain ANSI SQL text (joins, CASE, SUM over DECIMAL(38,0)) that DuckDB runs today and Spark can run
+unchanged. Reading files is the engine's business (`billpath.usage.duck`), not this module's.
+
+The statement follows DESIGN's reduce-then-price idea. Within one price period and one tier, cost is
+linear in every quantity, so:
+
+1. `reduce_sql` groups the log by logged model/provider/variant, day, batch and *prompt class*: the
+   highest long-context threshold (over every offer in the catalog) the row's average request
+   exceeds. Tier membership is decided per row, before grouping (rule 1).
+2. `price_sql` joins the groups (through the resolved routes) to the price table: the offer valid on
+   the group's day, the offer's tier for that prompt class, batch (or on-demand where the offer has
+   no batch, rule 4) and multiplies each component's quantity by its unit price (rules 2 and 3).
+3. `reprice_sql` is the same join against every channel's default offer: one small join, not
+   another pass over the rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from billpath.catalog.store import Offer
+from billpath.errors import CatalogError
+from billpath.pricing.rules import COMPONENTS, price_rows
+
+PICO = Decimal(10) ** 12
+FAR_FUTURE = date(9999, 12, 31)
+NO_NEXT_TIER = 2**62  # above every prompt class
+SUM = "DECIMAL(38,0)"
+
+# Usage quantities the components are built from, in a fixed order (COMPONENTS' plus and minus fields).
+QUANTITY_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(f for c in COMPONENTS for f in (*c.plus, *c.minus)))
+PROMPT_FIELDS = ("input_tokens", "cache_read_tokens", "cache_write_tokens", "cache_write_1h_tokens")
+GROUP_KEYS = ("model", "provider", "variant", "day", "batch", "prompt_class", "error")
+PRICE_COLUMNS: tuple[str, ...] = (
+    "model",
+    "channel",
+    "variant",
+    "variant_kind",
+    "is_default",
+    "effective_from",
+    "effective_to",
+    "available_from",
+    "above_input_tokens",
+    "next_above",
+    "has_batch",
+    "batch",
+    *(f"p_{c.name}" for c in COMPONENTS),
+    *(f"fb_{c.name}" for c in COMPONENTS),
+)
+PRICE_TYPES: dict[str, str] = {
+    "model": "VARCHAR",
+    "channel": "VARCHAR",
+    "variant": "VARCHAR",
+    "variant_kind": "VARCHAR",
+    "is_default": "BOOLEAN",
+    "effective_from": "DATE",
+    "effective_to": "DATE",
+    "available_from": "DATE",
+    "above_input_tokens": "BIGINT",
+    "next_above": "BIGINT",
+    "has_batch": "BOOLEAN",
+    "batch": "BOOLEAN",
+    **{f"p_{c.name}": "BIGINT" for c in COMPONENTS},
+    **{f"fb_{c.name}": "INTEGER" for c in COMPONENTS},
+}
+
+
+def pico(unit_price: Decimal, offer: Offer) -> int:
+    """A unit price (USD per token or per request) as integer pico-dollars, exactly or not at all."""
+    scaled = unit_price * PICO
+    if scaled != scaled.to_integral_value():
+        raise CatalogError(
+            f"price {unit_price} per unit of {offer.model} on {offer.channel}/{offer.variant} is finer than "
+            "1e-12 USD: the table evaluator cannot sum it exactly"
+        )
+    return int(scaled)
+
+
+def default_variants(offers: Iterable[Offer]) -> dict[tuple[str, str], str]:
+    """(model, channel) -> the variant a log without one is priced on: the channel's standard one."""
+    best: dict[tuple[str, str], tuple] = {}
+    for o in offers:
+        rank = (o.variant_kind != "standard", o.variant_kind != "location", o.variant)
+        key = (o.model, o.channel)
+        if key not in best or rank < best[key][0]:
+            best[key] = (rank, o.variant)
+    return {k: v[1] for k, v in best.items()}
+
+
+def exact_offer(offer: Offer) -> str | None:
+    """None when every unit price of `offer` is a whole number of pico-dollars, else why not."""
+    for r in price_rows(offer):
+        for name, price in r.unit_prices.items():
+            scaled = price * PICO
+            if scaled != scaled.to_integral_value():
+                return (
+                    f"the catalog's {name} price of {offer.model} on {offer.channel}/{offer.variant} "
+                    f"({price} USD per unit) is finer than 1e-12 USD, so it cannot be summed exactly"
+                )
+    return None
+
+
+def price_table(offers: Iterable[Offer]) -> list[tuple]:
+    """One row per (offer, tier, batch mode) in `PRICE_COLUMNS` order, from `price_rows(offer)`.
+
+    Offers whose prices are not whole pico-dollars (see `exact_offer`) are left out: a row on them
+    is unpriced with that reason, never rounded.
+    """
+    offers = [o for o in offers if exact_offer(o) is None]
+    defaults = default_variants(offers)
+    rows = []
+    for o in offers:
+        aboves = sorted(t.above_input_tokens for t in o.tiers)
+        nexts = dict(zip(aboves, [*aboves[1:], NO_NEXT_TIER], strict=True))
+        for r in price_rows(o):
+            rows.append(
+                (
+                    o.model,
+                    o.channel,
+                    o.variant,
+                    o.variant_kind,
+                    defaults[(o.model, o.channel)] == o.variant,
+                    o.effective_from,
+                    o.effective_to or FAR_FUTURE,
+                    o.available_from,
+                    r.above_input_tokens,
+                    nexts[r.above_input_tokens],
+                    o.batch_multiplier is not None,
+                    r.batch,
+                    *(pico(r.unit_prices[c.name], o) for c in COMPONENTS),
+                    *(int(c.name in r.fallbacks) for c in COMPONENTS),
+                )
+            )
+    return rows
+
+
+def thresholds(offers: Iterable[Offer]) -> list[int]:
+    """Every long-context threshold in the catalog, highest first (the prompt classes)."""
+    return sorted({t.above_input_tokens for o in offers for t in o.tiers if t.above_input_tokens > 0}, reverse=True)
+
+
+def prompt_class_sql(tiers_above: list[int], alias: str = "u") -> str:
+    """Rule 1 per row: the highest threshold with prompt > threshold * max(requests, 1), else 0."""
+    prompt = " + ".join(f"{alias}.{f}" for f in PROMPT_FIELDS)
+    n = f"(CASE WHEN {alias}.requests > 0 THEN {alias}.requests ELSE 1 END)"
+    if not tiers_above:
+        return "0"
+    whens = " ".join(f"WHEN ({prompt}) > {above} * {n} THEN {above}" for above in tiers_above)
+    return f"CASE {whens} ELSE 0 END"
+
+
+def reduce_sql(usage: str, tiers_above: list[int]) -> str:
+    """Group the normalised usage relation (see `billpath.usage.duck`) into priceable groups.
+
+    `usage` has columns model, provider, variant (VARCHAR, '' when absent), day (DATE), batch
+    (BOOLEAN), the quantity fields (integers), logged_cost (DECIMAL or NULL) and error (NULL or the
+    reason the row is rejected). Rejected rows are grouped by reason too, so one pass counts them.
+    """
+    sums = ",\n  ".join(f"SUM(CAST(t.{f} AS {SUM})) AS {f}" for f in QUANTITY_FIELDS)
+    keys = ", ".join(f"t.{k}" for k in GROUP_KEYS)
+    return f"""SELECT {keys},
+  COUNT(*) AS rows_n,
+  {sums},
+  COUNT(t.logged_cost) AS logged_rows,
+  SUM(CASE WHEN t.logged_cost = 0 THEN 1 ELSE 0 END) AS logged_zero_rows,
+  SUM(t.logged_cost) AS logged_cost
+FROM (
+  SELECT u.model, u.provider, u.variant, u.day, u.batch, COALESCE(u.error, '') AS error,
+    {", ".join(f"u.{f}" for f in QUANTITY_FIELDS)}, u.logged_cost,
+    {prompt_class_sql(tiers_above)} AS prompt_class
+  FROM {usage} u
+) t
+GROUP BY {keys}"""
+
+
+def _costs(g: str, p: str) -> str:
+    parts = []
+    for c in COMPONENTS:
+        parts.append(f"{_qty(g, c)} * {p}.p_{c.name} AS c_{c.name}")
+        parts.append(f"CASE WHEN {_qty(g, c)} > 0 THEN {p}.fb_{c.name} ELSE 0 END AS gap_{c.name}")
+    return ",\n  ".join(parts)
+
+
+def _offer_join(g: str, p: str, model: str, channel: str) -> str:
+    """The join to the price row in force for a group: period, tier (by prompt class) and batch mode."""
+    return (
+        f"{p}.model = {model} AND {p}.channel = {channel}"
+        f" AND {g}.day >= {p}.effective_from AND {g}.day < {p}.effective_to"
+        f" AND {g}.prompt_class >= {p}.above_input_tokens AND {g}.prompt_class < {p}.next_above"
+        f" AND {p}.batch = (CASE WHEN {p}.has_batch THEN {g}.batch ELSE FALSE END)"
+    )
+
+
+def price_sql(groups: str, routes: str, prices: str) -> str:
+    """Price every valid group on the route its logged model/provider/variant resolved to.
+
+    `routes` maps (raw_model, raw_provider, raw_variant) to (model, channel, variant), NULL where the
+    name did not resolve. A group without a matching price row (no route, or no price at its day)
+    comes back with NULL costs: the caller reports it as unpriced, never as $0.
+    """
+    quantities = ", ".join(f"g.{f}" for f in QUANTITY_FIELDS)
+    return f"""SELECT g.model AS raw_model, g.provider AS raw_provider, g.variant AS raw_variant,
+  r.model, r.channel, r.variant, g.day, g.batch, g.prompt_class, g.rows_n, {quantities},
+  g.logged_rows, g.logged_zero_rows, g.logged_cost,
+  p.above_input_tokens AS tier, p.has_batch,
+  {_costs("g", "p")}
+FROM {groups} g
+JOIN {routes} r ON g.model = r.raw_model AND g.provider = r.raw_provider AND g.variant = r.raw_variant
+LEFT JOIN {prices} p ON {_offer_join("g", "p", "r.model", "r.channel")} AND p.variant = r.variant
+WHERE g.error = ''"""
+
+
+def _qty(g: str, c) -> str:
+    qty = " + ".join(f"{g}.{f}" for f in c.plus)
+    if c.minus:
+        qty = f"({qty}) - ({' + '.join(f'{g}.{f}' for f in c.minus)})"
+    return f"({qty})"
+
+
+def reprice_sql(priced: str, prices: str) -> str:
+    """What the priced groups would cost on every channel's default offer for their model.
+
+    `priced` is the result of `price_sql` (rows with a NULL tier were not priced and are skipped).
+    Only offers live on the group's day count: a model not yet, or no longer, sold there is missing.
+    Returns one row per (channel, model) with the cost in pico-dollars and the fallbacks used.
+    """
+    cost = " + ".join(f"{_qty('g', c)} * p.p_{c.name}" for c in COMPONENTS)
+    gaps = ",\n  ".join(
+        f"MAX(CASE WHEN {_qty('g', c)} > 0 THEN p.fb_{c.name} ELSE 0 END) AS gap_{c.name}" for c in COMPONENTS
+    )
+    return f"""SELECT p.channel, p.variant, g.model, SUM(g.rows_n) AS rows_n, SUM({cost}) AS cost_pico,
+  SUM(CASE WHEN g.batch AND NOT p.has_batch THEN g.rows_n ELSE 0 END) AS batch_on_demand_rows,
+  {gaps}
+FROM {priced} g
+JOIN {prices} p ON {_offer_join("g", "p", "g.model", "p.channel")} AND p.is_default
+  AND (p.available_from IS NULL OR p.available_from <= g.day)
+WHERE g.tier IS NOT NULL
+GROUP BY p.channel, p.variant, g.model"""
+
+
+@dataclass(frozen=True)
+class Statement:
+    """The three statements for one catalog, ready to run on an engine that has the four relations."""
+
+    reduce: str
+    price: str
+    reprice: str
+
+
+def statements(offers: Iterable[Offer], usage: str, groups: str, routes: str, prices: str, priced: str) -> Statement:
+    """The statements over relations named `usage` -> `groups`, (`routes`, `prices`) -> `priced`."""
+    return Statement(
+        reduce=reduce_sql(usage, thresholds(offers)),
+        price=price_sql(groups, routes, prices),
+        reprice=reprice_sql(priced, prices),
+    )

@@ -1,0 +1,206 @@
+"""DuckDB side of a usage log: reading files into the normalised `usage` relation the table evaluator prices.
+
+Canonical Parquet, CSV and JSONL files are read by DuckDB itself (a file, a directory or a glob),
+streamed, never loaded whole into Python. Other formats are parsed in Python by their readers and
+arrive here as Arrow batches of canonical text columns. Both paths go through ONE validation
+(`normalize_sql`), so a value is accepted or rejected the same way whatever format carried it.
+
+The normalised relation has: source, line, model, provider, variant, day, batch, the quantity fields,
+logged_cost, and error (NULL when the row is valid, else why it is rejected).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+from billpath.errors import BillpathError
+from billpath.pricing.table import QUANTITY_FIELDS
+
+TOKEN_COLUMNS = tuple(f for f in QUANTITY_FIELDS if f != "requests")
+# Canonical columns (DESIGN.md) plus billpath's optional cache_write_1h_tokens, variant and cost_usd
+# (what the log itself says the row cost, for reconciliation).
+CANONICAL = ("timestamp", "model", "channel", "variant", *TOKEN_COLUMNS, "batch", "requests", "cost_usd")
+REQUIRED = ("model", "input_tokens", "output_tokens")
+MAX_TOKENS = 10**15  # per row: larger counts are a broken export, and would overflow 64-bit tier arithmetic
+MAX_REQUESTS = 10**12
+COST_TYPE = "DECIMAL(38,24)"
+INT_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "HUGEINT"}
+FLOAT_TYPES = {"FLOAT", "DOUBLE", "REAL"}
+TIME_TYPES = {"TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S", "DATE"}
+WHOLE = r"^\s*\+?[0-9]{1,18}(\.0*)?\s*$"
+
+
+class LogError(BillpathError):
+    """A usage log that cannot be read at all (as opposed to rows rejected one by one)."""
+
+
+def connect(memory_limit: str | None = None, threads: int | None = None):
+    """An in-memory DuckDB with bounded memory (it spills to a temp dir past the limit), UTC dates."""
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    con.execute(f"SET memory_limit = '{memory_limit or os.environ.get('BILLPATH_DUCKDB_MEMORY', '1GB')}'")
+    con.execute(f"SET threads = {int(threads or os.cpu_count() or 2)}")
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET preserve_insertion_order = false")
+    return con
+
+
+def sql_str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _base_type(t: str) -> str:
+    return re.sub(r"\(.*\)$", "", t.upper()).strip()
+
+
+def _q(col: str) -> str:
+    return f's."{col}"'
+
+
+@dataclass
+class Column:
+    """One canonical column's SQL: its value, and the checks that reject a row."""
+
+    value: str
+    checks: list[tuple[str, str]]  # (condition, message expression)
+
+
+def _as_text(col: str) -> str:
+    return f"CAST({_q(col)} AS VARCHAR)"
+
+
+def _count_column(col: str, t: str | None, required: bool, default: int) -> Column:
+    if t is None:
+        if required:
+            raise LogError(f"required column {col!r} is missing")
+        return Column(str(default), [])
+    c, base = _q(col), _base_type(t)
+    limit = MAX_REQUESTS if col == "requests" else MAX_TOKENS
+    shown = f"'{col} is not a whole number >= 0: ' || {_as_text(col)}"
+    if base in INT_TYPES:
+        value = f"TRY_CAST({c} AS BIGINT)"
+        bad = f"({value} IS NULL OR {c} < 0)"
+    elif base in FLOAT_TYPES or base == "DECIMAL":
+        value = f"TRY_CAST({c} AS BIGINT)"
+        bad = f"({value} IS NULL OR {c} < 0 OR {c} <> FLOOR({c}))"
+    elif base == "VARCHAR":
+        value = f"TRY_CAST(regexp_extract({c}, '[0-9]+') AS BIGINT)"
+        bad = f"(NOT regexp_full_match({c}, '{WHOLE}'))"
+        c = f"NULLIF(TRIM({c}), '')"
+    else:
+        raise LogError(f"column {col!r} has type {t}; expected whole numbers")
+    checks = []
+    if required:
+        checks.append((f"{c} IS NULL", f"'{col} is missing'"))
+    checks += [
+        (f"{c} IS NOT NULL AND {bad}", shown),
+        (f"{value} > {limit}", f"'{col} is implausibly large: ' || {value}"),
+    ]
+    return Column(f"COALESCE({value}, {default})", checks)
+
+
+def _text_column(col: str, t: str | None, required: bool) -> Column:
+    if t is None:
+        if required:
+            raise LogError(f"required column {col!r} is missing")
+        return Column("''", [])
+    value = f"COALESCE(TRIM(CAST({_q(col)} AS VARCHAR)), '')"
+    return Column(value, [(f"{value} = ''", f"'{col} is missing'")] if required else [])
+
+
+def _day_column(t: str | None) -> Column:
+    if t is None:
+        return Column("CAST(NULL AS DATE)", [])
+    c, base = _q("timestamp"), _base_type(t)
+    if base in TIME_TYPES:
+        return Column(f"CAST({c} AS DATE)", [])
+    if base in INT_TYPES:  # Unix seconds
+        value = f"CAST(to_timestamp({c}) AS DATE)"
+        return Column(
+            value, [(f"{c} < 0 OR {c} > 32503680000", "'timestamp is out of range: ' || " + _as_text("timestamp"))]
+        )
+    if base == "VARCHAR":
+        text = f"NULLIF(TRIM({c}), '')"
+        epoch = f"CAST(to_timestamp(TRY_CAST({text} AS BIGINT)) AS DATE)"
+        parsed = f"CAST(TRY_CAST({text} AS TIMESTAMPTZ) AS DATE)"
+        value = f"CASE WHEN regexp_full_match({text}, '[0-9]{{9,11}}') THEN {epoch} ELSE {parsed} END"
+        return Column(
+            value, [(f"{text} IS NOT NULL AND ({value}) IS NULL", f"'timestamp is not a date/time: ' || {text}")]
+        )
+    raise LogError(f"column 'timestamp' has type {t}; expected a timestamp, a date or ISO 8601 text")
+
+
+def _batch_column(t: str | None) -> Column:
+    if t is None:
+        return Column("FALSE", [])
+    c, base = _q("batch"), _base_type(t)
+    if base == "BOOLEAN":
+        return Column(f"COALESCE({c}, FALSE)", [])
+    if base in INT_TYPES:
+        return Column(
+            f"COALESCE({c} <> 0, FALSE)", [(f"{c} NOT IN (0, 1)", "'batch is not 0 or 1: ' || " + _as_text("batch"))]
+        )
+    if base == "VARCHAR":
+        text = f"COALESCE(LOWER(TRIM({c})), '')"
+        yes, no = "('true', 't', 'yes', 'y', '1', 'batch')", "('false', 'f', 'no', 'n', '0', '')"
+        return Column(
+            f"({text} IN {yes})",
+            [(f"{text} NOT IN {yes} AND {text} NOT IN {no}", f"'batch is not true/false: ' || {c}")],
+        )
+    raise LogError(f"column 'batch' has type {t}; expected true/false")
+
+
+def _cost_column(t: str | None) -> Column:
+    if t is None:
+        return Column(f"CAST(NULL AS {COST_TYPE})", [])
+    text = f"NULLIF(TRIM({_as_text('cost_usd')}), '')"
+    value = f"TRY_CAST({text} AS {COST_TYPE})"
+    return Column(value, [(f"{text} IS NOT NULL AND {value} IS NULL", f"'cost_usd is not a number: ' || {text}")])
+
+
+def normalize_sql(source: str, types: dict[str, str], source_id: int, line: str, pre_error: str | None = None) -> str:
+    """SELECT the normalised usage columns from `source` (a relation whose columns have `types`).
+
+    `line` is the SQL for the row's line number; `pre_error` the column holding a reader's own
+    rejection (a format-specific problem found while parsing), checked first.
+    """
+    cols = {k.lower(): v for k, v in types.items()}
+    if "channel" not in cols and "provider" in cols:
+        cols["channel"] = cols.pop("provider")
+    model = _text_column("model", cols.get("model"), True)
+    counts = {f: _count_column(f, cols.get(f), f in REQUIRED, 0) for f in TOKEN_COLUMNS}
+    counts["requests"] = _count_column("requests", cols.get("requests"), False, 1)
+    day, batch, cost = (
+        _day_column(cols.get("timestamp")),
+        _batch_column(cols.get("batch")),
+        _cost_column(cols.get("cost_usd")),
+    )
+    checks: list[tuple[str, str]] = []
+    if pre_error:
+        checks.append((f"{_q(pre_error)} IS NOT NULL", _q(pre_error)))
+    for col in (model, *counts.values(), day, batch, cost):
+        checks += col.checks
+    out, rsn = counts["output_tokens"].value, counts["reasoning_tokens"].value
+    checks.append(
+        (
+            f"{rsn} > {out}",
+            f"'reasoning_tokens (' || {rsn} || ') exceed output_tokens (' || {out} || '); reasoning is inside output'",
+        )
+    )
+    error = "CASE " + " ".join(f"WHEN {cond} THEN {msg}" for cond, msg in checks) + " ELSE NULL END"
+    provider = _text_column("channel", cols.get("channel"), False).value
+    variant = _text_column("variant", cols.get("variant"), False).value
+    fields = ",\n  ".join(f"{c.value} AS {name}" for name, c in counts.items())
+    return f"""SELECT {source_id} AS source, {line} AS line, {model.value} AS model, {provider} AS provider,
+  {variant} AS variant, {day.value} AS day, {batch.value} AS batch,
+  {fields},
+  {cost.value} AS logged_cost, {error} AS error
+FROM {source} s"""
+
+
+def describe(con, relation: str) -> dict[str, str]:
+    """Column name -> DuckDB type of a relation, without reading its rows."""
+    return {row[0]: row[1] for row in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()}

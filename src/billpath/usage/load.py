@@ -1,0 +1,114 @@
+"""Load usage files into DuckDB as one normalised `usage` relation (streaming; bounded memory).
+
+Canonical Parquet goes straight to DuckDB (`read_parquet`, never through Python). Everything else is
+parsed by its reader and appended to a DuckDB table in Arrow batches of canonical text columns. Both
+arrive at the same validation (`normalize_sql`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from billpath.usage.duck import CANONICAL, LogError, describe, normalize_sql, sql_str
+from billpath.usage.readers import READERS, expand, format_of, is_parquet
+from billpath.usage.readers.base import COLUMNS, Sink
+
+BATCH_ROWS = 65_536
+
+
+@dataclass
+class Input:
+    path: str
+    format: str
+    notes: list[str] = field(default_factory=list)
+    skipped: int = 0
+
+
+class ArrowSink(Sink):
+    """Appends rows to a DuckDB table in Arrow batches."""
+
+    def __init__(self, con, table: str) -> None:
+        super().__init__()
+        self.con, self.table = con, table
+        self.columns: dict[str, list] = {c: [] for c in COLUMNS}
+        self.count = 0
+
+    def add(self, record: dict) -> None:
+        for c, values in self.columns.items():
+            values.append(record.get(c))
+        self.count += 1
+        if len(self.columns["line"]) >= BATCH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        import pyarrow as pa
+
+        if not self.columns["line"]:
+            return
+        arrays = {c: pa.array(v, pa.int64() if c == "line" else pa.string()) for c, v in self.columns.items()}
+        batch = pa.table(arrays)  # noqa: F841  (DuckDB reads the local by name)
+        self.con.execute(f"INSERT INTO {self.table} SELECT * FROM batch")
+        self.columns = {c: [] for c in COLUMNS}
+
+
+def _create_raw(con, table: str) -> None:
+    cols = ", ".join(f'"{c}" {"BIGINT" if c == "line" else "VARCHAR"}' for c in COLUMNS)
+    con.execute(f"CREATE TEMP TABLE {table} ({cols})")
+
+
+def _parquet_relation(con, files: list[Path]) -> tuple[str, dict[str, str]]:
+    import duckdb
+
+    listing = "[" + ", ".join(sql_str(str(f)) for f in files) + "]"
+    relation = f"read_parquet({listing}, file_row_number = true, filename = true, union_by_name = true)"
+    try:
+        types = describe(con, relation)
+    except duckdb.Error as exc:
+        raise LogError(f"cannot read Parquet {files[0] if len(files) == 1 else 'files'}: {_first_line(exc)}") from None
+    types = {k: v for k, v in types.items() if k not in ("filename", "file_row_number")}
+    missing = [c for c in ("model", "input_tokens", "output_tokens") if c not in {k.lower() for k in types}]
+    if missing:
+        raise LogError(f"{files[0]}: not a canonical usage Parquet: missing column(s) {', '.join(missing)}")
+    return relation, types
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def load(
+    con,
+    args: list[str],
+    input_format: str = "auto",
+    on_file: Callable[[str, str], None] | None = None,
+) -> tuple[list[Input], list[str]]:
+    """Create the `usage` view over every input. Returns the inputs read and the SQL parts' names."""
+    if not args:
+        raise LogError("no usage file given")
+    parts: list[str] = []
+    inputs: list[Input] = []
+    parquet: list[Path] = []
+    for arg in args:
+        for path in expand(arg):
+            fmt = format_of(path, input_format)
+            if fmt == "canonical" and is_parquet(path):
+                parquet.append(path)
+                inputs.append(Input(str(path), "canonical-parquet"))
+                continue
+            if on_file:
+                on_file(str(path), fmt)
+            table = f"raw_{len(parts)}"
+            _create_raw(con, table)
+            sink = ArrowSink(con, table)
+            READERS[fmt].read(path, sink)
+            sink.flush()
+            inputs.append(Input(str(path), fmt, list(sink.notes), sink.skipped))
+            types = {c: "VARCHAR" for c in CANONICAL}
+            parts.append(normalize_sql(table, types, sql_str(str(path)), 's."line"', pre_error="error"))
+    if parquet:
+        relation, types = _parquet_relation(con, parquet)
+        parts.append(normalize_sql(relation, types, 's."filename"', 's."file_row_number" + 1'))
+    con.execute("CREATE OR REPLACE TEMP VIEW usage AS\n" + "\nUNION ALL\n".join(parts))
+    return inputs, parts

@@ -1,0 +1,111 @@
+"""Readers for real usage exports, and the detector that tells them apart by content.
+
+Each format module has `read(path, sink)` (rows, rejected rows and notes onto a `Sink`) and
+`looks_like(sample)` for detection. Canonical Parquet (and directories or globs of canonical files)
+are read by DuckDB itself; see `billpath.usage.duck`.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import json
+from pathlib import Path
+
+from billpath.usage.duck import REQUIRED, LogError
+from billpath.usage.readers import anthropic_usage, canonical, langfuse, litellm, openai_usage, openrouter, otel
+from billpath.usage.readers.base import iter_json_records, iter_lines
+
+FORMATS = ("auto", "openai-usage", "anthropic-usage", "otel", "litellm", "openrouter", "langfuse", "canonical")
+READERS = {
+    "openai-usage": openai_usage,
+    "anthropic-usage": anthropic_usage,
+    "otel": otel,
+    "litellm": litellm,
+    "openrouter": openrouter,
+    "langfuse": langfuse,
+    "canonical": canonical,
+}
+# Most specific first: a format whose markers are unique to it.
+DETECT_ORDER = ("otel", "anthropic-usage", "openai-usage", "langfuse", "openrouter", "litellm")
+PARQUET_MAGIC = b"PAR1"
+DATA_SUFFIXES = (".parquet", ".csv", ".jsonl", ".ndjson", ".json")
+
+
+def expand(arg: str) -> list[Path]:
+    """A file, a directory (its data files) or a glob -> the files it names, in order."""
+    path = Path(arg)
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DATA_SUFFIXES)
+        if not files:
+            raise LogError(f"{arg}: no .parquet, .csv, .jsonl or .json files in this directory")
+        return files
+    if path.exists():
+        return [path]
+    if any(ch in arg for ch in "*?["):
+        files = sorted(Path(p) for p in glob.glob(arg, recursive=True) if Path(p).is_file())
+        if not files:
+            raise LogError(f"{arg}: no file matches this pattern")
+        return files
+    raise LogError(f"{arg}: no such file or directory")
+
+
+def is_parquet(path: Path) -> bool:
+    with path.open("rb") as f:
+        return f.read(4) == PARQUET_MAGIC
+
+
+def _sample(path: Path) -> object:
+    """The first JSON record of a JSON Lines file, or the whole document (bounded)."""
+    from billpath.usage.readers.base import ListSink
+
+    sink = ListSink()
+    for _, obj in iter_json_records(path, sink):
+        return obj
+    if sink.rows:
+        raise LogError(f"{path}: line {sink.rows[0]['line']}: {sink.rows[0]['error']}")
+    raise LogError(f"{path}: empty file")
+
+
+def detect(path: Path) -> str:
+    """The format of one file, from its content (the file name's suffix only breaks ties)."""
+    if path.stat().st_size == 0:
+        raise LogError(f"{path}: empty file")
+    if is_parquet(path):
+        return "canonical"
+    first = next((t for _, t, err in iter_lines(path) if err or (t and t.strip())), None)
+    if first is None:
+        raise LogError(f"{path}: empty file (only blank lines)")
+    head = first.lstrip()
+    if head.startswith(("{", "[")):
+        sample = _sample(path)
+        for fmt in DETECT_ORDER:
+            if READERS[fmt].looks_like(sample):
+                return fmt
+        rec = sample[0] if isinstance(sample, list) and sample else sample
+        if isinstance(rec, dict) and all(canonical.canonical_name(k) in rec or k in rec for k in REQUIRED):
+            return "canonical"
+        keys = ", ".join(list(rec)[:8]) if isinstance(rec, dict) else type(rec).__name__
+        raise LogError(f"{path}: unknown usage format (JSON with keys {keys}); name it with --input-format")
+    try:
+        header = next(csv.reader([first]))
+    except csv.Error:
+        header = []
+    if litellm.looks_like_header(header):
+        return "litellm"
+    if all(r in {canonical.canonical_name(h) for h in header} for r in REQUIRED):
+        return "canonical"
+    raise LogError(
+        f"{path}: unknown usage format (not Parquet, JSON or a CSV with model,input_tokens,output_tokens); "
+        f"name it with --input-format ({', '.join(FORMATS[1:])})"
+    )
+
+
+def format_of(path: Path, requested: str) -> str:
+    if requested not in FORMATS:
+        raise LogError(f"unknown input format {requested!r}; use one of: {', '.join(FORMATS)}")
+    return detect(path) if requested == "auto" else requested
+
+
+def sample_json(obj: object) -> str:
+    return json.dumps(obj)[:200]

@@ -237,7 +237,7 @@ def _crossing(diff, points: list[Decimal]) -> Decimal | None:
     for i, a in enumerate(bounds):
         b = bounds[i + 1] if i + 1 < len(bounds) else None
         width = (b - a) if b is not None else max(a, Decimal(1))
-        p1, p2 = a + width / 3, a + width * 2 / 3
+        p1, p2 = a + width / 4, a + width / 2  # quarters and halves of a decimal are exact
         d1, d2 = diff(p1), diff(p2)
         slope = (d2 - d1) / (p2 - p1)
         segments.append((a, b, slope, _tiny(d1 - slope * p1)))

@@ -13,11 +13,10 @@ import tempfile
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import FastAPI, File, Form, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -26,7 +25,7 @@ from starlette.staticfiles import StaticFiles
 from billpath import __version__
 from billpath.errors import BillpathError, CatalogError, UnknownChannel, UnknownModel, UsageError
 from billpath.web import schemas
-from billpath.web.safety import PROBLEM, BodyLimit, SecurityHeaders, Timeout, problem_body
+from billpath.web.safety import PROBLEM, BodyLimit, ResultCache, SecurityHeaders, Timeout, problem_body
 
 STATIC = Path(__file__).parent / "static"
 JSON = "application/json"
@@ -48,7 +47,7 @@ class Settings:
     max_upload_bytes: int = 200 * 1024 * 1024
     request_timeout_s: float = 120.0
     allowed_hosts: tuple[str, ...] | None = None  # Host header allow-list (DNS rebinding); None: any
-    compare_cache_size: int = 4096
+    compare_cache_size: int = 4096  # /api/compare answers kept in memory (0: none)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -145,6 +144,65 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 
 Count = Annotated[str, Query(pattern=COUNT, max_length=17, description="Tokens per request (non-negative).")]
+Model = Annotated[str, Query(min_length=1, max_length=200, description="Canonical id, display name or channel id.")]
+
+
+@dataclass(frozen=True)
+class Workload:
+    """The workload flags `compare` and `recommend` share, parsed exactly as the CLI parses them."""
+
+    tokens: dict[str, Decimal]
+    cache_hit_share: Decimal
+    requests: Decimal
+    batch_share: Decimal
+    at: date | None
+    payment: str | None
+
+    def per_request(self):
+        from billpath.analysis.scenarios import with_cache_hits
+        from billpath.usage.record import Usage
+
+        return with_cache_hits(Usage(**self.tokens), self.cache_hit_share)
+
+
+def workload(
+    input_tokens: Count = "0",
+    output_tokens: Count = "0",
+    cache_read_tokens: Count = "0",
+    cache_write_tokens: Count = "0",
+    cache_write_1h_tokens: Count = "0",
+    reasoning_tokens: Count = "0",
+    requests: Annotated[str, Query(pattern=COUNT, max_length=17, description="Requests in the period.")] = "1",
+    batch_share: Annotated[str, Query(pattern=SHARE, max_length=8, description="Share sent as batch (0-1).")] = "0",
+    cache_hit_share: Annotated[
+        str, Query(pattern=SHARE, max_length=8, description="Share of input_tokens read from the cache (0-1).")
+    ] = "0",
+    at: Annotated[str | None, Query(pattern=DATE, description="Price at this date (default today).")] = None,
+    payment: Literal["card", "crypto", "byok"] | None = None,
+) -> Workload:
+    tokens = {
+        "input_tokens": input_tokens,
+        "output_tokens": output_tokens,
+        "cache_read_tokens": cache_read_tokens,
+        "cache_write_tokens": cache_write_tokens,
+        "cache_write_1h_tokens": cache_write_1h_tokens,
+        "reasoning_tokens": reasoning_tokens,
+    }
+    return Workload(
+        tokens={k: Decimal(v) for k, v in tokens.items()},
+        cache_hit_share=Decimal(cache_hit_share),
+        requests=Decimal(requests),
+        batch_share=Decimal(batch_share),
+        at=_date("at", at),
+        payment=payment,
+    )
+
+
+def _catalog():
+    """The bundled catalog (no overlay: a client cannot name a file on the server)."""
+    from billpath.catalog.store import load_catalog
+
+    return load_catalog()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -161,10 +219,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     _install_error_handlers(app)
 
-    @lru_cache(maxsize=settings.compare_cache_size)
-    def compare_json(*key) -> bytes:
-        return _compare_json(*key)
-
     @app.get(
         "/api/compare",
         response_class=Response,
@@ -172,39 +226,83 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Compare a workload on every channel (same JSON as `billpath compare --format json`)",
     )
     async def api_compare(
-        model: Annotated[str, Query(min_length=1, max_length=200, description="Id, display name or channel id.")],
-        input_tokens: Count = "0",
-        output_tokens: Count = "0",
-        cache_read_tokens: Count = "0",
-        cache_write_tokens: Count = "0",
-        cache_write_1h_tokens: Count = "0",
-        reasoning_tokens: Count = "0",
-        requests: Annotated[str, Query(pattern=COUNT, max_length=17, description="Requests in the period.")] = "1",
-        batch_share: Annotated[str, Query(pattern=SHARE, max_length=8, description="Share sent as batch.")] = "0",
-        at: Annotated[str | None, Query(pattern=DATE, description="Price at this date (default today).")] = None,
-        payment: Literal["card", "crypto", "byok"] | None = None,
+        model: Model,
+        w: Annotated[Workload, Depends(workload)],
         credit_purchase: Annotated[
             str | None, Query(pattern=COUNT, max_length=17, description="USD per aggregator credit purchase.")
         ] = None,
-        all_variants: bool = False,
+        all_variants: Annotated[bool, Query(description="Also show service tiers (fast, priority, flex).")] = False,
     ) -> Response:
-        when = _date("at", at) or date.today()
-        body = compare_json(
+        from billpath.analysis.compare import compare
+
+        result = compare(
             model,
-            input_tokens,
-            output_tokens,
-            cache_read_tokens,
-            cache_write_tokens,
-            cache_write_1h_tokens,
-            reasoning_tokens,
-            requests,
-            batch_share,
-            when,
-            payment,
-            credit_purchase,
-            all_variants,
+            w.per_request(),
+            w.requests,
+            batch_share=w.batch_share,
+            at=w.at,
+            payment=w.payment,
+            purchase_usd=Decimal(credit_purchase) if credit_purchase else None,
+            all_variants=all_variants,
+            catalog=_catalog(),
         )
-        return Response(body, media_type=JSON)
+        return Response(_json(result.to_dict()), media_type=JSON)
+
+    @app.get(
+        "/api/recommend",
+        response_class=Response,
+        responses={200: schemas.ok(schemas.RECOMMEND, "Ranked channels with reasons"), **schemas.problems(404, 422)},
+        summary="Rank channels under constraints (same JSON as `billpath recommend --format json`)",
+    )
+    def api_recommend(
+        model: Model,
+        w: Annotated[Workload, Depends(workload)],
+        require: Annotated[
+            list[str] | None,
+            Query(
+                max_length=20,
+                description="Repeatable: billing:aws|azure|gcp, region:us|eu, failover, multi-maker, feature:...",
+            ),
+        ] = None,
+    ) -> Response:
+        from billpath.analysis.recommend import recommend
+
+        result = recommend(
+            model,
+            w.per_request(),
+            w.requests,
+            requires=require or [],
+            batch_share=w.batch_share,
+            at=w.at,
+            payment=w.payment,
+            catalog=_catalog(),
+        )
+        return Response(_json(result.to_dict()), media_type=JSON)
+
+    @app.get(
+        "/api/lag",
+        response_class=Response,
+        responses={200: schemas.ok({"type": "object"}, "Version lag per channel"), **schemas.problems(404, 422)},
+        summary="Days each channel got the model after its release (same JSON as `billpath lag --format json`)",
+    )
+    def api_lag(model: Model) -> Response:
+        from billpath.analysis.hidden import lag_report
+
+        return Response(_json(lag_report(model, catalog=_catalog())), media_type=JSON)
+
+    @app.get(
+        "/api/explain",
+        response_class=Response,
+        responses={200: schemas.ok({"type": "object"}, "Answers with citations"), **schemas.problems(404, 422)},
+        summary="The article's four questions for a model (same JSON as `billpath explain --format json`)",
+    )
+    def api_explain(
+        model: Model,
+        at: Annotated[str | None, Query(pattern=DATE, description="Price at this date (default today).")] = None,
+    ) -> Response:
+        from billpath.analysis.explain import explain
+
+        return Response(_json(explain(model, at=_date("at", at), catalog=_catalog())), media_type=JSON)
 
     @app.get(
         "/api/models",
@@ -246,57 +344,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return Response(_json(info), media_type=JSON)
 
     _install_price_log(app, settings)
-    _install_recommend(app)
     _install_page(app)
 
+    # Added innermost first: security headers, then the body limit and the Host check, wrap everything.
+    app.add_middleware(Timeout, seconds=settings.request_timeout_s)
+    app.add_middleware(ResultCache, path="/api/compare", size=settings.compare_cache_size)
     if settings.allowed_hosts:
         from starlette.middleware.trustedhost import TrustedHostMiddleware
 
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))
-    app.add_middleware(Timeout, seconds=settings.request_timeout_s)
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes)
     app.add_middleware(SecurityHeaders)
     return app
-
-
-def _compare_json(
-    model: str,
-    input_tokens: str,
-    output_tokens: str,
-    cache_read_tokens: str,
-    cache_write_tokens: str,
-    cache_write_1h_tokens: str,
-    reasoning_tokens: str,
-    requests: str,
-    batch_share: str,
-    at: date,
-    payment: str | None,
-    credit_purchase: str | None,
-    all_variants: bool,
-) -> bytes:
-    """`compare(...).to_dict()` as JSON bytes: the very call `billpath compare --format json` makes."""
-    from billpath.analysis.compare import compare
-    from billpath.usage.record import Usage
-
-    per_request = Usage(
-        input_tokens=Decimal(input_tokens),
-        output_tokens=Decimal(output_tokens),
-        cache_read_tokens=Decimal(cache_read_tokens),
-        cache_write_tokens=Decimal(cache_write_tokens),
-        cache_write_1h_tokens=Decimal(cache_write_1h_tokens),
-        reasoning_tokens=Decimal(reasoning_tokens),
-    )
-    result = compare(
-        model,
-        per_request,
-        Decimal(requests),
-        batch_share=Decimal(batch_share),
-        at=at,
-        payment=payment,
-        purchase_usd=Decimal(credit_purchase) if credit_purchase else None,
-        all_variants=all_variants,
-    )
-    return _json(result.to_dict())
 
 
 def _upload_suffix(filename: str | None) -> str:
@@ -334,10 +393,6 @@ def _install_price_log(app: FastAPI, settings: Settings) -> None:
             result = price_log(paths, input_format=input_format)
             payload = result.to_dict() if hasattr(result, "to_dict") else result
         return Response(_json(payload), media_type=JSON)
-
-
-def _install_recommend(app: FastAPI) -> None:
-    return None  # wired once issue 4's recommend lands
 
 
 def _install_page(app: FastAPI) -> None:

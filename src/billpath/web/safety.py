@@ -8,6 +8,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections import OrderedDict
+from datetime import date
 from http import HTTPStatus
 
 PROBLEM = "application/problem+json"
@@ -137,3 +139,43 @@ class Timeout:
             if not started:
                 detail = f"the request took longer than the server's limit of {self.seconds:g} s"
                 await send_problem(send, 504, detail, "timeout", scope["path"])
+
+
+class ResultCache:
+    """Answers a repeated GET of `path` (same query string, same day) from memory, before any parsing.
+
+    Sound because an answer depends only on the query, the bundled catalog (fixed for the process)
+    and today's date (the default price date), which is part of the key. Only 200 answers are kept.
+    """
+
+    def __init__(self, app, path: str, size: int) -> None:
+        self.app = app
+        self.path = path
+        self.size = size
+        self.entries: OrderedDict[tuple[bytes, int], tuple[list, bytes]] = OrderedDict()
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["path"] != self.path or scope["method"] != "GET" or not self.size:
+            return await self.app(scope, receive, send)
+        key = (scope["query_string"], date.today().toordinal())
+        hit = self.entries.get(key)
+        if hit is not None:
+            self.entries.move_to_end(key)
+            await send({"type": "http.response.start", "status": 200, "headers": hit[0]})
+            await send({"type": "http.response.body", "body": hit[1]})
+            return
+        seen: dict = {}
+
+        async def capture(message) -> None:
+            if message["type"] == "http.response.start":
+                seen["status"], seen["headers"] = message["status"], list(message.get("headers", []))
+            elif message["type"] == "http.response.body":
+                seen["parts"] = [*seen.get("parts", []), message.get("body", b"")]
+                seen["done"] = not message.get("more_body", False)
+            await send(message)
+
+        await self.app(scope, receive, capture)
+        if seen.get("status") == 200 and seen.get("done"):
+            self.entries[key] = (seen["headers"], b"".join(seen["parts"]))
+            if len(self.entries) > self.size:
+                self.entries.popitem(last=False)

@@ -29,39 +29,29 @@ function readForm() {
   return v;
 }
 
-/* Whole tokens per request split by the cache-hit share: cached = round(n * share), uncached = the rest. */
-function splitInput(inputText, shareText) {
-  const n = Number(inputText || 0);
-  const share = Number(shareText || 0);
-  if (!Number.isFinite(n) || n < 0) throw new Error("input tokens per request must be a non-negative number");
-  if (!Number.isFinite(share) || share < 0 || share > 1) throw new Error("cache-hit share must be between 0 and 1");
-  if (!Number.isInteger(n)) {
-    if (share > 0) throw new Error("with a cache-hit share, input tokens per request must be a whole number");
-    return { uncached: String(n), cached: "0" };
-  }
-  const cached = Math.round(n * share);
-  return { uncached: String(n - cached), cached: String(cached) };
+function requirements() {
+  return [...document.querySelectorAll("input[name=require]:checked")].map((x) => x.value);
 }
 
 function apiParams(v) {
-  const split = splitInput(v.input_tokens, v.cache_hit_share);
   const p = new URLSearchParams({
     model: v.model,
-    input_tokens: split.uncached,
+    input_tokens: v.input_tokens || "0",
     output_tokens: v.output_tokens || "0",
-    cache_read_tokens: split.cached,
     requests: v.requests || "1",
     batch_share: v.batch_share || "0",
+    cache_hit_share: v.cache_hit_share || "0",
   });
   if (v.payment) p.set("payment", v.payment);
   if (v.at) p.set("at", v.at);
-  return { params: p, split };
+  return p;
 }
 
 function permalink(v) {
   const p = new URLSearchParams();
   for (const f of FIELDS) if (v[f] !== "" && v[f] !== DEFAULTS[f]) p.set(f, v[f]);
   if (!p.has("model")) p.set("model", v.model);
+  for (const r of requirements()) p.append("require", r);
   return `${location.pathname}?${p}`;
 }
 
@@ -73,26 +63,21 @@ function schedule(delay = 250) {
 async function compute() {
   const v = readForm();
   if (!v.model) return;
-  let api;
-  try {
-    api = apiParams(v);
-  } catch (e) {
-    showError(e.message);
-    return;
-  }
+  const params = apiParams(v);
   const link = permalink(v);
   history.replaceState(null, "", link);
   $("permalink").href = link;
-  $("json-link").href = `/api/compare?${api.params}`;
-  $("split").textContent = `Per request: ${formatCount(api.split.uncached)} uncached input + ${formatCount(api.split.cached)} cache-read + ${formatCount(v.output_tokens || "0")} output tokens.`;
+  $("json-link").href = `/api/compare?${params}`;
   const mine = ++seq;
   document.body.dataset.state = "loading";
   try {
-    const data = await getJSON(`/api/compare?${api.params}`);
+    const data = await getJSON(`/api/compare?${params}`);
     if (mine !== seq) return;
     showError("");
     renderComparison(data);
-    await renderRecommendation(api.params, mine);
+    const rec = new URLSearchParams(params);
+    for (const r of requirements()) rec.append("require", r);
+    await renderRecommendation(rec, mine);
   } catch (e) {
     if (mine !== seq) return;
     showError(e.message);
@@ -112,6 +97,7 @@ function money(text, cls) {
 function renderComparison(data) {
   const u = data.usage;
   $("comparison-title").textContent = `${data.model}: ${formatCount(u.requests)} requests, prices at ${data.at}`;
+  $("split").textContent = `In all: ${formatCount(u.input_tokens)} uncached input + ${formatCount(u.cache_read_tokens)} cache-read + ${formatCount(u.output_tokens)} output tokens.`;
   const columns = ["channel", "kind", "variant", "total", "input", "output", "cache", "per-request", "fees", "vs direct"];
   const rows = data.quotes.map((q) => {
     const c = q.cost;
@@ -163,7 +149,9 @@ function renderComparison(data) {
     if (q.cost.fees !== "0") notes.push([who, `fees ${formatUSD(q.cost.fees)} on top of token prices`]);
     for (const n of q.notes) notes.push([who, n]);
   }
-  for (const un of data.unavailable) notes.push([un.channel, un.reason]);
+  const notSold = data.unavailable.filter((un) => un.reason === `${un.channel} does not sell ${data.model}`);
+  for (const un of data.unavailable) if (!notSold.includes(un)) notes.push([un.channel, un.reason]);
+  if (notSold.length) notes.push(["not sold on", notSold.map((un) => un.channel).join(", ")]);
   $("notes").replaceChildren(...notes.map(([who, text]) => el("li", {}, el("span", { class: "note-channel" }, who), ": ", text)));
 }
 
@@ -204,6 +192,10 @@ function renderRecommendationData(box, data) {
     parts.push(el("h3", {}, "Excluded"), el("ul", { id: "excluded" }, data.excluded.map((x) => el("li", {}, el("strong", {}, x.channel), ": ", x.reason))));
   }
   const be = data.break_even || {};
+  if (data.failover) {
+    const f = data.failover;
+    parts.push(el("p", { id: "failover" }, f.secondary ? `Failover: ${f.primary} with ${f.secondary} as the second channel (${formatUSD(f.monthly_cost_if_all_on_secondary)} a month if all traffic moved there).` : `Failover: ${f.problem || "no second channel"}`));
+  }
   const lines = breakEvenLines(be);
   if (lines.length) parts.push(el("h3", {}, "Break-even"), el("ul", { id: "break-even" }, lines.map((l) => el("li", {}, l))));
   box.replaceChildren(...parts);
@@ -211,13 +203,12 @@ function renderRecommendationData(box, data) {
 
 function breakEvenLines(be) {
   const out = [];
-  const walk = (prefix, v) => {
-    if (v === null || v === undefined) return;
-    if (typeof v === "object" && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) walk(prefix ? `${prefix} ${k}` : k, x);
-    else if (Array.isArray(v)) v.forEach((x, i) => walk(typeof x === "object" && x && (x.channel || x.name) ? `${prefix} ${x.channel || x.name}` : `${prefix} ${i + 1}`, typeof x === "object" && x ? Object.fromEntries(Object.entries(x).filter(([k]) => k !== "channel" && k !== "name")) : x));
-    else out.push(`${prefix}: ${typeof v === "string" && /^-?\d+\.\d+$/.test(v) && /usd|cost|spend/i.test(prefix) ? formatUSD(v) : v}`);
-  };
-  walk("", be);
+  if (be.rule_of_thumb) out.push(`Rule of thumb checked: "${be.rule_of_thumb}"${be.direct_channel ? ` (direct: ${be.direct_channel})` : ""}.`);
+  for (const [channel, v] of Object.entries(be.channels || {})) {
+    const text = v && typeof v === "object" ? v.explanation || v.verdict || JSON.stringify(v) : String(v);
+    out.push(el("span", { dataset: { channel } }, el("strong", {}, channel), ": ", text));
+  }
+  if (be.problem) out.push(be.problem);
   return out;
 }
 
@@ -258,6 +249,11 @@ function wireUpload() {
 async function init() {
   const q = new URLSearchParams(location.search);
   for (const f of FIELDS) $(f).value = q.get(f) ?? DEFAULTS[f];
+  const wanted = new Set(q.getAll("require"));
+  for (const box of document.querySelectorAll("input[name=require]")) {
+    box.checked = wanted.has(box.value);
+    box.addEventListener("change", () => schedule(0));
+  }
   try {
     const [info, models] = await Promise.all([getJSON("/api/catalog"), getJSON("/api/models")]);
     endpoints = new Set(info.endpoints || []);

@@ -17,8 +17,9 @@ QUESTIONS = (
     "Does each channel get new versions at the same time?",
     "Can volume discounts be had there?",
 )
-# The reference usage for list-price comparisons: one request of 1M input and 1M output tokens.
-REFERENCE = Usage(input_tokens=Decimal(1_000_000), output_tokens=Decimal(1_000_000))
+# The reference usage for list-price comparisons: one request of 100k input and 100k output tokens
+# (below every long-context tier, so the base per-Mtok prices are what is compared).
+REFERENCE = Usage(input_tokens=Decimal(100_000), output_tokens=Decimal(100_000))
 
 
 def _cite(o: Offer, detail: str) -> dict:
@@ -63,7 +64,7 @@ def explain(model: str, *, at: date | None = None, catalog: Catalog | None = Non
         dearest = max(markup(o) for o in cloud)
         same = sorted({o.channel for o in cloud if markup(o) == 0})
         a1 = (
-            f"cloud offers range from {cheapest:+}% to {dearest:+}% vs direct for 1M input + 1M output tokens; "
+            f"cloud offers range from {cheapest:+}% to {dearest:+}% vs direct for 100k input + 100k output tokens; "
             + (f"at list price on {', '.join(same)} (global endpoints); " if same else "none at list price; ")
             + "regional / data-zone endpoints carry the uplift"
         )
@@ -145,7 +146,7 @@ def explain(model: str, *, at: date | None = None, catalog: Catalog | None = Non
     return {
         "model": m,
         "at": at.isoformat(),
-        "reference_usage": "1M input + 1M output tokens",
+        "reference_usage": "one request of 100k input + 100k output tokens",
         "answers": answers,
         "direct_reference_total": exact(base) if base is not None else None,
     }

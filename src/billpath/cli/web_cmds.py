@@ -52,21 +52,30 @@ def serve_cmd(
 
 @app.command("report")
 def report_cmd(
-    logs: Annotated[list[Path], typer.Argument(metavar="LOG...", help="Usage log file(s) to price.")],
+    logs: Annotated[list[str], typer.Argument(metavar="LOG...", help="Usage files, directories or globs to price.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the HTML report.")] = Path(
         "report.html"
     ),
-    input_format: Annotated[str, typer.Option(help="Log format (default: detected from the content).")] = "auto",
+    input_format: Annotated[
+        str, typer.Option("--input-format", metavar="FORMAT", help="Log format (default: detected).")
+    ] = "auto",
+    at: Annotated[
+        str | None, typer.Option(metavar="DATE", help="Prices for rows without a timestamp (default: today).")
+    ] = None,
 ) -> None:
-    """Write a self-contained HTML report of a priced usage log (charts and all, no network needed)."""
+    """Write a self-contained HTML report of a priced usage log: the same figures as `price-log`, with charts."""
+    from billpath.analysis.price_log import price_log
+    from billpath.cli.app import parse_date
     from billpath.report.html import price_log_report
 
+    payload = price_log(logs, input_format=input_format, at=parse_date("at", at)).to_dict()
+    title = ", ".join(Path(p).name for p in logs)
     try:
-        from billpath.api import price_log
-    except ImportError:
-        raise UsageError("this build cannot price logs yet (billpath.api.price_log is missing)") from None
-    result = price_log(logs, input_format=input_format)
-    payload = result.to_dict() if hasattr(result, "to_dict") else result
-    title = ", ".join(p.name for p in logs)
-    output.write_text(price_log_report(payload, title=title), encoding="utf-8")
-    typer.echo(f"wrote {output} ({payload['rows_total']} rows, total ${payload['total_usd']})", err=True)
+        output.write_text(price_log_report(payload, title=title), encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror}") from None
+    typer.echo(
+        f"wrote {output}: {payload['rows_total']:,} rows, ${payload['total_usd']} priced "
+        f"({payload['rows_unpriced']:,} unpriced, {payload['rows_rejected']:,} rejected)",
+        err=True,
+    )

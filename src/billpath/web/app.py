@@ -364,9 +364,15 @@ def _upload_suffix(filename: str | None) -> str:
     return suffix.lower() if UPLOAD_SUFFIX.match(suffix) else ""
 
 
+def _client_name(filename: str | None, i: int) -> str:
+    """The uploaded file's base name, for display only (never used to open anything)."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return name[:200] or f"upload-{i}"
+
+
 def _install_price_log(app: FastAPI, settings: Settings) -> None:
     try:
-        from billpath.api import price_log  # noqa: F401  (issue 3)
+        from billpath.analysis import price_log  # noqa: F401  (the price-log feature)
     except ImportError:
         return
 
@@ -379,20 +385,34 @@ def _install_price_log(app: FastAPI, settings: Settings) -> None:
     def api_price_log(
         file: Annotated[list[UploadFile], File(description="One or more usage log files.")],
         input_format: Annotated[LOG_FORMATS, Form()] = "auto",
+        at: Annotated[str | None, Form(pattern=DATE, description="Prices for rows without a timestamp.")] = None,
     ) -> Response:
-        from billpath.api import price_log
+        from billpath.analysis.price_log import price_log
 
         with tempfile.TemporaryDirectory(prefix="billpath-upload-") as tmp:
-            paths = []
+            paths, names = [], {}
             for i, upload in enumerate(file):
                 path = Path(tmp) / f"upload-{i}{_upload_suffix(upload.filename)}"
                 with path.open("wb") as out:
                     while chunk := upload.file.read(1 << 20):
                         out.write(chunk)
-                paths.append(path)
-            result = price_log(paths, input_format=input_format)
-            payload = result.to_dict() if hasattr(result, "to_dict") else result
-        return Response(_json(payload), media_type=JSON)
+                paths.append(str(path))
+                names[str(path)] = _client_name(upload.filename, i)
+            try:
+                payload = price_log(paths, input_format=input_format, at=_date("at", at)).to_dict()
+            except BillpathError as exc:  # name the client's files, not the server's temporary paths
+                raise type(exc)(_unlocate(str(exc), names, tmp)) from None
+        for item in payload.get("inputs", []):
+            item["file"] = names.get(item.get("file"), item.get("file"))
+        return Response(_unlocate(_json(payload).decode(), names, tmp).encode(), media_type=JSON)
+
+
+def _unlocate(text: str, names: dict[str, str], tmp: str) -> str:
+    """Server temporary paths in `text` replaced by the client's own file names."""
+    for path, name in names.items():
+        text = text.replace(json.dumps(path)[1:-1], json.dumps(name, ensure_ascii=False)[1:-1])
+        text = text.replace(path, name)
+    return text.replace(tmp, "upload")
 
 
 def _install_page(app: FastAPI) -> None:

@@ -2,94 +2,127 @@
    Used by the calculator page (upload) and by the self-contained HTML report. */
 "use strict";
 
-const MONEY_KEY = /(usd|cost|total|spend)/i;
-
 function isDecimalText(v) {
   return typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v);
 }
 
-function cell(key, value) {
+function usd(text, attrs = {}) {
+  return el("span", { title: `exact: ${text}`, ...attrs }, formatUSD(text));
+}
+
+function plain(value) {
   if (value === null || value === undefined) return "";
-  if (Array.isArray(value)) return value.map((v) => (typeof v === "object" ? JSON.stringify(v) : String(v))).join(", ");
-  if (typeof value === "object") return JSON.stringify(value);
-  if (isDecimalText(value) && MONEY_KEY.test(key)) return el("span", { title: `exact: ${value}` }, formatUSD(value));
-  if (isDecimalText(value) || typeof value === "number") return formatCount(String(value));
+  if (Array.isArray(value)) return value.map(plain).join(", ");
+  if (typeof value === "object") return Object.entries(value).map(([k, v]) => `${k}: ${plain(v)}`).join("; ");
+  if (typeof value === "number" || isDecimalText(value)) return formatCount(String(value));
   return String(value);
 }
 
-/* The money column of a breakdown row: the first key that looks like a cost. */
-function costKey(rows) {
-  const keys = Object.keys(rows[0] || {});
-  return keys.find((k) => /usd|cost/i.test(k) && isDecimalText(rows[0][k])) || null;
+function section(title, id, ...body) {
+  return el("section", { class: "breakdown", id }, el("h3", {}, title), ...body);
 }
 
-function labelKey(rows, preferred) {
-  const keys = Object.keys(rows[0] || {});
-  return keys.find((k) => k === preferred) || keys.find((k) => !isDecimalText(rows[0][k])) || keys[0];
+/* A breakdown (by channel, model or day): a table of `columns` ([header, row -> cell]) and a bar chart of total_usd. */
+function breakdown(title, id, rows, columns, label) {
+  if (!rows || rows.length === 0) return section(title, id, el("p", { class: "muted" }, "none"));
+  const numeric = columns.map((c, i) => (c[2] ? i : -1));
+  const t = table(columns.map((c) => c[0]), rows.map((r) => columns.map((c) => c[1](r))), numeric);
+  const parts = [t];
+  if (rows.length > 1) parts.push(barChart(rows.map((r) => ({ label: label(r), value: r.total_usd })), { label: title }));
+  return section(title, id, ...parts);
 }
 
-function breakdown(title, rows, preferred, id) {
-  const section = el("section", { class: "breakdown", id });
-  section.append(el("h3", {}, title));
-  if (!rows || rows.length === 0) {
-    section.append(el("p", { class: "muted" }, "none"));
-    return section;
-  }
-  const columns = Object.keys(rows[0]);
-  const numeric = columns.map((c, i) => (isDecimalText(rows[0][c]) || typeof rows[0][c] === "number" ? i : -1));
-  section.append(table(columns, rows.map((r) => columns.map((c) => cell(c, r[c]))), numeric));
-  const money = costKey(rows);
-  if (money && rows.length > 1) {
-    const lk = labelKey(rows, preferred);
-    const label = (r) => [r[lk], r.variant && r.variant !== "standard" ? r.variant : null].filter(Boolean).join(" ");
-    section.append(barChart(rows.map((r) => ({ label: label(r), value: r[money] })), { label: title }));
-  }
-  return section;
+/* Any list of flat records (unpriced groups, rejected rows, reconciliation) as a table of its own keys. */
+function records(title, id, rows, empty) {
+  if (!rows || rows.length === 0) return section(title, id, el("p", { class: "muted" }, empty || "none"));
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const cell = (k, v) => (isDecimalText(v) && /usd|cost|spend/i.test(k) ? usd(v) : plain(v));
+  return section(title, id, table(columns, rows.map((r) => columns.map((k) => cell(k, r[k])))));
 }
+
+const variantLabel = (r) => (r.variant && r.variant !== "standard" ? `${r.channel} (${r.variant})` : r.channel);
 
 function renderPriceLog(target, data) {
   target.replaceChildren();
-  const totals = el(
-    "dl",
-    { class: "totals", id: "log-totals" },
-    el("dt", {}, "total"),
-    el("dd", { id: "log-total", title: `exact: ${data.total_usd}` }, formatUSD(data.total_usd)),
-    el("dt", {}, "rows"),
-    el("dd", { id: "log-rows" }, formatCount(String(data.rows_total))),
-    el("dt", {}, "priced"),
-    el("dd", { id: "log-priced" }, formatCount(String(data.rows_priced))),
-    el("dt", {}, "unpriced"),
-    el("dd", { id: "log-unpriced" }, formatCount(String(data.rows_unpriced))),
-    el("dt", {}, "rejected"),
-    el("dd", { id: "log-rejected" }, formatCount(String(data.rows_rejected))),
+  const files = (data.inputs || []).map((i) => `${i.file} (${i.format})`).join(", ");
+  target.append(
+    el(
+      "dl",
+      { class: "totals", id: "log-totals" },
+      files ? [el("dt", {}, "files"), el("dd", { id: "log-files" }, files)] : [],
+      el("dt", {}, "total"),
+      el("dd", {}, usd(data.total_usd, { id: "log-total" })),
+      el("dt", {}, "rows"),
+      el("dd", { id: "log-rows" }, formatCount(String(data.rows_total))),
+      el("dt", {}, "priced"),
+      el("dd", { id: "log-priced" }, formatCount(String(data.rows_priced))),
+      el("dt", {}, "unpriced"),
+      el("dd", { id: "log-unpriced" }, formatCount(String(data.rows_unpriced))),
+      el("dt", {}, "rejected"),
+      el("dd", { id: "log-rejected" }, formatCount(String(data.rows_rejected))),
+    ),
   );
-  target.append(totals);
 
-  const reprice = Object.entries(data.reprice || {}).map(([channel, usd]) => ({ channel, usd }));
-  reprice.sort((a, b) => Number(a.usd) - Number(b.usd));
-  const rp = el("section", { class: "breakdown", id: "log-reprice" }, el("h3", {}, "The same priced rows on every channel"));
-  if (reprice.length) {
-    rp.append(
-      table(
-        ["channel", "would cost", "vs this log"],
-        reprice.map((r) => [
-          r.channel,
-          el("span", { title: `exact: ${r.usd}`, class: "reprice-usd", "data-channel": r.channel }, formatUSD(r.usd)),
-          formatUSD(addDecimals(r.usd, "-" + data.total_usd)),
-        ]),
-        [1, 2],
+  const reprice = Object.entries(data.reprice || {}).map(([channel, total]) => ({ channel, total }));
+  const repriceBody = reprice.length
+    ? [
+        table(
+          ["channel", "the priced rows would cost", "difference"],
+          reprice.map((r) => [
+            r.channel,
+            usd(r.total, { class: "reprice-usd", "data-channel": r.channel }),
+            formatUSD(addDecimals(r.total, "-" + data.total_usd)),
+          ]),
+          [1, 2],
+        ),
+        barChart(reprice.map((r) => ({ label: r.channel, value: r.total })), { label: "re-pricing by channel" }),
+      ]
+    : [el("p", { class: "muted" }, "no other channel sells every model in this log")];
+  const incomplete = Object.entries(data.reprice_incomplete || {});
+  if (incomplete.length) {
+    repriceBody.push(
+      el("p", {}, "Channels that sell only some of these models (not comparable as a whole):"),
+      el(
+        "ul",
+        { id: "log-reprice-incomplete" },
+        incomplete.map(([ch, v]) =>
+          el("li", {}, el("strong", {}, ch), `: covers ${formatUSD(v.covered_usd)} of the log; `, plain((v.missing || []).map((m) => m.reason))),
+        ),
       ),
     );
-    rp.append(barChart(reprice.map((r) => ({ label: r.channel, value: r.usd })), { label: "re-pricing by channel" }));
-  } else {
-    rp.append(el("p", { class: "muted" }, "no other channel sells these models"));
   }
-  target.append(rp);
+  target.append(section("The same priced rows on every other channel", "log-reprice", ...repriceBody));
 
-  if (data.by_channel) target.append(breakdown("Cost by channel", data.by_channel, "channel", "log-by-channel"));
-  target.append(breakdown("Cost by model", data.by_model, "model", "log-by-model"));
-  if (data.by_day) target.append(breakdown("Cost by day", data.by_day, "day", "log-by-day"));
-  if (data.reconcile) target.append(breakdown("Logged vs computed", data.reconcile, "model", "log-reconcile"));
-  target.append(breakdown("Unpriced rows (not counted in the total)", data.unpriced, "reason", "log-unpriced-rows"));
-  target.append(breakdown("Rejected rows", data.rejected, "line", "log-rejected-rows"));
+  target.append(
+    breakdown("Cost by channel", "log-by-channel", data.by_channel, [
+      ["channel", (r) => r.channel],
+      ["variant", (r) => r.variant || ""],
+      ["rows", (r) => formatCount(String(r.rows)), true],
+      ["requests", (r) => formatCount(String(r.requests)), true],
+      ["cost", (r) => usd(r.total_usd), true],
+    ], variantLabel),
+  );
+  target.append(
+    breakdown("Cost by model", "log-by-model", data.by_model, [
+      ["model", (r) => r.model],
+      ["rows", (r) => formatCount(String(r.rows)), true],
+      ["requests", (r) => formatCount(String(r.requests)), true],
+      ["input", (r) => formatCount(String((r.tokens || {}).input_tokens ?? "")), true],
+      ["cache read", (r) => formatCount(String((r.tokens || {}).cache_read_tokens ?? "")), true],
+      ["output", (r) => formatCount(String((r.tokens || {}).output_tokens ?? "")), true],
+      ["cost", (r) => usd(r.total_usd), true],
+    ], (r) => r.model),
+  );
+  target.append(
+    breakdown("Cost by day", "log-by-day", data.by_day, [
+      ["day", (r) => r.day],
+      ["rows", (r) => formatCount(String(r.rows)), true],
+      ["requests", (r) => formatCount(String(r.requests)), true],
+      ["cost", (r) => usd(r.total_usd), true],
+    ], (r) => r.day),
+  );
+  if (data.reconcile && data.reconcile.length) target.append(records("Logged cost vs computed", "log-reconcile", data.reconcile));
+  target.append(records("Unpriced rows (not in the total)", "log-unpriced-rows", data.unpriced));
+  target.append(records("Rejected rows", "log-rejected-rows", data.rejected));
+  if (data.notes && data.notes.length) target.append(section("Notes", "log-notes", el("ul", {}, data.notes.map((n) => el("li", {}, n)))));
 }

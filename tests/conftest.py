@@ -16,6 +16,14 @@ def catalog() -> Catalog:
     return load_catalog()
 
 
+@pytest.fixture(scope="session")
+def snapshot() -> dict:
+    """A fresh full build (curated files + vendored import sources), once per test session."""
+    from billpath.catalog.build import build
+
+    return build()
+
+
 def make_offer(**overrides) -> Offer:
     """A synthetic offer (not from the catalog) for rule tests: 10/20 per Mtok unless overridden."""
     tier = {

@@ -2,28 +2,27 @@ from __future__ import annotations
 
 import json
 
-from billpath.catalog.build import SNAPSHOT, build, render
+from billpath.catalog.build import OFFERS_FILE, SNAPSHOT, build, render, stale_files
+from billpath.catalog.store import load_catalog
 
 
-def test_snapshot_is_current_and_deterministic() -> None:
-    first = render(build())
+def test_snapshot_is_current_and_deterministic(snapshot) -> None:
+    first = render(snapshot)
     assert first == render(build())
-    assert json.loads(first) == json.loads(SNAPSHOT.read_text(encoding="utf-8")), "run `billpath catalog build`"
+    assert not stale_files(snapshot), "run `billpath catalog build`"
 
 
-def test_every_offer_has_source_and_dates() -> None:
-    snap = build()
-    for o in snap["offers"]:
+def test_every_offer_has_source_and_dates(snapshot) -> None:
+    for o in snapshot["offers"]:
         assert o["source"]["url"].startswith("https://") and o["source"]["checked"]
         assert o["effective_from"]
         for t in o["tiers"]:
             assert all(v is None or not v.startswith("-") for k, v in t.items() if k != "above_input_tokens")
 
 
-def test_required_channels_and_models() -> None:
-    snap = build()
-    channels = {c["id"]: c["kind"] for c in snap["channels"]}
-    assert channels == {
+def test_required_channels_and_models(snapshot) -> None:
+    channels = {c["id"]: c["kind"] for c in snapshot["channels"]}
+    article = {
         "anthropic": "direct",
         "openai": "direct",
         "google": "direct",
@@ -38,8 +37,30 @@ def test_required_channels_and_models() -> None:
         "github-copilot": "application",
         "replit": "application",
     }
-    models = {m["id"] for m in snap["models"]}
+    assert article.items() <= channels.items()
+    models = {m["id"] for m in snapshot["models"]}
     assert {"claude-opus-4-8", "claude-sonnet-4-6", "gpt-5.5", "gpt-5.4-mini", "gpt-oss-120b"} <= models
     assert any(m.startswith("gemini") for m in models)
     assert any(m.startswith("deepseek") for m in models)
     assert any(m.startswith("llama") for m in models)
+    sold = {o["channel"] for o in snapshot["offers"]}
+    assert {c for c, kind in article.items() if kind != "application"} <= sold
+
+
+def test_breadth_at_least_1000_chat_models(snapshot) -> None:
+    priced = {o["model"] for o in snapshot["offers"]}
+    assert len(priced) >= 1000
+    assert len(snapshot["models"]) >= 1000
+
+
+def test_split_snapshot_reads_one_model_without_parsing_the_rest() -> None:
+    index = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    assert index["offers_file"] == OFFERS_FILE.name and "offers" not in index
+    start, length = index["offers_index"]["claude-opus-4-8"]
+    with OFFERS_FILE.open("rb") as f:
+        f.seek(start)
+        line = json.loads(f.read(length))
+    assert {o["model"] for o in line} == {"claude-opus-4-8"}
+    cat = load_catalog()
+    assert [o.channel for o in cat.offers_for("claude-opus-4-8")]
+    assert cat._all is None  # only that model's line was parsed

@@ -29,7 +29,7 @@ def test_names_resolve(catalog, name, expected) -> None:
     assert catalog.resolve(name) == expected
 
 
-@pytest.mark.parametrize("name", ["opus-4", "claude-opus", "gpt-5", "sonnet", "gpt-5.5-turbo", ""])
+@pytest.mark.parametrize("name", ["opus-4", "claude-opus-9", "gpt-5.5-ultra", "sonnet", "gpt-5.5-turbo", ""])
 def test_unknown_names_are_errors_naming_the_closest(catalog, name) -> None:
     with pytest.raises(UnknownModel) as exc:
         catalog.resolve(name)
@@ -38,5 +38,5 @@ def test_unknown_names_are_errors_naming_the_closest(catalog, name) -> None:
 
 def test_close_matches_are_real_models(catalog) -> None:
     with pytest.raises(UnknownModel) as exc:
-        catalog.resolve("claude-opus-4-7")
+        catalog.resolve("claude-opus-4-9")
     assert "claude-opus-4-8" in str(exc.value)

@@ -23,6 +23,7 @@ from billpath.money import exact, price_micro
 
 DATA_DIR = Path(__file__).parent / "data"
 SNAPSHOT = Path(__file__).parent / "snapshot.json"
+OFFERS_FILE = Path(__file__).parent / "snapshot-offers.jsonl"
 PRICE_FIELDS = (
     "input_per_mtok",
     "output_per_mtok",
@@ -201,9 +202,8 @@ def _aliases(models: list[Model], offers: list[dict]) -> dict[str, list]:
     return dict(sorted(index.items()))
 
 
-def build(data_dir: Path = DATA_DIR, extra_offers: Iterable[dict] = ()) -> dict:
-    """The snapshot as a JSON-ready dict; deterministic for the same inputs."""
-    models, files = load_sources(data_dir)
+def curated_offers(models: list[Model], files: list[ChannelFile]) -> list[dict]:
+    """Every curated offer expanded to snapshot form (inheritance, multipliers and variants resolved)."""
     known = {m.id for m in models}
     by_channel = {f.channel.id: f for f in files}
     offers: list[dict] = []
@@ -214,15 +214,80 @@ def build(data_dir: Path = DATA_DIR, extra_offers: Iterable[dict] = ()) -> dict:
                     f"channels/{f.channel.id}.toml: unknown model {offer.model!r}; add it to models.toml"
                 )
             offers.extend(_expand(offer, f.channel, by_channel))
+    return offers
+
+
+def import_sources(models: list[Model], curated: list[dict], channels: set[str], overrides: Iterable = ()):
+    """Run the importers over the vendored sources (catalog/sources/) and merge them under the curated offers."""
+    from billpath.catalog.importers import genai_prices, litellm, merge
+
+    gp, ll = genai_prices.load(), litellm.load()
+    skip = {(r["model"], r["channel"]) for r in import_rules().get("skip", [])}
+    records = [*genai_prices.records(gp), *litellm.records(ll), *overrides]
+    result = merge.run(records, models, curated, date.fromisoformat(gp["source"]["checked"]), skip=skip)
+    unknown = sorted({o["channel"] for o in result.offers} - channels)
+    if unknown:
+        raise CatalogError(f"imported offers on channels without a file: {unknown}; add channels/<id>.toml for each")
+    return result, [gp["source"], ll["source"]]
+
+
+def import_rules(data_dir: Path = DATA_DIR) -> dict:
+    """Curated corrections to imported data (catalog/data/import-rules.toml), strictly checked."""
+    path = data_dir / "import-rules.toml"
+    rules = _load_toml(path) if path.exists() else {}
+    for i, rule in enumerate(rules.get("skip", [])):
+        if set(rule) != {"model", "channel", "reason"}:
+            raise CatalogError(f"{path}: skip[{i}] must have exactly `model`, `channel` and `reason`")
+    unknown = set(rules) - {"skip"}
+    if unknown:
+        raise CatalogError(f"{path}: unknown table(s) {sorted(unknown)}; only [[skip]] is defined")
+    return rules
+
+
+def _add_lenient(index: dict[str, list], names: Iterable[str], target: list) -> int:
+    """Imported names never displace a curated one or an earlier import; returns how many were dropped."""
+    dropped = 0
+    for name in names:
+        key = normalize_name(name)
+        if key in index:
+            dropped += index[key][0] != target[0]
+            continue
+        index[key] = target
+    return dropped
+
+
+def build(data_dir: Path = DATA_DIR, extra_offers: Iterable[dict] = (), imports: bool = True) -> dict:
+    """The snapshot as a JSON-ready dict; deterministic for the same inputs (curated files + vendored sources)."""
+    models, files = load_sources(data_dir)
+    offers = curated_offers(models, files)
     offers.extend(extra_offers)
     _close_periods(offers)
+    aliases = _aliases(models, offers)
+    model_dicts = [_model_dict(m) for m in models]
+    sources: list[dict] = []
+    stats: dict = {}
+    if imports:
+        result, sources = import_sources(models, offers, {f.channel.id for f in files})
+        _close_periods(result.offers)
+        dropped = 0
+        for m in result.models:
+            dropped += _add_lenient(aliases, (m["id"], m["name"]), [m["id"], None, None])
+        ranked = sorted(result.offers, key=lambda o: (o["variant_kind"] != "standard", o["model"], o["channel"]))
+        for o in ranked:
+            dropped += _add_lenient(aliases, o["ids"], [o["model"], o["channel"], o["variant"]])
+        offers.extend(result.offers)
+        model_dicts.extend(result.models)
+        stats = {**result.stats, "aliases_dropped_as_ambiguous": dropped, "disagreements": len(result.disagreements)}
     offers.sort(key=lambda o: (o["model"], o["channel"], o["variant"], o["effective_from"]))
+    model_dicts.sort(key=lambda m: m["id"])
     return {
         "generated_by": "billpath catalog build  (DO NOT EDIT: edit catalog/data/*.toml and rebuild)",
-        "models": [_model_dict(m) for m in models],
+        "imported_from": sources,
+        "import_stats": stats,
+        "models": model_dicts,
         "channels": [_channel_dict(f.channel) for f in files],
         "offers": offers,
-        "aliases": _aliases(models, offers),
+        "aliases": dict(sorted(aliases.items())),
     }
 
 
@@ -236,8 +301,63 @@ def _channel_dict(c: Channel) -> dict:
     return json.loads(c.model_dump_json())
 
 
-def render(snapshot: dict) -> str:
-    return json.dumps(snapshot, indent=1, sort_keys=False, ensure_ascii=False) + "\n"
+def render(snapshot: dict) -> dict[str, str]:
+    """The snapshot as files: an index (models, channels, aliases, where each model's offers are) read at
+    start-up, and one line of offers per model read only for the models a command prices.
+
+    One JSON value per line: compact to parse, and a price change is a one-line diff.
+    """
+    by_model: dict[str, list[dict]] = {}
+    for o in snapshot["offers"]:
+        by_model.setdefault(o["model"], []).append(o)
+    lines, index, offset = [], {}, 0
+    for model in sorted(by_model):
+        line = (json.dumps(by_model[model], ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        index[model] = [offset, len(line)]
+        offset += len(line)
+        lines.append(line.decode("utf-8"))
+    head = {k: v for k, v in snapshot.items() if k not in ("offers",)}
+    head["offers_file"] = OFFERS_FILE.name
+    head["offers_index"] = index
+    return {SNAPSHOT.name: _index_text(head), OFFERS_FILE.name: "".join(lines)}
+
+
+def _index_text(head: dict) -> str:
+    out = ["{"]
+    items = list(head.items())
+    for i, (key, value) in enumerate(items):
+        comma = "," if i < len(items) - 1 else ""
+        if isinstance(value, list) and value:
+            body = ",\n".join(json.dumps(v, ensure_ascii=False, separators=(",", ":")) for v in value)
+            out.append(f"{json.dumps(key)}: [\n{body}\n]{comma}")
+        elif isinstance(value, dict) and value and key != "import_stats":
+            body = ",\n".join(
+                f"{json.dumps(k, ensure_ascii=False)}:{json.dumps(v, ensure_ascii=False, separators=(',', ':'))}"
+                for k, v in value.items()
+            )
+            out.append(f"{json.dumps(key)}: {{\n{body}\n}}{comma}")
+        else:
+            out.append(f"{json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}{comma}")
+    return "\n".join(out) + "\n}\n"
+
+
+def write(snapshot: dict, directory: Path = SNAPSHOT.parent) -> list[Path]:
+    paths = []
+    for name, text in render(snapshot).items():
+        path = directory / name
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def stale_files(snapshot: dict, directory: Path = SNAPSHOT.parent) -> list[str]:
+    """Names of the committed snapshot files that differ from a fresh build."""
+    stale = []
+    for name, text in render(snapshot).items():
+        path = directory / name
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            stale.append(name)
+    return stale
 
 
 def today() -> date:

@@ -53,7 +53,7 @@ def models_listing(
                 "name": m.name,
                 "maker": m.maker,
                 "family": m.family,
-                "released": m.released.isoformat(),
+                "released": m.released.isoformat() if m.released else None,
                 "channels": channels,
                 "cheapest": _cheapest(catalog, m.id, today),
             }

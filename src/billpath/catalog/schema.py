@@ -166,7 +166,7 @@ class Model(Strict):
     name: str
     maker: Id
     family: str
-    released: date  # on the maker's own API (or first public weights for open models)
+    released: date | None = None  # on the maker's own API (or first public weights); None: unknown
     aliases: list[str] = []
     context_tokens: int | None = None
     open_weights: bool = False

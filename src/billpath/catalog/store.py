@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
@@ -83,7 +83,7 @@ class Model:
     name: str
     maker: str
     family: str
-    released: date
+    released: date | None  # None: unknown (imported models without a dated id)
     aliases: tuple[str, ...]
     context_tokens: int | None
     open_weights: bool
@@ -135,49 +135,50 @@ def _offer(o: dict) -> Offer:
     )
 
 
-@dataclass
 class Catalog:
-    models: dict[str, Model]
-    channels: dict[str, Channel]
-    offers: list[Offer]
-    aliases: dict[str, list]
-    _by_model: dict[str, list[Offer]] = field(default_factory=dict, repr=False)
+    """Models, channels and name index in memory; each model's offers parsed on first use.
+
+    Built from a full dict (`from_dict`, tests) or from the split snapshot (`load_catalog`): an index read at
+    start-up and one line of offers per model, so pricing one model never parses thousands of offers.
+    """
+
+    def __init__(
+        self,
+        models: dict[str, Model],
+        channels: dict[str, Channel],
+        offers: list[Offer] | None = None,
+        aliases: dict[str, list] | None = None,
+        offer_lines: _OfferLines | None = None,
+    ) -> None:
+        self.models = models
+        self.channels = channels
+        self.aliases = aliases or {}
+        self._lines = offer_lines
+        self._all: list[Offer] | None = None
+        self._by_model: dict[str, list[Offer]] = {}
+        if offers is not None:
+            self._set_all(offers)
+
+    def _set_all(self, offers: list[Offer]) -> None:
+        self._all = offers
+        self._by_model = {}
+        for o in offers:
+            self._by_model.setdefault(o.model, []).append(o)
+
+    @property
+    def offers(self) -> list[Offer]:
+        """Every offer (parses the whole snapshot: listings only, never on the pricing path)."""
+        if self._all is None:
+            assert self._lines is not None
+            self._set_all([o for model in self._lines.models() for o in self.offers_for(model)])
+        return self._all
 
     @classmethod
     def from_dict(cls, data: dict) -> Catalog:
-        models = {
-            m["id"]: Model(
-                id=m["id"],
-                name=m["name"],
-                maker=m["maker"],
-                family=m["family"],
-                released=date.fromisoformat(m["released"]),
-                aliases=tuple(m["aliases"]),
-                context_tokens=m.get("context_tokens"),
-                open_weights=m.get("open_weights", False),
-                source=Source(**m["source"]),
-            )
-            for m in data["models"]
-        }
-        channels = {
-            c["id"]: Channel(
-                id=c["id"],
-                kind=c["kind"],
-                name=c["name"],
-                billing=tuple(c["billing"]),
-                regions=tuple(c["regions"]),
-                multi_maker=c["multi_maker"],
-                fees=c["fees"],
-                notes=tuple(c["notes"]),
-                source=Source(**c["source"]),
-            )
-            for c in data["channels"]
-        }
-        offers = [_offer(o) for o in data["offers"]]
-        cat = cls(models=models, channels=channels, offers=offers, aliases=data["aliases"])
-        for o in offers:
-            cat._by_model.setdefault(o.model, []).append(o)
-        return cat
+        models, channels = _models(data["models"]), _channels(data["channels"])
+        return cls(
+            models=models, channels=channels, offers=[_offer(o) for o in data["offers"]], aliases=data["aliases"]
+        )
 
     @cached_property
     def _loose(self) -> dict[str, set[tuple]]:
@@ -221,6 +222,8 @@ class Catalog:
             raise UnknownChannel(f"unknown channel {channel_id!r}{hint}") from None
 
     def offers_for(self, model: str) -> list[Offer]:
+        if model not in self._by_model and self._all is None and self._lines is not None:
+            self._by_model[model] = [_offer(o) for o in self._lines.read(model)]
         return self._by_model.get(model, [])
 
     def offers_at(self, model: str, at: date) -> list[Offer]:
@@ -233,11 +236,77 @@ class Catalog:
         return maker if maker in self.channels and self.channels[maker].kind == "direct" else None
 
 
+def _models(items: list[dict]) -> dict[str, Model]:
+    return {
+        m["id"]: Model(
+            id=m["id"],
+            name=m["name"],
+            maker=m["maker"],
+            family=m["family"],
+            released=date.fromisoformat(m["released"]) if m.get("released") else None,
+            aliases=tuple(m["aliases"]),
+            context_tokens=m.get("context_tokens"),
+            open_weights=m.get("open_weights", False),
+            source=Source(**m["source"]),
+        )
+        for m in items
+    }
+
+
+def _channels(items: list[dict]) -> dict[str, Channel]:
+    return {
+        c["id"]: Channel(
+            id=c["id"],
+            kind=c["kind"],
+            name=c["name"],
+            billing=tuple(c["billing"]),
+            regions=tuple(c["regions"]),
+            multi_maker=c["multi_maker"],
+            fees=c["fees"],
+            notes=tuple(c["notes"]),
+            source=Source(**c["source"]),
+        )
+        for c in items
+    }
+
+
+class _OfferLines:
+    """The per-model offers file: one JSON line per model, found by byte offset from the index."""
+
+    def __init__(self, path: Path, index: dict[str, list[int]], extra: dict[str, list[dict]] | None = None) -> None:
+        self.path = path
+        self.index = index
+        self.extra = extra or {}  # user overrides: model -> offers replacing the bundled ones per channel
+        self._data: bytes | None = None
+
+    def models(self) -> list[str]:
+        return sorted({*self.index, *self.extra})
+
+    def read(self, model: str) -> list[dict]:
+        bundled: list[dict] = []
+        where = self.index.get(model)
+        if where is not None:
+            if self._data is None:
+                try:
+                    self._data = self.path.read_bytes()
+                except FileNotFoundError:
+                    raise CatalogError(
+                        f"catalog offers file {self.path} is missing: run `billpath catalog build`"
+                    ) from None
+            start, length = where
+            bundled = json.loads(self._data[start : start + length])
+        override = self.extra.get(model)
+        if not override:
+            return bundled
+        replaced = {o["channel"] for o in override}
+        return [o for o in bundled if o["channel"] not in replaced] + override
+
+
 _CACHE: dict[Path, Catalog] = {}
 
 
 def load_catalog(path: Path | None = None) -> Catalog:
-    """The bundled snapshot (or `path`), parsed once per process."""
+    """The bundled snapshot (or `path`), parsed once per process, with the user's `catalog update` overrides."""
     path = path or SNAPSHOT
     if path not in _CACHE:
         try:
@@ -246,5 +315,31 @@ def load_catalog(path: Path | None = None) -> Catalog:
             raise CatalogError(f"catalog snapshot {path} is missing: run `billpath catalog build`") from None
         except json.JSONDecodeError as exc:
             raise CatalogError(f"catalog snapshot {path} is not valid JSON: {exc}") from None
-        _CACHE[path] = Catalog.from_dict(data)
+        if "offers" in data:  # a single-file snapshot (tests, older builds)
+            catalog = Catalog.from_dict(data)
+        else:
+            overrides = _overrides() if path == SNAPSHOT else {}
+            lines = _OfferLines(path.parent / data["offers_file"], data["offers_index"], overrides.get("offers"))
+            models = _models(data["models"] + overrides.get("models", []))
+            aliases = {**overrides.get("aliases", {}), **data["aliases"]}
+            catalog = Catalog(models=models, channels=_channels(data["channels"]), aliases=aliases, offer_lines=lines)
+        _CACHE[path] = catalog
     return _CACHE[path]
+
+
+def _overrides() -> dict:
+    """User-level price overrides written by `billpath catalog update` (never the installed package)."""
+    from billpath.catalog.overrides import load_overrides  # only reached when the directory exists
+
+    return load_overrides() if override_dir().is_dir() else {}
+
+
+def override_dir() -> Path:
+    """$BILLPATH_HOME/overrides, else $XDG_CONFIG_HOME/billpath/overrides (default ~/.config)."""
+    import os
+
+    home = os.environ.get("BILLPATH_HOME")
+    if home:
+        return Path(home) / "overrides"
+    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(config) / "billpath" / "overrides"

@@ -16,19 +16,22 @@ app.add_typer(catalog_app, name="catalog")
 def catalog_build(
     check: Annotated[bool, typer.Option(help="Fail if the committed snapshot differs from a fresh build.")] = False,
 ) -> None:
-    """Rebuild the bundled snapshot from catalog/data (deterministic)."""
-    from billpath.catalog.build import SNAPSHOT, build, render
+    """Rebuild the bundled snapshot from catalog/data and the vendored sources (deterministic)."""
+    from billpath.catalog.build import build, stale_files, write
     from billpath.errors import CatalogError
 
-    text = render(build())
+    snapshot = build()
     if check:
-        current = SNAPSHOT.read_text(encoding="utf-8") if SNAPSHOT.exists() else ""
-        if current != text:
-            raise CatalogError("the committed catalog snapshot is stale: run `billpath catalog build` and commit it")
+        stale = stale_files(snapshot)
+        if stale:
+            raise CatalogError(
+                f"the committed catalog snapshot is stale ({', '.join(stale)}): "
+                "run `billpath catalog build` and commit it"
+            )
         typer.echo("catalog snapshot is up to date")
         return
-    SNAPSHOT.write_text(text, encoding="utf-8")
-    typer.echo(f"wrote {SNAPSHOT}")
+    for path in write(snapshot):
+        typer.echo(f"wrote {path}")
 
 
 @catalog_app.command("validate")

@@ -1,0 +1,83 @@
+"""The record every importer yields, and the helpers they share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from billpath.money import exact
+
+TIER_FIELDS = (
+    "input_per_mtok",
+    "output_per_mtok",
+    "cache_read_per_mtok",
+    "cache_write_5m_per_mtok",
+    "cache_write_1h_per_mtok",
+    "reasoning_per_mtok",
+    "per_request",
+)
+SINCE_UNKNOWN = date(1, 1, 1)  # an imported first price block whose start the source does not say
+
+
+@dataclass
+class Imported:
+    """One offer as a source states it, before its id is mapped to a canonical model."""
+
+    source: str  # "genai-prices" | "litellm" | "openrouter" | a user override name
+    provider: str  # the source's own provider name
+    raw_id: str  # the source's model id (the part that names the model)
+    ids: list[str]  # ids a user may log for this offer
+    channel: str
+    location: str  # variant hint: "standard", "global", "regional", "us-gov", "data-zone", ...
+    tier: str | None  # service tier: None, "priority", "flex", "fast"
+    tiers: list[dict]  # snapshot tiers: above_input_tokens + TIER_FIELDS as exact decimal strings
+    effective_from: date = SINCE_UNKNOWN
+    effective_to: date | None = None
+    batch_multiplier: Decimal | None = None
+    batch_discounts_cache: bool = True
+    features: dict = field(default_factory=dict)
+    url: str = ""
+    checked: str = ""
+    version: str = ""
+    name: str | None = None
+    context: int | None = None
+    notes: list[str] = field(default_factory=list)
+    model: str = ""  # canonical model id, set by `canon`
+    org: str | None = None  # maker hint from the id path (meta-llama/..., anthropic.)
+
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.model, self.channel, self.variant, self.effective_from.isoformat())
+
+    @property
+    def variant(self) -> str:
+        return self.tier or self.location
+
+    def base_prices(self) -> dict:
+        return self.tiers[0]
+
+
+def dec(value) -> Decimal | None:
+    """A source number as an exact Decimal (floats through their shortest repr, never binary noise)."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(str(value))
+
+
+def tier_dict(above: int, prices: dict[str, Decimal | None]) -> dict:
+    """A snapshot tier: every field present, decimals as exact strings, per_request defaulting to 0."""
+    out: dict = {"above_input_tokens": above}
+    for name in TIER_FIELDS:
+        value = prices.get(name)
+        if name == "per_request" and value is None:
+            value = Decimal(0)
+        out[name] = None if value is None else exact(value)
+    return out
+
+
+def ratio(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    if a is None or b is None or b == 0:
+        return None
+    return (a / b).normalize()

@@ -1,0 +1,235 @@
+"""Importer for the genai-prices package data (vendored extract: catalog/sources/genai-prices.json).
+
+genai-prices states prices per million tokens in Decimal, with dated price blocks (a price change is a
+new block: imported as a dated offer) and request-context variants (batch, flex, priority, fast).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from billpath.catalog.importers.common import SINCE_UNKNOWN, Imported, dec, ratio, tier_dict
+from billpath.catalog.importers.vendor import GP_FILE
+
+SOURCE = "genai-prices"
+KEYS = {
+    "input_mtok": "input_per_mtok",
+    "output_mtok": "output_per_mtok",
+    "cache_read_mtok": "cache_read_per_mtok",
+    "cache_write_mtok": "cache_write_5m_per_mtok",
+    "cache_write_1h_mtok": "cache_write_1h_per_mtok",
+    "output_reasoning_mtok": "reasoning_per_mtok",
+    "requests_kcount": "per_request",
+}
+# genai-prices provider id -> billpath channel (providers not listed are not imported)
+CHANNELS = {
+    "anthropic": "anthropic",
+    "openai": "openai",
+    "google": "google",
+    "deepseek": "deepseek",
+    "aws": "aws-bedrock",
+    "azure": "azure",
+    "openrouter": "openrouter",
+    "together": "together",
+    "fireworks": "fireworks",
+    "groq": "groq",
+    "mistral": "mistral",
+    "x-ai": "xai",
+    "cohere": "cohere",
+    "cerebras": "cerebras",
+    "perplexity": "perplexity",
+    "moonshotai": "moonshot",
+    "zai": "zai",
+    "minimax": "minimax",
+    "novita": "novita",
+    "databricks": "databricks",
+    "cloudflare": "cloudflare",
+    "baseten": "baseten",
+    "ovhcloud": "ovhcloud",
+}
+TIER_WHEN = {
+    ("service_tier", "priority"): "priority",
+    ("service_tier", "flex"): "flex",
+    ("service_tier", "fast"): "priority",  # genai-prices' OpenAI `fast` is the priority tier
+    ("speed", "fast"): "fast",
+}
+
+
+def channel_for(provider: str, model_id: str) -> str | None:
+    """genai-prices' `google` provider serves the Gemini API and Vertex: partner models are Vertex offers."""
+    channel = CHANNELS.get(provider)
+    if channel == "google" and not model_id.startswith(("gemini", "gemma", "learnlm")):
+        return "google-vertex"
+    return channel
+
+
+def tiers_from(prices: dict, keys: dict[str, str] = KEYS) -> list[dict] | None:
+    """Snapshot tiers from one price block; tiered components become one tier per threshold. None: no token price."""
+    flat: dict[str, Decimal | None] = {}
+    tiered: dict[str, list[tuple[int, Decimal]]] = {}
+    for key, field in keys.items():
+        value = prices.get(key)
+        if value is None:
+            continue
+        scale = Decimal(1000) if key == "requests_kcount" else Decimal(1)
+        if isinstance(value, dict):
+            flat[field] = dec(value["base"]) / scale
+            tiered[field] = [(int(start), dec(p) / scale) for start, p in value["tiers"]]
+        else:
+            flat[field] = dec(value) / scale
+    if flat.get("input_per_mtok") is None or flat.get("output_per_mtok") is None:
+        return None
+    out = [tier_dict(0, flat)]
+    for above in sorted({start for steps in tiered.values() for start, _ in steps}):
+        at = dict(flat)
+        for field, steps in tiered.items():
+            for start, price in steps:
+                if start <= above:
+                    at[field] = price
+        out.append(tier_dict(above, at))
+    return out
+
+
+def _location(provider: str, model_id: str) -> str:
+    if provider == "aws":
+        if model_id.startswith("global."):
+            return "global"
+        return "us-gov" if model_id.startswith("us-gov.") else "regional"
+    if provider == "azure":
+        return "global"  # genai-prices' Azure prices are the Global deployment's
+    return "standard"
+
+
+def _user_ids(provider: str, ids: list[str]) -> list[str]:
+    """Ids a user may log: genai-prices' pseudo `regional.` prefix is not a real Bedrock id."""
+    return [i for i in ids if not i.startswith("regional.") and not i.endswith((":free", ":batch"))]
+
+
+def _batch(base: dict, variant: dict) -> tuple[Decimal | None, bool]:
+    """A batch variant as a multiplier on the base price, when input and output share one ratio."""
+    r_in = ratio(_flat(variant.get("input_mtok")), _flat(base.get("input_mtok")))
+    r_out = ratio(_flat(variant.get("output_mtok")), _flat(base.get("output_mtok")))
+    if r_in is None or r_in != r_out:
+        return None, True
+    cr_base, cr_var = _flat(base.get("cache_read_mtok")), _flat(variant.get("cache_read_mtok"))
+    discounts_cache = not (cr_var is None or cr_var == cr_base)
+    return r_in, discounts_cache
+
+
+def _flat(value) -> Decimal | None:
+    """The base price of a possibly tiered genai-prices value."""
+    return dec(value["base"]) if isinstance(value, dict) else dec(value)
+
+
+def _blocks(entry: dict) -> list[tuple[date, dict, list[str]]]:
+    """Dated price blocks; a time-of-day schedule is priced at its daytime (peak) block, with a note."""
+    blocks = entry["prices"]
+    timed = [b for b in blocks if "time_of_day" in b]
+    if timed:
+        peak = timed[0]
+        note = f"time-of-day prices: the {'-'.join(peak['time_of_day'])} UTC block is used (the other is cheaper)"
+        return [(SINCE_UNKNOWN, peak["prices"], [note])]
+    out = []
+    for b in blocks:
+        start = date.fromisoformat(b["start_date"]) if "start_date" in b else SINCE_UNKNOWN
+        out.append((start, b["prices"], []))
+    return out
+
+
+def load(path: Path = GP_FILE) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def records(data: dict | None = None) -> Iterator[Imported]:
+    """Every token-priced genai-prices model on a mapped channel, one record per dated block and tier."""
+    data = data if data is not None else load()
+    src = data["source"]
+    urls = {p["id"]: (p["pricing_urls"] or [src["url"]])[0] for p in data["providers"]}
+    batch_ids: dict[tuple[str, str], dict] = {}
+    entries = []
+    for entry in data["models"]:
+        mid = entry["id"]
+        if mid.endswith(":free"):
+            continue
+        if mid.endswith(":batch"):
+            batch_ids[(entry["provider"], mid[: -len(":batch")])] = entry
+            continue
+        entries.append(entry)
+    for entry in entries:
+        provider, mid = entry["provider"], entry["id"]
+        channel = channel_for(provider, mid)
+        if channel is None:
+            continue
+        tier_name = None
+        raw = mid
+        if provider == "openrouter" and mid.endswith("-fast"):
+            raw, tier_name = mid[: -len("-fast")], "fast"
+        blocks = _blocks(entry)
+        batch_mult, batch_cache = None, True
+        for v in entry.get("variants", []):
+            if v["when"] == {"processing": "batch"}:
+                batch_mult, batch_cache = _batch(blocks[-1][1], v["prices"])
+        if (provider, mid) in batch_ids:
+            batch_mult, batch_cache = _batch(blocks[-1][1], batch_ids[(provider, mid)]["prices"][-1]["prices"])
+        common = {
+            "source": SOURCE,
+            "provider": provider,
+            "raw_id": raw,
+            "ids": _user_ids(provider, entry["ids"]),
+            "channel": channel,
+            "location": _location(provider, mid),
+            "url": urls.get(provider, src["url"]),
+            "checked": src["checked"],
+            "version": src["version"],
+            "name": entry.get("name"),
+            "context": entry.get("context_window"),
+        }
+        for start, prices, notes in blocks:
+            tiers = tiers_from(prices)
+            if tiers is None:
+                continue
+            yield Imported(
+                **common,
+                tier=tier_name,
+                tiers=tiers,
+                effective_from=start,
+                batch_multiplier=batch_mult if tier_name is None else None,
+                batch_discounts_cache=batch_cache,
+                features=_features(prices, tiers, entry),
+                notes=list(notes),
+            )
+        yield from _service_tiers(entry, blocks, common)
+
+
+def _service_tiers(entry: dict, blocks: list, common: dict) -> Iterator[Imported]:
+    for v in entry.get("variants", []):
+        items = tuple(v["when"].items())
+        name = TIER_WHEN.get(items[0]) if len(items) == 1 else None
+        if name is None:
+            continue
+        merged = {**blocks[-1][1], **v["prices"]}
+        tiers = tiers_from(merged)
+        if tiers is None:
+            continue
+        start = date.fromisoformat(v["start_date"]) if "start_date" in v else SINCE_UNKNOWN
+        yield Imported(
+            **common,
+            tier=name,
+            tiers=tiers,
+            effective_from=max(start, blocks[-1][0]),
+            features=_features(merged, tiers, entry),
+            notes=[f"{name} service tier ({'='.join(items[0])})"],
+        )
+
+
+def _features(prices: dict, tiers: list[dict], entry: dict) -> dict:
+    return {
+        "prompt_caching": prices.get("cache_read_mtok") is not None,
+        "cache_1h": prices.get("cache_write_1h_mtok") is not None,
+        "long_context": len(tiers) > 1,
+        "max_context_tokens": entry.get("context_window"),
+    }

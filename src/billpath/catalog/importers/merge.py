@@ -1,0 +1,392 @@
+"""Join imported records with the curated catalog: canonical models, one offer per price block, and the
+list of every place the sources disagree with the rule that decided it.
+
+Rules (each disagreement names the one applied):
+* `curated`: a hand-checked curated file wins over every import for that model on that channel;
+* `update`: a user's `catalog update` override wins over the bundled sources;
+* `dated-history`: genai-prices has dated price blocks for the offer (litellm keeps no history), so it wins;
+* `genai-prices-first`: otherwise genai-prices wins (exact decimals, a reference per provider);
+* `fill-tiers` / `fill-batch`: where the winner's base price agrees with litellm but lacks litellm's
+  long-context tiers or batch price (e.g. GPT-5.5 on Bedrock, Bedrock batch), litellm fills the gap;
+* `first-id`: one source lists two prices under one offer (e.g. litellm `azure/` vs `azure_ai/`): the first id wins.
+Skipped, never priced: litellm entries at $0 in and out (its placeholder), genai-prices `:free` ids.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from billpath.catalog.importers.canon import display_name, family_for, maker_for, parse
+from billpath.catalog.importers.common import SINCE_UNKNOWN, Imported
+from billpath.money import exact
+
+DIRECT = ("anthropic", "openai", "google", "deepseek", "mistral", "xai", "cohere", "perplexity", "moonshot", "zai")
+SOURCE_ORDER = {"update": 0, "openrouter": 1, "genai-prices": 2, "litellm": 3}
+LOCATION_ORDER = ("standard", "global", "regional", "data-zone", "us-gov")
+COMPARED = ("input_per_mtok", "output_per_mtok", "cache_read_per_mtok", "cache_write_5m_per_mtok")
+
+
+@dataclass
+class ModelInfo:
+    id: str
+    name: str | None
+    org: str | None
+    dates: set[date] = field(default_factory=set)
+    context: int | None = None
+    url: str = ""
+    checked: str = ""
+    note: str = ""
+
+    def to_dict(self) -> dict:
+        released = min(self.dates).isoformat() if self.dates else None
+        note = self.note + (f"; release date from a dated id ({released})" if released else "; release date unknown")
+        return {
+            "id": self.id,
+            "name": display_name(self.id, self.name),
+            "maker": maker_for(self.id, self.org),
+            "family": family_for(self.id),
+            "released": released,
+            "aliases": [],
+            "context_tokens": self.context,
+            "open_weights": False,
+            "source": {"url": self.url, "checked": self.checked, "note": note},
+            "imported": True,
+        }
+
+
+@dataclass
+class Result:
+    models: list[dict]
+    offers: list[dict]
+    disagreements: list[dict]
+    stats: dict
+
+
+def _source_rank(r: Imported) -> int:
+    return SOURCE_ORDER.get(r.source, 9)
+
+
+def _tiers_key(r: Imported) -> str:
+    return json.dumps([r.tiers, exact(r.batch_multiplier) if r.batch_multiplier else None], sort_keys=True)
+
+
+def canonicalise(records: list[Imported], curated_models: list, curated_offers: list[dict]) -> dict[str, ModelInfo]:
+    """Set `model` on every record; returns the new (imported) models."""
+    registry: dict[str, str] = {}
+    for m in curated_models:
+        for name in (m.id, *m.aliases):
+            registry.setdefault(parse(name).key, m.id)
+    for o in curated_offers:
+        for name in o["ids"]:
+            if not name.endswith("-latest"):  # a moving alias names today's model, not the family
+                registry.setdefault(parse(name).key, o["model"])
+    infos: dict[str, ModelInfo] = {}
+    curated_ids = {m.id for m in curated_models}
+    records.sort(key=lambda r: (r.channel not in DIRECT, _source_rank(r), r.raw_id, r.channel, r.ids[:1]))
+    for r in records:
+        if r.raw_id.endswith("-latest"):  # a moving alias: name the model by a fixed id it lists, if any
+            fixed = [i for i in r.ids if not i.endswith("-latest") and "/" not in i]
+            if not fixed:
+                r.model = ""
+                continue
+            r.raw_id = fixed[0]
+        p = parse(r.raw_id)
+        r.org = p.org
+        model = registry.get(p.key)
+        if model is None:
+            model = next((registry[k] for k in (parse(i).key for i in r.ids) if k in registry), None)
+        if model is None:
+            model = p.base[:80]
+            registry[p.key] = model
+        r.model = model
+        if model not in curated_ids:
+            info = infos.get(model)
+            if info is None:
+                note = f"imported from {r.source} {r.version}"
+                info = infos[model] = ModelInfo(model, r.name, p.org, url=r.url, checked=r.checked, note=note)
+            info.name = info.name or r.name
+            info.org = info.org or p.org
+            info.context = info.context or r.context
+            if p.date:
+                info.dates.add(p.date)
+    return infos
+
+
+def split_conflicts(records: list[Imported], infos: dict[str, ModelInfo], stats: dict) -> list[Imported]:
+    """Within one source, ids that land on one offer with different prices: a dated id becomes its own model
+    (e.g. gpt-4o-2024-05-13), otherwise the first id wins and the rest are dropped (counted)."""
+    groups: dict[tuple, list[Imported]] = defaultdict(list)
+    for r in records:
+        groups[(r.source, r.model, r.channel, r.location, r.tier, r.effective_from)].append(r)
+    out = []
+    for group in groups.values():
+        dated = [(parse(r.raw_id).date, r) for r in group]
+        dated.sort(key=lambda dr: (dr[0] is not None, -(dr[0].toordinal() if dr[0] else 0)))
+        rep = dated[0][1]
+        ids = list(rep.ids)
+        for when, r in dated[1:]:
+            if _tiers_key(r) == _tiers_key(rep):
+                ids += [i for i in r.ids if i not in ids]
+            elif when is not None:
+                base = parse(r.raw_id).base
+                r.model = f"{base}-{when.isoformat()}"[:80]
+                if r.model not in infos:
+                    infos[r.model] = ModelInfo(
+                        r.model,
+                        None,
+                        r.org,
+                        {when},
+                        r.context,
+                        r.url,
+                        r.checked,
+                        f"imported from {r.source} {r.version}",
+                    )
+                out.append(r)
+            else:
+                stats["conflicting_ids_dropped"] += 1
+                stats.setdefault("first_id", []).append((rep, r))
+        rep.ids = ids
+        out.append(rep)
+    return out
+
+
+def _current(blocks: list[Imported], today: date) -> Imported:
+    live = [b for b in blocks if b.effective_from <= today] or blocks
+    return max(live, key=lambda b: b.effective_from)
+
+
+def _collapse_locations(recs: list[Imported]) -> list[Imported]:
+    """Location variants of one source priced the same as a preferred one are one offer (ids merged)."""
+    by_loc: dict[str, list[Imported]] = defaultdict(list)
+    for r in recs:
+        by_loc[r.location].append(r)
+    order = sorted(by_loc, key=lambda loc: (LOCATION_ORDER.index(loc) if loc in LOCATION_ORDER else 99, loc))
+    kept: dict[str, list[Imported]] = {}
+    for loc in order:
+        plain = [r for r in by_loc[loc] if r.tier is None]
+        sig = sorted(_tiers_key(r) + r.effective_from.isoformat() for r in plain)
+        target = next(
+            (
+                k
+                for k, rs in kept.items()
+                if sig and sorted(_tiers_key(r) + r.effective_from.isoformat() for r in rs if r.tier is None) == sig
+            ),
+            None,
+        )
+        if target is None or loc in LOCATION_ORDER[:2]:
+            kept[loc] = by_loc[loc]
+            continue
+        into = {r.effective_from: r for r in kept[target] if r.tier is None}
+        for r in plain:
+            into[r.effective_from].ids += [i for i in r.ids if i not in into[r.effective_from].ids]
+    return [r for rs in kept.values() for r in rs]
+
+
+def _variant_names(recs: list[Imported]) -> tuple[str, dict[tuple[str, str | None], tuple[str, str]]]:
+    locs = sorted(
+        {r.location for r in recs}, key=lambda loc: (LOCATION_ORDER.index(loc) if loc in LOCATION_ORDER else 99, loc)
+    )
+    base = locs[0]
+    names = {}
+    for r in recs:
+        if r.tier is None:
+            names[(r.location, None)] = (r.location, "standard" if r.location == base else "location")
+        else:
+            vid = r.tier if r.location == base else f"{r.location}-{r.tier}"
+            names[(r.location, r.tier)] = (vid, "service-tier")
+    return base, names
+
+
+def _values(t: dict) -> dict:
+    return {f: t.get(f) for f in COMPARED}
+
+
+def _compare(chosen: dict, other: dict) -> list[dict]:
+    """Differences between two offers' current prices (base tier, tiers, batch)."""
+    diffs = []
+    for f in COMPARED:
+        a, b = chosen["tiers"][0].get(f), other["tiers"][0].get(f)
+        if a is not None and b is not None and Decimal(a) != Decimal(b):
+            diffs.append({"field": f, "chosen": a, "other": b, "relative_difference": _rel(a, b)})
+    ta = [t["above_input_tokens"] for t in chosen["tiers"][1:]]
+    tb = [t["above_input_tokens"] for t in other["tiers"][1:]]
+    if ta != tb:
+        diffs.append({"field": "tiers_above_input_tokens", "chosen": ta, "other": tb, "relative_difference": None})
+    ba, bb = chosen.get("batch_multiplier"), other.get("batch_multiplier")
+    if ba != bb:
+        diffs.append({"field": "batch_multiplier", "chosen": ba, "other": bb, "relative_difference": None})
+    return diffs
+
+
+def _rel(a: str, b: str) -> str:
+    x, y = Decimal(a), Decimal(b)
+    top = max(abs(x), abs(y))
+    return "0" if top == 0 else exact((abs(x - y) / top * 100).quantize(Decimal("0.01")))
+
+
+def _offer(r: Imported, variant: str, kind: str, extra_notes: list[str]) -> dict:
+    label = f"{r.source} {r.version}".strip()
+    start = r.effective_from
+    return {
+        "model": r.model,
+        "channel": r.channel,
+        "variant": variant,
+        "variant_kind": kind,
+        "ids": r.ids,
+        "available_from": None,
+        "effective_from": start.isoformat(),
+        "effective_to": r.effective_to.isoformat() if r.effective_to else None,
+        "tiers": r.tiers,
+        "batch_multiplier": exact(r.batch_multiplier) if r.batch_multiplier else None,
+        "batch_discounts_cache": r.batch_discounts_cache,
+        "features": {k: v for k, v in r.features.items() if v not in (None, False)},
+        "notes": [
+            *r.notes,
+            *extra_notes,
+            f"imported from {label}" + ("" if start != SINCE_UNKNOWN else "; start date unknown"),
+        ],
+        "source": {"url": r.url, "checked": r.checked, "note": label},
+    }
+
+
+def _fill(winner: list[Imported], other: list[Imported], today: date) -> tuple[list[str], list[str]]:
+    """litellm fills long-context tiers and batch the winner lacks, when their base prices agree."""
+    w, o = _current(winner, today), _current(other, today)
+    if _values(w.tiers[0]) != _values(o.tiers[0]) and not (
+        w.tiers[0]["input_per_mtok"] == o.tiers[0]["input_per_mtok"]
+        and w.tiers[0]["output_per_mtok"] == o.tiers[0]["output_per_mtok"]
+    ):
+        return [], []
+    rules, notes = [], []
+    if len(w.tiers) == 1 and len(o.tiers) > 1 and len(winner) == 1:
+        w.tiers = [w.tiers[0], *o.tiers[1:]]
+        rules.append("fill-tiers")
+        notes.append(f"long-context tiers from {o.source} {o.version}")
+    if w.batch_multiplier is None and o.batch_multiplier is not None and w.tier is None:
+        for b in winner:
+            b.batch_multiplier, b.batch_discounts_cache = o.batch_multiplier, o.batch_discounts_cache
+        rules.append("fill-batch")
+        notes.append(f"batch price from {o.source} {o.version}")
+    return rules, notes
+
+
+def run(
+    records: Iterable[Imported],
+    curated_models: list,
+    curated_offers: list[dict],
+    today: date,
+    skip: set[tuple[str, str]] | frozenset = frozenset(),
+    seed_offers: Iterable[dict] = (),
+) -> Result:
+    """`seed_offers` only teach names (a `catalog update` maps ids to the catalog's models); they do not win."""
+    recs = list(records)
+    stats: dict = defaultdict(int)
+    stats["records"] = len(recs)
+    infos = canonicalise(recs, curated_models, [*curated_offers, *seed_offers])
+    stats["moving_aliases_skipped"] = sum(1 for r in recs if not r.model)
+    recs = split_conflicts([r for r in recs if r.model], infos, stats)
+    before = len(recs)
+    recs = [r for r in recs if (r.model, r.channel) not in skip]
+    stats["skipped_by_import_rules"] = before - len(recs)
+    curated_at: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for o in curated_offers:
+        curated_at[(o["model"], o["channel"])].append(o)
+    by_mc: dict[tuple[str, str], list[Imported]] = defaultdict(list)
+    for r in recs:
+        by_mc[(r.model, r.channel)].append(r)
+    offers, disagreements = [], []
+    for (model, channel), group in sorted(by_mc.items()):
+        by_source: dict[str, list[Imported]] = defaultdict(list)
+        for r in group:
+            by_source[r.source].append(r)
+        collapsed = [
+            r
+            for src in sorted(by_source, key=lambda s: SOURCE_ORDER.get(s, 9))
+            for r in _collapse_locations(by_source[src])
+        ]
+        _base, names = _variant_names(collapsed)
+        slots: dict[tuple[str, str | None], dict[str, list[Imported]]] = defaultdict(lambda: defaultdict(list))
+        for r in collapsed:
+            slots[(r.location, r.tier)][r.source].append(r)
+        curated = curated_at.get((model, channel))
+        for slot, sources in sorted(slots.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+            variant, kind = names[slot]
+            order = sorted(sources, key=lambda s: SOURCE_ORDER.get(s, 9))
+            if curated:
+                _check_curated(curated, variant, sources, order, today, disagreements)
+                continue
+            winner = order[0]
+            blocks = sorted(sources[winner], key=lambda b: b.effective_from)
+            rule = "update" if winner == "update" else None
+            if rule is None:
+                rule = "dated-history" if len(blocks) > 1 else "genai-prices-first"
+            extra_notes: list[str] = []
+            for other in order[1:]:
+                chosen = _offer(_current(blocks, today), variant, kind, [])
+                diffs = _compare(chosen, _offer(_current(sources[other], today), variant, kind, []))
+                fill_rules, fill_notes = _fill(blocks, sources[other], today) if other == "litellm" else ([], [])
+                extra_notes += fill_notes
+                before = [d for d in diffs if d["field"] not in ("tiers_above_input_tokens", "batch_multiplier")]
+                if diffs:
+                    disagreements.append(
+                        _entry(
+                            model,
+                            channel,
+                            variant,
+                            winner,
+                            other,
+                            diffs,
+                            fill_rules if not before else [rule, *fill_rules],
+                        )
+                    )
+            for b in blocks:
+                offers.append(_offer(b, variant, kind, extra_notes))
+    for rep, dropped in stats.pop("first_id", []):
+        diffs = _compare(_offer(rep, "-", "-", []), _offer(dropped, "-", "-", []))
+        if diffs:
+            disagreements.append(
+                _entry(
+                    rep.model,
+                    rep.channel,
+                    rep.variant,
+                    f"{rep.source}:{rep.ids[0]}",
+                    f"{dropped.source}:{dropped.ids[0]}",
+                    diffs,
+                    ["first-id"],
+                )
+            )
+    used = {o["model"] for o in offers}
+    models = [infos[m].to_dict() for m in sorted(infos) if m in used]
+    stats["models"] = len(models)
+    stats["offers"] = len(offers)
+    return Result(models=models, offers=offers, disagreements=disagreements, stats=dict(stats))
+
+
+def _check_curated(curated, variant, sources, order, today, out) -> None:
+    mine = [o for o in curated if o["variant"] == variant and o["effective_from"] <= today.isoformat()]
+    mine = [o for o in mine if o["effective_to"] is None or o["effective_to"] > today.isoformat()]
+    if not mine:
+        return
+    chosen = mine[0]
+    for src in order:
+        other = _offer(_current(sources[src], today), variant, "", [])
+        diffs = _compare(chosen, other)
+        if diffs:
+            out.append(_entry(chosen["model"], chosen["channel"], variant, "curated", src, diffs, ["curated"]))
+
+
+def _entry(model, channel, variant, chosen, other, diffs, rules) -> dict:
+    return {
+        "model": model,
+        "channel": channel,
+        "variant": variant,
+        "chosen": chosen,
+        "other": other,
+        "rule": "+".join(rules) if rules else "genai-prices-first",
+        "differences": diffs,
+    }

@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from billpath.api import compare, quote
+    from billpath.api import compare, explain, lag, quote, recommend, scenarios
 
-__all__ = ["compare", "quote"]
+__all__ = ["compare", "explain", "lag", "quote", "recommend", "scenarios"]
 __version__ = "0.1.0"
 
 

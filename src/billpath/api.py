@@ -114,3 +114,67 @@ def quote(
         Decimal(requests),
     )
     return quote_offer(offers[0], usage, catalog, Decimal(batch_share), payment)
+
+
+def _overlaid(catalog: Catalog | None, prices: str | None) -> Catalog:
+    from billpath.catalog.overlay import apply_overlay
+
+    return apply_overlay(catalog or load_catalog(), prices)
+
+
+def recommend(
+    model: str,
+    *,
+    input_tokens: Number = 0,
+    output_tokens: Number = 0,
+    cache_read_tokens: Number = 0,
+    cache_write_tokens: Number = 0,
+    cache_write_1h_tokens: Number = 0,
+    reasoning_tokens: Number = 0,
+    requests: Number = 1,
+    batch_share: Number = 0,
+    cache_hit_share: Number = 0,
+    requires: list[str] | tuple[str, ...] = (),
+    at: date | None = None,
+    payment: str | None = None,
+    prices: str | None = None,
+    catalog: Catalog | None = None,
+):
+    """Channels ranked for a month of this workload under `requires`; `.to_dict()` is `recommend --format json`."""
+    from billpath.analysis.recommend import recommend as _recommend
+    from billpath.analysis.scenarios import with_cache_hits
+
+    per_request = _per_request(
+        input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, reasoning_tokens
+    )
+    return _recommend(
+        model,
+        with_cache_hits(per_request, Decimal(cache_hit_share)),
+        Decimal(requests),
+        requires=list(requires),
+        batch_share=Decimal(batch_share),
+        at=at,
+        payment=payment,
+        catalog=_overlaid(catalog, prices),
+    )
+
+
+def explain(model: str, *, at: date | None = None, prices: str | None = None, catalog: Catalog | None = None) -> dict:
+    """The article's four questions for `model`, answered from the catalog (`explain --format json`)."""
+    from billpath.analysis.explain import explain as _explain
+
+    return _explain(model, at=at, catalog=_overlaid(catalog, prices))
+
+
+def lag(model: str, *, prices: str | None = None, catalog: Catalog | None = None) -> dict:
+    """Days behind the maker's release per channel (`lag --format json`)."""
+    from billpath.analysis.hidden import lag_report
+
+    return lag_report(model, catalog=_overlaid(catalog, prices))
+
+
+def scenarios(path: str, *, prices: str | None = None, catalog: Catalog | None = None) -> dict:
+    """Named workload scenarios month by month (`scenarios --format json`)."""
+    from billpath.analysis.scenarios import run_scenarios
+
+    return run_scenarios(path, catalog=_overlaid(catalog, prices))

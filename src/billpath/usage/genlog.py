@@ -132,9 +132,8 @@ def write_log(
     import duckdb
 
     path = Path(path)
-    con = duckdb.connect(
-        config={"memory_limit": memory_limit, "preserve_insertion_order": True, "enable_progress_bar": False}
-    )
+    con = duckdb.connect(config={"memory_limit": memory_limit, "preserve_insertion_order": True})
+    con.execute("SET enable_progress_bar = false")
     try:
         if files <= 1:
             path.parent.mkdir(parents=True, exist_ok=True)

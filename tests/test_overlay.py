@@ -96,3 +96,18 @@ def test_plan_schema_rejects_incomplete_plans(tmp_path):
     (tmp_path / "discounts.toml").write_text("discounts = []\n", encoding="utf-8")
     with pytest.raises(BillpathError, match="usage-pool plan needs"):
         validate_extras(tmp_path)
+
+
+def test_price_log_honours_the_overlay():
+    import json
+
+    from typer.testing import CliRunner
+
+    from billpath.cli import app
+
+    log = str(EXAMPLE.parent / "usage.csv")
+    plain = json.loads(CliRunner().invoke(app, ["price-log", log, "--format", "json"]).output)
+    mine = json.loads(CliRunner().invoke(app, ["price-log", log, "--prices", str(EXAMPLE), "--format", "json"]).output)
+    assert D(mine["total_usd"]) < D(plain["total_usd"])  # the Bedrock rows are 3% cheaper
+    assert D(mine["reprice"]["openrouter"]) < D(plain["reprice"]["openrouter"])  # explicit Sonnet prices
+    assert mine["rows_total"] == plain["rows_total"]

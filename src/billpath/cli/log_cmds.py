@@ -21,6 +21,10 @@ def price_log_cmd(
     at: Annotated[
         str | None, typer.Option(metavar="DATE", help="Prices for rows without a timestamp (default: today).")
     ] = None,
+    prices: Annotated[
+        str | None,
+        typer.Option(metavar="FILE", help="Your negotiated prices (TOML overlay; see examples/prices.toml)."),
+    ] = None,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """Price a usage log on the channels it used, and what it would cost on every other channel."""
@@ -30,7 +34,13 @@ def price_log_cmd(
 
     progress = _progress_bar() if fmt is not Fmt.json and sys.stderr.isatty() else None
     try:
-        result = price_log(files, input_format=input_format, at=parse_date("at", at), progress=progress)
+        from billpath.catalog.overlay import apply_overlay
+        from billpath.catalog.store import load_catalog
+
+        catalog = apply_overlay(load_catalog(), prices)
+        result = price_log(
+            files, input_format=input_format, at=parse_date("at", at), catalog=catalog, progress=progress
+        )
     finally:
         if progress is not None:
             progress.close()

@@ -38,9 +38,11 @@ def catalog_build(
 def catalog_validate() -> None:
     """Validate the catalog files strictly (schema, sources, dates, tiers, aliases)."""
     from billpath.catalog.build import build
+    from billpath.catalog.extras_schema import validate_extras
 
     snapshot = build()
+    plans, discounts = validate_extras()
     typer.echo(
         f"catalog ok: {len(snapshot['models'])} models, {len(snapshot['channels'])} channels, "
-        f"{len(snapshot['offers'])} offers"
+        f"{len(snapshot['offers'])} offers, {plans} plans, {discounts} discount entries"
     )

@@ -1,6 +1,7 @@
 """billpath: what LLM usage costs on every channel that sells the same model, exactly.
 
-Public API: `compare` (every channel) and `quote` (one channel). Heavy modules load on first use.
+Public API: `compare` (every channel), `quote` (one channel) and `price_log` (a usage log).
+Heavy modules load on first use.
 """
 
 from __future__ import annotations
@@ -8,9 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from billpath.api import compare, explain, lag, quote, recommend, scenarios
+    from billpath.api import compare, explain, lag, price_log, quote, recommend, scenarios
 
-__all__ = ["compare", "explain", "lag", "quote", "recommend", "scenarios"]
+__all__ = ["compare", "explain", "lag", "price_log", "quote", "recommend", "scenarios"]
 __version__ = "0.1.0"
 
 

@@ -116,6 +116,19 @@ def quote(
     return quote_offer(offers[0], usage, catalog, Decimal(batch_share), payment)
 
 
+def price_log(
+    paths: list[str] | str,
+    *,
+    input_format: str = "auto",
+    at: date | None = None,
+    catalog: Catalog | None = None,
+):
+    """Price usage log files (files, directories or globs) exactly; `.to_dict()` is `price-log --format json`."""
+    from billpath.analysis.price_log import price_log as _price_log
+
+    return _price_log(paths, input_format=input_format, at=at, catalog=catalog)
+
+
 def _overlaid(catalog: Catalog | None, prices: str | None) -> Catalog:
     from billpath.catalog.overlay import apply_overlay
 

@@ -154,9 +154,16 @@ def _run(con, sql: str, progress: Progress | None, label: str) -> None:
         raise failure[0]
 
 
-def _register_prices(con, catalog: Catalog) -> None:
+_PRICES: dict[int, tuple[Catalog, object]] = {}
+
+
+def _prices_arrow(catalog: Catalog):
+    """The catalog's price table as Arrow, built once per catalog object."""
     import pyarrow as pa
 
+    hit = _PRICES.get(id(catalog))
+    if hit is not None and hit[0] is catalog:
+        return hit[1]
     rows = price_table(catalog.offers)
     arrow_types = {
         "VARCHAR": pa.string(),
@@ -166,7 +173,13 @@ def _register_prices(con, catalog: Catalog) -> None:
         "INTEGER": pa.int32(),
     }
     cols = {c: pa.array([r[i] for r in rows], arrow_types[PRICE_TYPES[c]]) for i, c in enumerate(PRICE_COLUMNS)}
-    prices_arrow = pa.table(cols)  # noqa: F841
+    table = pa.table(cols)
+    _PRICES[id(catalog)] = (catalog, table)
+    return table
+
+
+def _register_prices(con, catalog: Catalog) -> None:
+    prices_arrow = _prices_arrow(catalog)  # noqa: F841  (DuckDB reads the local by name)
     con.execute("CREATE OR REPLACE TEMP TABLE prices AS SELECT * FROM prices_arrow")
 
 

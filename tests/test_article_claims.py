@@ -29,6 +29,15 @@ TABLE_MODELS = {  # the article's table: model -> (direct in, direct out)
 CLOUD = ("aws-bedrock", "azure", "google-vertex")
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _leave_the_catalog_cache_as_found():
+    """Listings and overlays parse every offer of the process-wide catalog: drop it afterwards."""
+    yield
+    from billpath.catalog import store
+
+    store._CACHE.clear()
+
+
 def run(*args: str) -> dict:
     result = CliRunner().invoke(app, [*args, "--format", "json"])
     assert result.exit_code == 0, result.output

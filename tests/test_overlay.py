@@ -20,6 +20,15 @@ EXAMPLE = Path(__file__).parent.parent / "examples" / "prices.toml"
 SONNET = Usage(input_tokens=10_000, output_tokens=1_000)
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _leave_the_catalog_cache_as_found():
+    """Listings and overlays parse every offer of the process-wide catalog: drop it afterwards."""
+    yield
+    from billpath.catalog import store
+
+    store._CACHE.clear()
+
+
 def _totals(cat, requests=3000):
     comp = compare("claude-sonnet-4-6", SONNET, D(requests), at=TODAY, catalog=cat)
     return {(q.offer.channel, q.offer.variant): q.total for q in comp.quotes}

@@ -106,3 +106,26 @@ def test_break_even_with_a_volume_discount_overlay(catalog):
 )
 def test_crossing_on_piecewise_linear_differences(diff, points, expected):
     assert _crossing(diff, points) == expected
+
+
+def test_recommend_from_a_log():
+    log = str(EXAMPLE.parent / "usage.csv")
+    result = CliRunner().invoke(
+        app,
+        ["recommend", "claude-sonnet-4-6", "--log", log, "-r", "region:us", "--format", "json", "--at", "2026-11-26"],
+    )
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert "6 requests of claude-sonnet-4-6" in out["workload"]
+    # the log's Sonnet rows: 540,000 input, 8,000 output, 10,000 5-minute cache writes; US-only +10%:
+    # (540,000 x 3 + 8,000 x 15 + 10,000 x 3.75) / 1e6 x 1.1 = 1.95525
+    assert (out["ranking"][0]["channel"], out["ranking"][0]["monthly_cost"]) == ("anthropic", "1.95525")
+    assert out["break_even"]["direct_variant"] == "us-only"
+    assert out["break_even"]["channels"]["aws-bedrock"]["verdict"] == "never"
+
+
+def test_recommend_log_without_the_model():
+    log = str(EXAMPLE.parent / "usage.csv")
+    result = CliRunner().invoke(app, ["recommend", "llama-4-maverick", "--log", log])
+    assert isinstance(result.exception, UsageError)  # the CLI's main() prints it on one line, exit 1
+    assert "has no priced usage of llama-4-maverick (it has: claude-sonnet-4-6" in str(result.exception)

@@ -41,6 +41,7 @@ class Recommendation:
     break_even: dict
     failover: dict | None = None
     comparison: Comparison | None = field(default=None, repr=False)
+    workload_note: str | None = None
 
     def to_dict(self) -> dict:
         out = {
@@ -53,6 +54,8 @@ class Recommendation:
         }
         if self.failover is not None:
             out["failover"] = self.failover
+        if self.workload_note:
+            out["workload"] = self.workload_note
         return out
 
 
@@ -265,16 +268,22 @@ def _tiny(value: Decimal) -> Decimal:
 def break_even(comp: Comparison, catalog: Catalog, ranked: list[Quote], batch_share: Decimal, payment) -> dict:
     """For each ranked alternative: the monthly spend from which the maker's own API is strictly cheaper."""
     direct_id = catalog.direct_channel(comp.model)
-    direct_q = next((q for q in comp.quotes if q.offer.channel == direct_id and q.offer.variant == "standard"), None)
+    # The maker's own offer that meets the requirements when there is one (e.g. US-only inference for
+    # region:us), else its standard offer: what "going direct" would mean.
+    direct_q = next((q for q in ranked if q.offer.channel == direct_id), None) or next(
+        (q for q in comp.quotes if q.offer.channel == direct_id and q.offer.variant == "standard"), None
+    )
     out: dict = {
         "rule_of_thumb": RULE_OF_THUMB,
         "direct_channel": direct_id,
+        "direct_variant": None,
         "basis": "your workload scaled up and down; prices, fees and discounts from the catalog and your overlay",
         "channels": {},
     }
     if direct_q is None:
         out["note"] = f"{comp.model} has no maker's own channel in the catalog"
         return out
+    out["direct_variant"] = direct_q.offer.variant
     usage = comp.usage
     direct_cost = _cost_fn(direct_q, usage, catalog, batch_share, payment)
     for q in ranked:
@@ -289,9 +298,10 @@ def break_even(comp: Comparison, catalog: Catalog, ranked: list[Quote], batch_sh
         entry: dict = {"at_your_spend_direct_saves": exact(now)}
         if k is None:
             entry.update(verdict="never", direct_beats_from_usd=None)
+            relation = "the same as" if now == 0 else "less than"
             entry["explanation"] = (
-                f"{q.offer.channel} ({q.offer.variant}) costs the same or less than {direct_id} at every monthly spend "
-                "with the prices, fees and discounts known"
+                f"{q.offer.channel} ({q.offer.variant}) costs {relation} {direct_id} ({direct_q.offer.variant}) at "
+                "every monthly spend, with the prices, fees and discounts known"
             )
         else:
             spend = alt_cost(k).quantize(Decimal("0.01"))  # what you would be spending on the alternative
@@ -303,3 +313,38 @@ def break_even(comp: Comparison, catalog: Catalog, ranked: list[Quote], batch_sh
             )
         out["channels"][q.offer.channel] = entry
     return out
+
+
+def workload_from_log(
+    paths: list[str], model: str, *, input_format: str = "auto", catalog: Catalog | None = None
+) -> tuple[Usage, str]:
+    """A log's usage of `model` as one workload: totals with their request count (tiers judged per request).
+
+    The cost is for the period the log covers; nothing is extrapolated (give a month of logs for a month).
+    """
+    from billpath.analysis.price_log import price_log
+
+    catalog = catalog or load_catalog()
+    target = catalog.resolve(model).model
+    result = price_log(paths, input_format=input_format, catalog=catalog).to_dict()
+    row = next((m for m in result["by_model"] if m["model"] == target), None)
+    if row is None or not row["requests"]:
+        found = ", ".join(m["model"] for m in result["by_model"]) or "no priced rows"
+        raise UsageError(f"the log has no priced usage of {target} (it has: {found})")
+    t = row["tokens"]
+    usage = Usage(
+        input_tokens=Decimal(t["input_tokens"]),
+        output_tokens=Decimal(t["output_tokens"]),
+        cache_read_tokens=Decimal(t["cache_read_tokens"]),
+        cache_write_tokens=Decimal(t["cache_write_tokens"]),
+        cache_write_1h_tokens=Decimal(t["cache_write_1h_tokens"]),
+        reasoning_tokens=Decimal(t["reasoning_tokens"]),
+        requests=Decimal(row["requests"]),
+    )
+    days = sorted(d["day"] for d in result.get("by_day", []) if d.get("day"))
+    span = f"{days[0]}..{days[-1]}" if days else "undated rows"
+    note = (
+        f"workload from the log: {row['requests']:,} requests of {target} ({span}); costs are for that period, "
+        "not extrapolated to a month"
+    )
+    return usage, note

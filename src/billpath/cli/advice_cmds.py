@@ -45,10 +45,17 @@ def recommend_cmd(
     ] = None,
     at: Annotated[str | None, typer.Option(metavar="DATE", help="Price at this date (default: today).")] = None,
     payment: Annotated[str | None, typer.Option(help="Aggregator payment method: card, crypto or byok.")] = None,
+    log: Annotated[
+        list[str] | None,
+        typer.Option("--log", metavar="FILE", help="Take the workload from usage logs instead of token flags."),
+    ] = None,
+    input_format: Annotated[str, typer.Option("--input-format", metavar="FORMAT", help="Format of --log.")] = "auto",
     prices: PricesOpt = None,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """Rank the channels for a month of this workload under your constraints; say why others are out."""
+    from decimal import Decimal
+
     from billpath.analysis.recommend import recommend
     from billpath.analysis.scenarios import with_cache_hits
     from billpath.report.advice import recommend_view
@@ -63,16 +70,24 @@ def recommend_cmd(
         cache_write_1h_tokens=count("cache-write-1h-tokens", cache_write_1h_tokens),
         reasoning_tokens=count("reasoning-tokens", reasoning_tokens),
     )
+    catalog = _catalog(prices)
+    per_request, n, note = with_cache_hits(per_request, share("cache-hit-share", cache_hit_share)), None, None
+    if log:
+        from billpath.analysis.recommend import workload_from_log
+
+        per_request, note = workload_from_log(log, model, input_format=input_format, catalog=catalog)
+        n = Decimal(1)  # the log's totals already hold its request count
     result = recommend(
         model,
-        with_cache_hits(per_request, share("cache-hit-share", cache_hit_share)),
-        count("requests", requests),
+        per_request,
+        n or count("requests", requests),
         requires=require or [],
         batch_share=share("batch-share", batch_share),
         at=parse_date("at", at),
         payment=payment,
-        catalog=_catalog(prices),
+        catalog=catalog,
     )
+    result.workload_note = note
     payload = result.to_dict()
     emit(fmt.value, payload, recommend_view(payload))
 

@@ -23,6 +23,8 @@ def recommend_view(payload: dict) -> TableView:
         footer.append(
             f"failover: primary {f.get('primary')}, secondary {f.get('secondary')} {f.get('problem', '')}".strip()
         )
+    if payload.get("workload"):
+        footer.insert(0, payload["workload"])
     req = ", ".join(payload["requires"]) or "none"
     title = f"{payload['model']}: channels ranked by monthly cost (requirements: {req}), prices at {payload['at']}"
     return TableView(title, ["rank", "channel", "variant", "monthly cost", "reasons"], rows, footer)

@@ -84,15 +84,8 @@ def feature_gaps(quote, usage: Usage, catalog: Catalog, at: date, batch_share: D
         better = _with_cache_prices(offer, ref)
         if better is not None:
             amount = as_is - quote_offer(better, usage, catalog, batch_share, payment).total
-            what = "no prompt caching" if offer.tiers[0].cache_read_per_mtok is None else "missing cache prices"
             if amount:
-                gaps.append(
-                    Gap(
-                        "prompt_caching",
-                        amount,
-                        f"{what} here: {_signed(amount)}/month (cached tokens billed as input)",
-                    )
-                )
+                gaps.append(Gap("prompt_caching", amount, _cache_note(offer, amount)))
     missing = [
         FEATURE_NAMES[k]
         for k in FEATURE_NAMES
@@ -104,6 +97,18 @@ def feature_gaps(quote, usage: Usage, catalog: Catalog, at: date, batch_share: D
     if ref_ctx and ctx and ctx < ref_ctx:
         gaps.append(Gap("context", None, f"context up to {ctx:,} tokens here vs {ref_ctx:,} on {ref.channel}"))
     return gaps
+
+
+def _cache_note(offer: Offer, amount: Decimal) -> str:
+    base = offer.tiers[0]
+    if base.cache_read_per_mtok is None:
+        return f"no prompt caching here: {_signed(amount)}/month (cached tokens billed as input)"
+    if base.cache_write_5m_per_mtok is not None and base.cache_write_1h_per_mtok is None:
+        return (
+            f"no 1-hour cache here: {_signed(amount)}/month with 1-hour writes billed as 5-minute writes; "
+            "5-minute entries expire sooner, so expect more writes than this workload counts"
+        )
+    return f"missing cache prices here: {_signed(amount)}/month (cache writes billed as input)"
 
 
 def _signed(amount: Decimal) -> str:

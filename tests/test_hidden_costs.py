@@ -75,6 +75,8 @@ def test_lag_days_and_unknowns(catalog):
     days = {r.channel: r.days_behind for r in rows}
     assert days["anthropic"] == 0 and days["aws-bedrock"] == 0 and days["google-vertex"] == 0
     assert days["openrouter"] is None  # no sourced arrival date: unknown, never invented
+    assert days["github-copilot"] == 1  # added to Copilot's supported models on 2026-05-29
+    assert days["cursor"] is None
     report = lag_report("Claude Opus 4.8", catalog=catalog)
     status = {r["channel"]: r["status"] for r in report["channels"]}
     assert status["openrouter"] == "unknown" and status["aws-bedrock"] == "same day"

@@ -156,7 +156,10 @@ def lag_rows(catalog: Catalog, model: str) -> tuple[date | None, list[LagRow]]:
         rows[o.channel] = LagRow(o.channel, kind, o.variant, o.available_from, days, o.source.url)
     for p in plans():
         if p.channel in catalog.channels and p.offers_model(model) and p.channel not in rows:
-            rows[p.channel] = LagRow(p.channel, "application", p.id, None, None, p.source.url)
+            arrived = p.arrivals.get(model)
+            days = None if arrived is None or m.released is None else (arrived - m.released).days
+            source = p.arrivals_source if arrived and p.arrivals_source else p.source.url
+            rows[p.channel] = LagRow(p.channel, "application", p.id, arrived, days, source)
     return m.released, sorted(rows.values(), key=lambda r: (r.days_behind is None, r.days_behind or 0, r.channel))
 
 

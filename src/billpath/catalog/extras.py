@@ -33,6 +33,8 @@ class Plan:
     effective_to: date | None
     note: str
     source: Source
+    arrivals: dict[str, date]
+    arrivals_source: str | None
 
     def valid_at(self, at: date) -> bool:
         return self.effective_from <= at and (self.effective_to is None or at < self.effective_to)
@@ -85,6 +87,8 @@ def plans() -> tuple[Plan, ...]:
             effective_to=p.get("effective_to"),
             note=p["note"],
             source=_source(p["source"]),
+            arrivals=dict(p.get("arrivals", {})),
+            arrivals_source=p.get("arrivals_source"),
         )
         for p in _read("plans.toml")["plans"]
     )

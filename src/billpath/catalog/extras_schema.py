@@ -35,6 +35,8 @@ class Plan(Strict):
     overage_usd_per_request: Usd | None = None
     multipliers: dict[str, Annotated[Decimal, Field(ge=0, le=100)]] = {}
     models: list[Id] = []
+    arrivals: dict[str, date] = {}  # model -> date it reached the application, where sourced
+    arrivals_source: str | None = None
     effective_from: date
     effective_to: date | None = None
     note: str
@@ -42,6 +44,8 @@ class Plan(Strict):
 
     @model_validator(mode="after")
     def _complete(self) -> Plan:
+        if self.arrivals and not self.arrivals_source:
+            raise ValueError("`arrivals` need `arrivals_source` (where the dates come from)")
         if self.billing == "usage-pool" and (self.included_usd is None or not self.models):
             raise ValueError("a usage-pool plan needs `included_usd` and `models`")
         if self.billing == "premium-requests" and (

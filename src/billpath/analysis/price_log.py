@@ -179,7 +179,7 @@ def _prices_arrow(catalog: Catalog):
 
 
 def _register_prices(con, catalog: Catalog) -> None:
-    prices_arrow = _prices_arrow(catalog)  # noqa: F841  (DuckDB reads the local by name)
+    con.register("prices_arrow", _prices_arrow(catalog))  # by name: DuckDB and the Spark engine alike
     con.execute("CREATE OR REPLACE TEMP TABLE prices AS SELECT * FROM prices_arrow")
 
 
@@ -188,7 +188,7 @@ def _register_routes(con, router: Router, keys: list[tuple[str, str, str]]) -> d
 
     routes = {k: router.route(*k) for k in keys}
     ok = {k: (r if r.reason is None else Route()) for k, r in routes.items()}  # unresolved: NULL route
-    routes_arrow = pa.table(  # noqa: F841
+    routes_arrow = pa.table(
         {
             "raw_model": pa.array([k[0] for k in ok], pa.string()),
             "raw_provider": pa.array([k[1] for k in ok], pa.string()),
@@ -198,6 +198,7 @@ def _register_routes(con, router: Router, keys: list[tuple[str, str, str]]) -> d
             "variant": pa.array([r.variant for r in ok.values()], pa.string()),
         }
     )
+    con.register("routes_arrow", routes_arrow)
     con.execute("CREATE OR REPLACE TEMP TABLE routes AS SELECT * FROM routes_arrow")
     return routes
 
@@ -258,7 +259,10 @@ def _result(con, catalog: Catalog, st, inputs: list[Input], at: date) -> PriceLo
     routes = _register_routes(con, Router(catalog), keys)
     _register_prices(con, catalog)
     con.execute(f"CREATE TEMP TABLE priced AS {st.price}")
-    groups = _fetch(con, "SELECT * FROM priced")
+    groups = _fetch(
+        con, _summary_sql("priced", ("raw_model", "raw_provider", "raw_variant", "model", "channel", "variant", "tier"))
+    )
+    days = _fetch(con, _summary_sql("priced", ("day",), "tier IS NOT NULL"))
     result = PriceLogResult(
         at=at,
         inputs=inputs,
@@ -278,6 +282,8 @@ def _result(con, catalog: Catalog, st, inputs: list[Input], at: date) -> PriceLo
         notes=notes,
     )
     _tally(result, catalog, groups, routes)
+    for d in days:
+        result.by_day.setdefault(d["day"], Tally()).add(d)
     _reprice(result, _fetch(con, st.reprice))
     if rows_rejected:
         result.rejected = [
@@ -291,6 +297,19 @@ def _result(con, catalog: Catalog, st, inputs: list[Input], at: date) -> PriceLo
             notes.append(f"{rows_rejected} rows rejected; the first {MAX_REJECTED_SHOWN} are listed")
     assert result.rows_priced + result.rows_unpriced + result.rows_rejected == result.rows_total
     return result
+
+
+def _summary_sql(priced: str, keys: tuple[str, ...], where: str = "TRUE") -> str:
+    """Priced groups summed over everything but `keys` (a few rows per model and channel, not per group)."""
+    sums = [f"SUM({f}) AS {f}" for f in ("rows_n", *QUANTITY_FIELDS, "logged_rows", "logged_zero_rows", "logged_cost")]
+    sums += [f"SUM(c_{c}) AS c_{c}" for c in COMPONENT_NAMES]
+    sums += [f"MAX(gap_{c}) AS gap_{c}" for c in COMPONENT_NAMES]
+    sums += [
+        "MAX(CASE WHEN batch AND NOT has_batch THEN 1 ELSE 0 END) AS no_batch",
+        "MIN(day) AS first_day",
+        "MAX(day) AS last_day",
+    ]
+    return f"SELECT {', '.join(keys)}, {', '.join(sums)} FROM {priced} WHERE {where} GROUP BY {', '.join(keys)}"
 
 
 def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes: dict) -> None:
@@ -307,20 +326,19 @@ def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes:
             slot = unpriced.setdefault(reason, {"reason": reason, "rows": 0, "models": set(), "days": set()})
             slot["rows"] += g["rows_n"]
             slot["models"].add(g["raw_model"])
-            slot["days"].add(g["day"])
+            slot["days"].update((g["first_day"], g["last_day"]))
             continue
         result.rows_priced += g["rows_n"]
         for tally in (
             result.by_model.setdefault(g["model"], Tally()),
             result.by_channel.setdefault((g["channel"], g["variant"]), Tally()),
-            result.by_day.setdefault(g["day"], Tally()),
         ):
             tally.add(g)
         for c in COMPONENT_NAMES:
             result.cost.components[c] += usd(g[f"c_{c}"])
             if g[f"gap_{c}"] and c in GAP_NOTES:
                 _add_note(notes, f"{g['channel']}/{g['variant']}: {GAP_NOTES[c]}")
-        if g["batch"] and not g["has_batch"]:
+        if g["no_batch"]:
             _add_note(notes, f"{g['channel']}/{g['variant']}: {NO_BATCH_NOTE}")
         if g["tier"]:
             _add_note(

@@ -94,9 +94,9 @@ def default_variants(offers: Iterable[Offer]) -> dict[tuple[str, str], str]:
     return {k: v[1] for k, v in best.items()}
 
 
-def exact_offer(offer: Offer) -> str | None:
+def exact_offer(offer: Offer, rows: list | None = None) -> str | None:
     """None when every unit price of `offer` is a whole number of pico-dollars, else why not."""
-    for r in price_rows(offer):
+    for r in rows if rows is not None else price_rows(offer):
         for name, price in r.unit_prices.items():
             scaled = price * PICO
             if scaled != scaled.to_integral_value():
@@ -113,13 +113,14 @@ def price_table(offers: Iterable[Offer]) -> list[tuple]:
     Offers whose prices are not whole pico-dollars (see `exact_offer`) are left out: a row on them
     is unpriced with that reason, never rounded.
     """
-    offers = [o for o in offers if exact_offer(o) is None]
-    defaults = default_variants(offers)
+    priced = [(o, price_rows(o)) for o in offers]
+    priced = [(o, rows) for o, rows in priced if exact_offer(o, rows) is None]
+    defaults = default_variants(o for o, _ in priced)
     rows = []
-    for o in offers:
+    for o, offer_rows in priced:
         aboves = sorted(t.above_input_tokens for t in o.tiers)
         nexts = dict(zip(aboves, [*aboves[1:], NO_NEXT_TIER], strict=True))
-        for r in price_rows(o):
+        for r in offer_rows:
             rows.append(
                 (
                     o.model,

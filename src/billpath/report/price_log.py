@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from billpath.analysis.price_log import PriceLogResult
 from billpath.money import display
 from billpath.report.render import TableView
@@ -21,9 +23,6 @@ def price_log_view(r: PriceLogResult) -> TableView:
                 model,
                 f"{t.rows:,}",
                 f"{q['requests']:,}",
-                f"{q['input_tokens']:,}",
-                f"{q['output_tokens']:,}",
-                f"{q['cache_read_tokens'] + q['cache_write_tokens'] + q['cache_write_1h_tokens']:,}",
                 display(c["input"]),
                 display(c["output"] + c["reasoning"]),
                 display(c["cache_read"] + c["cache_write_5m"] + c["cache_write_1h"]),
@@ -34,7 +33,9 @@ def price_log_view(r: PriceLogResult) -> TableView:
     footer += [f"same usage on {ch}: {display(v)}" for ch, v in sorted(r.reprice.items(), key=lambda kv: kv[1])]
     for ch, inc in sorted(r.reprice_incomplete.items()):
         missing = ", ".join(f"{m['model']} ({m['rows']:,} rows)" for m in inc["missing"])
-        footer.append(f"not comparable on {ch}: it does not sell {missing} (the rest: ${inc['covered_usd']})")
+        footer.append(
+            f"not comparable on {ch}: it does not sell {missing} (the rest: {display(Decimal(inc['covered_usd']))})"
+        )
     footer += [f"unpriced: {u['rows']:,} rows: {u['reason']}" for u in r.unpriced]
     footer += [f"rejected: {e['file']} line {e['line']}: {e['error']}" for e in r.rejected[:20]]
     if len(r.rejected) > 20:
@@ -43,16 +44,5 @@ def price_log_view(r: PriceLogResult) -> TableView:
         line = f"logged vs computed, {rec['model']}: ${rec['logged_usd']} vs ${rec['computed_usd']}"
         footer.append(line + (f" ({rec['flag']})" if "flag" in rec else ""))
     footer += [f"note: {n}" for n in r.notes]
-    columns = [
-        "model",
-        "rows",
-        "requests",
-        "input",
-        "output",
-        "cache tokens",
-        "input $",
-        "output $",
-        "cache $",
-        "total",
-    ]
+    columns = ["model", "rows", "requests", "input", "output", "cache", "total"]
     return TableView(title=title, columns=columns, rows=rows, footer=footer)

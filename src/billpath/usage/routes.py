@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from billpath.catalog.names import normalize_name
+from billpath.catalog.names import loose_name, normalize_name
 from billpath.catalog.store import Catalog
 from billpath.errors import UnknownModel
 from billpath.pricing.table import default_variants
@@ -105,12 +105,16 @@ def _resolve_model(catalog: Catalog, raw: str):
     """Resolve a logged model name; provider prefixes (`bedrock/`, `azure/`) are tried off one by one."""
     name = raw.strip()
     while True:
-        try:
-            return catalog.resolve(name)
-        except UnknownModel:
-            if "/" not in name:
-                raise UnknownModel(f"unknown model {raw!r}") from None
-            name = name.split("/", 1)[1]
+        # Only names the catalog knows reach `resolve` (its error for an unknown name searches for
+        # the closest ones, which is slow on a large catalog and not needed here).
+        if normalize_name(name) in catalog.aliases or loose_name(name) in catalog._loose:
+            try:
+                return catalog.resolve(name)
+            except UnknownModel:
+                pass  # a loose name shared by several models: ambiguous, so unknown
+        if "/" not in name:
+            raise UnknownModel(f"unknown model {raw!r}")
+        name = name.split("/", 1)[1]
 
 
 class Router:

@@ -162,7 +162,12 @@ def run_scenarios(path: Path | str, *, catalog: Catalog | None = None) -> dict:
             rows.append(Row(sc.name, ch, costs, reqs))
         for ch in missing:
             skipped.append({"scenario": sc.name, "channel": ch, "reason": "does not sell every model of the mix"})
-    rows.sort(key=lambda r: (r.scenario, r.total, r.channel))
+    from billpath.analysis.compare import KIND_ORDER
+
+    order = {sc.name: i for i, sc in enumerate(spec.scenarios)}  # the file's order; ties go to the maker's API
+    rows.sort(
+        key=lambda r: (order[r.scenario], r.total, KIND_ORDER.get(catalog.channels[r.channel].kind, 9), r.channel)
+    )
     return {
         "file": str(path),
         "at": at.isoformat(),

@@ -58,13 +58,23 @@ def explain_view(payload: dict) -> TableView:
 
 
 def scenarios_view(payload: dict) -> TableView:
+    """Months down, scenarios across (each on its cheapest channel); every channel's 12-month total below."""
     months = payload["months"]
-    columns = ["scenario", "channel", *[f"m{i + 1}" for i in range(months)], "total"]
-    rows = [
-        [r["scenario"], r["channel"], *[display(Decimal(c)) for c in r["monthly"]], display(Decimal(r["total"]))]
-        for r in payload["rows"]
-    ]
-    footer = [f"{s['scenario']}: {s['channel']} skipped ({s['reason']})" for s in payload["skipped"]]
+    best: dict[str, dict] = {}
+    for r in payload["rows"]:  # sorted by scenario, then total
+        best.setdefault(r["scenario"], r)
+    columns = ["month", *[f"{name} ({r['channel']})" for name, r in best.items()]]
+    rows = [[str(m + 1), *[display(Decimal(r["monthly"][m])) for r in best.values()]] for m in range(months)]
+    rows.append([f"{months}-month total", *[display(Decimal(r["total"])) for r in best.values()]])
+    footer = []
+    for name, top in best.items():
+        others = [r for r in payload["rows"] if r["scenario"] == name and r is not top]
+        extra = ", ".join(
+            f"{r['channel']} {display(Decimal(r['total']))} (+{display(Decimal(r['total']) - Decimal(top['total']))})"
+            for r in others
+        )
+        footer.append(f"{name}: cheapest {top['channel']} {display(Decimal(top['total']))}; others: {extra or 'none'}")
+    footer += [f"{s['scenario']}: {s['channel']} skipped ({s['reason']})" for s in payload["skipped"]]
     title = f"{payload['file']}: {months} months side by side, prices at {payload['at']}"
     return TableView(title, columns, rows, footer)
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from billpath.catalog.store import Catalog, Offer, TierPrices
 from billpath.money import ZERO, display, exact
+from billpath.pricing.rules import NO_BATCH_NOTE
 from billpath.usage.record import Usage
 
 FEATURE_NAMES = {
@@ -221,6 +222,8 @@ def annotate(comparison, catalog: Catalog, batch_share: Decimal, payment=None) -
     for q in comparison.quotes:
         gaps = feature_gaps(q, comparison.usage, catalog, comparison.at, batch_share, payment)
         q.extras["hidden_costs"] = [g.to_dict() for g in gaps]
+        if any(g.feature == "batch" for g in gaps):  # the priced note replaces the generic one
+            q.notes[:] = [n for n in q.notes if n != NO_BATCH_NOTE]
         q.notes.extend(g.note for g in gaps if g.note not in q.notes)
         q.notes.extend(n for n in lag_notes(q, catalog, comparison.at) if n not in q.notes)
 

@@ -202,3 +202,21 @@ def test_reader_sinks_keep_line_numbers():
     sink = ListSink()
     READERS["canonical"].read(Path(__file__).parent.parent / "examples" / "usage.csv", sink)
     assert [row["line"] for row in sink.rows] == [2, 3, 4, 5, 6, 7]
+
+
+# Found by test_fuzz_json_readers (a longer run of 1,500 examples), kept as regressions: records of
+# an unexpected shape crashed the OTel and LiteLLM readers with AttributeError.
+@pytest.mark.parametrize(
+    ("fmt", "doc"),
+    [
+        ("otel", {"resourceSpans": [True, {"scopeSpans": [0, {"spans": [1, {"attributes": 5}]}]}]}),
+        ("litellm", [{"spend": 0, "prompt_tokens": 1, "request_id": "a", "model": 0, "custom_llm_provider": 7}]),
+        ("openrouter", [{"native_tokens_prompt": 1, "usage": {"prompt_tokens_details": 3}}]),
+        ("anthropic-usage", {"data": [{"results": [{"model": "x", "server_tool_use": 1}]}]}),
+    ],
+)
+def test_regression_fuzz_found_shapes(tmp_path, fmt, doc):
+    path = tmp_path / "f.json"
+    path.write_text(json.dumps(doc))
+    r = price_log([str(path)], input_format=fmt)
+    assert r.rows_priced + r.rows_unpriced + r.rows_rejected == r.rows_total

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from billpath.usage.readers.base import Sink, iter_json_records, num, position
+from billpath.usage.readers.base import Sink, guarded, iter_json_records, num, position
 
 SMALLEST_TIER = 200_000
 
@@ -61,6 +61,7 @@ def _variant(r: dict) -> tuple[str | None, bool]:
     return ("+".join(parts) or None), batch
 
 
+@guarded
 def _result(where: int, r: object, start: object, sink: Sink) -> None:
     if not isinstance(r, dict):
         sink.reject(where, "expected a usage result object")

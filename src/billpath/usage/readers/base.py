@@ -192,6 +192,25 @@ def records(doc: object, *keys: str) -> list:
     return []
 
 
+def guarded(record_reader):
+    """Wrap a reader's per-record function: a record of an unexpected shape is rejected, not a crash."""
+
+    def wrapper(where: int, record: object, *args) -> None:
+        sink = args[-1]
+        try:
+            record_reader(where, record, *args)
+        except (TypeError, AttributeError, ValueError, KeyError, IndexError, OverflowError) as exc:
+            sink.reject(where, f"unexpected record shape ({type(exc).__name__}: {exc})")
+
+    wrapper.__doc__ = record_reader.__doc__
+    return wrapper
+
+
+def dicts(value: object) -> list[dict]:
+    """The dict items of a JSON list (anything else: none)."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
 def position(line: int, index: int) -> int:
     """The row's `line`: its JSONL line, or (in a whole document) its 1-based position in the export."""
     return line if line else index + 1

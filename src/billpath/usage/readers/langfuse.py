@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from billpath.usage.readers.base import Sink, iter_json_records, num, position, records
+from billpath.usage.readers.base import Sink, guarded, iter_json_records, num, position, records
 
 
 def looks_like(obj: object) -> bool:
@@ -45,6 +45,7 @@ def _kind(key: str) -> str:
     return "unknown"
 
 
+@guarded
 def _row(where: int, rec: object, sink: Sink) -> None:
     if not isinstance(rec, dict):
         sink.reject(where, "expected an observation object")

@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 from billpath.errors import BillpathError
-from billpath.usage.readers.base import Sink, iter_json_records, num, position, records
+from billpath.usage.readers.base import Sink, guarded, iter_json_records, num, position, records, text
 from billpath.usage.readers.canonical import FIELD_LIMIT, _decoded
 
 MARKERS = ("spend", "prompt_tokens")
@@ -87,6 +87,7 @@ def _get(d: object, *path: str) -> object:
     return d
 
 
+@guarded
 def _row(where: int, rec: object, sink: Sink) -> None:
     if not isinstance(rec, dict):
         sink.reject(where, "expected a SpendLogs row object")
@@ -109,8 +110,8 @@ def _row(where: int, rec: object, sink: Sink) -> None:
     if reasoning > completion:
         completion += reasoning
         sink.note("some LiteLLM rows report reasoning outside completion_tokens: added to output")
-    provider = (rec.get("custom_llm_provider") or "").strip()
-    model = (rec.get("model") or "").strip()
+    provider = (text(rec.get("custom_llm_provider")) or "").strip()
+    model = (text(rec.get("model")) or "").strip()
     if provider and model and not model.startswith(provider + "/") and _prefixed(provider):
         model = f"{provider}/{model}"  # `azure/eu/gpt-5.5`, `vertex_ai/…`: the provider's id form names the variant
     sink.row(

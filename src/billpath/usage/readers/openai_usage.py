@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from billpath.usage.readers.base import Sink, iso_from_unix, iter_json_records, num, position, records
+from billpath.usage.readers.base import Sink, guarded, iso_from_unix, iter_json_records, num, position, records
 
 RESULT = "organization.usage.completions.result"
 TIERS = {"flex": "flex", "priority": "priority", "scale": "scale"}
@@ -63,6 +63,7 @@ def read(path: Path, sink: Sink) -> None:
                 _result(position(line, index - 1), result, start, sink)
 
 
+@guarded
 def _result(where: int, r: object, start: str | None, sink: Sink) -> None:
     if not isinstance(r, dict):
         sink.reject(where, "expected a usage result object")

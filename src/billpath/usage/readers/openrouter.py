@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from billpath.usage.readers.base import Sink, iso_from_unix, iter_json_records, num, position, records
+from billpath.usage.readers.base import Sink, guarded, iso_from_unix, iter_json_records, num, position, records
 
 
 def looks_like(obj: object) -> bool:
@@ -33,6 +33,7 @@ def read(path: Path, sink: Sink) -> None:
             _row(position(line, index - 1), rec, sink)
 
 
+@guarded
 def _row(where: int, rec: object, sink: Sink) -> None:
     if not isinstance(rec, dict):
         sink.reject(where, "expected a generation object")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from billpath.usage.readers.base import WEAK, Sink, iso_from_unix, iter_json_records, num
+from billpath.usage.readers.base import WEAK, Sink, dicts, guarded, iso_from_unix, iter_json_records, num
 from billpath.usage.routes import channel_for_host
 
 INPUT = ("gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens")
@@ -27,10 +27,8 @@ REASONING = ("gen_ai.usage.reasoning.output_tokens", "gen_ai.usage.output_tokens
 
 
 def looks_like(obj: object) -> bool:
-    return (
-        (isinstance(obj, dict)
-        and "resourceSpans" in obj)
-        or (isinstance(obj, list) and bool(obj) and isinstance(obj[0], dict) and "resourceSpans" in obj[0])
+    return (isinstance(obj, dict) and "resourceSpans" in obj) or (
+        isinstance(obj, list) and bool(obj) and isinstance(obj[0], dict) and "resourceSpans" in obj[0]
     )
 
 
@@ -68,14 +66,17 @@ def read(path: Path, sink: Sink) -> None:
                 index += 1
                 sink.reject(line or index, "expected an OTLP JSON export with resourceSpans")
                 continue
-            for rs in export["resourceSpans"]:
-                resource = attributes(((rs or {}).get("resource") or {}).get("attributes"))
-                for ss in (rs or {}).get("scopeSpans") or []:
-                    for span in (ss or {}).get("spans") or []:
+            for rs in dicts(export["resourceSpans"]):
+                resource = rs.get("resource")
+                resource = attributes(resource.get("attributes")) if isinstance(resource, dict) else {}
+                for ss in dicts(rs.get("scopeSpans")):
+                    spans = ss.get("spans")
+                    for span in spans if isinstance(spans, list) else []:
                         index += 1
                         _span(line or index, span, resource, sink)
 
 
+@guarded
 def _span(where: int, span: object, resource: dict, sink: Sink) -> None:
     if not isinstance(span, dict):
         sink.reject(where, "expected a span object")

@@ -142,9 +142,9 @@ def _problem(res, status: int) -> dict:
     [
         ({"model": "claude-opus-9"}, 404, "closest known: claude-opus"),
         ({"model": "gpt-5.5", "input_tokens": "abc"}, 422, "input_tokens must be a non-negative number"),
-        ({"model": "gpt-5.5", "requests": "-3"}, 422, "requests must be a non-negative number"),
-        ({"model": "gpt-5.5", "requests": "0"}, 422, "requests must be at least 1"),
-        ({"model": "gpt-5.5", "batch_share": "1.5"}, 422, "batch share must be between 0 and 1"),
+        ({"model": "gpt-5.5", "requests": "-3"}, 422, "requests must be a number of requests"),
+        ({"model": "gpt-5.5", "requests": "0"}, 422, "requests must be a number of requests, at least 1"),
+        ({"model": "gpt-5.5", "batch_share": "1.5"}, 422, "batch_share must be a share between 0 and 1"),
         ({"model": "gpt-5.5", "at": "2026-02-30"}, 422, "at must be a real date"),
         ({"model": "gpt-5.5", "payment": "cash"}, 422, "payment"),
         ({"model": "gpt-5.5", "output_tokens": "10", "reasoning_tokens": "20"}, 422, "reasoning_tokens"),

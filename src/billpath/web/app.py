@@ -34,8 +34,8 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 # Query numbers: plain digits with an optional fraction. Bounded so Decimal arithmetic stays exact
 # (28 significant digits) for any accepted workload.
 COUNT = r"^\d{1,12}(\.\d{1,4})?$"
-SHARE = r"^[01](\.\d{1,6})?$"
-DATE = r"^\d{4}-\d{2}-\d{2}$"
+SHARE = r"^(0(\.\d{1,6})?|1(\.0{1,6})?)$"
+REQUESTS = r"^0*[1-9]\d{0,11}(\.\d{1,4})?$"
 LOG_FORMATS = Literal[
     "auto", "openai-usage", "anthropic-usage", "otel", "litellm", "openrouter", "langfuse", "canonical"
 ]
@@ -58,15 +58,6 @@ class Settings:
             request_timeout_s=float(os.environ.get("BILLPATH_REQUEST_TIMEOUT", cls.request_timeout_s)),
             allowed_hosts=tuple(h for h in hosts.split(",") if h) if hosts else None,
         )
-
-
-def _date(name: str, text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"{name} must be a real date like 2026-03-01, got {text!r}") from None
 
 
 def _json(payload: dict) -> bytes:
@@ -109,9 +100,11 @@ def _validation_detail(exc: RequestValidationError) -> str:
             wanted = {
                 COUNT: "a non-negative number (digits, optional fraction, up to 12 integer digits)",
                 SHARE: "a share between 0 and 1",
-                DATE: "a date like 2026-03-01",
+                REQUESTS: "a number of requests, at least 1",
             }.get(err.get("ctx", {}).get("pattern"), "in the documented format")
             parts.append(f"{name} must be {wanted}, got {err.get('input')!r}")
+        elif err.get("type", "").startswith("date_"):
+            parts.append(f"{name} must be a real date like 2026-03-01, got {err.get('input')!r}")
         elif err.get("type") == "missing":
             parts.append(f"{name} is required")
         else:
@@ -136,7 +129,11 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         detail = exc.detail if exc.status_code != 404 else f"no such page or endpoint: {request.url.path}"
-        return _problem(exc.status_code, str(detail), "http", request)
+        if exc.status_code == 405:
+            detail = f"{request.method} is not allowed on {request.url.path}"
+        answer = _problem(exc.status_code, str(detail), "http", request)
+        answer.headers.update(exc.headers or {})  # e.g. Allow on a 405
+        return answer
 
     @app.exception_handler(Exception)
     async def bug(request: Request, exc: Exception) -> Response:  # a bug: one line, never a traceback
@@ -172,12 +169,14 @@ def workload(
     cache_write_tokens: Count = "0",
     cache_write_1h_tokens: Count = "0",
     reasoning_tokens: Count = "0",
-    requests: Annotated[str, Query(pattern=COUNT, max_length=17, description="Requests in the period.")] = "1",
+    requests: Annotated[
+        str, Query(pattern=REQUESTS, max_length=24, description="Requests in the period (at least 1).")
+    ] = "1",
     batch_share: Annotated[str, Query(pattern=SHARE, max_length=8, description="Share sent as batch (0-1).")] = "0",
     cache_hit_share: Annotated[
         str, Query(pattern=SHARE, max_length=8, description="Share of input_tokens read from the cache (0-1).")
     ] = "0",
-    at: Annotated[str | None, Query(pattern=DATE, description="Price at this date (default today).")] = None,
+    at: Annotated[date | None, Query(description="Price at this date (default today).")] = None,
     payment: Literal["card", "crypto", "byok"] | None = None,
 ) -> Workload:
     tokens = {
@@ -193,9 +192,15 @@ def workload(
         cache_hit_share=Decimal(cache_hit_share),
         requests=Decimal(requests),
         batch_share=Decimal(batch_share),
-        at=_date("at", at),
+        at=at,
         payment=payment,
     )
+
+
+def _requirements() -> list[str]:
+    from billpath.analysis.recommend import KNOWN
+
+    return list(KNOWN)
 
 
 def _catalog():
@@ -262,6 +267,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             Query(
                 max_length=20,
                 description="Repeatable: billing:aws|azure|gcp, region:us|eu, failover, multi-maker, feature:...",
+                json_schema_extra={"items": {"type": "string", "enum": _requirements()}},
             ),
         ] = None,
     ) -> Response:
@@ -298,11 +304,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     def api_explain(
         model: Model,
-        at: Annotated[str | None, Query(pattern=DATE, description="Price at this date (default today).")] = None,
+        at: Annotated[date | None, Query(description="Price at this date (default today).")] = None,
     ) -> Response:
         from billpath.analysis.explain import explain
 
-        return Response(_json(explain(model, at=_date("at", at), catalog=_catalog())), media_type=JSON)
+        return Response(_json(explain(model, at=at, catalog=_catalog())), media_type=JSON)
 
     @app.get(
         "/api/models",
@@ -383,9 +389,10 @@ def _install_price_log(app: FastAPI, settings: Settings) -> None:
         summary="Price an uploaded usage log (same JSON as `billpath price-log --format json`)",
     )
     def api_price_log(
-        file: Annotated[list[UploadFile], File(description="One or more usage log files.")],
+        file: Annotated[
+            list[UploadFile], File(description="One or more usage log files.", json_schema_extra={"minItems": 1})
+        ],
         input_format: Annotated[LOG_FORMATS, Form()] = "auto",
-        at: Annotated[str | None, Form(pattern=DATE, description="Prices for rows without a timestamp.")] = None,
     ) -> Response:
         from billpath.analysis.price_log import price_log
 
@@ -399,7 +406,7 @@ def _install_price_log(app: FastAPI, settings: Settings) -> None:
                 paths.append(str(path))
                 names[str(path)] = _client_name(upload.filename, i)
             try:
-                payload = price_log(paths, input_format=input_format, at=_date("at", at)).to_dict()
+                payload = price_log(paths, input_format=input_format).to_dict()
             except BillpathError as exc:  # name the client's files, not the server's temporary paths
                 raise type(exc)(_unlocate(str(exc), names, tmp)) from None
         for item in payload.get("inputs", []):

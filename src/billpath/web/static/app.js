@@ -75,6 +75,7 @@ async function compute() {
     if (mine !== seq) return;
     showError("");
     renderComparison(data);
+    $("comparison").dataset.query = params.toString();
     const rec = new URLSearchParams(params);
     for (const r of requirements()) rec.append("require", r);
     await renderRecommendation(rec, mine);

@@ -296,10 +296,23 @@ class _OfferLines:
             start, length = where
             bundled = json.loads(self._data[start : start + length])
         override = self.extra.get(model)
-        if not override:
-            return bundled
-        replaced = {o["channel"] for o in override}
-        return [o for o in bundled if o["channel"] not in replaced] + override
+        return _with_overrides(bundled, override) if override else bundled
+
+
+def _with_overrides(bundled: list[dict], override: list[dict]) -> list[dict]:
+    """An override offer starts on its fetch date: the bundled offer of the same channel and variant ends there."""
+    starts: dict[tuple[str, str], str] = {}
+    for o in override:
+        key = (o["channel"], o["variant"])
+        starts[key] = min(starts.get(key, o["effective_from"]), o["effective_from"])
+    out = []
+    for o in bundled:
+        start = starts.get((o["channel"], o["variant"]))
+        if start is None or (o["effective_to"] is not None and o["effective_to"] <= start):
+            out.append(o)
+        elif o["effective_from"] < start:
+            out.append({**o, "effective_to": start})
+    return out + override
 
 
 _CACHE: dict[Path, Catalog] = {}

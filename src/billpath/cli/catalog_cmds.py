@@ -1,4 +1,4 @@
-"""catalog build | validate."""
+"""catalog build | validate | check | schema | update."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from billpath.cli.app import app
+from billpath.cli.app import Fmt, FormatOpt, app
 
 catalog_app = typer.Typer(help="Build and validate the price book.", no_args_is_help=True)
 app.add_typer(catalog_app, name="catalog")
@@ -36,13 +36,100 @@ def catalog_build(
 
 @catalog_app.command("validate")
 def catalog_validate() -> None:
-    """Validate the catalog files strictly (schema, sources, dates, tiers, aliases)."""
+    """Validate the catalog strictly: curated files, imported offers and your overrides (sources, dates, prices,
+    tiers, effective ranges, names)."""
     from billpath.catalog.build import build
     from billpath.catalog.extras_schema import validate_extras
+    from billpath.catalog.validate import stale_schemas, validate_snapshot
+    from billpath.errors import CatalogError
 
     snapshot = build()
-    plans, discounts = validate_extras()
+    plans, discounts = validate_extras()  # plans.toml and discounts.toml (issue 4)
+    problems = validate_snapshot(snapshot)
+    overrides = _override_problems(snapshot)
+    problems += overrides
+    if stale_schemas():
+        problems.append("the published JSON Schema is stale: run `billpath catalog schema` and commit it")
+    if problems:
+        for p in problems[:50]:
+            typer.echo(p, err=True)
+        more = " (first 50 shown)" if len(problems) > 50 else ""
+        raise CatalogError(f"catalog invalid: {len(problems)} problem(s){more}")
     typer.echo(
         f"catalog ok: {len(snapshot['models'])} models, {len(snapshot['channels'])} channels, "
         f"{len(snapshot['offers'])} offers, {plans} plans, {discounts} discount entries"
     )
+
+
+def _override_problems(snapshot: dict) -> list[str]:
+    """Your `catalog update` override files, checked like the bundled offers."""
+    from billpath.catalog.store import override_dir
+    from billpath.catalog.validate import validate_snapshot
+
+    if not override_dir().is_dir():
+        return []
+    from billpath.catalog.overrides import load_overrides
+
+    data = load_overrides()
+    offers = [o for group in data["offers"].values() for o in group]
+    if not offers:
+        return []
+    view = {
+        "models": snapshot["models"] + data["models"],
+        "channels": snapshot["channels"],
+        "offers": offers,
+        "aliases": {},
+    }
+    return [f"override: {p}" for p in validate_snapshot(view)]
+
+
+@catalog_app.command("schema")
+def catalog_schema(
+    check: Annotated[bool, typer.Option(help="Fail if the committed JSON Schema differs.")] = False,
+) -> None:
+    """Write the JSON Schema of the data files (models.toml, channels/*.toml) to catalog/schema/."""
+    from billpath.catalog.validate import stale_schemas, write_schemas
+    from billpath.errors import CatalogError
+
+    if check:
+        stale = stale_schemas()
+        if stale:
+            raise CatalogError(f"JSON Schema stale ({', '.join(stale)}): run `billpath catalog schema` and commit it")
+        typer.echo("JSON Schema is up to date")
+        return
+    for path in write_schemas():
+        typer.echo(f"wrote {path}")
+
+
+@catalog_app.command("check")
+def catalog_check(fmt: FormatOpt = Fmt.table) -> None:
+    """List every offer where the sources disagree: both values, the difference, and the rule that picked one."""
+    from billpath.catalog.check import check_view, run_check
+    from billpath.report.render import emit
+
+    payload = run_check()
+    emit(fmt.value, payload, check_view(payload))
+
+
+@catalog_app.command("update")
+def catalog_update(
+    source: Annotated[str, typer.Argument(help="openrouter, litellm or genai-prices.")],
+    from_: Annotated[
+        list[str] | None,
+        typer.Option("--from", metavar="URL|FILE", help="Where to read (repeatable; default: the source's URL)."),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option(help="Show what changed; write nothing.")] = False,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Fetch a source's current prices, show what changed, and write a user-level override (never the package).
+
+    The only command that touches the network, and only with a URL (the default for openrouter and litellm).
+    """
+    from billpath.catalog.update import apply_update, plan_update, update_view
+    from billpath.report.render import emit
+
+    plan = plan_update(source, list(from_ or []))
+    written = None if dry_run else apply_update(plan)
+    payload = {k: v for k, v in plan.items() if k != "override"}
+    payload["written"] = str(written) if written else None
+    emit(fmt.value, payload, update_view(plan, written))

@@ -66,6 +66,21 @@ def dec(value) -> Decimal | None:
     return Decimal(str(value))
 
 
+PLACES = Decimal("0.000001")
+
+
+def clean_price(value: Decimal) -> Decimal:
+    """Float noise off (12 significant digits: litellm's 8.900000000000001e-07 is 0.89 per Mtok), then at most
+    6 decimal places per million tokens, what the SQL evaluators hold exactly."""
+    value = denoise(value)
+    return value.quantize(PLACES) if value.as_tuple().exponent < -6 else value
+
+
+def denoise(value: Decimal) -> Decimal:
+    """Round a number read from a float to 12 significant digits (float noise sits in the 16th)."""
+    return Decimal(0) if value == 0 else round(value, 11 - value.adjusted())
+
+
 def tier_dict(above: int, prices: dict[str, Decimal | None]) -> dict:
     """A snapshot tier: every field present, decimals as exact strings, per_request defaulting to 0."""
     out: dict = {"above_input_tokens": above}
@@ -73,11 +88,16 @@ def tier_dict(above: int, prices: dict[str, Decimal | None]) -> dict:
         value = prices.get(name)
         if name == "per_request" and value is None:
             value = Decimal(0)
-        out[name] = None if value is None else exact(value)
+        out[name] = None if value is None else exact(clean_price(value))
     return out
 
 
 def ratio(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    """a / b when it is a clean multiplier (at most 4 decimal places, as the schema allows), else None."""
     if a is None or b is None or b == 0:
         return None
-    return (a / b).normalize()
+    a, b = denoise(a), denoise(b)
+    if b == 0:
+        return None
+    r = denoise(a / b)
+    return r.normalize() if r == r.quantize(Decimal("0.0001")) and r > 0 else None

@@ -206,11 +206,13 @@ def records(data: dict | None = None) -> Iterator[Imported]:
 
 
 def _service_tiers(entry: dict, blocks: list, common: dict) -> Iterator[Imported]:
+    seen = set()
     for v in entry.get("variants", []):
         items = tuple(v["when"].items())
         name = TIER_WHEN.get(items[0]) if len(items) == 1 else None
-        if name is None:
-            continue
+        if name is None or name in seen:
+            continue  # service_tier=priority and =fast both name OpenAI's priority tier: the first wins
+        seen.add(name)
         merged = {**blocks[-1][1], **v["prices"]}
         tiers = tiers_from(merged)
         if tiers is None:

@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
-from billpath.catalog.importers.common import Imported, dec, ratio, tier_dict
+from billpath.catalog.importers.common import Imported, clean_price, dec, ratio, tier_dict
 from billpath.catalog.importers.vendor import LL_FILE
+from billpath.money import exact
 
 SOURCE = "litellm"
 MTOK = Decimal(1_000_000)
@@ -227,5 +228,5 @@ def records(data: dict | None = None) -> Iterator[Imported]:
 def _scale(tier: dict, factor: Decimal) -> dict:
     out = {}
     for k, v in tier.items():
-        out[k] = v if k == "above_input_tokens" or v is None else format((Decimal(v) * factor).normalize(), "f")
+        out[k] = v if k == "above_input_tokens" or v is None else exact(clean_price(Decimal(v) * factor))
     return out

@@ -8,13 +8,15 @@ Rules (each disagreement names the one applied):
 * `genai-prices-first`: otherwise genai-prices wins (exact decimals, a reference per provider);
 * `fill-tiers` / `fill-batch`: where the winner's base price agrees with litellm but lacks litellm's
   long-context tiers or batch price (e.g. GPT-5.5 on Bedrock, Bedrock batch), litellm fills the gap;
-* `first-id`: one source lists two prices under one offer (e.g. litellm `azure/` vs `azure_ai/`): the first id wins.
+* `first-id`: one source lists two prices under one offer (e.g. litellm `azure/` vs `azure_ai/`): the first id
+  wins, except that a geo-prefixed Bedrock id (`us.`) wins over a bare one (AWS bills bare ids in-region).
 Skipped, never priced: litellm entries at $0 in and out (its placeholder), genai-prices `:free` ids.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,6 +27,7 @@ from billpath.catalog.importers.canon import display_name, family_for, maker_for
 from billpath.catalog.importers.common import SINCE_UNKNOWN, Imported
 from billpath.money import exact
 
+_GEO = re.compile(r"^(us|eu|apac|jp|au|ca|us-gov|regional)\.")
 DIRECT = ("anthropic", "openai", "google", "deepseek", "mistral", "xai", "cohere", "perplexity", "moonshot", "zai")
 SOURCE_ORDER = {"update": 0, "openrouter": 1, "genai-prices": 2, "litellm": 3}
 LOCATION_ORDER = ("standard", "global", "regional", "data-zone", "us-gov")
@@ -117,22 +120,30 @@ def canonicalise(records: list[Imported], curated_models: list, curated_offers: 
     return infos
 
 
-def split_conflicts(records: list[Imported], infos: dict[str, ModelInfo], stats: dict) -> list[Imported]:
+def _bare_bedrock(r: Imported) -> bool:
+    """A bare in-region Bedrock id: AWS bills it at the regional price, which litellm sometimes lists at global."""
+    return r.channel == "aws-bedrock" and not _GEO.match(r.raw_id)
+
+
+def split_conflicts(
+    records: list[Imported], infos: dict[str, ModelInfo], stats: dict, split: bool = True
+) -> list[Imported]:
     """Within one source, ids that land on one offer with different prices: a dated id becomes its own model
-    (e.g. gpt-4o-2024-05-13), otherwise the first id wins and the rest are dropped (counted)."""
+    (e.g. gpt-4o-2024-05-13), otherwise the first id wins and the rest are dropped (counted).
+    A second pass (split=False) settles conflicts among the dated models themselves."""
     groups: dict[tuple, list[Imported]] = defaultdict(list)
     for r in records:
         groups[(r.source, r.model, r.channel, r.location, r.tier, r.effective_from)].append(r)
     out = []
     for group in groups.values():
         dated = [(parse(r.raw_id).date, r) for r in group]
-        dated.sort(key=lambda dr: (dr[0] is not None, -(dr[0].toordinal() if dr[0] else 0)))
+        dated.sort(key=lambda dr: (dr[0] is not None, -(dr[0].toordinal() if dr[0] else 0), _bare_bedrock(dr[1])))
         rep = dated[0][1]
         ids = list(rep.ids)
         for when, r in dated[1:]:
             if _tiers_key(r) == _tiers_key(rep):
                 ids += [i for i in r.ids if i not in ids]
-            elif when is not None:
+            elif when is not None and split:
                 base = parse(r.raw_id).base
                 r.model = f"{base}-{when.isoformat()}"[:80]
                 if r.model not in infos:
@@ -152,7 +163,7 @@ def split_conflicts(records: list[Imported], infos: dict[str, ModelInfo], stats:
                 stats.setdefault("first_id", []).append((rep, r))
         rep.ids = ids
         out.append(rep)
-    return out
+    return split_conflicts(out, infos, stats, split=False) if split else out
 
 
 def _current(blocks: list[Imported], today: date) -> Imported:

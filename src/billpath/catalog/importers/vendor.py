@@ -173,7 +173,10 @@ def extract_genai_prices() -> dict:
 
 def trim_litellm(path: Path, version: str) -> dict:
     """litellm's price map cut to chat models and their token prices."""
-    raw = json.loads(path.read_text(encoding="utf-8"))
+    return trim_litellm_data(json.loads(path.read_text(encoding="utf-8")), version)
+
+
+def trim_litellm_data(raw: dict, version: str) -> dict:
     models = {}
     for key in sorted(raw):
         entry = raw[key]

@@ -1,0 +1,174 @@
+"""`billpath catalog update SOURCE [--from URL|FILE]`: the only code path that touches the network, and only
+when asked. It reads a source's current price data, maps it onto the catalog's models, shows what changed
+against the bundled snapshot, and writes a user-level override file (never the installed package).
+
+An override offer starts on the day it was fetched: usage dated before keeps the bundled price.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+
+from billpath.catalog.overrides import write_override
+from billpath.errors import UsageError
+from billpath.report.render import TableView
+
+DEFAULT_URLS = {
+    "openrouter": "https://openrouter.ai/api/v1/models",
+    "litellm": "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json",
+}
+SOURCES = ("openrouter", "litellm", "genai-prices")
+COMPARED = ("input_per_mtok", "output_per_mtok", "cache_read_per_mtok", "cache_write_5m_per_mtok")
+
+
+def fetch_json(location: str) -> dict:
+    """A JSON document from a local file or an http(s) URL (the network is touched only here)."""
+    if location.startswith(("http://", "https://")):
+        import urllib.request
+
+        request = urllib.request.Request(location, headers={"User-Agent": "billpath catalog update"})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                raw = response.read()
+        except OSError as exc:
+            raise UsageError(f"could not fetch {location}: {exc}") from None
+    else:
+        try:
+            raw = Path(location).read_bytes()
+        except OSError as exc:
+            raise UsageError(f"could not read {location}: {exc.strerror or exc}") from None
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{location} is not JSON ({exc}); give the source's JSON file or URL") from None
+
+
+def _records(source: str, data: dict, checked: str, location: str) -> list:
+    if source == "openrouter":
+        from billpath.catalog.importers import openrouter
+
+        url = location if location.startswith("http") else openrouter.MODELS_URL
+        return list(openrouter.records(data, checked, url))
+    if source == "litellm":
+        from billpath.catalog.importers import litellm
+        from billpath.catalog.importers.vendor import trim_litellm_data
+
+        trimmed = data if "models" in data and "source" in data else trim_litellm_data(data, "live")
+        trimmed["source"]["checked"] = checked
+        return list(litellm.records(trimmed))
+    from billpath.catalog.importers import genai_prices
+
+    if "models" not in data or "source" not in data:
+        raise UsageError(
+            "genai-prices updates read billpath's extract format: run "
+            "`python -m billpath.catalog.importers.vendor genai-prices` with the newer package installed"
+        )
+    data["source"]["checked"] = checked
+    return list(genai_prices.records(data))
+
+
+def plan_update(source: str, locations: list[str], today: date | None = None) -> dict:
+    """Read the source, merge it onto the catalog's models, and diff it against the bundled offers."""
+    from billpath.catalog.importers import merge
+    from billpath.catalog.store import SNAPSHOT, Catalog, load_catalog
+
+    if source not in SOURCES:
+        raise UsageError(f"unknown source {source!r}; known: {', '.join(SOURCES)}")
+    locations = locations or ([DEFAULT_URLS[source]] if source in DEFAULT_URLS else [])
+    if not locations:
+        raise UsageError(f"give --from FILE for {source}")
+    today = today or date.today()
+    checked = today.isoformat()
+    records = []
+    for location in locations:
+        for r in _records(source, fetch_json(location), checked, location):
+            r.source, r.effective_from = "update", today
+            r.notes = [*r.notes, f"user update from {source} ({location}), fetched {checked}"]
+            records.append(r)
+    bundled = load_catalog(SNAPSHOT) if SNAPSHOT.exists() else Catalog({}, {})
+    channels = set(bundled.channels)
+    records = [r for r in records if r.channel in channels]
+    models = [SimpleNamespace(id=m.id, aliases=m.aliases) for m in bundled.models.values()]
+    seed = [{"model": o.model, "ids": list(o.ids)} for o in bundled.offers]
+    result = merge.run(records, models, [], today, seed_offers=seed)
+    changed, added, unchanged = [], [], 0
+    for o in result.offers:
+        o["source"]["note"] = f"catalog update {source}"
+        old = _current(bundled, o, today)
+        if old is None:
+            added.append(_row(o, None))
+            continue
+        if old.batch_multiplier is not None and o["batch_multiplier"] is None:
+            o["batch_multiplier"] = str(old.batch_multiplier)  # the source does not state batch: keep ours
+            o["notes"].append("batch multiplier kept from the bundled catalog")
+        diffs = _diff(old, o)
+        if diffs:
+            changed.append(_row(o, diffs))
+        else:
+            unchanged += 1
+    return {
+        "source": source,
+        "from": locations,
+        "fetched": checked,
+        "changed": changed,
+        "added": added,
+        "unchanged": unchanged,
+        "new_models": [m["id"] for m in result.models],
+        "override": {
+            "source": source,
+            "from": locations,
+            "fetched": checked,
+            "models": result.models,
+            "offers": result.offers,
+        },
+    }
+
+
+def _current(catalog, offer: dict, at: date):
+    for o in catalog.offers_at(offer["model"], at):
+        if o.channel == offer["channel"] and o.variant == offer["variant"]:
+            return o
+    return None
+
+
+def _diff(old, new: dict) -> list[dict]:
+    out = []
+    base = old.tiers[0]
+    for f in COMPARED:
+        a, b = getattr(base, f), new["tiers"][0][f]
+        if b is not None and (a is None or a != Decimal(b)):
+            out.append({"field": f, "old": None if a is None else str(a), "new": b})
+    return out
+
+
+def _row(o: dict, diffs: list[dict] | None) -> dict:
+    return {"model": o["model"], "channel": o["channel"], "variant": o["variant"], "differences": diffs or []}
+
+
+def apply_update(plan: dict) -> Path:
+    return write_override(plan["source"], plan["override"])
+
+
+def update_view(plan: dict, written: Path | None) -> TableView:
+    rows = [
+        [
+            r["model"],
+            r["channel"],
+            r["variant"],
+            "changed",
+            "; ".join(f"{d['field']}: {d['old']} -> {d['new']}" for d in r["differences"]),
+        ]
+        for r in plan["changed"]
+    ]
+    rows += [[r["model"], r["channel"], r["variant"], "new", ""] for r in plan["added"]]
+    where = f"wrote {written}" if written else "dry run: nothing written"
+    return TableView(
+        title=f"{plan['source']}: {len(plan['changed'])} changed, {len(plan['added'])} new, "
+        f"{plan['unchanged']} unchanged offers ({where})",
+        columns=["model", "channel", "variant", "what", "differences"],
+        rows=rows,
+    )

@@ -1,0 +1,165 @@
+"""`billpath catalog validate`: the curated files strictly (pydantic, unknown fields fail) and the whole built
+snapshot (curated + imported + the user's overrides): sources, dates, prices, tiers, effective ranges, names.
+
+Every problem says where it is and how to fix it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+from itertools import pairwise
+from pathlib import Path
+
+SCHEMA_DIR = Path(__file__).parent / "schema"
+_ID = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+PRICE_FIELDS = (
+    "input_per_mtok",
+    "output_per_mtok",
+    "cache_read_per_mtok",
+    "cache_write_5m_per_mtok",
+    "cache_write_1h_per_mtok",
+    "reasoning_per_mtok",
+    "per_request",
+)
+VARIANT_KINDS = ("standard", "location", "service-tier")
+
+
+def _fix_hint(offer: dict) -> str:
+    src = offer.get("source", {}).get("note") or ""
+    if src.startswith("catalog update"):
+        return "re-run `billpath catalog update` or delete the override file"
+    if any(n.startswith("imported from") for n in offer.get("notes", [])):
+        return (
+            "fix the vendored data in catalog/sources/, or add a curated offer for it "
+            "(curated offers win) or a [[skip]] in catalog/data/import-rules.toml"
+        )
+    return f"edit catalog/data/channels/{offer.get('channel')}.toml"
+
+
+def _where(o: dict) -> str:
+    return f"offer {o.get('model')} on {o.get('channel')} ({o.get('variant')}, from {o.get('effective_from')})"
+
+
+def _price_problems(o: dict) -> list[str]:
+    out = []
+    tiers = o.get("tiers") or []
+    if not tiers:
+        return [f"{_where(o)}: no prices: give at least one tier"]
+    bounds = [t.get("above_input_tokens") for t in tiers]
+    if bounds[0] != 0 or any(not isinstance(b, int) for b in bounds) or bounds != sorted(set(bounds)):
+        out.append(f"{_where(o)}: tiers must start at 0 and increase strictly, got {bounds}: sort them by threshold")
+    for t in tiers:
+        for f in PRICE_FIELDS:
+            v = t.get(f)
+            if v is None:
+                if f in ("input_per_mtok", "output_per_mtok", "per_request"):
+                    out.append(f"{_where(o)}: tier above {t.get('above_input_tokens')} lacks {f}: give it")
+                continue
+            try:
+                d = Decimal(v)
+            except (InvalidOperation, TypeError):
+                out.append(f'{_where(o)}: {f} {v!r} is not a decimal number: write it like "2.5"')
+                continue
+            if d < 0:
+                out.append(f"{_where(o)}: {f} is negative ({v}): prices are zero or more")
+            elif d.as_tuple().exponent < -6:
+                out.append(f"{_where(o)}: {f} {v} has more than 6 decimal places: round it to 6")
+    bm = o.get("batch_multiplier")
+    if bm is not None and not (0 < Decimal(bm) <= 100):
+        out.append(f"{_where(o)}: batch_multiplier {bm} must be in (0, 100]")
+    return out
+
+
+def _source_problems(o: dict) -> list[str]:
+    src = o.get("source") or {}
+    out = []
+    if not str(src.get("url", "")).startswith(("https://", "http://")):
+        out.append(f'{_where(o)}: no source URL: add `source = {{ url = "https://...", checked = YYYY-MM-DD }}`')
+    if not _DATE.match(str(src.get("checked", ""))):
+        out.append(f"{_where(o)}: no checked date: add `checked = YYYY-MM-DD` (the day you verified the price)")
+    return out
+
+
+def _overlaps(offers: list[dict]) -> list[str]:
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for o in offers:
+        groups[(o["model"], o["channel"], o["variant"])].append(o)
+    out = []
+    for key, group in groups.items():
+        group.sort(key=lambda o: o["effective_from"])
+        for a, b in pairwise(group):
+            end = a.get("effective_to")
+            if end is None or end > b["effective_from"]:
+                out.append(
+                    f"offer {key[0]} on {key[1]} ({key[2]}): price blocks from {a['effective_from']} and "
+                    f"{b['effective_from']} overlap: end the first (`effective_to = {b['effective_from']}`)"
+                )
+        for o in group:
+            if o.get("effective_to") and o["effective_to"] <= o["effective_from"]:
+                out.append(f"{_where(o)}: effective_to {o['effective_to']} is not after effective_from: fix the dates")
+    return out
+
+
+def validate_snapshot(snapshot: dict) -> list[str]:
+    """Every problem in a built snapshot (an empty list means valid)."""
+    problems: list[str] = []
+    models = {m["id"] for m in snapshot["models"]}
+    channels = {c["id"] for c in snapshot["channels"]}
+    for m in snapshot["models"]:
+        if not _ID.match(m["id"]) or len(m["id"]) > 80:
+            problems.append(f"model id {m['id']!r}: use lower case letters, digits, '.' and '-' (at most 80)")
+        if m.get("released") is not None and not _DATE.match(m["released"]):
+            problems.append(f"model {m['id']}: released {m['released']!r} is not a date: write YYYY-MM-DD or omit it")
+    variants = set()
+    for o in snapshot["offers"]:
+        if o["model"] not in models:
+            problems.append(f"{_where(o)}: unknown model: add it to catalog/data/models.toml")
+        if o["channel"] not in channels:
+            problems.append(f"{_where(o)}: unknown channel: add catalog/data/channels/{o['channel']}.toml")
+        if o.get("variant_kind") not in VARIANT_KINDS:
+            problems.append(f"{_where(o)}: variant_kind must be one of {VARIANT_KINDS}")
+        if not _ID.match(str(o.get("variant", ""))):
+            problems.append(f"{_where(o)}: variant id must be lower case letters, digits, '.' and '-'")
+        for p in _source_problems(o) + _price_problems(o):
+            problems.append(f"{p} ({_fix_hint(o)})")
+        variants.add((o["model"], o["channel"], o["variant"]))
+    problems += _overlaps(snapshot["offers"])
+    for name, target in snapshot["aliases"].items():
+        model, channel, variant = target
+        if model not in models:
+            problems.append(f"name {name!r} points at unknown model {model!r}: remove the alias or add the model")
+        elif channel is not None and (model, channel, variant) not in variants:
+            problems.append(f"name {name!r} points at {model} on {channel} ({variant}), which has no offer")
+    return problems
+
+
+def schemas() -> dict[str, str]:
+    """JSON Schema of the hand-edited data files, from the pydantic models (file name -> text)."""
+    from billpath.catalog.schema import ChannelFile, ModelsFile
+
+    out = {}
+    for name, model, title in (
+        ("models.schema.json", ModelsFile, "billpath catalog/data/models.toml"),
+        ("channel.schema.json", ChannelFile, "billpath catalog/data/channels/<id>.toml"),
+    ):
+        schema = model.model_json_schema()
+        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **schema}
+        out[name] = json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return out
+
+
+def stale_schemas(directory: Path = SCHEMA_DIR) -> list[str]:
+    return [n for n, text in schemas().items() if not (directory / n).exists() or (directory / n).read_text() != text]
+
+
+def write_schemas(directory: Path = SCHEMA_DIR) -> list[Path]:
+    directory.mkdir(exist_ok=True)
+    paths = []
+    for name, text in schemas().items():
+        (directory / name).write_text(text, encoding="utf-8")
+        paths.append(directory / name)
+    return paths

@@ -127,8 +127,7 @@ def recommend(
         batch_share=batch_share,
         at=at,
         payment=payment,
-        all_variants=True,
-        catalog=catalog,
+        catalog=catalog,  # service tiers (fast, flex, priority) change the SLA, so they are not ranked
     )
     best: dict[str, Quote] = {}
     failing: dict[str, list[str]] = {}

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint format catalog system bench clean
+.PHONY: run test lint format catalog system bench bench-serve clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -48,6 +48,10 @@ catalog: $(STAMP)
 
 bench: $(DEV_STAMP)
 	$(BIN)/python bench/startup.py
+
+## bench-serve: load on /api/compare through a real `billpath serve` (about 30 s)
+bench-serve: $(DEV_STAMP)
+	$(BIN)/python bench/serve_load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -115,6 +115,7 @@ def recommend(
     batch_share: Decimal = ZERO,
     at: date | None = None,
     payment: str | None = None,
+    purchase_usd: Decimal | None = None,
     catalog: Catalog | None = None,
 ) -> Recommendation:
     """Channels that meet every requirement, cheapest first with reasons; the rest excluded with why."""
@@ -127,6 +128,7 @@ def recommend(
         batch_share=batch_share,
         at=at,
         payment=payment,
+        purchase_usd=purchase_usd,
         catalog=catalog,  # service tiers (fast, flex, priority) change the SLA, so they are not ranked
     )
     best: dict[str, Quote] = {}
@@ -162,7 +164,7 @@ def recommend(
                 "secondary": None,
                 "problem": "fewer than two channels meet the other requirements",
             }
-    be = break_even(comp, catalog, ranked, batch_share, payment)
+    be = break_even(comp, catalog, ranked, batch_share, (payment, purchase_usd))
     return Recommendation(comp.model, comp.at, requires, ranking, excluded, be, failover, comp)
 
 
@@ -203,12 +205,12 @@ def _entry(i: int, q: Quote, ranked: list[Quote], catalog: Catalog, requires: li
 # -- break-even --------------------------------------------------------------------------------------
 
 
-def _cost_fn(q: Quote, usage: Usage, catalog: Catalog, batch_share: Decimal, payment: str | None):
+def _cost_fn(q: Quote, usage: Usage, catalog: Catalog, batch_share: Decimal, payment: tuple):
     """Monthly cost of the workload scaled by k on the quote's offer, with fees and spend discounts."""
     from billpath.analysis.hidden import apply_volume_discounts
 
     def cost(k: Decimal) -> Decimal:
-        scaled = quote_offer(q.offer, usage.scaled(k), catalog, batch_share, payment)
+        scaled = quote_offer(q.offer, usage.scaled(k), catalog, batch_share, *payment)
         apply_volume_discounts([scaled], catalog)
         return scaled.total
 
@@ -264,8 +266,13 @@ def _tiny(value: Decimal) -> Decimal:
     return ZERO if abs(value) < Decimal("1e-12") else value
 
 
-def break_even(comp: Comparison, catalog: Catalog, ranked: list[Quote], batch_share: Decimal, payment) -> dict:
-    """For each ranked alternative: the monthly spend from which the maker's own API is strictly cheaper."""
+def break_even(
+    comp: Comparison, catalog: Catalog, ranked: list[Quote], batch_share: Decimal, payment: tuple = (None, None)
+) -> dict:
+    """For each ranked alternative: the monthly spend from which the maker's own API is strictly cheaper.
+
+    `payment` is (payment method, credit purchase size), as `quote_offer` takes them.
+    """
     direct_id = catalog.direct_channel(comp.model)
     # The maker's own offer that meets the requirements when there is one (e.g. US-only inference for
     # region:us), else its standard offer: what "going direct" would mean.

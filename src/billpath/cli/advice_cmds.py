@@ -45,6 +45,9 @@ def recommend_cmd(
     ] = None,
     at: Annotated[str | None, typer.Option(metavar="DATE", help="Price at this date (default: today).")] = None,
     payment: Annotated[str | None, typer.Option(help="Aggregator payment method: card, crypto or byok.")] = None,
+    credit_purchase: Annotated[
+        str | None, typer.Option(metavar="USD", help="Size of each aggregator credit purchase (default 100).")
+    ] = None,
     log: Annotated[
         list[str] | None,
         typer.Option("--log", metavar="FILE", help="Take the workload from usage logs instead of token flags."),
@@ -85,6 +88,7 @@ def recommend_cmd(
         batch_share=share("batch-share", batch_share),
         at=parse_date("at", at),
         payment=payment,
+        purchase_usd=count("credit-purchase", credit_purchase) if credit_purchase else None,
         catalog=catalog,
     )
     result.workload_note = note

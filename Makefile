@@ -32,6 +32,7 @@ test: $(DEV_STAMP) system
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/billpath catalog build --check
+	$(BIN)/billpath catalog validate
 	$(BIN)/python -m pytest
 
 lint: $(DEV_STAMP)

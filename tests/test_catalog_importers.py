@@ -183,5 +183,28 @@ def test_new_model_gets_maker_name_and_release_date_only_from_a_dated_id() -> No
     res = merge.run(recs, [], [], TODAY)
     models = {m["id"]: m for m in res.models}
     new = models["brand-new-model-7b"]
-    assert (new["maker"], new["name"], new["released"]) == ("acme", "Brand New 7B", None)
-    assert models["claude-sonnet-4.6"]["released"] is None  # its canonical_slug's date is OpenRouter's, kept as an id
+    assert (new["maker"], new["name"], new.get("released")) == ("acme", "Brand New 7B", None)
+    assert models["claude-sonnet-4.6"].get("released") is None  # its canonical_slug's date is OpenRouter's, kept as an id
+
+
+def test_vendored_genai_prices_extract_matches_the_pinned_package() -> None:
+    pytest.importorskip("genai_prices")
+    from importlib.metadata import version
+
+    from billpath.catalog.importers.vendor import GP_FILE, extract_genai_prices
+
+    vendored = json.loads(GP_FILE.read_text(encoding="utf-8"))
+    if version("genai-prices") != vendored["source"]["version"]:
+        pytest.skip("a different genai-prices is installed than the vendored extract")
+    fresh = extract_genai_prices()
+    fresh["source"]["checked"] = vendored["source"]["checked"]
+    assert fresh == vendored, "re-run `python -m billpath.catalog.importers.vendor genai-prices`"
+
+
+def test_vendored_litellm_extract_keeps_only_chat_token_prices() -> None:
+    from billpath.catalog.importers.vendor import LL_FILE
+
+    data = json.loads(LL_FILE.read_text(encoding="utf-8"))
+    assert data["source"]["version"] == "1.110.2" and data["source"]["license"] == "MIT"
+    assert {e["mode"] for e in data["models"].values()} <= {"chat", "responses"}
+    assert len(data["models"]) > 3000

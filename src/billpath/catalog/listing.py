@@ -10,9 +10,12 @@ from billpath.report.render import TableView
 
 
 def _cheapest(catalog: Catalog, model: str, at: date) -> dict | None:
-    """The offer with the lowest input+output list price (1M each) at `at`."""
+    """The offer with the lowest input+output list price (1M each) at `at`, among offers sold on demand
+    (standard and location variants; service tiers such as flex only when nothing else is sold)."""
+    live = [o for o in catalog.offers_at(model, at) if o.live_at(at)]
+    on_demand = [o for o in live if o.variant_kind != "service-tier"] or live
     best = None
-    for o in catalog.offers_at(model, at):
+    for o in sorted(on_demand, key=lambda o: (o.channel, o.variant)):
         base = o.tiers[0]
         price = base.input_per_mtok + base.output_per_mtok
         if best is None or price < best[0]:

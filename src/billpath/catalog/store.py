@@ -244,7 +244,7 @@ def _models(items: list[dict]) -> dict[str, Model]:
             maker=m["maker"],
             family=m["family"],
             released=date.fromisoformat(m["released"]) if m.get("released") else None,
-            aliases=tuple(m["aliases"]),
+            aliases=tuple(m.get("aliases", ())),
             context_tokens=m.get("context_tokens"),
             open_weights=m.get("open_weights", False),
             source=Source(**m["source"]),

@@ -46,20 +46,15 @@ class ModelInfo:
     note: str = ""
 
     def to_dict(self) -> dict:
-        released = min(self.dates).isoformat() if self.dates else None
-        note = self.note + (f"; release date from a dated id ({released})" if released else "; release date unknown")
-        return {
-            "id": self.id,
-            "name": display_name(self.id, self.name),
-            "maker": maker_for(self.id, self.org),
-            "family": family_for(self.id),
-            "released": released,
-            "aliases": [],
-            "context_tokens": self.context,
-            "open_weights": False,
-            "source": {"url": self.url, "checked": self.checked, "note": note},
-            "imported": True,
-        }
+        """Compact (the runtime index holds ~1,000 of these): defaults left out; `released` only when known."""
+        out = {"id": self.id, "name": display_name(self.id, self.name), "maker": maker_for(self.id, self.org)}
+        out["family"] = family_for(self.id)
+        if self.dates:
+            out["released"] = min(self.dates).isoformat()
+        if self.context:
+            out["context_tokens"] = self.context
+        out["source"] = {"url": self.url, "checked": self.checked, "note": self.note}
+        return out
 
 
 @dataclass
@@ -110,7 +105,7 @@ def canonicalise(records: list[Imported], curated_models: list, curated_offers: 
         if model not in curated_ids:
             info = infos.get(model)
             if info is None:
-                note = f"imported from {r.source} {r.version}"
+                note = f"{r.source} {r.version}"
                 info = infos[model] = ModelInfo(model, r.name, p.org, url=r.url, checked=r.checked, note=note)
             info.name = info.name or r.name
             info.org = info.org or p.org
@@ -138,24 +133,25 @@ def split_conflicts(
     for group in groups.values():
         dated = [(parse(r.raw_id).date, r) for r in group]
         dated.sort(key=lambda dr: (dr[0] is not None, -(dr[0].toordinal() if dr[0] else 0), _bare_bedrock(dr[1])))
-        rep = dated[0][1]
+        rep_date, rep = dated[0]
         ids = list(rep.ids)
         for when, r in dated[1:]:
             if _tiers_key(r) == _tiers_key(rep):
                 ids += [i for i in r.ids if i not in ids]
-            elif when is not None and split:
+            elif when is not None and when != rep_date and split:  # another snapshot, not another route
                 base = parse(r.raw_id).base
                 r.model = f"{base}-{when.isoformat()}"[:80]
                 if r.model not in infos:
+                    known = infos.get(rep.model)
                     infos[r.model] = ModelInfo(
                         r.model,
-                        None,
+                        f"{display_name(rep.model, known.name if known else r.name)} ({when.isoformat()})",
                         r.org,
                         {when},
                         r.context,
                         r.url,
                         r.checked,
-                        f"imported from {r.source} {r.version}",
+                        f"{r.source} {r.version}",
                     )
                 out.append(r)
             else:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from billpath.analysis.compare import compare
 from billpath.analysis.hidden import lag_report, lag_rows
 from billpath.catalog.overlay import _rebuild
@@ -14,6 +16,15 @@ from .conftest import TODAY
 
 D = Decimal
 SONNET = Usage(input_tokens=10_000, output_tokens=1_000)  # 3000 of these: $135 at 3/15
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _leave_the_catalog_cache_as_found():
+    """Overlays and logs parse every offer of the process-wide catalog: drop it afterwards."""
+    yield
+    from billpath.catalog import store
+
+    store._CACHE.clear()
 
 
 def _by(comp, channel, variant=None):

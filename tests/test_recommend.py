@@ -22,6 +22,15 @@ SONNET = Usage(input_tokens=10_000, output_tokens=1_000)
 EXAMPLE = Path(__file__).parent.parent / "examples" / "prices.toml"
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _leave_the_catalog_cache_as_found():
+    """Overlays and logs parse every offer of the process-wide catalog: drop it afterwards."""
+    yield
+    from billpath.catalog import store
+
+    store._CACHE.clear()
+
+
 def _rec(catalog, *requires, model="claude-sonnet-4-6", usage=SONNET, requests=3000, **kw):
     return recommend(model, usage, D(requests), requires=list(requires), at=TODAY, catalog=catalog, **kw)
 

@@ -23,6 +23,15 @@ D = Decimal
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _leave_the_catalog_cache_as_found():
+    """Overlays and logs parse every offer of the process-wide catalog: drop it afterwards."""
+    yield
+    from billpath.catalog import store
+
+    store._CACHE.clear()
+
+
 def test_cache_hit_share_moves_input_to_cache_reads():
     u = with_cache_hits(Usage(input_tokens=10_000, output_tokens=5), D("0.6"))
     assert (u.input_tokens, u.cache_read_tokens, u.output_tokens) == (D(4000), D(6000), D(5))

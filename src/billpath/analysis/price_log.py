@@ -154,17 +154,18 @@ def _run(con, sql: str, progress: Progress | None, label: str) -> None:
         raise failure[0]
 
 
-_PRICES: dict[int, tuple[Catalog, object]] = {}
+_PRICES: dict[tuple, tuple[Catalog, object]] = {}
 
 
-def _prices_arrow(catalog: Catalog):
-    """The catalog's price table as Arrow, built once per catalog object."""
+def _prices_arrow(catalog: Catalog, models: frozenset[str]):
+    """The price table of `models` (every channel) as Arrow, built once per catalog and model set."""
     import pyarrow as pa
 
-    hit = _PRICES.get(id(catalog))
+    key = (id(catalog), models)
+    hit = _PRICES.get(key)
     if hit is not None and hit[0] is catalog:
         return hit[1]
-    rows = price_table(catalog.offers)
+    rows = price_table(o for m in sorted(models) for o in catalog.offers_for(m))
     arrow_types = {
         "VARCHAR": pa.string(),
         "BOOLEAN": pa.bool_(),
@@ -174,12 +175,14 @@ def _prices_arrow(catalog: Catalog):
     }
     cols = {c: pa.array([r[i] for r in rows], arrow_types[PRICE_TYPES[c]]) for i, c in enumerate(PRICE_COLUMNS)}
     table = pa.table(cols)
-    _PRICES[id(catalog)] = (catalog, table)
+    if len(_PRICES) > 32:
+        _PRICES.clear()
+    _PRICES[key] = (catalog, table)
     return table
 
 
-def _register_prices(con, catalog: Catalog) -> None:
-    con.register("prices_arrow", _prices_arrow(catalog))  # by name: DuckDB and the Spark engine alike
+def _register_prices(con, catalog: Catalog, models: frozenset[str]) -> None:
+    con.register("prices_arrow", _prices_arrow(catalog, models))  # by name: DuckDB and the Spark engine alike
     con.execute("CREATE OR REPLACE TEMP TABLE prices AS SELECT * FROM prices_arrow")
 
 
@@ -218,13 +221,23 @@ def price_log(
     progress: Progress | None = None,
     memory_limit: str | None = None,
     threads: int | None = None,
+    engine: str = "duckdb",
 ) -> PriceLogResult:
-    """Price every row of the usage files `paths` (files, directories or globs) on its own channel."""
+    """Price every row of the usage files `paths` (files, directories or globs) on its own channel.
+
+    `engine="spark"` runs the same statements on Spark (canonical Parquet; see docs/spark.md).
+    """
     import duckdb
 
     catalog = catalog or load_catalog()
     at = at or date.today()
     paths = [paths] if isinstance(paths, str) else list(paths)
+    if engine == "spark":
+        from billpath.pricing import spark_engine
+
+        return spark_engine.price_log(paths, input_format=input_format, at=at, catalog=catalog, progress=progress)
+    if engine != "duckdb":
+        raise LogError(f"unknown engine {engine!r}; use duckdb or spark")
     con = connect(memory_limit, threads)
     try:
         on_file = (lambda path, fmt: progress(f"reading {path} ({fmt})", None)) if progress else None
@@ -240,8 +253,8 @@ def price_log(
 
 def _result(con, catalog: Catalog, st, inputs: list[Input], at: date) -> PriceLogResult:
     counts = con.execute(
-        "SELECT COALESCE(SUM(rows_n), 0), COALESCE(SUM(CASE WHEN error <> '' THEN rows_n ELSE 0 END), 0),"
-        " COALESCE(SUM(CASE WHEN error = '' AND day IS NULL THEN rows_n ELSE 0 END), 0) FROM groups"
+        "SELECT COALESCE(SUM(rows_n), 0), COALESCE(SUM(CASE WHEN NOT ok THEN rows_n ELSE 0 END), 0),"
+        " COALESCE(SUM(CASE WHEN ok AND day IS NULL THEN rows_n ELSE 0 END), 0) FROM groups"
     ).fetchone()
     rows_total, rows_rejected, undated = (int(x) for x in counts)
     notes: list[str] = []
@@ -252,12 +265,9 @@ def _result(con, catalog: Catalog, st, inputs: list[Input], at: date) -> PriceLo
     if undated:
         notes.append(f"{undated} rows carry no timestamp: priced at the prices of {at}")
         con.execute(f"UPDATE groups SET day = DATE '{at.isoformat()}' WHERE day IS NULL")
-    keys = [
-        tuple(k)
-        for k in con.execute("SELECT DISTINCT model, provider, variant FROM groups WHERE error = ''").fetchall()
-    ]
+    keys = [tuple(k) for k in con.execute("SELECT DISTINCT model, provider, variant FROM groups WHERE ok").fetchall()]
     routes = _register_routes(con, Router(catalog), keys)
-    _register_prices(con, catalog)
+    _register_prices(con, catalog, frozenset(r.model for r in routes.values() if r.model))
     con.execute(f"CREATE TEMP TABLE priced AS {st.price}")
     groups = _fetch(
         con, _summary_sql("priced", ("raw_model", "raw_provider", "raw_variant", "model", "channel", "variant", "tier"))
@@ -284,7 +294,7 @@ def _result(con, catalog: Catalog, st, inputs: list[Input], at: date) -> PriceLo
     _tally(result, catalog, groups, routes)
     for d in days:
         result.by_day.setdefault(d["day"], Tally()).add(d)
-    _reprice(result, _fetch(con, st.reprice))
+    _reprice(result, _fetch(con, f"SELECT * FROM ({st.reprice}) r ORDER BY channel, variant, model"))
     if rows_rejected:
         result.rejected = [
             {"file": f, "line": int(line), "error": err}
@@ -309,7 +319,11 @@ def _summary_sql(priced: str, keys: tuple[str, ...], where: str = "TRUE") -> str
         "MIN(day) AS first_day",
         "MAX(day) AS last_day",
     ]
-    return f"SELECT {', '.join(keys)}, {', '.join(sums)} FROM {priced} WHERE {where} GROUP BY {', '.join(keys)}"
+    order = ", ".join(f"{k} NULLS LAST" for k in keys)  # a fixed order: notes come out the same on every engine
+    return (
+        f"SELECT {', '.join(keys)}, {', '.join(sums)} FROM {priced} WHERE {where} GROUP BY {', '.join(keys)} "
+        f"ORDER BY {order}"
+    )
 
 
 def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes: dict) -> None:

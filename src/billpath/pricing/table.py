@@ -37,7 +37,7 @@ SUM = "DECIMAL(38,0)"
 # Usage quantities the components are built from, in a fixed order (COMPONENTS' plus and minus fields).
 QUANTITY_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(f for c in COMPONENTS for f in (*c.plus, *c.minus)))
 PROMPT_FIELDS = ("input_tokens", "cache_read_tokens", "cache_write_tokens", "cache_write_1h_tokens")
-GROUP_KEYS = ("model", "provider", "variant", "day", "batch", "prompt_class", "error")
+GROUP_KEYS = ("model", "provider", "variant", "day", "batch", "prompt_class", "ok")
 PRICE_COLUMNS: tuple[str, ...] = (
     "model",
     "channel",
@@ -147,25 +147,32 @@ def thresholds(offers: Iterable[Offer]) -> list[int]:
     return sorted({t.above_input_tokens for o in offers for t in o.tiers if t.above_input_tokens > 0}, reverse=True)
 
 
-def prompt_class_sql(tiers_above: list[int], alias: str = "u") -> str:
-    """Rule 1 per row: the highest threshold with prompt > threshold * max(requests, 1), else 0."""
-    prompt = " + ".join(f"{alias}.{f}" for f in PROMPT_FIELDS)
-    n = f"(CASE WHEN {alias}.requests > 0 THEN {alias}.requests ELSE 1 END)"
+def prompt_class_sql(tiers_above: list[int], prompt: str = "prompt", n: str = "n") -> str:
+    """Rule 1 per row: the highest threshold with prompt > threshold * n (n = requests, at least 1), else 0."""
     if not tiers_above:
         return "0"
-    whens = " ".join(f"WHEN ({prompt}) > {above} * {n} THEN {above}" for above in tiers_above)
-    return f"CASE {whens} ELSE 0 END"
+    # Most requests are below every threshold: one comparison settles them.
+    first = f"WHEN {prompt} <= {min(tiers_above)} * {n} THEN 0 "
+    whens = " ".join(f"WHEN {prompt} > {above} * {n} THEN {above}" for above in tiers_above)
+    return f"CASE {first}{whens} ELSE 0 END"
 
 
-def reduce_sql(usage: str, tiers_above: list[int]) -> str:
+def reduce_sql(usage: str, tiers_above: list[int], sum_type: str | None = None) -> str:
     """Group the normalised usage relation (see `billpath.usage.duck`) into priceable groups.
 
     `usage` has columns model, provider, variant (VARCHAR, '' when absent), day (DATE), batch
     (BOOLEAN), the quantity fields (integers), logged_cost (DECIMAL or NULL) and error (NULL or the
-    reason the row is rejected). Rejected rows are grouped by reason too, so one pass counts them.
+    reason the row is rejected). Rejected rows are counted in groups with `ok` false (their reasons
+    are read from `usage` itself, only when there are any), so one pass over the log counts everything.
+    Sums are of 64-bit integers (DuckDB widens them to 128 bits); `sum_type` casts first, e.g. to
+    DECIMAL(38,0) on an engine whose integer SUM could overflow.
     """
-    sums = ",\n  ".join(f"SUM(CAST(t.{f} AS {SUM})) AS {f}" for f in QUANTITY_FIELDS)
+    sums = ",\n  ".join(
+        f"SUM(CAST(t.{f} AS {sum_type})) AS {f}" if sum_type else f"SUM(t.{f}) AS {f}" for f in QUANTITY_FIELDS
+    )
     keys = ", ".join(f"t.{k}" for k in GROUP_KEYS)
+    fields = ", ".join(f"u.{f}" for f in QUANTITY_FIELDS)
+    prompt = " + ".join(f"u.{f}" for f in PROMPT_FIELDS)
     return f"""SELECT {keys},
   COUNT(*) AS rows_n,
   {sums},
@@ -173,10 +180,12 @@ def reduce_sql(usage: str, tiers_above: list[int]) -> str:
   SUM(CASE WHEN t.logged_cost = 0 THEN 1 ELSE 0 END) AS logged_zero_rows,
   SUM(t.logged_cost) AS logged_cost
 FROM (
-  SELECT u.model, u.provider, u.variant, u.day, u.batch, COALESCE(u.error, '') AS error,
-    {", ".join(f"u.{f}" for f in QUANTITY_FIELDS)}, u.logged_cost,
-    {prompt_class_sql(tiers_above)} AS prompt_class
-  FROM {usage} u
+  SELECT p.*, {prompt_class_sql(tiers_above, "p.prompt", "p.n")} AS prompt_class
+  FROM (
+    SELECT u.model, u.provider, u.variant, u.day, u.batch, u.error IS NULL AS ok, {fields}, u.logged_cost,
+      {prompt} AS prompt, CASE WHEN u.requests > 0 THEN u.requests ELSE 1 END AS n
+    FROM {usage} u
+  ) p
 ) t
 GROUP BY {keys}"""
 
@@ -215,7 +224,7 @@ def price_sql(groups: str, routes: str, prices: str) -> str:
 FROM {groups} g
 JOIN {routes} r ON g.model = r.raw_model AND g.provider = r.raw_provider AND g.variant = r.raw_variant
 LEFT JOIN {prices} p ON {_offer_join("g", "p", "r.model", "r.channel")} AND p.variant = r.variant
-WHERE g.error = ''"""
+WHERE g.ok"""
 
 
 def _qty(g: str, c) -> str:

@@ -75,6 +75,10 @@ def test_no_overlay_is_the_catalog(catalog):
             "use one of ['global', 'regional']",
         ),
         ("discounts = [", "not valid TOML"),
+        (
+            '[[discounts]]\nchannel = "openai"\npercent_off = "5"\nmodels = ["claude-sonnet-4-6"]\n',
+            "openai does not sell claude-sonnet-4-6; fix `models`",
+        ),
     ],
 )
 def test_overlay_errors_say_how_to_fix(tmp_path, catalog, text, message):

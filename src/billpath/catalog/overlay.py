@@ -16,6 +16,8 @@ File format (TOML), validated strictly; see examples/prices.toml:
     input_per_mtok = "2.85"
     output_per_mtok = "14.25"
 
+Explicit prices are final: a channel discount does not apply to the fields they set.
+
 A discount without `min_monthly_usd`, and every explicit price, rewrites the catalog's offers, so every
 command (compare, recommend, price-log, scenarios, ...) sees them. A discount with `min_monthly_usd`
 depends on the month's spend, so it is applied where a monthly bill is computed (compare, recommend,
@@ -44,19 +46,32 @@ PRICE_FIELDS = (
 
 
 class OverlaidCatalog(Catalog):
-    """A catalog with a user's overlay applied; spend-dependent discounts are kept aside."""
+    """A catalog seen through a user's overlay, applied lazily per model (pricing one model never touches the
+    rest); spend-dependent discounts are kept aside in `volume_discounts`."""
 
-    volume_discounts: list[Discount]
-    overlay_path: str | None
+    def __init__(self, base: Catalog, rewrite, discounts: list[Discount], path: str) -> None:
+        super().__init__(models=base.models, channels=base.channels, aliases=base.aliases)
+        self._base = base
+        self._rewrite = rewrite  # Offer -> Offer
+        self.volume_discounts = discounts
+        self.overlay_path = path
+
+    def offers_for(self, model: str) -> list[Offer]:
+        if model not in self._by_model:
+            self._by_model[model] = [self._rewrite(o) for o in self._base.offers_for(model)]
+        return self._by_model[model]
+
+    @property
+    def offers(self) -> list[Offer]:
+        if self._all is None:
+            self._set_all([self._rewrite(o) for o in self._base.offers])
+        return self._all
 
 
-def _rebuild(base: Catalog, offers: list[Offer], discounts: list[Discount], path: str) -> OverlaidCatalog:
-    cat = OverlaidCatalog(models=base.models, channels=base.channels, offers=offers, aliases=base.aliases)
-    if not cat._by_model:  # older Catalog dataclass: index the offers here
-        for o in offers:
-            cat._by_model.setdefault(o.model, []).append(o)
+def _rebuild(base: Catalog, offers: list[Offer], discounts: list[Discount], path: str) -> Catalog:
+    """A plain catalog over `offers` (tests and tools that edit offers directly)."""
+    cat = Catalog(models=base.models, channels=base.channels, offers=offers, aliases=base.aliases)
     cat.volume_discounts = discounts
-    cat.overlay_path = path
     return cat
 
 
@@ -90,17 +105,24 @@ def load_overlay(path: Path | str):
 
 
 def apply_overlay(catalog: Catalog, path: Path | str | None) -> Catalog:
-    """The catalog with the overlay at `path` applied (the catalog itself when `path` is None)."""
+    """The catalog with the overlay at `path` applied (the catalog itself when `path` is None).
+
+    Every entry is checked against the catalog now (unknown channel, model or variant is an error that
+    says what to fix); offers are rewritten when a command first asks for a model's offers.
+    """
     if path is None:
         return catalog
     overlay = load_overlay(path)
     name = Path(path).name
-    offers = list(catalog.offers)
     aside: list[Discount] = list(getattr(catalog, "volume_discounts", []))
+    scale: list[tuple[str, set[str], Decimal, str]] = []  # channel, models (empty: all), factor, note
     for i, d in enumerate(overlay.discounts):
         where = f"{path}: discounts[{i}]"
-        catalog.channel(_known_channel(catalog, d.channel, where))
-        models = [_model(catalog, m, where) for m in d.models]
+        _known_channel(catalog, d.channel, where)
+        models = {_model(catalog, m, where) for m in d.models}
+        for m in sorted(models):
+            if not any(o.channel == d.channel for o in catalog.offers_for(m)):
+                raise CatalogError(f"{where}: {d.channel} does not sell {m}; fix `models`")
         label = f"your discount: {d.percent_off}% off list ({name}{': ' + d.note if d.note else ''})"
         if d.min_monthly_usd is not None:
             aside.append(
@@ -109,49 +131,48 @@ def apply_overlay(catalog: Catalog, path: Path | str | None) -> Catalog:
                     kind="volume",
                     percent_off=d.percent_off,
                     min_monthly_usd=d.min_monthly_usd,
-                    models=tuple(models),
+                    models=tuple(sorted(models)),
                     note=label + f", from ${d.min_monthly_usd:,} of monthly spend",
                     source=Source(url=f"file:{path}", checked="user"),
                 )
             )
-            continue
-        factor = 1 - d.percent_off / 100
-        hit = False
-        for j, o in enumerate(offers):
-            if o.channel == d.channel and (not models or o.model in models):
-                offers[j] = replace(o, tiers=tuple(_scale_tier(t, factor) for t in o.tiers), notes=(*o.notes, label))
-                hit = True
-        if not hit:
-            raise CatalogError(f"{where}: {d.channel} sells none of {models or 'its models'}; fix `models`")
+        else:
+            scale.append((d.channel, models, 1 - d.percent_off / 100, label))
+    explicit: dict[tuple[str, str, str], tuple[dict, str]] = {}
     for i, p in enumerate(overlay.prices):
         where = f"{path}: prices[{i}]"
         _known_channel(catalog, p.channel, where)
         model = _model(catalog, p.model, where)
-        mine = [j for j, o in enumerate(offers) if o.model == model and o.channel == p.channel]
+        mine = [o for o in catalog.offers_for(model) if o.channel == p.channel]
         if not mine:
             raise CatalogError(
                 f"{where}: {p.channel} has no offer for {model} in the catalog; fix `channel` or `model`"
             )
-        if p.variant:
-            chosen = [j for j in mine if offers[j].variant == p.variant]
-            if not chosen:
-                known = sorted({offers[j].variant for j in mine})
-                raise CatalogError(
-                    f"{where}: variant {p.variant!r} unknown for {model} on {p.channel}; use one of {known}"
-                )
-        else:
-            chosen = [j for j in mine if offers[j].variant_kind == "standard"] or mine[:1]
-            first_variant = offers[chosen[0]].variant
-            chosen = [j for j in chosen if offers[j].variant == first_variant]
+        variants = sorted({o.variant for o in mine})
+        if p.variant and p.variant not in variants:
+            raise CatalogError(
+                f"{where}: variant {p.variant!r} unknown for {model} on {p.channel}; use one of {variants}"
+            )
+        variant = p.variant or next((o.variant for o in mine if o.variant_kind == "standard"), mine[0].variant)
         given = {f: getattr(p, f) for f in PRICE_FIELDS if getattr(p, f) is not None}
         if not given:
             raise CatalogError(f'{where}: give at least one price, e.g. input_per_mtok = "2.5"')
-        label = f"your negotiated price ({name}{': ' + p.note if p.note else ''})"
-        for j in chosen:
-            o = offers[j]
-            base = replace(o.tiers[0], **given)
-            offers[j] = replace(o, tiers=(base, *o.tiers[1:]), notes=(*o.notes, label))
-    return _rebuild(catalog, offers, aside, str(path))
+        explicit[(model, p.channel, variant)] = (
+            given,
+            f"your negotiated price ({name}{': ' + p.note if p.note else ''})",
+        )
+
+    def rewrite(o: Offer) -> Offer:
+        for channel, models, factor, label in scale:
+            if o.channel == channel and (not models or o.model in models):
+                o = replace(o, tiers=tuple(_scale_tier(t, factor) for t in o.tiers), notes=(*o.notes, label))
+        hit = explicit.get((o.model, o.channel, o.variant))
+        if hit:
+            given, label = hit
+            o = replace(o, tiers=(replace(o.tiers[0], **given), *o.tiers[1:]), notes=(*o.notes, label))
+        return o
+
+    return OverlaidCatalog(catalog, rewrite, aside, str(path))
 
 
 def _known_channel(catalog: Catalog, channel: str, where: str) -> str:

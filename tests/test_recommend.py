@@ -100,6 +100,11 @@ def test_break_even_with_a_volume_discount_overlay(catalog):
         "explanation": "anthropic is cheaper than aws-bedrock once you spend $4,850.00/month there",
     }
     assert be["azure"]["direct_beats_from_usd"] == "5000"
+    # the answer does not depend on where the user's own spend sits: above the threshold it is the same
+    big = _rec(apply_overlay(catalog, EXAMPLE), requests=120_000)
+    assert big.ranking[0]["channel"] == "anthropic" and big.ranking[0]["monthly_cost"] == "4860"
+    assert big.break_even["channels"]["aws-bedrock"]["direct_beats_from_usd"] == "4850"
+    assert big.break_even["channels"]["aws-bedrock"]["at_your_spend_direct_saves"] == "378"
 
 
 @pytest.mark.parametrize(

@@ -208,7 +208,7 @@ def apply_volume_discounts(quotes: list, catalog: Catalog) -> None:
         for d in discounts:
             if not d.applies_to(q.offer.channel, q.offer.model) or d.percent_off is None:
                 continue
-            listed = q.cost.tokens_total
+            listed = q.cost.tokens_total - q.cost.components.get("discount", ZERO)  # list spend, before discounts
             threshold = d.min_monthly_usd or ZERO
             if listed >= threshold:
                 q.cost.components["discount"] = q.cost.components.get("discount", ZERO) - listed * d.percent_off / 100

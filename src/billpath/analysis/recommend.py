@@ -217,6 +217,11 @@ def _cost_fn(q: Quote, usage: Usage, catalog: Catalog, batch_share: Decimal, pay
     return cost
 
 
+def _list_spend(q: Quote) -> Decimal:
+    """What the quote's tokens cost at list price: spend-dependent discounts are judged on it."""
+    return q.cost.tokens_total - q.cost.components.get("discount", ZERO)
+
+
 def _breakpoints(q: Quote, usage: Usage, catalog: Catalog, unit_cost: Decimal) -> set[Decimal]:
     from billpath.catalog.overlay import volume_discounts
 
@@ -296,8 +301,8 @@ def break_even(
         if q.offer.channel == direct_id:
             continue
         alt_cost = _cost_fn(q, usage, catalog, batch_share, payment)
-        points = _breakpoints(q, usage, catalog, q.cost.tokens_total) | _breakpoints(
-            direct_q, usage, catalog, direct_q.cost.tokens_total
+        points = _breakpoints(q, usage, catalog, _list_spend(q)) | _breakpoints(
+            direct_q, usage, catalog, _list_spend(direct_q)
         )
         k = _crossing(lambda k, a=alt_cost: a(k) - direct_cost(k), list(points))
         now = alt_cost(Decimal(1)) - direct_cost(Decimal(1))

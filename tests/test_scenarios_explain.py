@@ -106,3 +106,20 @@ def test_lag_json_contract():
     assert out["released"] == "2026-02-17"
     row = next(r for r in out["channels"] if r["channel"] == "aws-bedrock")
     assert row["days_behind_direct"] == 0 and row["available_from"] == "2026-02-17"
+
+
+def test_spend_discount_judged_on_the_channel_month(tmp_path, catalog):
+    from billpath.catalog.overlay import apply_overlay
+
+    (tmp_path / "s.toml").write_text(
+        'months = 1\nstart = 2026-11-26\nchannels = ["anthropic"]\n[[scenarios]]\nname = "mix"\nrequests = 100000\n'
+        'input_tokens = 10000\noutput_tokens = 1000\nmodels = { "claude-sonnet-4-6" = "0.5", "claude-opus-4-8" = "0.5" }\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "p.toml").write_text(
+        '[[discounts]]\nchannel = "anthropic"\npercent_off = "10"\nmin_monthly_usd = "5000"\n', encoding="utf-8"
+    )
+    out = run_scenarios(tmp_path / "s.toml", catalog=apply_overlay(catalog, tmp_path / "p.toml"))
+    # Sonnet 50,000 x $0.045 = 2,250 and Opus 50,000 x $0.075 = 3,750: neither reaches $5,000 alone,
+    # the channel's month (6,000) does, so 10% comes off the whole month
+    assert [r["monthly"] for r in out["rows"]] == [["5400"]]

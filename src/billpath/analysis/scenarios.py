@@ -112,6 +112,20 @@ def load_scenarios(path: Path | str):
         raise explain(path, exc) from None
 
 
+def channel_spend_discount(catalog: Catalog, channel: str, spend_by_model: dict[str, Decimal]) -> Decimal:
+    """Spend-dependent discounts (overlay or published) on a channel's month, judged on its list spend."""
+    from billpath.catalog.overlay import volume_discounts
+
+    off = ZERO
+    for d in volume_discounts(catalog):
+        if d.channel != channel or d.percent_off is None:
+            continue
+        covered = sum((v for m, v in spend_by_model.items() if not d.models or m in d.models), ZERO)
+        if covered and covered >= (d.min_monthly_usd or ZERO):
+            off += covered * d.percent_off / 100
+    return off
+
+
 def _cheapest_by_channel(comparison) -> dict[str, object]:
     best: dict[str, object] = {}
     for q in comparison.quotes:  # sorted cheapest first
@@ -145,12 +159,18 @@ def run_scenarios(path: Path | str, *, catalog: Catalog | None = None) -> dict:
             n = sc.requests * (1 + sc.growth) ** month
             reqs.append(n)
             month_costs: dict[str, Decimal] = {}
+            listed: dict[str, dict[str, Decimal]] = {}  # channel -> model -> list spend
             sold: dict[str, int] = {}
             for model, share in models.items():
                 comp = compare(model, per_request, n * share, batch_share=sc.batch_share, at=at, catalog=catalog)
                 for ch, q in _cheapest_by_channel(comp).items():
-                    month_costs[ch] = month_costs.get(ch, ZERO) + q.total
+                    # spend discounts are judged on the channel's whole month below, not per model
+                    before = q.total - q.cost.components.get("discount", ZERO)
+                    month_costs[ch] = month_costs.get(ch, ZERO) + before
+                    listed.setdefault(ch, {})[model] = q.cost.tokens_total - q.cost.components.get("discount", ZERO)
                     sold[ch] = sold.get(ch, 0) + 1
+            for ch, spend in listed.items():
+                month_costs[ch] -= channel_spend_discount(catalog, ch, spend)
             for ch, cost in month_costs.items():
                 if spec.channels and ch not in spec.channels:
                     continue

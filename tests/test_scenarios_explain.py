@@ -113,7 +113,8 @@ def test_spend_discount_judged_on_the_channel_month(tmp_path, catalog):
 
     (tmp_path / "s.toml").write_text(
         'months = 1\nstart = 2026-11-26\nchannels = ["anthropic"]\n[[scenarios]]\nname = "mix"\nrequests = 100000\n'
-        'input_tokens = 10000\noutput_tokens = 1000\nmodels = { "claude-sonnet-4-6" = "0.5", "claude-opus-4-8" = "0.5" }\n',
+        "input_tokens = 10000\noutput_tokens = 1000\n"
+        'models = { "claude-sonnet-4-6" = "0.5", "claude-opus-4-8" = "0.5" }\n',
         encoding="utf-8",
     )
     (tmp_path / "p.toml").write_text(

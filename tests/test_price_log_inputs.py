@@ -1,0 +1,88 @@
+"""Inputs: directories and globs of canonical files, mixed formats, undated rows, routes, the Python API."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+
+import billpath
+from billpath.analysis.price_log import price_log
+from billpath.usage.routes import Router
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def test_directory_and_glob_of_parquet_equal_one_file(tmp_path):
+    from billpath.usage.genlog import write_log
+
+    one = write_log(tmp_path / "one.parquet", rows=3000, seed=5)[0]
+    parts = write_log(tmp_path / "parts", rows=3000, seed=5, files=3)
+    assert len(parts) == 3
+    whole = price_log([str(one)])
+    by_dir = price_log([str(tmp_path / "parts")])
+    by_glob = price_log([str(tmp_path / "parts" / "part-*.parquet")])
+    for r in (by_dir, by_glob):
+        assert (r.rows_total, r.total) == (whole.rows_total, whole.total)
+        assert r.reprice == whole.reprice
+
+
+def test_several_files_of_different_formats_add_up():
+    files = [str(EXAMPLES / "usage.csv"), str(EXAMPLES / "openrouter-generations.json")]
+    both = price_log(files)
+    assert both.total == price_log(files[:1]).total + price_log(files[1:]).total == D("4.769625") + D("0.174")
+    assert {i.format for i in both.inputs} == {"canonical", "openrouter"}
+
+
+def test_undated_rows_use_the_at_date(tmp_path):
+    path = tmp_path / "log.jsonl"
+    row = {"model": "claude-sonnet-4-6", "channel": "anthropic", "input_tokens": 300_000, "output_tokens": 0}
+    path.write_text(json.dumps(row) + "\n")
+    # 300,000 input tokens: above 200k -> 6/M on 2026-03-12 (1.8), 3/M from 2026-03-13 (0.9)
+    assert price_log([str(path)], at=date(2026, 3, 12)).total == D("1.8")
+    later = price_log([str(path)], at=date(2026, 3, 13))
+    assert later.total == D("0.9")
+    assert any("no timestamp" in n for n in later.notes)
+
+
+def test_public_api_returns_the_cli_json():
+    result = billpath.price_log(str(EXAMPLES / "usage.csv"))
+    data = result.to_dict()
+    assert data["total_usd"] == "4.769625"
+    assert data["rows_priced"] + data["rows_unpriced"] + data["rows_rejected"] == data["rows_total"]
+
+
+@pytest.mark.parametrize(
+    ("model", "provider", "expected"),
+    [
+        ("us.anthropic.claude-sonnet-4-6-v1:0", "", ("claude-sonnet-4-6", "aws-bedrock", "regional")),
+        ("claude-sonnet-4-6", "bedrock", ("claude-sonnet-4-6", "aws-bedrock", "global")),
+        ("claude-sonnet-4-6-20260217", "anthropic", ("claude-sonnet-4-6", "anthropic", "standard")),
+        ("claude-sonnet-4-6", "aws.bedrock", ("claude-sonnet-4-6", "aws-bedrock", "global")),
+        ("bedrock/us.anthropic.claude-sonnet-4-6-v1:0", "bedrock", ("claude-sonnet-4-6", "aws-bedrock", "regional")),
+        # an API-flavour provider name loses to a channel-specific id
+        ("anthropic/claude-sonnet-4.6", "~openai", ("claude-sonnet-4-6", "openrouter", "standard")),
+        ("gpt-5.5", "", ("gpt-5.5", "openai", "standard")),
+    ],
+)
+def test_routes(catalog, model, provider, expected):
+    route = Router(catalog).route(model, provider, "")
+    assert route.reason is None, route.reason
+    assert (route.model, route.channel, route.variant) == expected
+
+
+@pytest.mark.parametrize(
+    ("model", "provider", "variant", "reason"),
+    [
+        ("gpt-4-turbo-ultra-9000", "openai", "", "unknown model"),
+        ("gpt-5.5", "nowhere-cloud", "", "unknown channel"),
+        ("claude-sonnet-4-6", "openai", "", "openai does not sell claude-sonnet-4-6"),
+        ("claude-sonnet-4-6", "anthropic", "priority", "no 'priority' price"),
+    ],
+)
+def test_unroutable_names_say_why(catalog, model, provider, variant, reason):
+    route = Router(catalog).route(model, provider, variant)
+    assert route.reason is not None and reason in route.reason

@@ -88,6 +88,8 @@ def test_page_shows_the_api_numbers(page, server: Server) -> None:
     assert shown_totals(page)[("anthropic", "standard")] == "$30.00"  # 1M in at $5 + 1M out at $25
     assert page.locator("svg.chart g.bar").count() == len(data["quotes"])
     expect(page.locator("#summary")).to_contain_text("Cheapest:")
+    assert page.locator("#notes li").count() > 0
+    page.click("#all-notes summary")
     expect(page.locator("#notes li").first).to_be_visible()
     assert not page.problems, page.problems
 
@@ -111,6 +113,12 @@ def test_changing_the_workload_reprices_and_updates_the_permalink(page, server: 
     }
     assert shown_totals(page) == expected_totals(api(server, "/api/compare", **params))
     assert re.search(r"requests=3000.*cache_hit_share=0\.5", page.url), page.url
+    data = api(server, "/api/compare", **params)
+    gaps = [(q, h) for q in data["quotes"] for h in q["hidden_costs"] if h["amount"] is not None]
+    assert gaps, "a 25% batch share prices the missing batch API somewhere"
+    for q, h in gaps:  # hidden costs are called out with their amount
+        where = f"[data-channel='{q['channel']}'][data-variant='{q['variant']}'][data-feature='{h['feature']}']"
+        expect(page.locator(f".hidden-amount{where}")).to_have_text("+" + display(Decimal(h["amount"])))
     link = page.locator("#permalink").get_attribute("href")
 
     before = shown_totals(page)

@@ -85,6 +85,7 @@ async function compute() {
     $("quotes").replaceChildren();
     $("chart").replaceChildren();
     $("notes").replaceChildren();
+    $("hidden-priced").replaceChildren();
     $("summary").textContent = "";
   } finally {
     if (mine === seq) document.body.dataset.state = "ready";
@@ -141,6 +142,29 @@ function renderComparison(data) {
     summary.textContent = "No channel sells this model at that date.";
   }
 
+  const priced = [];
+  for (const q of data.quotes) {
+    for (const h of q.hidden_costs || []) {
+      if (h.amount !== null && h.amount !== undefined) priced.push({ q, h });
+    }
+  }
+  priced.sort((a, b) => Number(b.h.amount) - Number(a.h.amount));
+  const pricedNotes = new Set(priced.map(({ h }) => h.note));
+  const hiddenTable = priced.length
+    ? table(
+        ["channel", "what is missing", "costs you", "why"],
+        priced.map(({ q, h }) => [
+          q.variant === "standard" ? q.channel : `${q.channel} (${q.variant})`,
+          h.feature,
+          el("span", { title: `exact: ${h.amount}`, class: "hidden-amount", "data-channel": q.channel, "data-variant": q.variant, "data-feature": h.feature }, `+${formatUSD(h.amount)}`),
+          h.note,
+        ]),
+        [2],
+      )
+    : el("p", { class: "muted" }, "No priced feature gap for this workload.");
+  hiddenTable.id = "hidden-table";
+  $("hidden-priced").replaceChildren(hiddenTable);
+
   const notes = [];
   for (const q of data.quotes) {
     const who = `${q.channel}${q.variant === "standard" ? "" : " (" + q.variant + ")"}`;
@@ -148,7 +172,7 @@ function renderComparison(data) {
       notes.push([who, `costs +${q.markup_vs_direct_pct}% over the maker's own API for this workload`]);
     }
     if (q.cost.fees !== "0") notes.push([who, `fees ${formatUSD(q.cost.fees)} on top of token prices`]);
-    for (const n of q.notes) notes.push([who, n]);
+    for (const n of q.notes) if (!pricedNotes.has(n)) notes.push([who, n]);
   }
   const notSold = data.unavailable.filter((un) => un.reason === `${un.channel} does not sell ${data.model}`);
   for (const un of data.unavailable) if (!notSold.includes(un)) notes.push([un.channel, un.reason]);

@@ -294,7 +294,7 @@ def _result(con, catalog: Catalog, st, inputs: list[Input], at: date) -> PriceLo
     _tally(result, catalog, groups, routes)
     for d in days:
         result.by_day.setdefault(d["day"], Tally()).add(d)
-    _reprice(result, _fetch(con, f"SELECT * FROM ({st.reprice}) r ORDER BY channel, variant, model"))
+    _reprice(result, catalog, _fetch(con, f"SELECT * FROM ({st.reprice}) r ORDER BY channel, variant, model"))
     if rows_rejected:
         result.rejected = [
             {"file": f, "line": int(line), "error": err}
@@ -359,6 +359,8 @@ def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes:
                 notes,
                 f"{g['model']}: requests above {g['tier']:,} input tokens priced entirely at the long-context rate",
             )
+    for channel, _ in result.by_channel:
+        _fee_note(catalog, channel, notes)
     result.rows_unpriced = sum(u["rows"] for u in unpriced.values())
     result.unpriced = [
         {
@@ -388,6 +390,19 @@ def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes:
         result.reconcile.append(entry)
 
 
+def _fee_note(catalog: Catalog, channel: str, notes: list[str]) -> None:
+    """Channel fees outside token prices (rule 5) are not in a log's token costs: say so, never drop silently."""
+    fees = catalog.channels[channel].fees
+    credit = fees.get("credit") or {}
+    if credit:
+        method = fees.get("default_payment") or next(iter(credit))
+        _add_note(
+            notes,
+            f"{channel}: token costs only; its {credit[method]['pct']}% fee on credit purchases by {method} "
+            "(or its BYOK fee) is not included",
+        )
+
+
 def _add_note(notes: list[str], note: str) -> None:
     if note not in notes:
         notes.append(note)
@@ -406,7 +421,7 @@ def _no_price_reason(catalog: Catalog, route: Route) -> str:
     return f"no price for {route.model} on {route.channel}/{route.variant} at the row's date ({span})"
 
 
-def _reprice(result: PriceLogResult, rows: list[dict]) -> None:
+def _reprice(result: PriceLogResult, catalog: Catalog, rows: list[dict]) -> None:
     used = {c for c, _ in result.by_channel}
     need = {m: t.rows for m, t in result.by_model.items()}
     per_channel: dict[str, dict] = defaultdict(lambda: {"cost": ZERO, "rows": defaultdict(int), "notes": []})
@@ -425,6 +440,7 @@ def _reprice(result: PriceLogResult, rows: list[dict]) -> None:
         missing = {m: n - slot["rows"].get(m, 0) for m, n in need.items() if slot["rows"].get(m, 0) < n}
         if not missing:
             result.reprice[channel] = slot["cost"]
+            _fee_note(catalog, channel, result.notes)
             for n in slot["notes"]:
                 _add_note(result.notes, f"reprice on {channel}: {n}")
             continue

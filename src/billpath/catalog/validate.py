@@ -139,12 +139,16 @@ def validate_snapshot(snapshot: dict) -> list[str]:
 
 def schemas() -> dict[str, str]:
     """JSON Schema of the hand-edited data files, from the pydantic models (file name -> text)."""
+    from billpath.catalog.extras_schema import DiscountsFile, OverlayFile, PlansFile
     from billpath.catalog.schema import ChannelFile, ModelsFile
 
     out = {}
     for name, model, title in (
         ("models.schema.json", ModelsFile, "billpath catalog/data/models.toml"),
         ("channel.schema.json", ChannelFile, "billpath catalog/data/channels/<id>.toml"),
+        ("plans.schema.json", PlansFile, "billpath catalog/data/plans.toml"),
+        ("discounts.schema.json", DiscountsFile, "billpath catalog/data/discounts.toml"),
+        ("prices-overlay.schema.json", OverlayFile, "billpath --prices FILE (your negotiated prices)"),
     ):
         schema = model.model_json_schema()
         schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **schema}

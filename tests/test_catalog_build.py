@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 from billpath.catalog.build import OFFERS_FILE, SNAPSHOT, build, render, stale_files
 from billpath.catalog.store import load_catalog
@@ -53,7 +54,7 @@ def test_breadth_at_least_1000_chat_models(snapshot) -> None:
     assert len(snapshot["models"]) >= 1000
 
 
-def test_split_snapshot_reads_one_model_without_parsing_the_rest() -> None:
+def test_split_snapshot_reads_one_model_without_parsing_the_rest(tmp_path) -> None:
     index = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
     assert index["offers_file"] == OFFERS_FILE.name and "offers" not in index
     start, length = index["offers_index"]["claude-opus-4-8"]
@@ -61,6 +62,8 @@ def test_split_snapshot_reads_one_model_without_parsing_the_rest() -> None:
         f.seek(start)
         line = json.loads(f.read(length))
     assert {o["model"] for o in line} == {"claude-opus-4-8"}
-    cat = load_catalog()
+    for path in (SNAPSHOT, OFFERS_FILE):
+        shutil.copy(path, tmp_path / path.name)
+    cat = load_catalog(tmp_path / SNAPSHOT.name)  # a fresh load: nothing parsed yet
     assert [o.channel for o in cat.offers_for("claude-opus-4-8")]
     assert cat._all is None  # only that model's line was parsed

@@ -113,6 +113,9 @@ def test_openrouter_models_and_endpoints() -> None:
         ("deepseek-ai/deepseek-v3.2-maas", "deepseek-v3.2", "deepseek-v3-2", None),
         ("openai.gpt-oss-120b-1:0", "gpt-oss-120b", "gpt-oss-120b", None),
         ("qwen3-235b-a22b-instruct-2507", "qwen3-235b-a22b-instruct-2507", "qwen3-235b-a22b-instruct-2507", None),
+        ("deepseek-ai/DeepSeek-V3", "deepseek-v3", "deepseek-v3", None),  # -v3 names the model, not a version
+        ("deepseek.r1-v1:0", "deepseek-r1", "deepseek-r1", None),
+        ("anthropic.claude-v2:1", "claude-v2", "claude-v2", None),  # never a bare family word
     ],
 )
 def test_id_mapping(raw, base, key, when) -> None:
@@ -184,7 +187,9 @@ def test_new_model_gets_maker_name_and_release_date_only_from_a_dated_id() -> No
     models = {m["id"]: m for m in res.models}
     new = models["brand-new-model-7b"]
     assert (new["maker"], new["name"], new.get("released")) == ("acme", "Brand New 7B", None)
-    assert models["claude-sonnet-4.6"].get("released") is None  # its canonical_slug's date is OpenRouter's, kept as an id
+    assert (
+        models["claude-sonnet-4.6"].get("released") is None
+    )  # its canonical_slug's date is OpenRouter's, kept as an id
 
 
 def test_vendored_genai_prices_extract_matches_the_pinned_package() -> None:

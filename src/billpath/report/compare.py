@@ -36,6 +36,8 @@ def compare_view(c: Comparison) -> TableView:
             ]
         )
         notes.extend(f"{q.offer.channel}/{q.offer.variant}: {n}" for n in q.notes)
-    footer = [*notes, *(f"not available on {u['channel']}: {u['reason']}" for u in c.unavailable)]
+    not_sold = [u["channel"] for u in c.unavailable if u["reason"].endswith(f"does not sell {c.model}")]
+    others = [f"not available on {u['channel']}: {u['reason']}" for u in c.unavailable if u["channel"] not in not_sold]
+    footer = [*notes, *others, *([f"not sold on: {', '.join(not_sold)}"] if not_sold else [])]
     columns = ["channel", "kind", "variant", "total", "input", "output", "cache", "fees", "vs direct"]
     return TableView(title=title, columns=columns, rows=rows, footer=footer)

@@ -19,7 +19,7 @@ _VENDOR_DOT = re.compile(
 )
 _SUFFIXES = (
     re.compile(r":(free|beta|extended|thinking|nitro|floor|online|exacto|batch)$"),
-    re.compile(r"-v\d+(:\d+)?(:\d+k)?$"),  # bedrock -v1:0, -v1:0:200k
+    re.compile(r"-v\d+:\d+(:\d+k)?$"),  # bedrock -v1:0, -v1:0:200k (a bare -v3 names a model: deepseek-v3)
     re.compile(r"-\d+:\d+$"),  # bedrock openai.gpt-oss-120b-1:0
     re.compile(r":\d+$"),
     re.compile(r"-maas$"),
@@ -165,8 +165,9 @@ def parse(raw: str) -> Parsed:
     if m:
         org = org or m.group(1)
         s = s[m.end() :]
-    for rx in _SUFFIXES:
-        s = rx.sub("", s)
+        if m.group(1) == "deepseek" and not s.startswith("deepseek"):
+            s = f"deepseek-{s}"  # Bedrock's deepseek.v3 / deepseek.r1
+    s = _strip_suffixes(s)
     when = None
     d = _DATE_SUFFIX.search(s)
     if d:
@@ -177,14 +178,23 @@ def parse(raw: str) -> Parsed:
             when = None
     s = _VERSION_AT.sub("", s)
     s = _GEMINI_VERSION.sub(r"\1", s)
-    for rx in _SUFFIXES:
-        s = rx.sub("", s)
+    s = _strip_suffixes(s)
     s = _ID_CHARS.sub("-", s).strip("-.") or "model"
     if s.startswith("meta-llama-"):
         s = s[len("meta-") :]
     if s.startswith("databricks-"):
         s = s[len("databricks-") :]
     return Parsed(base=s, key=match_key(s), date=when, org=org)
+
+
+def _strip_suffixes(s: str) -> str:
+    """Channel suffixes off, unless that would leave a bare family word (`anthropic.claude-v2:1` is Claude 2.1)."""
+    for rx in _SUFFIXES:
+        stripped = rx.sub("", s)
+        if stripped != s and not any(ch.isdigit() for ch in stripped):
+            continue
+        s = stripped
+    return s
 
 
 def match_key(name: str) -> str:

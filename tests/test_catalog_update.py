@@ -112,3 +112,12 @@ def test_a_local_file_never_touches_the_network(monkeypatch) -> None:
 
     monkeypatch.setattr(urllib.request, "urlopen", refuse)
     assert update.fetch_json(str(DATA / "openrouter-models.json"))["data"]
+
+
+def test_catalog_update_is_the_only_network_client_in_the_package() -> None:
+    import re
+
+    src = Path(__file__).parents[1] / "src" / "billpath"
+    client = re.compile(r"\b(urllib\.request|http\.client|import httpx|import requests|import aiohttp|urlopen)\b")
+    users = sorted(str(p.relative_to(src)) for p in src.rglob("*.py") if client.search(p.read_text(encoding="utf-8")))
+    assert users == ["catalog/update.py"]

@@ -112,7 +112,8 @@ def test_openrouter_models_and_endpoints() -> None:
         ("gemini-2.0-flash-001", "gemini-2.0-flash", "gemini-2-0-flash", None),
         ("deepseek-ai/deepseek-v3.2-maas", "deepseek-v3.2", "deepseek-v3-2", None),
         ("openai.gpt-oss-120b-1:0", "gpt-oss-120b", "gpt-oss-120b", None),
-        ("qwen3-235b-a22b-instruct-2507", "qwen3-235b-a22b-instruct-2507", "qwen3-235b-a22b-instruct-2507", None),
+        ("qwen3-235b-a22b-instruct-2507", "qwen3-235b-a22b-instruct-2507", "qwen-3-235b-a22b-instruct-2507", None),
+        ("Qwen/Qwen2.5-72B-Instruct-Turbo", "qwen2.5-72b-instruct-turbo", "qwen-2-5-72b", None),
         ("deepseek-ai/DeepSeek-V3", "deepseek-v3", "deepseek-v3", None),  # -v3 names the model, not a version
         ("deepseek.r1-v1:0", "deepseek-r1", "deepseek-r1", None),
         ("anthropic.claude-v2:1", "claude-v2", "claude-v2", None),  # never a bare family word

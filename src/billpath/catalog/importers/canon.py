@@ -202,6 +202,8 @@ def match_key(name: str) -> str:
     s = name.lower().replace("_", "-")
     s = re.sub(r"(\d)p(\d)", r"\1.\2", s)  # fireworks v3p3 -> v3.3
     s = re.sub(r"^llama-?v?(\d)", r"llama-\1", s)
+    s = re.sub(r"^([a-z]+)(\d)", r"\1-\2", s)  # qwen2.5 / qwen-2.5, gemma2 / gemma-2
+    s = s.replace("codellama", "code-llama").replace("gpt-35-", "gpt-3.5-")
     s = s.replace(".", "-")
     for suffix in ("-fp8", "-instruct-turbo", "-instruct", "-chat-hf", "-hf"):
         if s.endswith(suffix):

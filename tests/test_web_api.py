@@ -251,3 +251,28 @@ def test_upload_names_never_become_paths(name: str | None, suffix: str) -> None:
 def test_static_dir_is_packaged() -> None:
     assert {"index.html", "app.js", "common.js", "pricelog.js", "style.css"} <= {p.name for p in STATIC.iterdir()}
     assert Path(STATIC, "index.html").read_text(encoding="utf-8").count("<script") == 3
+
+
+def _cli(*args: str):
+    import subprocess
+    import sys
+
+    code = "from billpath.cli import main; main()"
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=60)
+
+
+def test_serve_refuses_a_taken_port_in_one_line() -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        res = _cli("serve", "--port", str(s.getsockname()[1]))
+    assert res.returncode == 1
+    assert res.stderr.strip().startswith("billpath: error: cannot listen on 127.0.0.1:")
+    assert "Traceback" not in res.stderr and len(res.stderr.strip().splitlines()) == 1
+
+
+def test_serve_checks_its_limits() -> None:
+    res = _cli("serve", "--max-upload-mb", "0")
+    assert res.returncode == 1 and "must be positive" in res.stderr

@@ -27,6 +27,7 @@ def serve_cmd(
 
     if max_upload_mb <= 0 or timeout <= 0:
         raise UsageError("--max-upload-mb and --timeout must be positive")
+    _check_can_listen(host, port)
     # Workers are separate processes: they read their settings from the environment.
     os.environ["BILLPATH_MAX_UPLOAD_BYTES"] = str(int(max_upload_mb * 1024 * 1024))
     os.environ["BILLPATH_REQUEST_TIMEOUT"] = str(timeout)
@@ -48,6 +49,19 @@ def serve_cmd(
         limit_concurrency=1000,
         server_header=False,
     )
+
+
+def _check_can_listen(host: str, port: int) -> None:
+    """A taken port or a wrong address is a one-line error (exit 1), not a server log line."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(infos[0][4])
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
 @app.command("report")

@@ -37,6 +37,7 @@ WORKLOADS = [
     ("gpt-5.4-mini", {"input_tokens": "777", "output_tokens": "55", "payment": "byok", "requests": "2000000"}),
     ("claude-sonnet-4-6", {"input_tokens": "1500.5", "output_tokens": "10", "at": "2026-03-01"}),
     ("gpt-5.5", {"input_tokens": "10001", "cache_hit_share": "0.35", "batch_share": "0.5", "requests": "30000"}),
+    ("claude-sonnet-4-6", {"input_tokens": "5000", "requests": "10", "credit_purchase": "10", "payment": "card"}),
 ]
 
 

@@ -234,7 +234,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         model: Model,
         w: Annotated[Workload, Depends(workload)],
         credit_purchase: Annotated[
-            str | None, Query(pattern=COUNT, max_length=17, description="USD per aggregator credit purchase.")
+            str | None, Query(pattern=REQUESTS, max_length=24, description="USD per aggregator credit purchase.")
         ] = None,
         all_variants: Annotated[bool, Query(description="Also show service tiers (fast, priority, flex).")] = False,
     ) -> Response:

@@ -47,7 +47,7 @@ class Settings:
     max_upload_bytes: int = 200 * 1024 * 1024
     request_timeout_s: float = 120.0
     allowed_hosts: tuple[str, ...] | None = None  # Host header allow-list (DNS rebinding); None: any
-    compare_cache_size: int = 4096  # /api/compare answers kept in memory (0: none)
+    compare_cache_size: int = 1024  # /api/compare answers kept in memory per worker (0: none)
 
     @classmethod
     def from_env(cls) -> Settings:

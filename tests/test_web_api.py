@@ -277,3 +277,47 @@ def test_serve_refuses_a_taken_port_in_one_line() -> None:
 def test_serve_checks_its_limits() -> None:
     res = _cli("serve", "--max-upload-mb", "0")
     assert res.returncode == 1 and "must be positive" in res.stderr
+
+
+def test_result_cache_is_keyed_by_query_and_day_and_bounded(monkeypatch) -> None:
+    from datetime import date as real_date
+
+    import billpath.web.safety as safety
+
+    calls: list[bytes] = []
+
+    async def app(scope, receive, send):
+        calls.append(scope["query_string"])
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"answer " + scope["query_string"]})
+
+    cache = safety.ResultCache(app, path="/api/compare", size=2)
+
+    def get(qs: bytes) -> bytes:
+        sent: list[dict] = []
+
+        async def send(m):
+            sent.append(m)
+
+        async def receive():
+            return {"type": "http.request", "body": b""}
+
+        scope = {"type": "http", "method": "GET", "path": "/api/compare", "query_string": qs, "headers": []}
+        asyncio.run(cache(scope, receive, send))
+        return sent[1]["body"]
+
+    assert get(b"a") == get(b"a") == b"answer a"
+    assert calls == [b"a"]
+    get(b"b")
+    get(b"c")  # evicts a (least recently used)
+    get(b"a")
+    assert calls == [b"a", b"b", b"c", b"a"]
+
+    class Tomorrow(real_date):
+        @classmethod
+        def today(cls):
+            return real_date.today().fromordinal(real_date.today().toordinal() + 1)
+
+    monkeypatch.setattr(safety, "date", Tomorrow)
+    get(b"a")  # a new day: today's prices may differ, so the answer is computed again
+    assert calls[-1] == b"a" and len(calls) == 5

@@ -5,10 +5,13 @@ Tests marked slow start Spark in local mode once per session (about 8 s; needs J
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
+from billpath.errors import BillpathError
 from billpath.usage.duck import WHOLE
 
 sqlglot = pytest.importorskip("sqlglot")
@@ -89,3 +92,118 @@ def test_reads_parquet_file_directory_and_glob(spark, tmp_path):
     assert [r._row for r in rows] == [0, 1] and rows[0]._file.endswith("part-0000.parquet")
     with pytest.raises(SparkEngineError, match="no such file"):
         read_parquet(spark, [str(tmp_path / "missing" / "*.parquet")])
+
+
+AT = date(2026, 11, 26)
+
+
+def _bad_rows(path) -> None:
+    """Rows the shared validation must reject (or price undated) the same way on both engines."""
+    import duckdb
+
+    duckdb.sql(
+        """COPY (SELECT * FROM (VALUES
+          (TIMESTAMP '2026-05-02 10:00:00', 'gpt-5.5', 'openai', -5, 10, 0, 0, 0, FALSE, 1),
+          (TIMESTAMP '2026-05-02 11:00:00', 'gpt-5.5', 'openai', 100, 10, 0, 0, 50, FALSE, 1),
+          (TIMESTAMP '2026-05-03 12:00:00', '', 'openai', 100, 10, 0, 0, 0, FALSE, 1),
+          (NULL, 'claude-sonnet-4-6', 'anthropic', 300000, 2000, 0, 0, 0, TRUE, 1),
+          (TIMESTAMP '2026-03-12 23:59:59', 'claude-sonnet-4-6', 'anthropic', 150000, 1000, 60000, 0, 0, FALSE, 1),
+          (TIMESTAMP '2026-03-13 00:00:00', 'claude-sonnet-4-6', 'anthropic', 150000, 1000, 60000, 0, 0, FALSE, 1)
+        ) t("timestamp", model, channel, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
+            reasoning_tokens, batch, requests)) TO '"""
+        + str(path)
+        + "' (FORMAT parquet)"
+    )
+
+
+@pytest.fixture(scope="module")
+def generated_log(tmp_path_factory):
+    """A generated log in a directory of Parquet files, plus a file of rows that must be rejected."""
+    from billpath.usage.genlog import write_log
+
+    root = tmp_path_factory.mktemp("log")
+    write_log(root / "gen", 30_000, seed=7, files=3, row_group_size=4096)
+    _bad_rows(root / "gen" / "zz-bad.parquet")
+    return root / "gen"
+
+
+@pytest.mark.slow
+def test_duckdb_and_spark_agree_to_the_last_unit(spark, generated_log):
+    """The same log priced by DuckDB and by Spark gives the same JSON, every total and every note."""
+    import billpath
+
+    on_duckdb = billpath.price_log([str(generated_log)], at=AT).to_dict()
+    on_spark = billpath.price_log([str(generated_log)], at=AT, engine="spark").to_dict()
+    assert on_spark == on_duckdb
+
+    # The log exercised what it is meant to: a test that prices nothing interesting proves nothing.
+    d = on_duckdb
+    assert d["rows_total"] == 30_006
+    assert d["rows_priced"] + d["rows_unpriced"] + d["rows_rejected"] == d["rows_total"]
+    assert d["rows_rejected"] == 3
+    assert sorted(r["line"] for r in d["rejected"]) == [1, 2, 3]
+    assert Decimal(d["total_usd"]) > 0
+    notes = " | ".join(d["notes"])
+    assert "gpt-5.5: requests above 272,000" in notes
+    assert "claude-sonnet-4-6: requests above 200,000" in notes  # only before 2026-03-13
+    assert "rows carry no timestamp" in notes
+    reasons = " | ".join(u["reason"] for u in d["unpriced"])
+    assert "mystery-model-9" in reasons
+    assert "no price for gpt-5.5 on openai/standard at the row's date" in reasons
+    channels = {c["channel"] for c in d["by_channel"]}
+    assert {"anthropic", "openai", "openrouter", "aws-bedrock", "google", "deepseek"} <= channels
+    # Re-priced on every other channel selling the models (complete or not: no channel sells all nine).
+    assert any(Decimal(v["covered_usd"]) > 0 for v in d["reprice_incomplete"].values())
+
+
+@pytest.mark.slow
+def test_price_history_boundary_on_spark(spark, tmp_path):
+    """Sonnet 4.6 at 2026-03-12 (long-context tier) vs 2026-03-13 (flat price): exact dollars on Spark."""
+    import billpath
+
+    _bad_rows(tmp_path / "rows.parquet")
+    d = billpath.price_log([str(tmp_path / "rows.parquet")], at=AT, engine="spark").to_dict()
+    day = {x["day"]: Decimal(x["total_usd"]) for x in d["by_day"]}
+    # 2026-03-12: prompt 210,000 > 200,000: input 150k x $6 + cache read 60k x $0.60 + output 1k x $22.50
+    assert day["2026-03-12"] == Decimal("0.9585")
+    # 2026-03-13: one tier: 150k x $3 + 60k x $0.30 + 1k x $15
+    assert day["2026-03-13"] == Decimal("0.483")
+
+
+@pytest.mark.slow
+def test_cli_engine_spark_json_with_full_reprice(spark, tmp_path):
+    """Two models sold on many channels: `reprice` is complete, and the CLI's JSON is the same on both engines."""
+    from typer.testing import CliRunner
+
+    from billpath.cli import app
+    from billpath.usage.genlog import Mix, write_log
+
+    mix = (
+        Mix("claude-sonnet-4-6", "anthropic", 3, date(2026, 2, 20), date(2026, 7, 1)),
+        Mix("gpt-5.5", "openrouter", 2, date(2026, 4, 23), date(2026, 7, 1)),
+    )
+    log = tmp_path / "two-models.parquet"
+    write_log(log, 5000, seed=3, mix=mix)
+    args = ["price-log", str(log), "--format", "json"]
+    runner = CliRunner()
+    on_duckdb = runner.invoke(app, args)
+    on_spark = runner.invoke(app, [*args, "--engine", "spark"])
+    assert on_duckdb.exit_code == 0, on_duckdb.output
+    assert on_spark.exit_code == 0, on_spark.output
+    data = json.loads(on_spark.stdout)
+    assert data == json.loads(on_duckdb.stdout)
+    assert data["rows_priced"] == 5000
+    assert "azure" in data["reprice"] and Decimal(data["reprice"]["azure"]) > 0
+
+
+def test_spark_engine_refuses_other_formats_before_starting_spark(tmp_path):
+    import billpath
+
+    csv = tmp_path / "usage.csv"
+    csv.write_text("model,input_tokens,output_tokens\ngpt-5.5,10,10\n")
+    with pytest.raises(SparkEngineError, match="reads canonical Parquet"):
+        billpath.price_log([str(csv)], at=AT, engine="spark")
+    with pytest.raises(SparkEngineError, match="--engine duckdb"):
+        billpath.price_log([str(csv)], at=AT, engine="spark", input_format="litellm")
+    with pytest.raises(BillpathError, match="unknown engine"):
+        billpath.price_log([str(csv)], at=AT, engine="presto")

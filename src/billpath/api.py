@@ -122,11 +122,15 @@ def price_log(
     input_format: str = "auto",
     at: date | None = None,
     catalog: Catalog | None = None,
+    engine: str = "duckdb",
 ):
-    """Price usage log files (files, directories or globs) exactly; `.to_dict()` is `price-log --format json`."""
+    """Price usage log files (files, directories or globs) exactly; `.to_dict()` is `price-log --format json`.
+
+    `engine="spark"` runs the same pricing statements on Spark (canonical Parquet; docs/spark.md).
+    """
     from billpath.analysis.price_log import price_log as _price_log
 
-    return _price_log(paths, input_format=input_format, at=at, catalog=catalog)
+    return _price_log(paths, input_format=input_format, at=at, catalog=catalog, engine=engine)
 
 
 def _overlaid(catalog: Catalog | None, prices: str | None) -> Catalog:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -10,6 +11,11 @@ import typer
 from billpath.cli.app import Fmt, FormatOpt, app, parse_date
 
 INPUT_FORMATS = "auto|openai-usage|anthropic-usage|otel|litellm|openrouter|langfuse|canonical"
+
+
+class Engine(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
 
 
 @app.command("price-log")
@@ -25,6 +31,9 @@ def price_log_cmd(
         str | None,
         typer.Option(metavar="FILE", help="Your negotiated prices (TOML overlay; see examples/prices.toml)."),
     ] = None,
+    engine: Annotated[
+        Engine, typer.Option("--engine", help="Where the pricing SQL runs: duckdb (embedded) or spark (docs/spark.md).")
+    ] = Engine.duckdb,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """Price a usage log on the channels it used, and what it would cost on every other channel."""
@@ -39,7 +48,12 @@ def price_log_cmd(
 
         catalog = apply_overlay(load_catalog(), prices)
         result = price_log(
-            files, input_format=input_format, at=parse_date("at", at), catalog=catalog, progress=progress
+            files,
+            input_format=input_format,
+            at=parse_date("at", at),
+            catalog=catalog,
+            progress=progress,
+            engine=engine.value,
         )
     finally:
         if progress is not None:

@@ -14,7 +14,7 @@ and turns on ANSI mode, so an overflow is an error, never a wrapped or NULL sum.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from billpath.errors import BillpathError
@@ -50,14 +50,6 @@ _DUCK_TYPES = {
     "timestamp": "TIMESTAMP WITH TIME ZONE",
     "timestamp_ntz": "TIMESTAMP",
 }
-_SPARK_TYPES = {
-    "VARCHAR": "string",
-    "BOOLEAN": "boolean",
-    "DATE": "date",
-    "BIGINT": "bigint",
-    "INTEGER": "int",
-    "DECIMAL(38,0)": "decimal(38,0)",
-}
 
 
 class SparkEngineError(BillpathError):
@@ -81,16 +73,53 @@ def session(master: str | None = None) -> SparkSession:
         if master.startswith("local"):
             os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         builder = SparkSession.builder.master(master).appName("billpath")
-        for key, value in {**LOCAL_CONF, **EXACT_CONF}.items():
+        quiet = f"-Dlog4j2.configurationFile=file:{_log_config()}"
+        for key, value in {**LOCAL_CONF, **EXACT_CONF, "spark.driver.extraJavaOptions": quiet}.items():
             builder = builder.config(key, value)
         try:
             spark = builder.getOrCreate()
         except Exception as exc:  # JVM missing or failing: one line, not a Java stack
             raise SparkEngineError(f"cannot start Spark ({master}): {_first_line(exc)}") from None
         spark.sparkContext.setLogLevel(os.environ.get("BILLPATH_SPARK_LOG_LEVEL", "ERROR"))
+        _quiet_python_logs()
     for key, value in EXACT_CONF.items():
         spark.conf.set(key, value)
     return spark
+
+
+# Spark's JVM logs go to stderr at ERROR and above only (no start-up banner, no WARN lines): billpath
+# reports failures itself, in one line. BILLPATH_SPARK_LOG_LEVEL=INFO brings the logs back.
+_LOG4J2 = """status = error
+rootLogger.level = {level}
+rootLogger.appenderRef.stderr.ref = stderr
+appender.stderr.type = Console
+appender.stderr.name = stderr
+appender.stderr.target = SYSTEM_ERR
+appender.stderr.layout.type = PatternLayout
+appender.stderr.layout.pattern = %d{{yy/MM/dd HH:mm:ss}} %p %c{{1}}: %m%n%ex
+"""
+
+
+def _log_config() -> str:
+    import tempfile
+    from pathlib import Path
+
+    level = os.environ.get("BILLPATH_SPARK_LOG_LEVEL", "ERROR").lower()
+    path = Path(tempfile.gettempdir()) / f"billpath-spark-log4j2-{level}.properties"
+    text = _LOG4J2.format(level=level)
+    if not path.exists() or path.read_text() != text:
+        path.write_text(text)
+    return str(path)
+
+
+def _quiet_python_logs() -> None:
+    """PySpark logs every failed statement as a JSON record on stderr; billpath reports it in one line."""
+    import logging
+
+    from pyspark.logger import PySparkLogger
+
+    for name in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
+        PySparkLogger.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -105,18 +134,15 @@ def to_spark(sql: str) -> str:
     patterns billpath uses mean the same in RE2 (DuckDB) and java.util.regex (Spark).
     """
     import sqlglot
+
+    return _compile(sqlglot.parse_one(sql, read="duckdb"))
+
+
+def _compile(tree) -> str:
     from sqlglot import exp
 
-    tree = sqlglot.parse_one(sql, read="duckdb")
-
     def fix(node: exp.Expression) -> exp.Expression:
-        if isinstance(node, exp.RegexpFullMatch):
-            pattern = node.expression
-            if not (isinstance(pattern, exp.Literal) and pattern.is_string):
-                raise SparkEngineError("regexp_full_match needs a literal pattern to compile for Spark")
-            anchored = exp.Literal.string(f"^(?:{pattern.this})$")
-            return exp.RegexpLike(this=node.this, expression=anchored)
-        return node
+        return _anchored_rlike(node) if isinstance(node, exp.RegexpFullMatch) else node
 
     return tree.transform(fix).sql(dialect="spark")
 
@@ -139,7 +165,7 @@ def read_parquet(spark: SparkSession, paths: Sequence[str]) -> DataFrame:
     if not paths:
         raise SparkEngineError("no input files")
     try:
-        df = spark.read.parquet(*paths)
+        df = spark.read.option("mergeSchema", "true").parquet(*paths)
     except Exception as exc:
         cond = getattr(exc, "getCondition", lambda: None)()
         if cond == "PATH_NOT_FOUND":
@@ -148,19 +174,247 @@ def read_parquet(spark: SparkSession, paths: Sequence[str]) -> DataFrame:
     return df.select("*", df["_metadata.file_path"].alias("_file"), df["_metadata.row_index"].alias("_row"))
 
 
-def table(spark: SparkSession, rows: Iterable[Sequence[Any]], columns: Sequence[str], types: dict[str, str]):
-    """A small Python table (price table, name routes) as a Spark DataFrame marked for broadcast."""
-    from pyspark.sql.functions import broadcast
+class _Cursor:
+    """What the price-log driver reads back from a statement: `description`, `fetchone`, `fetchall`."""
 
-    schema = ", ".join(f"`{c}` {_SPARK_TYPES.get(types[c], types[c].lower())}" for c in columns)
-    return broadcast(spark.createDataFrame([tuple(r) for r in rows], schema=schema))
+    def __init__(self, columns: Sequence[str] = (), rows: list[tuple] | None = None) -> None:
+        self.description = [(c,) for c in columns]
+        self._rows = rows or []
+
+    def fetchall(self) -> list[tuple]:
+        return self._rows
+
+    def fetchone(self) -> tuple | None:
+        return self._rows[0] if self._rows else None
 
 
-def run(spark: SparkSession, sql: str) -> DataFrame:
-    """One statement (DuckDB dialect) compiled for Spark, as a DataFrame (lazy)."""
+class SparkConnection:
+    """The handful of DuckDB connection calls the price-log driver makes, answered by Spark.
+
+    `execute` takes the driver's DuckDB SQL: a SELECT (collected: the driver only selects small,
+    reduced relations), CREATE [OR REPLACE] TEMP TABLE|VIEW name AS SELECT (a table is cached in the
+    cluster, a view stays lazy) and UPDATE name SET ... WHERE ... (the relation is rebuilt with CASE).
+    Every statement is compiled by `to_spark`; nothing else is accepted.
+    """
+
+    def __init__(self, spark: SparkSession) -> None:
+        self.spark = spark
+        self._views: dict[str, DataFrame] = {}
+
+    def execute(self, sql: str) -> _Cursor:
+        import sqlglot
+        from sqlglot import exp
+
+        try:
+            tree = sqlglot.parse_one(sql, read="duckdb")
+        except sqlglot.errors.ParseError as exc:
+            raise SparkEngineError(f"cannot compile a statement for Spark: {_first_line(exc)}") from None
+        if isinstance(tree, exp.Create) and isinstance(tree.expression, exp.Query):
+            name = tree.this.name
+            df = self._sql(tree.expression)
+            self._define(name, df, cache=tree.args.get("kind", "").upper() == "TABLE")
+            return _Cursor()
+        if isinstance(tree, exp.Update):
+            self._update(tree)
+            return _Cursor()
+        if isinstance(tree, exp.Query):
+            df = self._sql(tree)
+            return _Cursor(df.columns, [tuple(r) for r in self._collect(df)])
+        raise SparkEngineError(f"statement not supported on the spark engine: {sql.split()[0]} ...")
+
+    def register(self, name: str, arrow_table: Any) -> None:
+        """A small Arrow table (price table, routes) as a broadcast temp view."""
+        from pyspark.sql.functions import broadcast
+
+        self._define(name, broadcast(self.spark.createDataFrame(arrow_table)), cache=False)
+
+    def view(self, name: str, df: DataFrame) -> None:
+        self._define(name, df, cache=False)
+
+    def query_progress(self) -> float:
+        return -1  # Spark reports progress per stage, not per statement
+
+    def close(self) -> None:
+        for name, df in self._views.items():
+            df.unpersist()
+            self.spark.catalog.dropTempView(name)
+        self._views.clear()
+
+    def _sql(self, tree) -> DataFrame:
+        text = _compile(tree)
+        try:
+            return self.spark.sql(text)
+        except Exception as exc:
+            raise SparkEngineError(f"Spark refused a statement: {_first_line(exc)}") from None
+
+    def _collect(self, df: DataFrame) -> list:
+        try:
+            return df.collect()
+        except Exception as exc:
+            raise SparkEngineError(f"Spark failed: {_first_line(exc)}") from None
+
+    def _define(self, name: str, df: DataFrame, cache: bool) -> None:
+        old = self._views.get(name)
+        if cache:
+            df = df.cache()
+            try:
+                df.count()  # materialise now: later statements read the cache, not the log again
+            except Exception as exc:
+                raise SparkEngineError(f"Spark failed: {_first_line(exc)}") from None
+        df.createOrReplaceTempView(name)
+        self._views[name] = df
+        if old is not None and old is not df:
+            old.unpersist()
+
+    def _update(self, tree) -> None:
+        from sqlglot import exp
+
+        name = tree.this.name
+        if name not in self._views:
+            raise SparkEngineError(f"UPDATE of unknown relation {name!r} on the spark engine")
+        where = tree.args.get("where")
+        cond = where.this.sql(dialect="spark") if where is not None else "TRUE"
+        sets = {}
+        for eq in tree.expressions:
+            if not (isinstance(eq, exp.EQ) and isinstance(eq.this, exp.Column)):
+                raise SparkEngineError("UPDATE on the spark engine takes SET column = value only")
+            sets[eq.this.name] = eq.expression.sql(dialect="spark")
+        df = self._views[name]
+        cols = [
+            f"CASE WHEN {cond} THEN {sets[c]} ELSE `{c}` END AS `{c}`" if c in sets else f"`{c}`" for c in df.columns
+        ]
+        self._define(name, df.selectExpr(*cols), cache=True)
+
+
+def _anchored_rlike(node):
+    from sqlglot import exp
+
+    pattern = node.expression
+    if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+        raise SparkEngineError("regexp_full_match needs a literal pattern to compile for Spark")
+    return exp.RegexpLike(this=node.this, expression=exp.Literal.string(f"^(?:{pattern.this})$"))
+
+
+def _is_uri(arg: str) -> bool:
+    """`s3://…`, `hdfs://…`, `dbfs:/…`, `file:/…`: read by Spark's own file systems, not listed here."""
+    head, sep, _ = arg.partition(":")
+    return bool(sep) and len(head) > 1 and head.replace("+", "").replace("-", "").isalnum()
+
+
+def _glob_escaped(path: str) -> str:
+    """A literal file name for Spark, whose paths are glob patterns."""
+    return "".join("\\" + ch if ch in "*?[]{}\\" else ch for ch in path)
+
+
+def _read_all(spark: SparkSession, local: list, remote: list[str]) -> DataFrame:
+    """Every input as one DataFrame, by column name; files with different integer widths widen.
+
+    Spark's mergeSchema refuses INT in one file and BIGINT in another; DuckDB's union_by_name widens.
+    So local files are read in groups of one schema (read from each footer) and unioned by name,
+    which widens the same way. URIs are read together (their schemas are not inspected here).
+    """
+    import pyarrow.parquet as pq
+
+    groups: dict[tuple, list[str]] = {}
+    for p in local:
+        key = tuple((f.name, str(f.type)) for f in pq.read_schema(p))
+        groups.setdefault(key, []).append(_glob_escaped(str(p.resolve())))
+    frames = [read_parquet(spark, files) for files in groups.values()]
+    if remote:
+        frames.append(read_parquet(spark, remote))
+    df = frames[0]
+    for more in frames[1:]:
+        df = df.unionByName(more, allowMissingColumns=True)
+    return df
+
+
+def inputs(args: list[str], input_format: str = "auto") -> tuple[list, list[str]]:
+    """The local Parquet files and the URIs a price-log run reads, checked before Spark starts.
+
+    Local arguments are expanded exactly as the DuckDB engine expands them (a file, a directory's
+    data files, a glob) and must be Parquet; a URI (`s3://bucket/logs/*.parquet`) is left to Spark.
+    """
+    from billpath.usage.duck import LogError
+    from billpath.usage.readers import expand, format_of, is_parquet
+
+    if input_format not in ("auto", "canonical"):
+        raise SparkEngineError(
+            f"the spark engine reads canonical Parquet only; --input-format {input_format} needs --engine duckdb"
+        )
+    if not args:
+        raise LogError("no usage file given")
+    local: list = []
+    remote: list[str] = []
+    for arg in args:
+        if _is_uri(arg):
+            remote.append(arg)
+            continue
+        for path in expand(arg):
+            if not is_parquet(path):
+                fmt = format_of(path, "auto")
+                raise SparkEngineError(
+                    f"{path}: {fmt} log, not Parquet; the spark engine reads canonical Parquet "
+                    "(files, directories, globs): use --engine duckdb for other formats"
+                )
+            local.append(path)
+    return local, remote
+
+
+def load(con: SparkConnection, local: list, remote: list[str]) -> list:
+    """Create the `usage` view over the inputs, validated by the shared `normalize_sql`; the inputs read."""
+    from pyspark.sql import functions as F
+
+    from billpath.usage.duck import REQUIRED, LogError, normalize_sql
+    from billpath.usage.load import Input
+
+    spark = con.spark
+    jvm_path = spark._jvm.org.apache.hadoop.fs.Path
+    shown = {f"file:{jvm_path(str(p.resolve())).toUri().getRawPath()}": str(p) for p in local}
+    df = _read_all(spark, local, remote)
+    types = {k: v for k, v in duck_types(df).items() if k not in ("_file", "_row")}
+    missing = [c for c in REQUIRED if c not in {k.lower() for k in types}]
+    if missing:
+        first = local[0] if local else remote[0]
+        raise LogError(f"{first}: not a canonical usage Parquet: missing column(s) {', '.join(missing)}")
+    if shown:
+        names = spark.createDataFrame(list(shown.items()), "_key string, _shown string")
+        df = df.join(F.broadcast(names), df["_file"] == names["_key"], "left")
+        df = df.withColumn("_source", F.coalesce(F.col("_shown"), F.col("_file")))
+    else:
+        df = df.withColumn("_source", F.col("_file"))
+    con.view("usage_source", df)
+    con.execute(
+        "CREATE OR REPLACE TEMP VIEW usage AS " + normalize_sql("usage_source", types, "s._source", "s._row + 1")
+    )
+    return [Input(str(p), "canonical-parquet") for p in local] + [Input(a, "canonical-parquet") for a in remote]
+
+
+def price_log(
+    paths: list[str],
+    *,
+    input_format: str = "auto",
+    at,
+    catalog,
+    progress=None,
+):
+    """`billpath.analysis.price_log.price_log` on Spark: the same statements and the same result assembly.
+
+    Only the connection and the loader differ from the DuckDB engine; the reduce, price and reprice
+    statements and every step after them are the price-log driver's own, run through `SparkConnection`.
+    """
+    from dataclasses import replace
+
+    from billpath.analysis.price_log import _result, _run
+    from billpath.pricing.table import SUM, reduce_sql, statements, thresholds
+
+    local, remote = inputs(paths, input_format)
+    con = SparkConnection(session())
     try:
-        return spark.sql(to_spark(sql))
-    except BillpathError:
-        raise
-    except Exception as exc:
-        raise SparkEngineError(f"Spark refused a statement: {_first_line(exc)}") from None
+        read = load(con, local, remote)
+        st = statements(catalog.offers, "usage", "groups", "routes", "prices", "priced")
+        # Spark's SUM of BIGINT stays 64-bit (DuckDB widens to 128): sum in DECIMAL(38,0) instead.
+        st = replace(st, reduce=reduce_sql("usage", thresholds(catalog.offers), sum_type=SUM))
+        _run(con, f"CREATE TEMP TABLE groups AS {st.reduce}", progress, "pricing on Spark")
+        return _result(con, catalog, st, read, at)
+    finally:
+        con.close()

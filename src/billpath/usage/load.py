@@ -32,12 +32,17 @@ class ArrowSink(Sink):
     def __init__(self, con, table: str) -> None:
         super().__init__()
         self.con, self.table = con, table
-        self.columns: dict[str, list] = {c: [] for c in COLUMNS}
+        self._reset()
         self.count = 0
 
+    def _reset(self) -> None:
+        self.columns: dict[str, list] = {c: [] for c in COLUMNS}
+        self.items = list(self.columns.items())
+
     def add(self, record: dict) -> None:
-        for c, values in self.columns.items():
-            values.append(record.get(c))
+        get = record.get
+        for c, values in self.items:
+            values.append(get(c))
         self.count += 1
         if len(self.columns["line"]) >= BATCH_ROWS:
             self.flush()
@@ -50,7 +55,7 @@ class ArrowSink(Sink):
         arrays = {c: pa.array(v, pa.int64() if c == "line" else pa.string()) for c, v in self.columns.items()}
         batch = pa.table(arrays)  # noqa: F841  (DuckDB reads the local by name)
         self.con.execute(f"INSERT INTO {self.table} SELECT * FROM batch")
-        self.columns = {c: [] for c in COLUMNS}
+        self._reset()
 
 
 def _create_raw(con, table: str) -> None:

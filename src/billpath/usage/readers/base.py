@@ -69,9 +69,10 @@ class Sink:
         self.skipped = 0  # records that are not usage at all (e.g. OTel spans without GenAI usage)
 
     def row(self, line: int, **fields: object) -> None:
-        unknown = set(fields) - set(CANONICAL)
-        assert not unknown, f"not canonical: {unknown}"
-        self.add({"line": line, **{k: text(v) for k, v in fields.items()}, "error": None})
+        """One canonical row (keys from `CANONICAL`; values as JSON or text)."""
+        record = {k: v if type(v) is str else text(v) for k, v in fields.items()}
+        record["line"] = line
+        self.add(record)
 
     def reject(self, line: int, error: str, **fields: object) -> None:
         self.add({"line": line, **{k: text(v) for k, v in fields.items() if k in CANONICAL}, "error": error})
@@ -89,6 +90,8 @@ class ListSink(Sink):
         self.rows: list[dict] = []
 
     def add(self, record: dict) -> None:
+        unknown = set(record) - set(COLUMNS)
+        assert not unknown, f"not canonical: {unknown}"
         self.rows.append({c: record.get(c) for c in COLUMNS})
 
 

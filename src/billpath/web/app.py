@@ -162,7 +162,7 @@ class Workload:
         return with_cache_hits(Usage(**self.tokens), self.cache_hit_share)
 
 
-def workload(
+async def workload(  # async: parsed inline, no thread hop
     input_tokens: Count = "0",
     output_tokens: Count = "0",
     cache_read_tokens: Count = "0",

@@ -312,7 +312,8 @@ def render(snapshot: dict) -> dict[str, str]:
         by_model.setdefault(o["model"], []).append(o)
     lines, index, offset = [], {}, 0
     for model in sorted(by_model):
-        line = (json.dumps(by_model[model], ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        compact = [_compact_offer(o) for o in by_model[model]]
+        line = (json.dumps(compact, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
         index[model] = [offset, len(line)]
         offset += len(line)
         lines.append(line.decode("utf-8"))
@@ -320,6 +321,14 @@ def render(snapshot: dict) -> dict[str, str]:
     head["offers_file"] = OFFERS_FILE.name
     head["offers_index"] = index
     return {SNAPSHOT.name: _index_text(head), OFFERS_FILE.name: "".join(lines)}
+
+
+def _compact_offer(o: dict) -> dict:
+    """The offers-file form: tier prices a channel does not sell (null) and zero per-request fees left out."""
+    tiers = [
+        {k: v for k, v in t.items() if v is not None and not (k == "per_request" and v == "0")} for t in o["tiers"]
+    ]
+    return {**o, "tiers": tiers}
 
 
 def _index_text(head: dict) -> str:

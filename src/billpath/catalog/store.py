@@ -108,11 +108,11 @@ def _tier(t: dict) -> TierPrices:
         above_input_tokens=t["above_input_tokens"],
         input_per_mtok=Decimal(t["input_per_mtok"]),
         output_per_mtok=Decimal(t["output_per_mtok"]),
-        cache_read_per_mtok=_dec(t["cache_read_per_mtok"]),
-        cache_write_5m_per_mtok=_dec(t["cache_write_5m_per_mtok"]),
-        cache_write_1h_per_mtok=_dec(t["cache_write_1h_per_mtok"]),
-        reasoning_per_mtok=_dec(t["reasoning_per_mtok"]),
-        per_request=Decimal(t["per_request"]),
+        cache_read_per_mtok=_dec(t.get("cache_read_per_mtok")),  # the offers file leaves out absent prices
+        cache_write_5m_per_mtok=_dec(t.get("cache_write_5m_per_mtok")),
+        cache_write_1h_per_mtok=_dec(t.get("cache_write_1h_per_mtok")),
+        reasoning_per_mtok=_dec(t.get("reasoning_per_mtok")),
+        per_request=Decimal(t.get("per_request", "0")),
     )
 
 

@@ -19,6 +19,7 @@ from typing import Annotated, Literal
 from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 
@@ -240,18 +241,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ) -> Response:
         from billpath.analysis.compare import compare
 
-        result = compare(
-            model,
-            w.per_request(),
-            w.requests,
-            batch_share=w.batch_share,
-            at=w.at,
-            payment=w.payment,
-            purchase_usd=Decimal(credit_purchase) if credit_purchase else None,
-            all_variants=all_variants,
-            catalog=_catalog(),
-        )
-        return Response(_json(result.to_dict()), media_type=JSON)
+        def answer() -> bytes:
+            result = compare(
+                model,
+                w.per_request(),
+                w.requests,
+                batch_share=w.batch_share,
+                at=w.at,
+                payment=w.payment,
+                purchase_usd=Decimal(credit_purchase) if credit_purchase else None,
+                all_variants=all_variants,
+                catalog=_catalog(),
+            )
+            return _json(result.to_dict())
+
+        # Computed on a worker thread so answers from the cache keep flowing meanwhile.
+        return Response(await run_in_threadpool(answer), media_type=JSON)
 
     @app.get(
         "/api/recommend",

@@ -30,7 +30,6 @@ from billpath.web.safety import PROBLEM, BodyLimit, ResultCache, SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
 JSON = "application/json"
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 # Query numbers: plain digits with an optional fraction. Bounded so Decimal arithmetic stays exact
 # (28 significant digits) for any accepted workload.

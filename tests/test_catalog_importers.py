@@ -214,3 +214,53 @@ def test_vendored_litellm_extract_keeps_only_chat_token_prices() -> None:
     assert data["source"]["version"] == "1.110.2" and data["source"]["license"] == "MIT"
     assert {e["mode"] for e in data["models"].values()} <= {"chat", "responses"}
     assert len(data["models"]) > 3000
+
+
+def _gp(models: list[dict]) -> dict:
+    src = {"package": "genai-prices", "version": "t", "url": "https://example.test/gp", "checked": "2026-11-26"}
+    providers = [{"id": "openai", "name": "OpenAI", "pricing_urls": ["https://example.test/openai"]}]
+    return {"source": src, "providers": providers, "models": [{"provider": "openai", **m} for m in models]}
+
+
+def test_differently_priced_names_are_split_not_merged_or_lost() -> None:
+    data = _gp(
+        [
+            {
+                "id": "gpt-9",
+                "ids": ["gpt-9", "gpt-9-codex"],
+                "name": "GPT-9",
+                "prices": [{"prices": {"input_mtok": "1", "output_mtok": "8"}}],
+            },
+            {
+                "id": "gpt-9-codex",
+                "ids": ["gpt-9-codex"],
+                "name": None,
+                "prices": [{"prices": {"input_mtok": "2", "output_mtok": "9"}}],
+            },
+            {
+                "id": "gpt-9-instruct",
+                "ids": ["gpt-9-instruct"],
+                "name": None,
+                "prices": [{"prices": {"input_mtok": "3", "output_mtok": "4"}}],
+            },
+            {
+                "id": "gpt-9-2027-01-05",
+                "ids": ["gpt-9-2027-01-05"],
+                "name": None,
+                "prices": [{"prices": {"input_mtok": "5", "output_mtok": "6"}}],
+            },
+            {
+                "id": "gpt-9:extended",
+                "ids": ["gpt-9:extended"],
+                "name": None,
+                "prices": [{"prices": {"input_mtok": "7", "output_mtok": "7"}}],
+            },
+        ]
+    )
+    res = merge.run(list(genai_prices.records(data)), [], [], TODAY)
+    prices = {o["model"]: o["tiers"][0]["input_per_mtok"] for o in res.offers}
+    assert prices == {"gpt-9": "1", "gpt-9-codex": "2", "gpt-9-instruct": "3", "gpt-9-2027-01-05": "5"}
+    names = {m["id"]: (m["name"], m.get("released")) for m in res.models}
+    assert names["gpt-9-2027-01-05"] == ("GPT-9 (2027-01-05)", "2027-01-05")
+    (dropped,) = [d for d in res.disagreements if d["rule"] == "first-id"]  # :extended names no model of its own
+    assert dropped["other"].endswith("gpt-9:extended")

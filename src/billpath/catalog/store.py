@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -200,7 +201,10 @@ class Catalog:
             if len({t[0] for t in targets}) == 1:
                 hit = sorted(targets, key=lambda t: (t[1] is not None, t))[0]
         if hit is None:
-            raise UnknownModel(f"unknown model {name!r}; closest known: {', '.join(self.closest(name))}")
+            near = ", ".join(self.closest(name)) or "none"
+            raise UnknownModel(
+                f"unknown model {name!r}; closest known: {near} (search with `billpath models --search TEXT`)"
+            )
         return Resolved(*hit)
 
     def closest(self, name: str, n: int = 3) -> list[str]:
@@ -211,7 +215,17 @@ class Catalog:
             model = self.aliases[m][0]
             if model not in seen:
                 seen.append(model)
-        return seen[:n] or sorted(self.models)[:n]
+        return seen[:n] or self._sharing_words(key, n)
+
+    def _sharing_words(self, key: str, n: int) -> list[str]:
+        """Models whose id shares the most words with the name (when no spelling is close)."""
+        words = {w for w in re.split(r"[-./:]", key) if len(w) >= 3}
+        scored = []
+        for model in self.models:
+            shared = sum(1 for w in words if w in model)
+            if shared:
+                scored.append((-shared, len(model), model))
+        return [m for _, _, m in sorted(scored)[:n]]
 
     def channel(self, channel_id: str) -> Channel:
         try:

@@ -45,6 +45,7 @@ class Imported:
     notes: list[str] = field(default_factory=list)
     model: str = ""  # canonical model id, set by `canon`
     org: str | None = None  # maker hint from the id path (meta-llama/..., anthropic.)
+    matched: str = ""  # how `canon` found the model: "primary" (its own id), "secondary" / "ids" (another name), "new"
 
     def key(self) -> tuple[str, str, str, str]:
         return (self.model, self.channel, self.variant, self.effective_from.isoformat())

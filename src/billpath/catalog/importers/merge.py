@@ -76,6 +76,7 @@ def _tiers_key(r: Imported) -> str:
 def canonicalise(records: list[Imported], curated_models: list, curated_offers: list[dict]) -> dict[str, ModelInfo]:
     """Set `model` on every record; returns the new (imported) models."""
     registry: dict[str, str] = {}
+    secondary: dict[str, str] = {}
     for m in curated_models:
         for name in (m.id, *m.aliases):
             registry.setdefault(parse(name).key, m.id)
@@ -95,12 +96,17 @@ def canonicalise(records: list[Imported], curated_models: list, curated_offers: 
             r.raw_id = fixed[0]
         p = parse(r.raw_id)
         r.org = p.org
-        model = registry.get(p.key)
+        keys = [parse(i).key for i in r.ids if not i.endswith("-latest")]
+        model, r.matched = registry.get(p.key), "primary"
         if model is None:
-            model = next((registry[k] for k in (parse(i).key for i in r.ids) if k in registry), None)
+            model, r.matched = secondary.get(p.key), "secondary"
         if model is None:
-            model = p.base[:80]
+            model, r.matched = next((registry[k] for k in keys if k in registry), None), "ids"
+        if model is None:
+            model, r.matched = p.base[:80], "new"
             registry[p.key] = model
+            for k in keys:  # the other names the source gives it: matched only when no primary id matches
+                secondary.setdefault(k, model)
         r.model = model
         if model not in curated_ids:
             info = infos.get(model)
@@ -118,6 +124,20 @@ def canonicalise(records: list[Imported], curated_models: list, curated_offers: 
 def _bare_bedrock(r: Imported) -> bool:
     """A bare in-region Bedrock id: AWS bills it at the regional price, which litellm sometimes lists at global."""
     return r.channel == "aws-bedrock" and not _GEO.match(r.raw_id)
+
+
+def _own_model(r: Imported, rep: Imported, infos: dict[str, ModelInfo]) -> bool:
+    """A differently priced id that reached `rep`'s model only by another name (or by dropping a word like
+    `-instruct`) is its own model: `gpt-3.5-turbo-instruct`, `command-r-08-2024`. A curated mapping stands."""
+    base = parse(r.raw_id).base
+    if base == parse(rep.raw_id).base or (r.matched == "primary" and r.model not in infos):
+        return False
+    if base not in infos:
+        infos[base] = ModelInfo(base, r.name, r.org, set(), r.context, r.url, r.checked, f"{r.source} {r.version}")
+        if parse(r.raw_id).date:
+            infos[base].dates.add(parse(r.raw_id).date)
+    r.model = base
+    return True
 
 
 def split_conflicts(
@@ -138,6 +158,8 @@ def split_conflicts(
         for when, r in dated[1:]:
             if _tiers_key(r) == _tiers_key(rep):
                 ids += [i for i in r.ids if i not in ids]
+            elif split and _own_model(r, rep, infos):
+                out.append(r)
             elif when is not None and when != rep_date and split:  # another snapshot, not another route
                 base = parse(r.raw_id).base
                 r.model = f"{base}-{when.isoformat()}"[:80]

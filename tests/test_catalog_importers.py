@@ -264,3 +264,33 @@ def test_differently_priced_names_are_split_not_merged_or_lost() -> None:
     assert names["gpt-9-2027-01-05"] == ("GPT-9 (2027-01-05)", "2027-01-05")
     (dropped,) = [d for d in res.disagreements if d["rule"] == "first-id"]  # :extended names no model of its own
     assert dropped["other"].endswith("gpt-9:extended")
+
+
+def test_litellm_retirement_ends_an_offer_genai_prices_still_lists() -> None:
+    gp = _gp(
+        [
+            {
+                "id": "gpt-8",
+                "ids": ["gpt-8"],
+                "name": "GPT-8",
+                "prices": [{"prices": {"input_mtok": "1", "output_mtok": "2"}}],
+            }
+        ]
+    )
+    ll = {
+        "source": {"package": "litellm", "version": "t", "url": "https://example.test/ll", "checked": "2026-11-26"},
+        "models": {
+            "gpt-8": {
+                "litellm_provider": "openai",
+                "mode": "chat",
+                "input_cost_per_token": 1e-06,
+                "output_cost_per_token": 2e-06,
+                "deprecation_date": "2026-10-22",
+            },
+        },
+    }
+    res = merge.run([*genai_prices.records(gp), *litellm.records(ll)], [], [], TODAY)
+    (offer,) = res.offers
+    assert offer["effective_to"] == "2026-10-22" and any("retired 2026-10-22" in n for n in offer["notes"])
+    (d,) = res.disagreements
+    assert d["rule"] == "fill-retired" and d["differences"][0]["field"] == "retired"

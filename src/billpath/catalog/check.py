@@ -25,6 +25,7 @@ RULES = {
     "genai-prices-first": "otherwise genai-prices wins (exact decimals, a reference per provider)",
     "fill-tiers": "litellm adds long-context tiers genai-prices lacks (base prices agree)",
     "fill-batch": "litellm adds a batch price genai-prices lacks (base prices agree)",
+    "fill-retired": "litellm's retirement date (deprecation_date) ends an offer genai-prices still lists",
     "first-id": (
         "one source lists two prices for one offer: a geo-prefixed Bedrock id beats a bare one, else the first id"
     ),
@@ -82,7 +83,7 @@ def docs_block(payload: dict) -> str:
     lines = [
         BEGIN,
         f"`billpath catalog check` reports **{payload['count']}** disagreements (an offer, and a source that states "
-        f"a different price for it) on **{payload['offers']}** offers.",
+        f"a different price, tier, batch price or retirement date for it) on **{payload['offers']}** offers.",
         "",
         "| rule | disagreements | meaning |",
         "|---|---|---|",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -191,6 +192,8 @@ def records(data: dict | None = None) -> Iterator[Imported]:
             "long_context": len(tiers) > 1,
             "max_context_tokens": entry.get("max_input_tokens"),
         }
+        retired, retired_note = _retirement(entry)
+        common["effective_to"] = retired
         yield Imported(
             **common,
             location=location,
@@ -199,6 +202,7 @@ def records(data: dict | None = None) -> Iterator[Imported]:
             batch_multiplier=batch_mult,
             batch_discounts_cache=batch_cache,
             features=features,
+            notes=retired_note,
         )
         uplift = dec(entry.get("regional_endpoint_uplift_multiplier"))
         if channel == "google-vertex" and uplift and uplift != 1:
@@ -210,7 +214,7 @@ def records(data: dict | None = None) -> Iterator[Imported]:
                 batch_multiplier=batch_mult,
                 batch_discounts_cache=batch_cache,
                 features=features,
-                notes=[f"regional endpoint: x{uplift} over global (litellm regional_endpoint_uplift_multiplier)"],
+                notes=[f"regional endpoint: x{uplift} over global (litellm uplift multiplier)", *retired_note],
             )
         for tier_name in SERVICE_TIERS:
             st = _tiers(entry, f"_{tier_name}")
@@ -221,8 +225,20 @@ def records(data: dict | None = None) -> Iterator[Imported]:
                     tier=tier_name,
                     tiers=st,
                     features=features,
-                    notes=[f"{tier_name} service tier"],
+                    notes=[f"{tier_name} service tier", *retired_note],
                 )
+
+
+def _retirement(entry: dict) -> tuple[date | None, list[str]]:
+    """litellm's `deprecation_date` is the day the model stops answering: the offer ends there."""
+    when = entry.get("deprecation_date")
+    try:
+        day = date.fromisoformat(when) if isinstance(when, str) else None
+    except ValueError:
+        return None, []
+    if day is None:
+        return None, []
+    return day, [f"retired {day.isoformat()} (litellm deprecation_date)"]
 
 
 def _scale(tier: dict, factor: Decimal) -> dict:

@@ -6,6 +6,7 @@ Rules (each disagreement names the one applied):
 * `update`: a user's `catalog update` override wins over the bundled sources;
 * `dated-history`: genai-prices has dated price blocks for the offer (litellm keeps no history), so it wins;
 * `genai-prices-first`: otherwise genai-prices wins (exact decimals, a reference per provider);
+* `fill-retired`: litellm's retirement date (`deprecation_date`) ends an offer the winner still lists;
 * `fill-tiers` / `fill-batch`: where the winner's base price agrees with litellm but lacks litellm's
   long-context tiers or batch price (e.g. GPT-5.5 on Bedrock, Bedrock batch), litellm fills the gap;
 * `first-id`: one source lists two prices under one offer (e.g. litellm `azure/` vs `azure_ai/`): the first id
@@ -31,6 +32,7 @@ _GEO = re.compile(r"^(us|eu|apac|jp|au|ca|us-gov|regional)\.")
 DIRECT = ("anthropic", "openai", "google", "deepseek", "mistral", "xai", "cohere", "perplexity", "moonshot", "zai")
 SOURCE_ORDER = {"update": 0, "openrouter": 1, "genai-prices": 2, "litellm": 3}
 LOCATION_ORDER = ("standard", "global", "regional", "data-zone", "us-gov")
+GAP_FIELDS = ("tiers_above_input_tokens", "batch_multiplier", "retired")  # what a fill rule supplies
 COMPARED = ("input_per_mtok", "output_per_mtok", "cache_read_per_mtok", "cache_write_5m_per_mtok")
 
 
@@ -249,6 +251,9 @@ def _compare(chosen: dict, other: dict) -> list[dict]:
     ba, bb = chosen.get("batch_multiplier"), other.get("batch_multiplier")
     if ba != bb:
         diffs.append({"field": "batch_multiplier", "chosen": ba, "other": bb, "relative_difference": None})
+    ea, eb = chosen.get("effective_to"), other.get("effective_to")
+    if eb is not None and ea is None:
+        diffs.append({"field": "retired", "chosen": ea, "other": eb, "relative_difference": None})
     return diffs
 
 
@@ -284,14 +289,18 @@ def _offer(r: Imported, variant: str, kind: str, extra_notes: list[str]) -> dict
 
 
 def _fill(winner: list[Imported], other: list[Imported], today: date) -> tuple[list[str], list[str]]:
-    """litellm fills long-context tiers and batch the winner lacks, when their base prices agree."""
+    """litellm fills a retirement date the winner lacks, and long-context tiers and batch when base prices agree."""
     w, o = _current(winner, today), _current(other, today)
-    if _values(w.tiers[0]) != _values(o.tiers[0]) and not (
-        w.tiers[0]["input_per_mtok"] == o.tiers[0]["input_per_mtok"]
-        and w.tiers[0]["output_per_mtok"] == o.tiers[0]["output_per_mtok"]
-    ):
-        return [], []
     rules, notes = [], []
+    last = winner[-1]
+    if o.effective_to and last.effective_to is None and last.effective_from < o.effective_to:
+        last.effective_to = o.effective_to
+        rules.append("fill-retired")
+        notes.append(f"retired {o.effective_to.isoformat()} ({o.source} {o.version})")
+    if w.tiers[0]["input_per_mtok"] != o.tiers[0]["input_per_mtok"] or (
+        w.tiers[0]["output_per_mtok"] != o.tiers[0]["output_per_mtok"]
+    ):
+        return rules, notes
     if len(w.tiers) == 1 and len(o.tiers) > 1 and len(winner) == 1:
         w.tiers = [w.tiers[0], *o.tiers[1:]]
         rules.append("fill-tiers")
@@ -360,7 +369,7 @@ def run(
                 diffs = _compare(chosen, _offer(_current(sources[other], today), variant, kind, []))
                 fill_rules, fill_notes = _fill(blocks, sources[other], today) if other == "litellm" else ([], [])
                 extra_notes += fill_notes
-                before = [d for d in diffs if d["field"] not in ("tiers_above_input_tokens", "batch_multiplier")]
+                before = [d for d in diffs if d["field"] not in GAP_FIELDS]
                 if diffs:
                     disagreements.append(
                         _entry(

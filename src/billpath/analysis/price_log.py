@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from billpath.catalog.store import Catalog, load_catalog
+from billpath.errors import CatalogError
 from billpath.money import ZERO, exact
 from billpath.pricing.rules import COMPONENTS, NO_BATCH_NOTE
 from billpath.pricing.table import PRICE_COLUMNS, PRICE_TYPES, QUANTITY_FIELDS, exact_offer, price_table, statements
@@ -305,7 +306,11 @@ def _result(con, catalog: Catalog, st, inputs: list[Input], at: date) -> PriceLo
         ]
         if rows_rejected > MAX_REJECTED_SHOWN:
             notes.append(f"{rows_rejected} rows rejected; the first {MAX_REJECTED_SHOWN} are listed")
-    assert result.rows_priced + result.rows_unpriced + result.rows_rejected == result.rows_total
+    if result.rows_priced + result.rows_unpriced + result.rows_rejected != result.rows_total:
+        # Only overlapping price periods in the catalog could make a row match two prices: refuse, never double count.
+        raise CatalogError(
+            "the catalog has overlapping price periods for a logged model: run `billpath catalog validate`"
+        )
     return result
 
 

@@ -52,6 +52,9 @@ _DUCK_TYPES = {
 }
 
 
+MAX_MAPPED_FILES = 5000  # beyond this many local files, file names are joined rather than looked up
+
+
 class SparkEngineError(BillpathError):
     """Spark is missing, cannot start, or refused a statement."""
 
@@ -231,6 +234,11 @@ class SparkConnection:
     def view(self, name: str, df: DataFrame) -> None:
         self._define(name, df, cache=False)
 
+    def recast(self, name: str, columns: Sequence[str], spark_type: str) -> None:
+        """Cast columns of a cached relation (e.g. sums to DECIMAL(38,0)) and cache the result instead."""
+        df = self._views[name]
+        self._define(name, df.withColumns({c: df[c].cast(spark_type) for c in columns}), cache=True)
+
     def query_progress(self) -> float:
         return -1  # Spark reports progress per stage, not per statement
 
@@ -376,7 +384,12 @@ def load(con: SparkConnection, local: list, remote: list[str]) -> list:
     if missing:
         first = local[0] if local else remote[0]
         raise LogError(f"{first}: not a canonical usage Parquet: missing column(s) {', '.join(missing)}")
-    if shown:
+    # The file as the user named it (as DuckDB reports it), for rejected rows. A map lookup, not a join:
+    # the pass over the log never computes it (the column is pruned), only the rejected-rows listing does.
+    if shown and len(shown) <= MAX_MAPPED_FILES:
+        names = F.create_map(*(F.lit(x) for kv in shown.items() for x in kv))
+        df = df.withColumn("_source", F.coalesce(F.try_element_at(names, F.col("_file")), F.col("_file")))
+    elif shown:
         names = spark.createDataFrame(list(shown.items()), "_key string, _shown string")
         df = df.join(F.broadcast(names), df["_file"] == names["_key"], "left")
         df = df.withColumn("_source", F.coalesce(F.col("_shown"), F.col("_file")))
@@ -402,19 +415,18 @@ def price_log(
     Only the connection and the loader differ from the DuckDB engine; the reduce, price and reprice
     statements and every step after them are the price-log driver's own, run through `SparkConnection`.
     """
-    from dataclasses import replace
-
     from billpath.analysis.price_log import _result, _run
-    from billpath.pricing.table import SUM, reduce_sql, statements, thresholds
+    from billpath.pricing.table import QUANTITY_FIELDS, statements
 
     local, remote = inputs(paths, input_format)
     con = SparkConnection(session())
     try:
         read = load(con, local, remote)
         st = statements(catalog.offers, "usage", "groups", "routes", "prices", "priced")
-        # Spark's SUM of BIGINT stays 64-bit (DuckDB widens to 128): sum in DECIMAL(38,0) instead.
-        st = replace(st, reduce=reduce_sql("usage", thresholds(catalog.offers), sum_type=SUM))
         _run(con, f"CREATE TEMP TABLE groups AS {st.reduce}", progress, "pricing on Spark")
+        # The pass over the log sums 64-bit integers (fast; ANSI mode makes an overflow an error, never a
+        # wrong sum). The few groups then go to DECIMAL(38,0), so quantity x pico-price cannot overflow.
+        con.recast("groups", QUANTITY_FIELDS, "decimal(38,0)")
         return _result(con, catalog, st, read, at)
     finally:
         con.close()

@@ -337,67 +337,16 @@ def run(
     by_mc: dict[tuple[str, str], list[Imported]] = defaultdict(list)
     for r in recs:
         by_mc[(r.model, r.channel)].append(r)
-    offers, disagreements = [], []
+    offers: list[dict] = []
+    disagreements: list[dict] = []
     for (model, channel), group in sorted(by_mc.items()):
-        by_source: dict[str, list[Imported]] = defaultdict(list)
-        for r in group:
-            by_source[r.source].append(r)
-        collapsed = [
-            r
-            for src in sorted(by_source, key=lambda s: SOURCE_ORDER.get(s, 9))
-            for r in _collapse_locations(by_source[src])
-        ]
-        _base, names = _variant_names(collapsed)
-        slots: dict[tuple[str, str | None], dict[str, list[Imported]]] = defaultdict(lambda: defaultdict(list))
-        for r in collapsed:
-            slots[(r.location, r.tier)][r.source].append(r)
         curated = curated_at.get((model, channel))
-        for slot, sources in sorted(slots.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
-            variant, kind = names[slot]
-            order = sorted(sources, key=lambda s: SOURCE_ORDER.get(s, 9))
+        for variant, kind, sources in _slots(group):
             if curated:
-                _check_curated(curated, variant, sources, order, today, disagreements)
-                continue
-            winner = order[0]
-            blocks = sorted(sources[winner], key=lambda b: b.effective_from)
-            rule = "update" if winner == "update" else None
-            if rule is None:
-                rule = "dated-history" if len(blocks) > 1 else "genai-prices-first"
-            extra_notes: list[str] = []
-            for other in order[1:]:
-                chosen = _offer(_current(blocks, today), variant, kind, [])
-                diffs = _compare(chosen, _offer(_current(sources[other], today), variant, kind, []))
-                fill_rules, fill_notes = _fill(blocks, sources[other], today) if other == "litellm" else ([], [])
-                extra_notes += fill_notes
-                before = [d for d in diffs if d["field"] not in GAP_FIELDS]
-                if diffs:
-                    disagreements.append(
-                        _entry(
-                            model,
-                            channel,
-                            variant,
-                            winner,
-                            other,
-                            diffs,
-                            fill_rules if not before else [rule, *fill_rules],
-                        )
-                    )
-            for b in blocks:
-                offers.append(_offer(b, variant, kind, extra_notes))
-    for rep, dropped in stats.pop("first_id", []):
-        diffs = _compare(_offer(rep, "-", "-", []), _offer(dropped, "-", "-", []))
-        if diffs:
-            disagreements.append(
-                _entry(
-                    rep.model,
-                    rep.channel,
-                    rep.variant,
-                    f"{rep.source}:{rep.ids[0]}",
-                    f"{dropped.source}:{dropped.ids[0]}",
-                    diffs,
-                    ["first-id"],
-                )
-            )
+                _check_curated(curated, variant, sources, today, disagreements)
+            else:
+                offers += _merge_slot(variant, kind, sources, today, disagreements)
+    disagreements += _first_id_entries(stats.pop("first_id", []))
     used = {o["model"] for o in offers}
     models = [infos[m].to_dict() for m in sorted(infos) if m in used]
     stats["models"] = len(models)
@@ -405,7 +354,59 @@ def run(
     return Result(models=models, offers=offers, disagreements=disagreements, stats=dict(stats))
 
 
-def _check_curated(curated, variant, sources, order, today, out) -> None:
+def _slots(group: list[Imported]) -> list[tuple[str, str, dict[str, list[Imported]]]]:
+    """One model on one channel: (variant, kind, records per source) for each location and service tier."""
+    by_source: dict[str, list[Imported]] = defaultdict(list)
+    for r in group:
+        by_source[r.source].append(r)
+    collapsed = [r for src in sorted(by_source, key=_rank) for r in _collapse_locations(by_source[src])]
+    _base, names = _variant_names(collapsed)
+    slots: dict[tuple[str, str | None], dict[str, list[Imported]]] = defaultdict(lambda: defaultdict(list))
+    for r in collapsed:
+        slots[(r.location, r.tier)][r.source].append(r)
+    return [(*names[slot], slots[slot]) for slot in sorted(slots, key=lambda k: (k[0], k[1] or ""))]
+
+
+def _rank(source: str) -> int:
+    return SOURCE_ORDER.get(source, 9)
+
+
+def _merge_slot(
+    variant: str, kind: str, sources: dict[str, list[Imported]], today: date, out: list[dict]
+) -> list[dict]:
+    """The winning source's price blocks for one offer; every other source that disagrees is recorded in `out`."""
+    order = sorted(sources, key=_rank)
+    winner = order[0]
+    blocks = sorted(sources[winner], key=lambda b: b.effective_from)
+    rule = {"update": "update"}.get(winner) or ("dated-history" if len(blocks) > 1 else "genai-prices-first")
+    extra_notes: list[str] = []
+    for other in order[1:]:
+        chosen = _offer(_current(blocks, today), variant, kind, [])
+        diffs = _compare(chosen, _offer(_current(sources[other], today), variant, kind, []))
+        fill_rules, fill_notes = _fill(blocks, sources[other], today) if other == "litellm" else ([], [])
+        extra_notes += fill_notes
+        if diffs:
+            prices_differ = any(d["field"] not in GAP_FIELDS for d in diffs)
+            rules = [rule, *fill_rules] if prices_differ else fill_rules
+            m, c = blocks[0].model, blocks[0].channel
+            out.append(_entry(m, c, variant, winner, other, diffs, rules))
+    return [_offer(b, variant, kind, extra_notes) for b in blocks]
+
+
+def _first_id_entries(pairs: list[tuple[Imported, Imported]]) -> list[dict]:
+    """Disagreements inside one source, settled by `first-id`."""
+    out = []
+    for rep, dropped in pairs:
+        diffs = _compare(_offer(rep, "-", "-", []), _offer(dropped, "-", "-", []))
+        if diffs:
+            chosen, other = f"{rep.source}:{rep.ids[0]}", f"{dropped.source}:{dropped.ids[0]}"
+            out.append(_entry(rep.model, rep.channel, rep.variant, chosen, other, diffs, ["first-id"]))
+    return out
+
+
+def _check_curated(curated: list[dict], variant: str, sources: dict, today: date, out: list[dict]) -> None:
+    """A curated offer wins; each source that states something else for it is recorded (rule `curated`)."""
+    order = sorted(sources, key=_rank)
     mine = [o for o in curated if o["variant"] == variant and o["effective_from"] <= today.isoformat()]
     mine = [o for o in mine if o["effective_to"] is None or o["effective_to"] > today.isoformat()]
     if not mine:

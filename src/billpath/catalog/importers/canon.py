@@ -180,10 +180,9 @@ def parse(raw: str) -> Parsed:
     s = _GEMINI_VERSION.sub(r"\1", s)
     s = _strip_suffixes(s)
     s = _ID_CHARS.sub("-", s).strip("-.") or "model"
-    if s.startswith("meta-llama-"):
-        s = s[len("meta-") :]
-    if s.startswith("databricks-"):
-        s = s[len("databricks-") :]
+    for prefix in ("databricks-", "meta-llama-", "nvidia-nemotron-"):  # vendor words some hosts put in front
+        if s.startswith(prefix):
+            s = s[len(prefix.split("-")[0]) + 1 :]
     return Parsed(base=s, key=match_key(s), date=when, org=org)
 
 

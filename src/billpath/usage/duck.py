@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from dataclasses import dataclass
 
 from billpath.errors import BillpathError
@@ -42,6 +43,11 @@ def connect(memory_limit: str | None = None, threads: int | None = None):
 
     con = duckdb.connect(":memory:")
     con.execute(f"SET memory_limit = '{memory_limit or os.environ.get('BILLPATH_DUCKDB_MEMORY', '1GB')}'")
+    # Past the limit DuckDB spills here (its default is ./.tmp, in whatever directory the user is in).
+    spill = os.environ.get("BILLPATH_DUCKDB_TEMP") or os.path.join(
+        tempfile.gettempdir(), f"billpath-duckdb-{os.getpid()}"
+    )
+    con.execute(f"SET temp_directory = {sql_str(spill)}")
     con.execute(f"SET threads = {int(threads or os.cpu_count() or 2)}")
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET preserve_insertion_order = false")

@@ -149,49 +149,45 @@ def records(data: dict | None = None) -> Iterator[Imported]:
     data = data if data is not None else load()
     src = data["source"]
     urls = {p["id"]: (p["pricing_urls"] or [src["url"]])[0] for p in data["providers"]}
-    batch_ids: dict[tuple[str, str], dict] = {}
-    entries = []
+    batch_ids = {
+        (e["provider"], e["id"].removesuffix(":batch")): e for e in data["models"] if e["id"].endswith(":batch")
+    }
     for entry in data["models"]:
-        mid = entry["id"]
-        if mid.endswith(":free"):
-            continue
-        if mid.endswith(":batch"):
-            batch_ids[(entry["provider"], mid[: -len(":batch")])] = entry
-            continue
-        entries.append(entry)
-    for entry in entries:
-        provider, mid = entry["provider"], entry["id"]
-        channel = channel_for(provider, mid)
-        if channel is None:
-            continue
-        tier_name = None
-        raw = mid
-        if provider == "openrouter" and mid.endswith("-fast"):
-            raw, tier_name = mid[: -len("-fast")], "fast"
-        blocks = _blocks(entry)
-        batch_mult, batch_cache = None, True
-        for v in entry.get("variants", []):
-            if v["when"] == {"processing": "batch"}:
-                batch_mult, batch_cache = _batch(blocks[-1][1], v["prices"])
-        if (provider, mid) in batch_ids:
-            batch_mult, batch_cache = _batch(blocks[-1][1], batch_ids[(provider, mid)]["prices"][-1]["prices"])
-        common = {
-            "source": SOURCE,
-            "provider": provider,
-            "raw_id": raw,
-            "ids": _user_ids(provider, entry["ids"]),
-            "channel": channel,
-            "location": _location(provider, mid),
-            "url": urls.get(provider, src["url"]),
-            "checked": src["checked"],
-            "version": src["version"],
-            "name": entry.get("name"),
-            "context": entry.get("context_window"),
-        }
-        for start, prices, notes in blocks:
-            tiers = tiers_from(prices)
-            if tiers is None:
-                continue
+        if not entry["id"].endswith((":free", ":batch")):
+            yield from _entry_records(entry, src, urls, batch_ids.get((entry["provider"], entry["id"])))
+
+
+def _entry_records(entry: dict, src: dict, urls: dict, batch_entry: dict | None) -> Iterator[Imported]:
+    provider, mid = entry["provider"], entry["id"]
+    channel = channel_for(provider, mid)
+    if channel is None:
+        return
+    raw, tier_name = mid, None
+    if provider == "openrouter" and mid.endswith("-fast"):  # OpenRouter's fast-mode id is a service tier
+        raw, tier_name = mid.removesuffix("-fast"), "fast"
+    blocks = _blocks(entry)
+    batch_mult, batch_cache = None, True
+    for v in entry.get("variants", []):
+        if v["when"] == {"processing": "batch"}:
+            batch_mult, batch_cache = _batch(blocks[-1][1], v["prices"])
+    if batch_entry is not None:  # OpenRouter's `:batch` id
+        batch_mult, batch_cache = _batch(blocks[-1][1], batch_entry["prices"][-1]["prices"])
+    common = {
+        "source": SOURCE,
+        "provider": provider,
+        "raw_id": raw,
+        "ids": _user_ids(provider, entry["ids"]),
+        "channel": channel,
+        "location": _location(provider, mid),
+        "url": urls.get(provider, src["url"]),
+        "checked": src["checked"],
+        "version": src["version"],
+        "name": entry.get("name"),
+        "context": entry.get("context_window"),
+    }
+    for start, prices, notes in blocks:
+        tiers = tiers_from(prices)
+        if tiers is not None:
             yield Imported(
                 **common,
                 tier=tier_name,
@@ -202,7 +198,7 @@ def records(data: dict | None = None) -> Iterator[Imported]:
                 features=_features(prices, tiers, entry),
                 notes=list(notes),
             )
-        yield from _service_tiers(entry, blocks, common)
+    yield from _service_tiers(entry, blocks, common)
 
 
 def _service_tiers(entry: dict, blocks: list, common: dict) -> Iterator[Imported]:

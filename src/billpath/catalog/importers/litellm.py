@@ -159,74 +159,57 @@ def load(path: Path = LL_FILE) -> dict:
 def records(data: dict | None = None) -> Iterator[Imported]:
     """Every priced litellm chat entry on a mapped channel; priority/flex prices as service tiers."""
     data = data if data is not None else load()
-    src = data["source"]
     for key, entry in data["models"].items():
-        provider = entry.get("litellm_provider", "")
-        channel = channel_for(provider)
-        split = split_key(key, provider) if channel else None
-        if channel is None or split is None:
-            continue
-        model, location = split
-        if model.startswith("ft:") or not model:
-            continue
-        tiers = _tiers(entry)
-        if tiers is None:
-            continue
-        batch_mult, batch_cache = _batch(entry)
-        common = {
-            "source": SOURCE,
-            "provider": provider,
-            "raw_id": model,
-            "ids": [key],
-            "channel": channel,
-            "url": entry.get("source") or src["url"],
-            "checked": src["checked"],
-            "version": src["version"],
-            "context": entry.get("max_input_tokens"),
-        }
-        features = {
-            "prompt_caching": tiers[0]["cache_read_per_mtok"] is not None,
-            "cache_1h": tiers[0]["cache_write_1h_per_mtok"] is not None,
-            "extended_thinking": bool(entry.get("supports_reasoning")),
-            "web_search": bool(entry.get("supports_web_search")),
-            "long_context": len(tiers) > 1,
-            "max_context_tokens": entry.get("max_input_tokens"),
-        }
-        retired, retired_note = _retirement(entry)
-        common["effective_to"] = retired
-        yield Imported(
-            **common,
-            location=location,
-            tier=None,
-            tiers=tiers,
-            batch_multiplier=batch_mult,
-            batch_discounts_cache=batch_cache,
-            features=features,
-            notes=retired_note,
-        )
-        uplift = dec(entry.get("regional_endpoint_uplift_multiplier"))
-        if channel == "google-vertex" and uplift and uplift != 1:
+        yield from _entry_records(key, entry, data["source"])
+
+
+def _entry_records(key: str, entry: dict, src: dict) -> Iterator[Imported]:
+    provider = entry.get("litellm_provider", "")
+    channel = channel_for(provider)
+    split = split_key(key, provider) if channel else None
+    tiers = _tiers(entry)
+    if channel is None or split is None or tiers is None or not split[0] or split[0].startswith("ft:"):
+        return
+    model, location = split
+    retired, retired_note = _retirement(entry)
+    batch_mult, batch_cache = _batch(entry)
+    common = {
+        "source": SOURCE,
+        "provider": provider,
+        "raw_id": model,
+        "ids": [key],
+        "channel": channel,
+        "url": entry.get("source") or src["url"],
+        "checked": src["checked"],
+        "version": src["version"],
+        "context": entry.get("max_input_tokens"),
+        "effective_to": retired,
+        "features": _features(entry, tiers),
+    }
+    batch = {"batch_multiplier": batch_mult, "batch_discounts_cache": batch_cache}
+    yield Imported(**common, **batch, location=location, tier=None, tiers=tiers, notes=retired_note)
+    uplift = dec(entry.get("regional_endpoint_uplift_multiplier"))
+    if channel == "google-vertex" and uplift and uplift != 1:
+        note = f"regional endpoint: x{uplift} over global (litellm uplift multiplier)"
+        regional = [_scale(t, uplift) for t in tiers]
+        yield Imported(**common, **batch, location="regional", tier=None, tiers=regional, notes=[note, *retired_note])
+    for name in SERVICE_TIERS:
+        st = _tiers(entry, f"_{name}")
+        if st is not None:
             yield Imported(
-                **common,
-                location="regional",
-                tier=None,
-                tiers=[_scale(t, uplift) for t in tiers],
-                batch_multiplier=batch_mult,
-                batch_discounts_cache=batch_cache,
-                features=features,
-                notes=[f"regional endpoint: x{uplift} over global (litellm uplift multiplier)", *retired_note],
+                **common, location=location, tier=name, tiers=st, notes=[f"{name} service tier", *retired_note]
             )
-        for tier_name in SERVICE_TIERS:
-            st = _tiers(entry, f"_{tier_name}")
-            if st is not None:
-                yield Imported(
-                    **common,
-                    location=location,
-                    tier=tier_name,
-                    tiers=st,
-                    features=features,
-                    notes=[f"{tier_name} service tier", *retired_note],
-                )
+
+
+def _features(entry: dict, tiers: list[dict]) -> dict:
+    return {
+        "prompt_caching": tiers[0]["cache_read_per_mtok"] is not None,
+        "cache_1h": tiers[0]["cache_write_1h_per_mtok"] is not None,
+        "extended_thinking": bool(entry.get("supports_reasoning")),
+        "web_search": bool(entry.get("supports_web_search")),
+        "long_context": len(tiers) > 1,
+        "max_context_tokens": entry.get("max_input_tokens"),
+    }
 
 
 def _retirement(entry: dict) -> tuple[date | None, list[str]]:

@@ -67,3 +67,20 @@ def test_split_snapshot_reads_one_model_without_parsing_the_rest(tmp_path) -> No
     cat = load_catalog(tmp_path / SNAPSHOT.name)  # a fresh load: nothing parsed yet
     assert [o.channel for o in cat.offers_for("claude-opus-4-8")]
     assert cat._all is None  # only that model's line was parsed
+
+
+def test_build_reads_only_the_repository_no_package_data_and_no_network(tmp_path) -> None:
+    """A clean clone rebuilds the same snapshot: genai-prices and litellm blocked, sockets refused."""
+    import subprocess
+    import sys
+
+    code = (
+        "import socket, sys\n"
+        "sys.modules['genai_prices'] = None; sys.modules['litellm'] = None\n"
+        "def refuse(*a, **k): raise OSError('network used')\n"
+        "socket.socket.connect = refuse\n"
+        "from billpath.catalog.build import build, stale_files\n"
+        "assert stale_files(build()) == [], 'stale'\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr

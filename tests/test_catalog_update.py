@@ -121,3 +121,22 @@ def test_catalog_update_is_the_only_network_client_in_the_package() -> None:
     client = re.compile(r"\b(urllib\.request|http\.client|import httpx|import requests|import aiohttp|urlopen)\b")
     users = sorted(str(p.relative_to(src)) for p in src.rglob("*.py") if client.search(p.read_text(encoding="utf-8")))
     assert users == ["catalog/update.py"]
+
+
+def test_endpoints_option_builds_openrouter_urls_from_catalog_ids(monkeypatch) -> None:
+    from datetime import date
+
+    from billpath.catalog import update
+
+    asked = []
+
+    def fake_fetch(location: str) -> dict:
+        asked.append(location)
+        return json.loads((DATA / "openrouter-endpoints-llama.json").read_text(encoding="utf-8"))
+
+    monkeypatch.setattr(update, "fetch_json", fake_fetch)
+    plan = update.plan_update("openrouter", [], today=date(2026, 11, 26), endpoints=["Llama 3.3 70B Instruct"])
+    assert asked == ["https://openrouter.ai/api/v1/models/meta-llama/llama-3.3-70b-instruct/endpoints"]
+    assert {a["variant"] for a in plan["added"]} == {"provider-deepinfra-fp8", "provider-cerebras", "provider-groq"}
+    with pytest.raises(Exception, match="openrouter only"):
+        update.plan_update("litellm", [], endpoints=["llama-3.3-70b"])

@@ -71,13 +71,32 @@ def _records(source: str, data: dict, checked: str, location: str) -> list:
     return list(genai_prices.records(data))
 
 
-def plan_update(source: str, locations: list[str], today: date | None = None) -> dict:
+def endpoint_urls(models: list[str]) -> list[str]:
+    """OpenRouter's per-provider endpoints URL for each model (named any way the catalog knows it)."""
+    from billpath.catalog.store import load_catalog
+
+    catalog = load_catalog()
+    urls = []
+    for name in models:
+        model = catalog.resolve(name).model
+        ids = [i for o in catalog.offers_for(model) if o.channel == "openrouter" for i in o.ids if "/" in i]
+        ids = [i for i in ids if not i.startswith("openrouter/")]
+        if not ids:
+            raise UsageError(f"{model} has no OpenRouter id in the catalog: give its endpoints URL with --from")
+        urls.append(f"https://openrouter.ai/api/v1/models/{ids[0].split(':')[0]}/endpoints")
+    return urls
+
+
+def plan_update(source: str, locations: list[str], today: date | None = None, endpoints: list[str] = ()) -> dict:
     """Read the source, merge it onto the catalog's models, and diff it against the bundled offers."""
     from billpath.catalog.importers import merge
     from billpath.catalog.store import SNAPSHOT, Catalog, load_catalog
 
     if source not in SOURCES:
         raise UsageError(f"unknown source {source!r}; known: {', '.join(SOURCES)}")
+    if endpoints and source != "openrouter":
+        raise UsageError("--endpoints is for openrouter only")
+    locations = [*locations, *endpoint_urls(list(endpoints))]
     locations = locations or ([DEFAULT_URLS[source]] if source in DEFAULT_URLS else [])
     if not locations:
         raise UsageError(f"give --from FILE for {source}")

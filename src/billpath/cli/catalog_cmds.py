@@ -118,6 +118,12 @@ def catalog_update(
         list[str] | None,
         typer.Option("--from", metavar="URL|FILE", help="Where to read (repeatable; default: the source's URL)."),
     ] = None,
+    endpoints: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--endpoints", metavar="MODEL", help="openrouter: also read MODEL's per-provider prices (repeatable)."
+        ),
+    ] = None,
     dry_run: Annotated[bool, typer.Option(help="Show what changed; write nothing.")] = False,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
@@ -128,7 +134,7 @@ def catalog_update(
     from billpath.catalog.update import apply_update, plan_update, update_view
     from billpath.report.render import emit
 
-    plan = plan_update(source, list(from_ or []))
+    plan = plan_update(source, list(from_ or []), endpoints=list(endpoints or []))
     written = None if dry_run else apply_update(plan)
     payload = {k: v for k, v in plan.items() if k != "override"}
     payload["written"] = str(written) if written else None

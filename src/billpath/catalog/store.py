@@ -347,8 +347,9 @@ def load_catalog(path: Path | None = None) -> Catalog:
         else:
             overrides = _overrides() if path == SNAPSHOT else {}
             lines = _OfferLines(path.parent / data["offers_file"], data["offers_index"], overrides.get("offers"))
-            models = _models(data["models"] + overrides.get("models", []))
-            aliases = {**overrides.get("aliases", {}), **data["aliases"]}
+            models = _models(data["models"] + overrides["models"] if overrides else data["models"])
+            extra = overrides.get("aliases")
+            aliases = {**extra, **data["aliases"]} if extra else data["aliases"]
             catalog = Catalog(models=models, channels=_channels(data["channels"]), aliases=aliases, offer_lines=lines)
         _CACHE[path] = catalog
     return _CACHE[path]

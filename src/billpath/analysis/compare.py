@@ -102,13 +102,10 @@ def quote_offer(
     if not ZERO <= batch_share <= 1:
         raise UsageError(f"batch share must be between 0 and 1 (got {batch_share})")
     cost, notes = Cost(), list(offer.notes)
-    parts = [
-        (usage.scaled(1 - batch_share, batch=False), 1 - batch_share),
-        (usage.scaled(batch_share, batch=True), batch_share),
-    ]
-    for part, share in parts:
+    for share, batch in ((1 - batch_share, False), (batch_share, True)):
         if share == 0:
             continue
+        part = usage if share == 1 and usage.batch == batch else usage.scaled(share, batch=batch)
         priced = price_usage(part, offer)
         cost.add(priced.cost)
         notes.extend(n for n in priced.notes if n not in notes)

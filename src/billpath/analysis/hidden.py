@@ -73,20 +73,22 @@ def feature_gaps(quote, usage: Usage, catalog: Catalog, at: date, batch_share: D
     gaps: list[Gap] = []
     if ref is None or ref is offer:
         return gaps
-    as_is = quote_offer(offer, usage, catalog, batch_share, payment).total  # before spend discounts
-    if batch_share > 0 and offer.batch_multiplier is None and ref.batch_multiplier is not None:
+    cache_tokens = usage.cache_read_tokens + usage.cache_write_tokens + usage.cache_write_1h_tokens
+    batch_gap = batch_share > 0 and offer.batch_multiplier is None and ref.batch_multiplier is not None
+    better_cache = _with_cache_prices(offer, ref) if cache_tokens else None
+    as_is = ZERO
+    if batch_gap or better_cache is not None:  # re-price only when a priced gap is possible
+        as_is = quote_offer(offer, usage, catalog, batch_share, payment).total  # before spend discounts
+    if batch_gap:
         better = replace(offer, batch_multiplier=ref.batch_multiplier, batch_discounts_cache=ref.batch_discounts_cache)
         amount = as_is - quote_offer(better, usage, catalog, batch_share, payment).total
         share_pct = f"{(batch_share * 100).normalize():f}%"
         note = f"no batch here: {_signed(amount)}/month ({share_pct} batch share billed on demand)"
         gaps.append(Gap("batch", amount, note))
-    cache_tokens = usage.cache_read_tokens + usage.cache_write_tokens + usage.cache_write_1h_tokens
-    if cache_tokens:
-        better = _with_cache_prices(offer, ref)
-        if better is not None:
-            amount = as_is - quote_offer(better, usage, catalog, batch_share, payment).total
-            if amount:
-                gaps.append(Gap("prompt_caching", amount, _cache_note(offer, amount)))
+    if better_cache is not None:
+        amount = as_is - quote_offer(better_cache, usage, catalog, batch_share, payment).total
+        if amount:
+            gaps.append(Gap("prompt_caching", amount, _cache_note(offer, amount)))
     missing = [
         FEATURE_NAMES[k]
         for k in FEATURE_NAMES
@@ -171,7 +173,7 @@ def newest_in_family(catalog: Catalog, model: str, at: date) -> str:
     return max(same, key=lambda m: (m.released, m.id)).id if same else model
 
 
-def lag_notes(quote, catalog: Catalog, at: date) -> list[str]:
+def lag_notes(quote, catalog: Catalog, at: date, newest: str | None = None) -> list[str]:
     """Version-lag notes for one quote: late arrival, and a newer family member missing on the channel."""
     offer: Offer = quote.offer
     m = catalog.models[offer.model]
@@ -179,7 +181,7 @@ def lag_notes(quote, catalog: Catalog, at: date) -> list[str]:
     if offer.available_from and m.released and offer.available_from > m.released:
         days = (offer.available_from - m.released).days
         notes.append(f"version lag: arrived {days} days after the maker's release ({m.released})")
-    newest = newest_in_family(catalog, offer.model, at)
+    newest = newest or newest_in_family(catalog, offer.model, at)
     if newest != offer.model:
         on_channel = [o for o in catalog.offers_at(newest, at) if o.channel == offer.channel and o.live_at(at)]
         from billpath.catalog.extras import plans
@@ -219,13 +221,17 @@ def apply_volume_discounts(quotes: list, catalog: Catalog) -> None:
 
 def annotate(comparison, catalog: Catalog, batch_share: Decimal, payment=None) -> None:
     """Add priced feature gaps and version-lag notes to every quote of a comparison."""
+    newest: dict[str, str] = {}
     for q in comparison.quotes:
         gaps = feature_gaps(q, comparison.usage, catalog, comparison.at, batch_share, payment)
         q.extras["hidden_costs"] = [g.to_dict() for g in gaps]
         if any(g.feature == "batch" for g in gaps):  # the priced note replaces the generic one
             q.notes[:] = [n for n in q.notes if n != NO_BATCH_NOTE]
         q.notes.extend(g.note for g in gaps if g.note not in q.notes)
-        q.notes.extend(n for n in lag_notes(q, catalog, comparison.at) if n not in q.notes)
+        model = q.offer.model
+        if model not in newest:
+            newest[model] = newest_in_family(catalog, model, comparison.at)
+        q.notes.extend(n for n in lag_notes(q, catalog, comparison.at, newest[model]) if n not in q.notes)
 
 
 def tiers_summary(t: TierPrices) -> str:

@@ -48,7 +48,12 @@ def _rows(offer: Offer) -> dict[tuple[int, bool], PriceRow]:
 
 
 def quantity(usage: Usage, plus: tuple[str, ...], minus: tuple[str, ...]) -> Decimal:
-    return sum((getattr(usage, f) for f in plus), ZERO) - sum((getattr(usage, f) for f in minus), ZERO)
+    q = ZERO
+    for f in plus:
+        q += getattr(usage, f)
+    for f in minus:
+        q -= getattr(usage, f)
+    return q
 
 
 def price_usage(usage: Usage, offer: Offer) -> Priced:

@@ -207,3 +207,44 @@ def test_spark_engine_refuses_other_formats_before_starting_spark(tmp_path):
         billpath.price_log([str(csv)], at=AT, engine="spark", input_format="litellm")
     with pytest.raises(BillpathError, match="unknown engine"):
         billpath.price_log([str(csv)], at=AT, engine="presto")
+
+
+@pytest.mark.slow
+def test_text_typed_parquet_is_validated_alike(spark, tmp_path):
+    """A Parquet of text columns takes the validation's text path (regexes, TRY_CAST, time zones) on both."""
+    import duckdb
+
+    rows = [
+        ("2026-05-01T10:00:00Z", "gpt-5.5", "openai", " 1200 ", "300", "true"),
+        ("2026-03-12T23:30:00-02:00", "claude-sonnet-4-6", "anthropic", "250000", "10", "no"),
+        ("1777777777", "gpt-5.5", "openai", "1.0", "5", "1"),
+        ("2026-05-02", "gpt-5.5", "openai", "1.5", "5", "0"),
+        ("2026-05-02 08:00:00", "gpt-5.5", "openai", "-3", "5", ""),
+        ("2026-05-02", "gpt-5.5", "openai", "x", "5", "false"),
+        ("2026-05-02", "gpt-5.5", "openai", "", "5", "false"),
+        ("2026-05-02", "gpt-5.5", "openai", "10", "5", "maybe"),
+        ("not a date", "gpt-5.5", "openai", "10", "5", "false"),
+        ("", "gpt-5.5", "openai", "10", "5", "batch"),
+        ("2026-05-03", "  ", "openai", "10", "5", "false"),
+        ("2026-05-03", "gpt-5.5", "openai", "9" * 19, "5", "false"),
+    ]
+    values = ", ".join("(" + ", ".join("'" + v + "'" for v in r) + ")" for r in rows)
+    path = tmp_path / "text.parquet"
+    duckdb.sql(
+        f'COPY (SELECT * FROM (VALUES {values}) t("timestamp", model, channel, input_tokens, output_tokens, batch)) '
+        f"TO '{path}' (FORMAT parquet)"
+    )
+    on_duckdb = billpath_price_log(path)
+    on_spark = billpath_price_log(path, engine="spark")
+    assert on_spark == on_duckdb
+    assert on_duckdb["rows_total"] == len(rows)
+    assert (on_duckdb["rows_priced"], on_duckdb["rows_rejected"]) == (4, 8)
+    days = [d["day"] for d in on_duckdb["by_day"]]
+    assert "2026-03-13" in days  # 23:30 at UTC-2 on the 12th is the 13th in UTC: priced after the change
+    assert "2026-05-03" in days  # Unix seconds 1777777777
+
+
+def billpath_price_log(path, **kw) -> dict:
+    import billpath
+
+    return billpath.price_log([str(path)], at=AT, **kw).to_dict()

@@ -6,9 +6,11 @@ only does what is the engine's business: start or join a Spark session with exac
 read Parquet (files, directories, globs), ship the small tables (price table, name routes) as
 broadcast relations, and run the statements.
 
-Exactness: money is integer pico-dollars (1e-12 USD) summed as DECIMAL(38,0). The session turns off
+Exactness: money is integer pico-dollars (1e-12 USD). The pass over the log sums 64-bit integers;
+the groups are then DECIMAL(38,0) before any price is applied. The session turns off
 `spark.sql.decimalOperations.allowPrecisionLoss` (its default rounds DECIMAL products to 6 places)
-and turns on ANSI mode, so an overflow is an error, never a wrapped or NULL sum.
+and turns on ANSI mode, so an overflow is an error, never a wrapped or NULL sum. docs/spark.md has
+the cluster set-up and the figures.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from billpath.errors import BillpathError
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
 
-# Settings every billpath statement relies on; applied to a new session and checked on a joined one.
+# Settings every billpath statement relies on: applied to a new session and to a joined one alike.
 EXACT_CONF = {
     "spark.sql.decimalOperations.allowPrecisionLoss": "false",
     "spark.sql.ansi.enabled": "true",
@@ -50,8 +52,6 @@ _DUCK_TYPES = {
     "timestamp": "TIMESTAMP WITH TIME ZONE",
     "timestamp_ntz": "TIMESTAMP",
 }
-
-
 MAX_MAPPED_FILES = 5000  # beyond this many local files, file names are joined rather than looked up
 
 
@@ -111,7 +111,9 @@ def _log_config() -> str:
     path = Path(tempfile.gettempdir()) / f"billpath-spark-log4j2-{level}.properties"
     text = _LOG4J2.format(level=level)
     if not path.exists() or path.read_text() != text:
-        path.write_text(text)
+        partial = path.with_name(f"{path.name}.{os.getpid()}")
+        partial.write_text(text)
+        os.replace(partial, path)  # atomic: another billpath starting Spark never reads half a file
     return str(path)
 
 
@@ -173,7 +175,8 @@ def read_parquet(spark: SparkSession, paths: Sequence[str]) -> DataFrame:
         cond = getattr(exc, "getCondition", lambda: None)()
         if cond == "PATH_NOT_FOUND":
             raise SparkEngineError(f"no such file: {_first_line(exc).split(':', 1)[-1].strip()}") from None
-        raise SparkEngineError(f"cannot read Parquet {', '.join(paths)}: {_first_line(exc)}") from None
+        named = paths[0] if len(paths) == 1 else f"{paths[0]} (and {len(paths) - 1} more)"
+        raise SparkEngineError(f"cannot read Parquet {named}: {_first_line(exc)}") from None
     return df.select("*", df["_metadata.file_path"].alias("_file"), df["_metadata.row_index"].alias("_row"))
 
 

@@ -18,21 +18,13 @@ from pydantic import ValidationError
 
 from billpath.catalog.names import normalize_name
 from billpath.catalog.schema import Channel, ChannelFile, Model, ModelsFile, Offer, Prices, Variant
+from billpath.catalog.store import PRICE_FIELDS
 from billpath.errors import CatalogError
 from billpath.money import exact, price_micro
 
 DATA_DIR = Path(__file__).parent / "data"
 SNAPSHOT = Path(__file__).parent / "snapshot.json"
 OFFERS_FILE = Path(__file__).parent / "snapshot-offers.jsonl"
-PRICE_FIELDS = (
-    "input_per_mtok",
-    "output_per_mtok",
-    "cache_read_per_mtok",
-    "cache_write_5m_per_mtok",
-    "cache_write_1h_per_mtok",
-    "reasoning_per_mtok",
-    "per_request",
-)
 
 
 def _load_toml(path: Path) -> dict:

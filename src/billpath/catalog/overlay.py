@@ -32,17 +32,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from billpath.catalog.extras import Discount
+from billpath.catalog.store import PRICE_FIELDS as STORE_PRICE_FIELDS
 from billpath.catalog.store import Catalog, Offer, Source, TierPrices
 from billpath.errors import BillpathError, CatalogError
 
-PRICE_FIELDS = (
-    "input_per_mtok",
-    "output_per_mtok",
-    "cache_read_per_mtok",
-    "cache_write_5m_per_mtok",
-    "cache_write_1h_per_mtok",
-    "per_request",
-)
+# An overlay may set every price but the reasoning price (reasoning stays billed as the offer says).
+OVERLAY_PRICE_FIELDS = tuple(f for f in STORE_PRICE_FIELDS if f != "reasoning_per_mtok")
 
 
 class OverlaidCatalog(Catalog):
@@ -77,7 +72,7 @@ def _rebuild(base: Catalog, offers: list[Offer], discounts: list[Discount], path
 
 def _scale_tier(t: TierPrices, factor: Decimal) -> TierPrices:
     kw = {}
-    for name in (*PRICE_FIELDS, "reasoning_per_mtok"):
+    for name in (*OVERLAY_PRICE_FIELDS, "reasoning_per_mtok"):
         value = getattr(t, name)
         kw[name] = None if value is None else value * factor
     return replace(t, **kw)
@@ -154,7 +149,7 @@ def apply_overlay(catalog: Catalog, path: Path | str | None) -> Catalog:
                 f"{where}: variant {p.variant!r} unknown for {model} on {p.channel}; use one of {variants}"
             )
         variant = p.variant or next((o.variant for o in mine if o.variant_kind == "standard"), mine[0].variant)
-        given = {f: getattr(p, f) for f in PRICE_FIELDS if getattr(p, f) is not None}
+        given = {f: getattr(p, f) for f in OVERLAY_PRICE_FIELDS if getattr(p, f) is not None}
         if not given:
             raise CatalogError(f'{where}: give at least one price, e.g. input_per_mtok = "2.5"')
         explicit[(model, p.channel, variant)] = (

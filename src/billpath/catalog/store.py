@@ -29,6 +29,10 @@ class TierPrices:
     per_request: Decimal
 
 
+# Every price field of a tier, in order (USD per million tokens, and per request).
+PRICE_FIELDS = tuple(f for f in TierPrices.__dataclass_fields__ if f != "above_input_tokens")
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     url: str

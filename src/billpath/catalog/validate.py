@@ -13,18 +13,11 @@ from decimal import Decimal, InvalidOperation
 from itertools import pairwise
 from pathlib import Path
 
+from billpath.catalog.store import PRICE_FIELDS
+
 SCHEMA_DIR = Path(__file__).parent / "schema"
 _ID = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-PRICE_FIELDS = (
-    "input_per_mtok",
-    "output_per_mtok",
-    "cache_read_per_mtok",
-    "cache_write_5m_per_mtok",
-    "cache_write_1h_per_mtok",
-    "reasoning_per_mtok",
-    "per_request",
-)
 VARIANT_KINDS = ("standard", "location", "service-tier")
 
 

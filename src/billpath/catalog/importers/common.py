@@ -6,17 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from billpath.catalog.store import PRICE_FIELDS
 from billpath.money import exact
 
-TIER_FIELDS = (
-    "input_per_mtok",
-    "output_per_mtok",
-    "cache_read_per_mtok",
-    "cache_write_5m_per_mtok",
-    "cache_write_1h_per_mtok",
-    "reasoning_per_mtok",
-    "per_request",
-)
+TIER_FIELDS = PRICE_FIELDS
 SINCE_UNKNOWN = date(1, 1, 1)  # an imported first price block whose start the source does not say
 
 

@@ -15,7 +15,8 @@ from decimal import Decimal
 
 from billpath.catalog.store import Catalog, load_catalog
 from billpath.errors import CatalogError
-from billpath.money import ZERO, exact
+from billpath.money import ZERO, display, exact
+from billpath.pricing.fees import channel_fee
 from billpath.pricing.rules import COMPONENTS, NO_BATCH_NOTE
 from billpath.pricing.table import PRICE_COLUMNS, PRICE_TYPES, QUANTITY_FIELDS, exact_offer, price_table, statements
 from billpath.usage.duck import LogError, connect
@@ -35,13 +36,18 @@ def usd(pico: Decimal | int | None) -> Decimal:
 @dataclass
 class Money:
     components: dict[str, Decimal] = field(default_factory=lambda: dict.fromkeys(COMPONENT_NAMES, ZERO))
+    fees: Decimal = ZERO  # channel fees outside token prices (rule 5), where a channel charges them
 
     @property
     def total(self) -> Decimal:
-        return sum(self.components.values(), ZERO)
+        return sum(self.components.values(), ZERO) + self.fees
 
     def to_dict(self) -> dict:
-        return {**{k: exact(v) for k, v in self.components.items()}, "total": exact(self.total)}
+        return {
+            **{k: exact(v) for k, v in self.components.items()},
+            "fees": exact(self.fees),
+            "total": exact(self.total),
+        }
 
 
 @dataclass
@@ -364,8 +370,10 @@ def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes:
                 notes,
                 f"{g['model']}: requests above {g['tier']:,} input tokens priced entirely at the long-context rate",
             )
-    for channel, _ in result.by_channel:
-        _fee_note(catalog, channel, notes)
+    for (channel, _variant), tally in sorted(result.by_channel.items()):
+        fee = _channel_fee(catalog, channel, tally.cost.total, Decimal(tally.quantities["requests"]), notes)
+        tally.cost.fees += fee
+        result.cost.fees += fee
     result.rows_unpriced = sum(u["rows"] for u in unpriced.values())
     result.unpriced = [
         {
@@ -395,17 +403,12 @@ def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes:
         result.reconcile.append(entry)
 
 
-def _fee_note(catalog: Catalog, channel: str, notes: list[str]) -> None:
-    """Channel fees outside token prices (rule 5) are not in a log's token costs: say so, never drop silently."""
-    fees = catalog.channels[channel].fees
-    credit = fees.get("credit") or {}
-    if credit:
-        method = fees.get("default_payment") or next(iter(credit))
-        _add_note(
-            notes,
-            f"{channel}: token costs only; its {credit[method]['pct']}% fee on credit purchases by {method} "
-            "(or its BYOK fee) is not included",
-        )
+def _channel_fee(catalog: Catalog, channel: str, subtotal: Decimal, requests: Decimal, notes: list[str]) -> Decimal:
+    """Rule 5 on a channel's token cost in the log (default payment method), with its note."""
+    fee, note = channel_fee(catalog.channels[channel], subtotal, requests, None)
+    if note:
+        _add_note(notes, f"{channel}: fee {display(fee)} added: {note}")
+    return fee
 
 
 def _add_note(notes: list[str], note: str) -> None:
@@ -444,8 +447,10 @@ def _reprice(result: PriceLogResult, catalog: Catalog, rows: list[dict]) -> None
     for channel, slot in sorted(per_channel.items()):
         missing = {m: n - slot["rows"].get(m, 0) for m, n in need.items() if slot["rows"].get(m, 0) < n}
         if not missing:
-            result.reprice[channel] = slot["cost"]
-            _fee_note(catalog, channel, result.notes)
+            requests = Decimal(sum(t.quantities["requests"] for t in result.by_model.values()))
+            result.reprice[channel] = slot["cost"] + _channel_fee(
+                catalog, channel, slot["cost"], requests, result.notes
+            )
             for n in slot["notes"]:
                 _add_note(result.notes, f"reprice on {channel}: {n}")
             continue

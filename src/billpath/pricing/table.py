@@ -161,9 +161,10 @@ def reduce_sql(usage: str, tiers_above: list[int], sum_type: str | None = None) 
     """Group the normalised usage relation (see `billpath.usage.duck`) into priceable groups.
 
     `usage` has columns model, provider, variant (VARCHAR, '' when absent), day (DATE), batch
-    (BOOLEAN), the quantity fields (integers), logged_cost (DECIMAL or NULL) and error (NULL or the
-    reason the row is rejected). Rejected rows are counted in groups with `ok` false (their reasons
-    are read from `usage` itself, only when there are any), so one pass over the log counts everything.
+    (BOOLEAN), the quantity fields (integers), logged_cost (DECIMAL or NULL), error (NULL or the
+    reason the row is rejected) and ok (error IS NULL). Rejected rows are counted in groups with `ok`
+    false (their reasons are read from `usage` itself, only when there are any), so one pass over the
+    log counts everything.
     Sums are of 64-bit integers (DuckDB widens them to 128 bits); `sum_type` casts first, e.g. to
     DECIMAL(38,0) on an engine whose integer SUM could overflow.
     """
@@ -182,7 +183,7 @@ def reduce_sql(usage: str, tiers_above: list[int], sum_type: str | None = None) 
 FROM (
   SELECT p.*, {prompt_class_sql(tiers_above, "p.prompt", "p.n")} AS prompt_class
   FROM (
-    SELECT u.model, u.provider, u.variant, u.day, u.batch, u.error IS NULL AS ok, {fields}, u.logged_cost,
+    SELECT u.model, u.provider, u.variant, u.day, u.batch, u.ok, {fields}, u.logged_cost,
       {prompt} AS prompt, CASE WHEN u.requests > 0 THEN u.requests ELSE 1 END AS n
     FROM {usage} u
   ) p

@@ -6,7 +6,8 @@ arrive here as Arrow batches of canonical text columns. Both paths go through ON
 (`normalize_sql`), so a value is accepted or rejected the same way whatever format carried it.
 
 The normalised relation has: source, line, model, provider, variant, day, batch, the quantity fields,
-logged_cost, and error (NULL when the row is valid, else why it is rejected).
+logged_cost, error (NULL when the row is valid, else why it is rejected) and ok (error IS NULL,
+computed as one boolean so that pricing never builds a message for a valid row).
 """
 
 from __future__ import annotations
@@ -197,13 +198,15 @@ def normalize_sql(source: str, types: dict[str, str], source_id: int, line: str,
         )
     )
     error = "CASE " + " ".join(f"WHEN {cond} THEN {msg}" for cond, msg in checks) + " ELSE NULL END"
+    # The same checks as one boolean (no message text built per row): what the reduce step groups on.
+    ok = "NOT (" + " OR ".join(f"COALESCE({cond}, FALSE)" for cond, _ in checks) + ")"
     provider = _text_column("channel", cols.get("channel"), False).value
     variant = _text_column("variant", cols.get("variant"), False).value
     fields = ",\n  ".join(f"{c.value} AS {name}" for name, c in counts.items())
     return f"""SELECT {source_id} AS source, {line} AS line, {model.value} AS model, {provider} AS provider,
   {variant} AS variant, {day.value} AS day, {batch.value} AS batch,
   {fields},
-  {cost.value} AS logged_cost, {error} AS error
+  {cost.value} AS logged_cost, {error} AS error, {ok} AS ok
 FROM {source} s"""
 
 

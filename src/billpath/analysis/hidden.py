@@ -58,7 +58,9 @@ def _with_cache_prices(offer: Offer, ref: Offer) -> Offer | None:
     return replace(offer, tiers=tuple(tiers)) if changed else None
 
 
-def feature_gaps(quote, usage: Usage, catalog: Catalog, at: date, batch_share: Decimal, payment=None) -> list[Gap]:
+def feature_gaps(
+    quote, usage: Usage, catalog: Catalog, at: date, batch_share: Decimal, payment=None, ref: Offer | None = None
+) -> list[Gap]:
     """What this channel lacks against the maker's own API, with the cost of each priced gap.
 
     A priced gap is the quote as it is minus the same workload priced on the same offer WITH the feature
@@ -69,7 +71,7 @@ def feature_gaps(quote, usage: Usage, catalog: Catalog, at: date, batch_share: D
     offer: Offer = quote.offer
     if offer.variant_kind == "plan":
         return []
-    ref = direct_offer(catalog, offer.model, at)
+    ref = ref or direct_offer(catalog, offer.model, at)
     gaps: list[Gap] = []
     if ref is None or ref is offer:
         return gaps
@@ -168,8 +170,7 @@ def lag_rows(catalog: Catalog, model: str) -> tuple[date | None, list[LagRow]]:
 
 def newest_in_family(catalog: Catalog, model: str, at: date) -> str:
     """The newest model of the same family already released at `at`."""
-    family = catalog.models[model].family
-    same = [m for m in catalog.models.values() if m.family == family and m.released is not None and m.released <= at]
+    same = [m for m in catalog.family_members(catalog.models[model].family) if m.released and m.released <= at]
     return max(same, key=lambda m: (m.released, m.id)).id if same else model
 
 
@@ -222,13 +223,16 @@ def apply_volume_discounts(quotes: list, catalog: Catalog) -> None:
 def annotate(comparison, catalog: Catalog, batch_share: Decimal, payment=None) -> None:
     """Add priced feature gaps and version-lag notes to every quote of a comparison."""
     newest: dict[str, str] = {}
+    refs: dict[str, Offer | None] = {}
     for q in comparison.quotes:
-        gaps = feature_gaps(q, comparison.usage, catalog, comparison.at, batch_share, payment)
+        model = q.offer.model
+        if model not in refs:
+            refs[model] = direct_offer(catalog, model, comparison.at)
+        gaps = feature_gaps(q, comparison.usage, catalog, comparison.at, batch_share, payment, refs[model])
         q.extras["hidden_costs"] = [g.to_dict() for g in gaps]
         if any(g.feature == "batch" for g in gaps):  # the priced note replaces the generic one
             q.notes[:] = [n for n in q.notes if n != NO_BATCH_NOTE]
         q.notes.extend(g.note for g in gaps if g.note not in q.notes)
-        model = q.offer.model
         if model not in newest:
             newest[model] = newest_in_family(catalog, model, comparison.at)
         q.notes.extend(n for n in lag_notes(q, catalog, comparison.at, newest[model]) if n not in q.notes)

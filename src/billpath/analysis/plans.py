@@ -44,17 +44,26 @@ def _synthetic_offer(plan: Plan, model: str, api: Offer | None) -> Offer:
     )
 
 
-def price_plan(plan: Plan, model: str, usage: Usage, catalog: Catalog, at: date, batch_share: Decimal):
-    """A Quote for one plan (or None when the plan cannot price this model)."""
-    from billpath.analysis.compare import Quote, quote_offer
+def _api_quote(api, usage: Usage, catalog: Catalog, batch_share: Decimal):
+    """The usage at the maker's API list price, as an application bills it (no batch: all on demand)."""
+    from billpath.analysis.compare import quote_offer
+
+    return quote_offer(replace(api, batch_multiplier=None), usage, catalog, batch_share)
+
+
+def price_plan(plan: Plan, model: str, usage: Usage, catalog: Catalog, at: date, batch_share: Decimal, api_quote=None):
+    """A Quote for one plan (or None when the plan cannot price this model).
+
+    `api_quote` (from `_api_quote`) saves re-pricing the same usage for every usage-pool plan.
+    """
+    from billpath.analysis.compare import Quote
 
     api = _api_offer(catalog, model, at)
     notes = [f"{plan.name}: {plan.note}", PER_SEAT]
     if plan.billing == "usage-pool":
         if api is None:
             return None
-        # Applications do not batch: the batch share is billed on demand.
-        api_quote = quote_offer(replace(api, batch_multiplier=None), usage, catalog, batch_share)
+        api_quote = api_quote or _api_quote(api, usage, catalog, batch_share)
         cost = Cost(components=dict(api_quote.cost.components))
         api_total = api_quote.cost.tokens_total
         assert plan.included_usd is not None
@@ -86,6 +95,7 @@ def plan_quotes(catalog: Catalog, model: str, usage: Usage, at: date, batch_shar
     """(quotes, unavailable): the cheapest plan per application channel, and channels that cannot be priced."""
     by_channel: dict[str, list] = {}
     unpriceable: dict[str, Plan] = {}
+    api_quote = None
     for plan in plans():
         if plan.channel not in catalog.channels or not plan.valid_at(at):
             continue
@@ -94,7 +104,10 @@ def plan_quotes(catalog: Catalog, model: str, usage: Usage, at: date, batch_shar
             continue
         if not plan.offers_model(model):
             continue
-        q = price_plan(plan, model, usage, catalog, at, batch_share)
+        if plan.billing == "usage-pool" and api_quote is None:
+            api = _api_offer(catalog, model, at)
+            api_quote = _api_quote(api, usage, catalog, batch_share) if api else None
+        q = price_plan(plan, model, usage, catalog, at, batch_share, api_quote)
         if q is not None:
             by_channel.setdefault(plan.channel, []).append(q)
     quotes = []

@@ -161,6 +161,7 @@ class Catalog:
         self._lines = offer_lines
         self._all: list[Offer] | None = None
         self._by_model: dict[str, list[Offer]] = {}
+        self._families: dict[str, list[Model]] | None = None
         if offers is not None:
             self._set_all(offers)
 
@@ -230,6 +231,14 @@ class Catalog:
             if shared:
                 scored.append((-shared, len(model), model))
         return [m for _, _, m in sorted(scored)[:n]]
+
+    def family_members(self, family: str) -> list[Model]:
+        """Every model of a family (indexed once per catalog)."""
+        if self._families is None:
+            self._families = {}
+            for m in self.models.values():
+                self._families.setdefault(m.family, []).append(m)
+        return self._families.get(family, [])
 
     def channel(self, channel_id: str) -> Channel:
         try:

@@ -105,8 +105,11 @@ def quote_offer(
     for share, batch in ((1 - batch_share, False), (batch_share, True)):
         if share == 0:
             continue
-        part = usage if share == 1 and usage.batch == batch else usage.scaled(share, batch=batch)
-        priced = price_usage(part, offer)
+        # Within one tier cost is linear, and a share of the requests has the same average request
+        # (so the same tier): the share's cost is the whole usage's cost times the share.
+        priced = price_usage(usage, offer, batch=batch)
+        if share != 1:
+            priced.cost.scale(share)
         cost.add(priced.cost)
         notes.extend(n for n in priced.notes if n not in notes)
     channel = catalog.channels[offer.channel]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from billpath.catalog.store import Catalog, Offer, TierPrices
 from billpath.money import ZERO, display, exact
@@ -42,6 +43,13 @@ def direct_offer(catalog: Catalog, model: str, at: date) -> Offer | None:
     return next((o for o in catalog.offers_at(model, at) if o.channel == direct and o.variant == "standard"), None)
 
 
+@lru_cache(maxsize=1024)  # offers hash by identity: one derived offer per (offer, reference) pair
+def _with_batch(offer: Offer, ref: Offer) -> Offer:
+    """The offer as if it had the reference's batch discount."""
+    return replace(offer, batch_multiplier=ref.batch_multiplier, batch_discounts_cache=ref.batch_discounts_cache)
+
+
+@lru_cache(maxsize=1024)
 def _with_cache_prices(offer: Offer, ref: Offer) -> Offer | None:
     """The offer as if it priced cache like the reference (same ratios to its own input price)."""
     base = ref.tiers[0]
@@ -82,7 +90,7 @@ def feature_gaps(
     if batch_gap or better_cache is not None:  # re-price only when a priced gap is possible
         as_is = quote_offer(offer, usage, catalog, batch_share, payment).total  # before spend discounts
     if batch_gap:
-        better = replace(offer, batch_multiplier=ref.batch_multiplier, batch_discounts_cache=ref.batch_discounts_cache)
+        better = _with_batch(offer, ref)
         amount = as_is - quote_offer(better, usage, catalog, batch_share, payment).total
         share_pct = f"{(batch_share * 100).normalize():f}%"
         note = f"no batch here: {_signed(amount)}/month ({share_pct} batch share billed on demand)"

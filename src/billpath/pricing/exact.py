@@ -27,6 +27,11 @@ class Cost:
     def total(self) -> Decimal:
         return self.tokens_total + self.fees
 
+    def scale(self, factor: Decimal) -> None:
+        for name, value in self.components.items():
+            self.components[name] = value * factor
+        self.fees *= factor
+
     def add(self, other: Cost) -> None:
         for name, value in other.components.items():
             self.components[name] += value
@@ -56,12 +61,15 @@ def quantity(usage: Usage, plus: tuple[str, ...], minus: tuple[str, ...]) -> Dec
     return q
 
 
-def price_usage(usage: Usage, offer: Offer) -> Priced:
-    """Rules 1-4 of `billpath.pricing.rules` on one record (fees are applied by the caller)."""
+def price_usage(usage: Usage, offer: Offer, batch: bool | None = None) -> Priced:
+    """Rules 1-4 of `billpath.pricing.rules` on one record (fees are applied by the caller).
+
+    `batch` overrides the record's own batch flag (a workload priced as on-demand and batch shares).
+    """
     rows = _rows(offer)
     above = select_tier([t.above_input_tokens for t in offer.tiers], usage.prompt_tokens, usage.requests)
     notes: list[str] = []
-    batch = usage.batch
+    batch = usage.batch if batch is None else batch
     if batch and offer.batch_multiplier is None:
         batch = False
         notes.append(NO_BATCH_NOTE)

@@ -9,9 +9,9 @@ from decimal import Decimal, InvalidOperation
 
 MTOK = Decimal(1_000_000)
 ZERO = Decimal(0)
-# SQL engines sum integer "pico-dollars": tokens x price in micro-dollars per Mtok = 1e-12 USD.
+# Curated prices have at most 6 decimal places per Mtok, so the SQL engines' integer money unit
+# (billpath.pricing.table.UNIT) holds them, and their batch halves, exactly.
 PRICE_SCALE = 10**6  # price per Mtok -> integer micro-dollars per Mtok
-COST_SCALE = Decimal(10) ** 12  # sum(tokens * price_micro) / 1e12 = USD
 
 
 def dec(value: object) -> Decimal:
@@ -37,11 +37,6 @@ def price_micro(price_per_mtok: Decimal) -> int:
     if scaled != scaled.to_integral_value():
         raise ValueError(f"price {price_per_mtok} per Mtok has more than 6 decimal places")
     return int(scaled)
-
-
-def from_pico(total: int) -> Decimal:
-    """Integer pico-dollars (1e-12 USD) back to exact USD."""
-    return normalize(Decimal(total) / COST_SCALE)
 
 
 def normalize(value: Decimal) -> Decimal:

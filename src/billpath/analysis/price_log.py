@@ -18,7 +18,15 @@ from billpath.errors import CatalogError
 from billpath.money import ZERO, display, exact
 from billpath.pricing.fees import channel_fee
 from billpath.pricing.rules import COMPONENTS, NO_BATCH_NOTE
-from billpath.pricing.table import PRICE_COLUMNS, PRICE_TYPES, QUANTITY_FIELDS, exact_offer, price_table, statements
+from billpath.pricing.table import (
+    PRICE_COLUMNS,
+    PRICE_TYPES,
+    QUANTITY_FIELDS,
+    UNIT_DIGITS,
+    exact_offer,
+    price_table,
+    statements,
+)
 from billpath.usage.duck import LogError, connect
 from billpath.usage.load import Input, load
 from billpath.usage.routes import Route, Router
@@ -28,9 +36,9 @@ GAP_NOTES = {c.name: c.gap_note for c in COMPONENTS if c.gap_note}
 MAX_REJECTED_SHOWN = 1000
 
 
-def usd(pico: Decimal | int | None) -> Decimal:
-    """Integer pico-dollars -> exact USD (a power-of-ten shift, never rounded)."""
-    return ZERO if pico is None else Decimal(pico).scaleb(-12)
+def usd(units: Decimal | int | None) -> Decimal:
+    """Integer femto-dollars (the table evaluator's money unit) -> exact USD (a power-of-ten shift, never rounded)."""
+    return ZERO if units is None else Decimal(units).scaleb(-UNIT_DIGITS)
 
 
 @dataclass
@@ -437,7 +445,7 @@ def _reprice(result: PriceLogResult, catalog: Catalog, rows: list[dict]) -> None
         if r["channel"] in used:
             continue
         slot = per_channel[r["channel"]]
-        slot["cost"] += usd(r["cost_pico"])
+        slot["cost"] += usd(r["cost_units"])
         slot["rows"][r["model"]] += r["rows_n"]
         for c in COMPONENT_NAMES:
             if r[f"gap_{c}"] and c in GAP_NOTES:

@@ -6,7 +6,7 @@ only does what is the engine's business: start or join a Spark session with exac
 read Parquet (files, directories, globs), ship the small tables (price table, name routes) as
 broadcast relations, and run the statements.
 
-Exactness: money is integer pico-dollars (1e-12 USD). The pass over the log sums 64-bit integers;
+Exactness: money is integer femto-dollars (1e-15 USD). The pass over the log sums 64-bit integers;
 the groups are then DECIMAL(38,0) before any price is applied. The session turns off
 `spark.sql.decimalOperations.allowPrecisionLoss` (its default rounds DECIMAL products to 6 places)
 and turns on ANSI mode, so an overflow is an error, never a wrapped or NULL sum. docs/spark.md has
@@ -428,7 +428,7 @@ def price_log(
         st = statements(catalog.offers, "usage", "groups", "routes", "prices", "priced")
         _run(con, f"CREATE TEMP TABLE groups AS {st.reduce}", progress, "pricing on Spark")
         # The pass over the log sums 64-bit integers (fast; ANSI mode makes an overflow an error, never a
-        # wrong sum). The few groups then go to DECIMAL(38,0), so quantity x pico-price cannot overflow.
+        # wrong sum). The few groups then go to DECIMAL(38,0), so quantity x femto-price cannot overflow.
         con.recast("groups", QUANTITY_FIELDS, "decimal(38,0)")
         return _result(con, catalog, st, read, at)
     finally:

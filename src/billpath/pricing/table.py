@@ -1,7 +1,7 @@
 """The table evaluator: the rules of `billpath.pricing.rules` compiled to SQL over a whole usage log.
 
 Everything here is engine-neutral: a price table built from the same `price_rows(offer)` the exact
-evaluator uses (unit prices as integer pico-dollars, 1e-12 USD, so sums are exact integers), and
+evaluator uses (unit prices as integer femto-dollars, 1e-15 USD, so sums are exact integers), and
 plain ANSI SQL text (joins, CASE, SUM over DECIMAL(38,0)) that DuckDB runs today and Spark can run
 unchanged. Reading files is the engine's business (`billpath.usage.duck`), not this module's.
 
@@ -29,7 +29,10 @@ from billpath.catalog.store import Offer
 from billpath.errors import CatalogError
 from billpath.pricing.rules import COMPONENTS, price_rows
 
-PICO = Decimal(10) ** 12
+# Money in SQL is an integer count of femto-dollars (1e-15 USD): every catalog unit price, batch halves of
+# 6-decimal per-Mtok prices included, is a whole number of them, and sums stay far below 128-bit limits.
+UNIT_DIGITS = 15
+UNIT = Decimal(10) ** UNIT_DIGITS
 FAR_FUTURE = date(9999, 12, 31)
 NO_NEXT_TIER = 2**62  # above every prompt class
 SUM = "DECIMAL(38,0)"
@@ -72,13 +75,13 @@ PRICE_TYPES: dict[str, str] = {
 }
 
 
-def pico(unit_price: Decimal, offer: Offer) -> int:
-    """A unit price (USD per token or per request) as integer pico-dollars, exactly or not at all."""
-    scaled = unit_price * PICO
+def in_units(unit_price: Decimal, offer: Offer) -> int:
+    """A unit price (USD per token or per request) as integer femto-dollars, exactly or not at all."""
+    scaled = unit_price * UNIT
     if scaled != scaled.to_integral_value():
         raise CatalogError(
             f"price {unit_price} per unit of {offer.model} on {offer.channel}/{offer.variant} is finer than "
-            "1e-12 USD: the table evaluator cannot sum it exactly"
+            f"1e-{UNIT_DIGITS} USD: the table evaluator cannot sum it exactly"
         )
     return int(scaled)
 
@@ -95,14 +98,14 @@ def default_variants(offers: Iterable[Offer]) -> dict[tuple[str, str], str]:
 
 
 def exact_offer(offer: Offer, rows: list | None = None) -> str | None:
-    """None when every unit price of `offer` is a whole number of pico-dollars, else why not."""
+    """None when every unit price of `offer` is a whole number of femto-dollars, else why not."""
     for r in rows if rows is not None else price_rows(offer):
         for name, price in r.unit_prices.items():
-            scaled = price * PICO
+            scaled = price * UNIT
             if scaled != scaled.to_integral_value():
                 return (
                     f"the catalog's {name} price of {offer.model} on {offer.channel}/{offer.variant} "
-                    f"({price} USD per unit) is finer than 1e-12 USD, so it cannot be summed exactly"
+                    f"({price} USD per unit) is finer than 1e-{UNIT_DIGITS} USD, so it cannot be summed exactly"
                 )
     return None
 
@@ -110,7 +113,7 @@ def exact_offer(offer: Offer, rows: list | None = None) -> str | None:
 def price_table(offers: Iterable[Offer]) -> list[tuple]:
     """One row per (offer, tier, batch mode) in `PRICE_COLUMNS` order, from `price_rows(offer)`.
 
-    Offers whose prices are not whole pico-dollars (see `exact_offer`) are left out: a row on them
+    Offers whose prices are not whole femto-dollars (see `exact_offer`) are left out: a row on them
     is unpriced with that reason, never rounded.
     """
     priced = [(o, price_rows(o)) for o in offers]
@@ -135,7 +138,7 @@ def price_table(offers: Iterable[Offer]) -> list[tuple]:
                     nexts[r.above_input_tokens],
                     o.batch_multiplier is not None,
                     r.batch,
-                    *(pico(r.unit_prices[c.name], o) for c in COMPONENTS),
+                    *(in_units(r.unit_prices[c.name], o) for c in COMPONENTS),
                     *(int(c.name in r.fallbacks) for c in COMPONENTS),
                 )
             )
@@ -240,13 +243,13 @@ def reprice_sql(priced: str, prices: str) -> str:
 
     `priced` is the result of `price_sql` (rows with a NULL tier were not priced and are skipped).
     Only offers live on the group's day count: a model not yet, or no longer, sold there is missing.
-    Returns one row per (channel, model) with the cost in pico-dollars and the fallbacks used.
+    Returns one row per (channel, model) with the cost in femto-dollars and the fallbacks used.
     """
     cost = " + ".join(f"{_qty('g', c)} * p.p_{c.name}" for c in COMPONENTS)
     gaps = ",\n  ".join(
         f"MAX(CASE WHEN {_qty('g', c)} > 0 THEN p.fb_{c.name} ELSE 0 END) AS gap_{c.name}" for c in COMPONENTS
     )
-    return f"""SELECT p.channel, p.variant, g.model, SUM(g.rows_n) AS rows_n, SUM({cost}) AS cost_pico,
+    return f"""SELECT p.channel, p.variant, g.model, SUM(g.rows_n) AS rows_n, SUM({cost}) AS cost_units,
   SUM(CASE WHEN g.batch AND NOT p.has_batch THEN g.rows_n ELSE 0 END) AS batch_on_demand_rows,
   {gaps}
 FROM {priced} g

@@ -6,19 +6,18 @@ from typing import Annotated
 
 import typer
 
-from billpath.cli.app import Count, Fmt, FormatOpt, app, count, parse_date, share
-
-PricesOpt = Annotated[
-    str | None,
-    typer.Option("--prices", metavar="FILE", help="Your negotiated prices (TOML overlay; see examples/prices.toml)."),
-]
-
-
-def _catalog(prices: str | None):
-    from billpath.catalog.overlay import apply_overlay
-    from billpath.catalog.store import load_catalog
-
-    return apply_overlay(load_catalog(), prices)
+from billpath.cli.app import (
+    Count,
+    Fmt,
+    FormatOpt,
+    PricesOpt,
+    app,
+    catalog_for,
+    count,
+    parse_date,
+    per_request_usage,
+    share,
+)
 
 
 @app.command("recommend")
@@ -63,17 +62,11 @@ def recommend_cmd(
     from billpath.analysis.scenarios import with_cache_hits
     from billpath.report.advice import recommend_view
     from billpath.report.render import emit
-    from billpath.usage.record import Usage
 
-    per_request = Usage(
-        input_tokens=count("input-tokens", input_tokens),
-        output_tokens=count("output-tokens", output_tokens),
-        cache_read_tokens=count("cache-read-tokens", cache_read_tokens),
-        cache_write_tokens=count("cache-write-tokens", cache_write_tokens),
-        cache_write_1h_tokens=count("cache-write-1h-tokens", cache_write_1h_tokens),
-        reasoning_tokens=count("reasoning-tokens", reasoning_tokens),
+    per_request = per_request_usage(
+        input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, reasoning_tokens
     )
-    catalog = _catalog(prices)
+    catalog = catalog_for(prices)
     per_request, n, note = with_cache_hits(per_request, share("cache-hit-share", cache_hit_share)), None, None
     if log:
         from billpath.analysis.recommend import workload_from_log
@@ -107,7 +100,7 @@ def lag_cmd(
     from billpath.report.advice import lag_view
     from billpath.report.render import emit
 
-    payload = lag_report(model, catalog=_catalog(prices))
+    payload = lag_report(model, catalog=catalog_for(prices))
     emit(fmt.value, payload, lag_view(payload))
 
 
@@ -123,7 +116,7 @@ def explain_cmd(
     from billpath.report.advice import explain_view
     from billpath.report.render import emit
 
-    payload = explain(model, at=parse_date("at", at), catalog=_catalog(prices))
+    payload = explain(model, at=parse_date("at", at), catalog=catalog_for(prices))
     emit(fmt.value, payload, explain_view(payload))
 
 
@@ -138,6 +131,6 @@ def scenarios_cmd(
     from billpath.report.advice import scenarios_long_view, scenarios_view
     from billpath.report.render import emit
 
-    payload = run_scenarios(file, catalog=_catalog(prices))
+    payload = run_scenarios(file, catalog=catalog_for(prices))
     view = scenarios_long_view(payload) if fmt == Fmt.csv else scenarios_view(payload)
     emit(fmt.value, payload, view)

@@ -60,3 +60,38 @@ def parse_date(name: str, text: str | None) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise UsageError(f"--{name} must be a date like 2026-03-01, got {text!r}") from None
+
+
+PricesOpt = Annotated[
+    str | None,
+    typer.Option("--prices", metavar="FILE", help="Your negotiated prices (TOML overlay; see examples/prices.toml)."),
+]
+
+
+def catalog_for(prices: str | None):
+    """The bundled catalog, seen through the user's `--prices` overlay when one is given."""
+    from billpath.catalog.overlay import apply_overlay
+    from billpath.catalog.store import load_catalog
+
+    return apply_overlay(load_catalog(), prices)
+
+
+def per_request_usage(
+    input_tokens: str,
+    output_tokens: str,
+    cache_read_tokens: str,
+    cache_write_tokens: str,
+    cache_write_1h_tokens: str,
+    reasoning_tokens: str,
+):
+    """The per-request token flags of compare/recommend as one Usage (each checked like `count`)."""
+    from billpath.usage.record import Usage
+
+    return Usage(
+        input_tokens=count("input-tokens", input_tokens),
+        output_tokens=count("output-tokens", output_tokens),
+        cache_read_tokens=count("cache-read-tokens", cache_read_tokens),
+        cache_write_tokens=count("cache-write-tokens", cache_write_tokens),
+        cache_write_1h_tokens=count("cache-write-1h-tokens", cache_write_1h_tokens),
+        reasoning_tokens=count("reasoning-tokens", reasoning_tokens),
+    )

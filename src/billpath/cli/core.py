@@ -6,7 +6,18 @@ from typing import Annotated
 
 import typer
 
-from billpath.cli.app import Count, Fmt, FormatOpt, app, count, parse_date, share
+from billpath.cli.app import (
+    Count,
+    Fmt,
+    FormatOpt,
+    PricesOpt,
+    app,
+    catalog_for,
+    count,
+    parse_date,
+    per_request_usage,
+    share,
+)
 
 
 @app.command("compare")
@@ -31,29 +42,18 @@ def compare_cmd(
     cache_hit_share: Annotated[
         str, typer.Option(metavar="F", help="Share of --input-tokens read from the prompt cache (0-1).")
     ] = "0",
-    prices: Annotated[
-        str | None,
-        typer.Option(metavar="FILE", help="Your negotiated prices (TOML overlay; see examples/prices.toml)."),
-    ] = None,
+    prices: PricesOpt = None,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """Compare what MODEL costs for a workload on every channel that sells it (token flags are per request)."""
     from billpath.analysis.compare import compare
     from billpath.report.compare import compare_view
     from billpath.report.render import emit
-    from billpath.usage.record import Usage
 
-    per_request = Usage(
-        input_tokens=count("input-tokens", input_tokens),
-        output_tokens=count("output-tokens", output_tokens),
-        cache_read_tokens=count("cache-read-tokens", cache_read_tokens),
-        cache_write_tokens=count("cache-write-tokens", cache_write_tokens),
-        cache_write_1h_tokens=count("cache-write-1h-tokens", cache_write_1h_tokens),
-        reasoning_tokens=count("reasoning-tokens", reasoning_tokens),
+    per_request = per_request_usage(
+        input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, reasoning_tokens
     )
     from billpath.analysis.scenarios import with_cache_hits
-    from billpath.catalog.overlay import apply_overlay
-    from billpath.catalog.store import load_catalog
 
     result = compare(
         model,
@@ -64,7 +64,7 @@ def compare_cmd(
         payment=payment,
         purchase_usd=count("credit-purchase", credit_purchase) if credit_purchase else None,
         all_variants=all_variants,
-        catalog=apply_overlay(load_catalog(), prices),
+        catalog=catalog_for(prices),
     )
     emit(fmt.value, result.to_dict(), compare_view(result))
 

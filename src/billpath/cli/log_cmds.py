@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from billpath.cli.app import Fmt, FormatOpt, app, parse_date
+from billpath.cli.app import Fmt, FormatOpt, PricesOpt, app, catalog_for, parse_date
 
 INPUT_FORMATS = "auto|openai-usage|anthropic-usage|otel|litellm|openrouter|langfuse|canonical"
 
@@ -27,10 +27,7 @@ def price_log_cmd(
     at: Annotated[
         str | None, typer.Option(metavar="DATE", help="Prices for rows without a timestamp (default: today).")
     ] = None,
-    prices: Annotated[
-        str | None,
-        typer.Option(metavar="FILE", help="Your negotiated prices (TOML overlay; see examples/prices.toml)."),
-    ] = None,
+    prices: PricesOpt = None,
     engine: Annotated[
         Engine, typer.Option("--engine", help="Where the pricing SQL runs: duckdb (embedded) or spark (docs/spark.md).")
     ] = Engine.duckdb,
@@ -43,10 +40,7 @@ def price_log_cmd(
 
     progress = _progress_bar() if fmt is not Fmt.json and sys.stderr.isatty() else None
     try:
-        from billpath.catalog.overlay import apply_overlay
-        from billpath.catalog.store import load_catalog
-
-        catalog = apply_overlay(load_catalog(), prices)
+        catalog = catalog_for(prices)
         result = price_log(
             files,
             input_format=input_format,

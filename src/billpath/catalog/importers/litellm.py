@@ -16,10 +16,9 @@ from pathlib import Path
 
 from billpath.catalog.importers.common import Imported, clean_price, dec, ratio, tier_dict
 from billpath.catalog.importers.vendor import LL_FILE
-from billpath.money import exact
+from billpath.money import MTOK, exact
 
 SOURCE = "litellm"
-MTOK = Decimal(1_000_000)
 # litellm_provider -> billpath channel (providers not listed are not imported)
 CHANNELS = {
     "openai": "openai",

@@ -14,10 +14,10 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
 from billpath.catalog.importers.common import Imported, tier_dict
+from billpath.money import MTOK
 
 SOURCE = "openrouter"
 MODELS_URL = "https://openrouter.ai/api/v1/models"
-MTOK = Decimal(1_000_000)
 _FIELDS = {
     "input_per_mtok": "prompt",
     "output_per_mtok": "completion",

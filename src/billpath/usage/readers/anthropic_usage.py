@@ -11,33 +11,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from billpath.usage.readers.base import Sink, guarded, iter_json_records, num, position
+from billpath.usage.readers.base import Sink, buckets, guarded, iter_json_records, num, position
 
 SMALLEST_TIER = 200_000
 
 
 def looks_like(obj: object) -> bool:
-    for bucket in _buckets(obj)[:1]:
+    for bucket in buckets(obj)[:1]:
         results = bucket.get("results") if isinstance(bucket, dict) else None
         if isinstance(results, list) and results and isinstance(results[0], dict):
             return "uncached_input_tokens" in results[0] or "cache_creation" in results[0]
     return False
 
 
-def _buckets(obj: object) -> list:
-    out = []
-    for item in obj if isinstance(obj, list) else [obj]:
-        if isinstance(item, dict) and isinstance(item.get("data"), list):
-            out.extend(item["data"])
-        else:
-            out.append(item)
-    return out
-
-
 def read(path: Path, sink: Sink) -> None:
     index = 0
     for line, doc in iter_json_records(path, sink):
-        for bucket in _buckets(doc):
+        for bucket in buckets(doc):
             results = bucket.get("results") if isinstance(bucket, dict) else None
             if not isinstance(results, list):
                 index += 1

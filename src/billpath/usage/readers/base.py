@@ -217,3 +217,14 @@ def dicts(value: object) -> list[dict]:
 def position(line: int, index: int) -> int:
     """The row's `line`: its JSONL line, or (in a whole document) its 1-based position in the export."""
     return line if line else index + 1
+
+
+def buckets(obj: object) -> list:
+    """Usage-report buckets from a page (`{"data": [...]}`), a list of pages, a list of buckets or one bucket."""
+    out = []
+    for item in obj if isinstance(obj, list) else [obj]:
+        if isinstance(item, dict) and isinstance(item.get("data"), list):
+            out.extend(item["data"])
+        else:
+            out.append(item)
+    return out

@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from billpath.usage.readers.base import Sink, guarded, iso_from_unix, iter_json_records, num, position, records
+from billpath.usage.readers.base import (
+    Sink,
+    buckets,
+    guarded,
+    iso_from_unix,
+    iter_json_records,
+    num,
+    position,
+    records,
+)
 
 RESULT = "organization.usage.completions.result"
 TIERS = {"flex": "flex", "priority": "priority", "scale": "scale"}
@@ -34,17 +43,6 @@ def _first_bucket(obj: object) -> object:
     return obj
 
 
-def _buckets(obj: object) -> list:
-    """Buckets from a page, a list of pages, a list of buckets or one bucket."""
-    out = []
-    for item in obj if isinstance(obj, list) else [obj]:
-        if isinstance(item, dict) and isinstance(item.get("data"), list):
-            out.extend(item["data"])
-        else:
-            out.append(item)
-    return out
-
-
 def read(path: Path, sink: Sink) -> None:
     sink.note(
         "OpenAI usage buckets: long-context tiers judged on each bucket's average request "
@@ -52,7 +50,7 @@ def read(path: Path, sink: Sink) -> None:
     )
     index = 0
     for line, doc in iter_json_records(path, sink):
-        for bucket in _buckets(doc):
+        for bucket in buckets(doc):
             if not isinstance(bucket, dict):
                 index += 1
                 sink.reject(position(line, index - 1), "expected a usage bucket object")

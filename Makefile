@@ -27,17 +27,20 @@ run: $(STAMP)
 system:
 	./scripts/setup-system.sh
 
-## test: set up everything and run lint, the catalog check and the whole test suite
+## test: set up everything and run lint, the type check, the catalog check and the whole test suite
 test: $(DEV_STAMP) system
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/billpath catalog build --check
 	$(BIN)/billpath catalog validate
 	$(BIN)/python -m pytest
 
+## lint: ruff (style) and mypy (types, zero errors; configured in pyproject.toml)
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(DEV_STAMP)
 	$(BIN)/ruff format .

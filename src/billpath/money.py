@@ -47,6 +47,14 @@ def normalize(value: Decimal) -> Decimal:
     return Decimal(text)
 
 
+def decimal_places(value: Decimal) -> int:
+    """Digits after the decimal point of a finite decimal (`1.250` has 3); ValueError for NaN and infinities."""
+    exponent = value.as_tuple().exponent
+    if not isinstance(exponent, int):
+        raise ValueError(f"not a finite number: {value}")
+    return max(0, -exponent)
+
+
 def exact(value: Decimal) -> str:
     """The JSON form of money: an exact decimal string, no exponent."""
     return format(normalize(value), "f")

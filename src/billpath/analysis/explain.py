@@ -55,14 +55,17 @@ def explain_model(model: str, *, at: date | None = None, catalog: Catalog | None
     ev = [_cite(o, f"{_prices(o)}: {markup(o):+}% vs direct" if base else _prices(o)) for o in cloud]
     if ref:
         ev.insert(0, _cite(ref, f"direct list {_prices(ref)}"))
+    ups = [(o, up) for o in cloud if (up := markup(o)) is not None]  # none when the direct price is $0
     if not cloud:
         a1 = f"no cloud platform sells {m} in the catalog"
     elif base is None:
         a1 = f"{m} has no maker's own API in the catalog to compare with"
+    elif not ups:
+        a1 = f"{m} costs nothing on its maker's own API for this workload: no markup to compare with"
     else:
-        cheapest = min(markup(o) for o in cloud)
-        dearest = max(markup(o) for o in cloud)
-        same = sorted({o.channel for o in cloud if markup(o) == 0})
+        cheapest = min(up for _, up in ups)
+        dearest = max(up for _, up in ups)
+        same = sorted({o.channel for o, up in ups if up == 0})
         a1 = (
             f"cloud offers range from {cheapest:+}% to {dearest:+}% vs direct for 100k input + 100k output tokens; "
             + (f"at list price on {', '.join(same)} (global endpoints); " if same else "none at list price; ")

@@ -7,13 +7,13 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
-from billpath.catalog.store import Catalog, Offer, TierPrices
+from billpath.catalog.store import Capability, Catalog, Offer, TierPrices
 from billpath.money import ZERO, display, exact
 from billpath.pricing.quote import quote_offer
 from billpath.pricing.rules import NO_BATCH_NOTE
 from billpath.usage.record import Usage
 
-FEATURE_NAMES = {
+FEATURE_NAMES: dict[Capability, str] = {
     "prompt_caching": "prompt caching",
     "cache_1h": "1-hour cache",
     "extended_thinking": "extended thinking",
@@ -101,11 +101,11 @@ def feature_gaps(
     missing = [
         FEATURE_NAMES[k]
         for k in FEATURE_NAMES
-        if ref.features.get(k) and not offer.features.get(k) and k != "prompt_caching"
+        if ref.features.has(k) and not offer.features.has(k) and k != "prompt_caching"
     ]
     if missing:
         gaps.append(Gap("capabilities", None, f"missing here vs {ref.channel}: {', '.join(missing)} (not priced)"))
-    ref_ctx, ctx = ref.features.get("max_context_tokens"), offer.features.get("max_context_tokens")
+    ref_ctx, ctx = ref.features.max_context_tokens, offer.features.max_context_tokens
     if ref_ctx and ctx and ctx < ref_ctx:
         gaps.append(Gap("context", None, f"context up to {ctx:,} tokens here vs {ref_ctx:,} on {ref.channel}"))
     return gaps

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from billpath.catalog.plans import Plan, plans
-from billpath.catalog.store import Catalog, Offer
+from billpath.catalog.store import Catalog, Offer, OfferFeatures
 from billpath.money import ZERO, display
 from billpath.pricing.exact import Cost
 from billpath.pricing.quote import Quote, quote_offer
@@ -39,7 +39,7 @@ def _synthetic_offer(plan: Plan, model: str, api: Offer | None) -> Offer:
         tiers=tiers,
         batch_multiplier=None,
         batch_discounts_cache=True,
-        features=dict(api.features) if api else {},
+        features=api.features if api else OfferFeatures(),
         notes=(),
         source=plan.source,
     )

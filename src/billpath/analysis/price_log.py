@@ -404,6 +404,7 @@ def _add_note(notes: list[str], note: str) -> None:
 def _no_price_reason(catalog: Catalog, route: Route) -> str:
     if route.reason:
         return route.reason
+    assert route.model is not None, "a route without a reason names its model"
     offers = [o for o in catalog.offers_for(route.model) if o.channel == route.channel and o.variant == route.variant]
     inexact = [r for r in map(exact_offer, offers) if r]
     if inexact:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from billpath.analysis.compare import KIND_ORDER, Comparison, compare
-from billpath.catalog.store import Catalog, Channel, load_catalog
+from billpath.catalog.store import Capability, Catalog, Channel, load_catalog
 from billpath.errors import UsageError
 from billpath.money import ZERO, display, exact
 from billpath.pricing.quote import Quote, quote_offer
 from billpath.usage.record import Usage
 
-FEATURES = {
+FEATURES: dict[str, Capability | None] = {
     "batch": None,  # checked on the offer's batch multiplier
     "cache": "prompt_caching",
     "prompt-caching": "prompt_caching",
@@ -101,7 +102,7 @@ def _violations(q: Quote, channel: Channel, requires: list[str]) -> list[str]:
             why.append(f"sells one maker's models under its key ({req})")
         elif kind == "feature":
             attr = FEATURES[value]
-            has = q.offer.batch_multiplier is not None if attr is None else bool(q.offer.features.get(attr))
+            has = q.offer.batch_multiplier is not None if attr is None else q.offer.features.has(attr)
             if not has:
                 why.append(f"no {value} on {channel.id} for this model ({req})")
     return why
@@ -112,7 +113,7 @@ def recommend(
     per_request: Usage,
     requests: Decimal = Decimal(1),
     *,
-    requires: list[str] = (),
+    requires: Sequence[str] = (),
     batch_share: Decimal = ZERO,
     at: date | None = None,
     payment: str | None = None,
@@ -151,7 +152,7 @@ def recommend(
     ranking = [_entry(i, q, ranked, catalog, requires) for i, q in enumerate(ranked)]
     excluded = [{"channel": c, "reason": "; ".join(r)} for c, r in failing.items() if c not in best]
     excluded += [{"channel": u["channel"], "reason": u["reason"]} for u in comp.unavailable]
-    failover = None
+    failover: dict[str, str | None] | None = None
     if "failover" in requires:
         if len(ranked) >= 2:
             failover = {
@@ -230,7 +231,7 @@ def _breakpoints(q: Quote, usage: Usage, catalog: Catalog, unit_cost: Decimal) -
     for d in volume_discounts(catalog):
         if d.applies_to(q.offer.channel, q.offer.model) and d.min_monthly_usd and unit_cost > 0:
             points.add(d.min_monthly_usd / unit_cost)
-    free = catalog.channels[q.offer.channel].fees.get("byok_free_requests_per_month") or 0
+    free = catalog.channels[q.offer.channel].fees.byok_free_requests_per_month
     if free and usage.requests:
         points.add(Decimal(free) / usage.requests)
     return {p for p in points if p > 0}

@@ -24,10 +24,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from billpath.catalog.store import Catalog, load_catalog
 from billpath.errors import BillpathError, CatalogError
 from billpath.money import ZERO, exact
+
+if TYPE_CHECKING:  # compare is imported where it runs
+    from billpath.analysis.compare import Comparison
+    from billpath.pricing.quote import Quote
 from billpath.usage.record import Usage
 
 
@@ -126,8 +131,8 @@ def channel_spend_discount(catalog: Catalog, channel: str, spend_by_model: dict[
     return off
 
 
-def _cheapest_by_channel(comparison) -> dict[str, object]:
-    best: dict[str, object] = {}
+def _cheapest_by_channel(comparison: Comparison) -> dict[str, Quote]:
+    best: dict[str, Quote] = {}
     for q in comparison.quotes:  # sorted cheapest first
         best.setdefault(q.offer.channel, q)
     return best

@@ -27,6 +27,7 @@ scenarios) and listed in `OverlaidCatalog.volume_discounts`.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -44,7 +45,7 @@ class OverlaidCatalog(Catalog):
     """A catalog seen through a user's overlay, applied lazily per model (pricing one model never touches the
     rest); spend-dependent discounts are kept aside in `volume_discounts`."""
 
-    def __init__(self, base: Catalog, rewrite, discounts: list[Discount], path: str) -> None:
+    def __init__(self, base: Catalog, rewrite: Callable[[Offer], Offer], discounts: list[Discount], path: str) -> None:
         super().__init__(models=base.models, channels=base.channels, aliases=base.aliases)
         self._base = base
         self._rewrite = rewrite  # Offer -> Offer
@@ -59,23 +60,30 @@ class OverlaidCatalog(Catalog):
     @property
     def offers(self) -> list[Offer]:
         if self._all is None:
-            self._set_all([self._rewrite(o) for o in self._base.offers])
+            return self._set_all([self._rewrite(o) for o in self._base.offers])
         return self._all
 
 
-def _rebuild(base: Catalog, offers: list[Offer], discounts: list[Discount], path: str) -> Catalog:
-    """A plain catalog over `offers` (tests and tools that edit offers directly)."""
+def _rebuild(base: Catalog, offers: list[Offer], discounts: list[Discount], path: str) -> OverlaidCatalog:
+    """A catalog over `offers` as they are (tests and tools that edit offers directly)."""
     cat = Catalog(models=base.models, channels=base.channels, offers=offers, aliases=base.aliases)
-    cat.volume_discounts = discounts
-    return cat
+    return OverlaidCatalog(cat, lambda o: o, discounts, path)
 
 
 def _scale_tier(t: TierPrices, factor: Decimal) -> TierPrices:
-    kw = {}
-    for name in (*OVERLAY_PRICE_FIELDS, "reasoning_per_mtok"):
-        value = getattr(t, name)
-        kw[name] = None if value is None else value * factor
-    return replace(t, **kw)
+    def scaled(value: Decimal | None) -> Decimal | None:
+        return None if value is None else value * factor
+
+    return replace(
+        t,
+        input_per_mtok=t.input_per_mtok * factor,
+        output_per_mtok=t.output_per_mtok * factor,
+        cache_read_per_mtok=scaled(t.cache_read_per_mtok),
+        cache_write_5m_per_mtok=scaled(t.cache_write_5m_per_mtok),
+        cache_write_1h_per_mtok=scaled(t.cache_write_1h_per_mtok),
+        reasoning_per_mtok=scaled(t.reasoning_per_mtok),
+        per_request=t.per_request * factor,
+    )
 
 
 def load_overlay(path: Path | str):
@@ -109,7 +117,7 @@ def apply_overlay(catalog: Catalog, path: Path | str | None) -> Catalog:
         return catalog
     overlay = load_overlay(path)
     name = Path(path).name
-    aside: list[Discount] = list(getattr(catalog, "volume_discounts", []))
+    aside: list[Discount] = list(catalog.volume_discounts) if isinstance(catalog, OverlaidCatalog) else []
     scale: list[tuple[str, set[str], Decimal, str]] = []  # channel, models (empty: all), factor, note
     for i, d in enumerate(overlay.discounts):
         where = f"{path}: discounts[{i}]"
@@ -191,4 +199,4 @@ def volume_discounts(catalog: Catalog) -> list[Discount]:
     from billpath.catalog.plans import published_discounts
 
     published = [d for d in published_discounts() if d.percent_off is not None]
-    return [*published, *getattr(catalog, "volume_discounts", [])]
+    return [*published, *(catalog.volume_discounts if isinstance(catalog, OverlaidCatalog) else [])]

@@ -5,12 +5,13 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
+from typing import Literal, get_args
 
 from billpath.catalog.local_updates import load_overrides, override_dir
 from billpath.catalog.names import loose_name, normalize_name
@@ -42,6 +43,61 @@ class Source:
     note: str | None = None
 
 
+# What an offer can do besides being priced: the yes/no fields of `OfferFeatures`.
+Capability = Literal[
+    "prompt_caching", "cache_1h", "extended_thinking", "long_context", "web_search", "priority", "flex"
+]
+CAPABILITIES: tuple[Capability, ...] = get_args(Capability)
+
+
+@dataclass(frozen=True, slots=True)
+class OfferFeatures:
+    """What an offer supports. Imported offers list only what they have, so an absent field means no."""
+
+    prompt_caching: bool = False
+    cache_1h: bool = False
+    extended_thinking: bool = False
+    long_context: bool = False
+    max_context_tokens: int | None = None
+    web_search: bool = False
+    priority: bool = False
+    flex: bool = False
+
+    def has(self, capability: Capability) -> bool:
+        return bool(getattr(self, capability))
+
+
+@dataclass(frozen=True, slots=True)
+class CreditTerms:
+    """The fee on buying a channel's credits with one payment method."""
+
+    pct: Decimal
+    min_usd: Decimal
+
+
+@dataclass(frozen=True)
+class ChannelFees:
+    """Fees outside token prices: on credit purchases (per payment method) and on bring-your-own-key usage."""
+
+    credit: Mapping[str, CreditTerms]
+    default_payment: str | None = None
+    byok_pct: Decimal | None = None
+    byok_free_requests_per_month: int = 0
+    source: Source | None = None
+
+    def as_json(self) -> dict[str, object]:
+        """The snapshot's form (decimals as text), as listings print it."""
+        return {
+            "credit": {m: {"pct": str(t.pct), "min_usd": str(t.min_usd)} for m, t in self.credit.items()},
+            "default_payment": self.default_payment,
+            "byok_pct": None if self.byok_pct is None else str(self.byok_pct),
+            "byok_free_requests_per_month": self.byok_free_requests_per_month,
+            "source": None
+            if self.source is None
+            else {"url": self.source.url, "checked": self.source.checked, "note": self.source.note},
+        }
+
+
 @dataclass(frozen=True, eq=False)  # identity hash: offers are cached per object
 class Offer:
     model: str
@@ -55,7 +111,7 @@ class Offer:
     tiers: tuple[TierPrices, ...]
     batch_multiplier: Decimal | None
     batch_discounts_cache: bool
-    features: dict
+    features: OfferFeatures
     notes: tuple[str, ...]
     source: Source
 
@@ -79,7 +135,7 @@ class Channel:
     billing: tuple[str, ...]
     regions: tuple[str, ...]
     multi_maker: bool
-    fees: dict
+    fees: ChannelFees
     notes: tuple[str, ...]
     source: Source
 
@@ -110,6 +166,30 @@ def _dec(v: str | None) -> Decimal | None:
     return None if v is None else Decimal(v)
 
 
+def _strict(kind: type, data: dict) -> dict:
+    """`data` unchanged, or a CatalogError naming the keys `kind` does not have (a snapshot newer than the code)."""
+    unknown = set(data) - {f.name for f in fields(kind)}
+    if unknown:
+        raise CatalogError(f"catalog snapshot: unknown {kind.__name__} field(s) {', '.join(sorted(unknown))}")
+    return data
+
+
+def _features(f: dict) -> OfferFeatures:
+    return OfferFeatures(**_strict(OfferFeatures, f)) if f else OfferFeatures()
+
+
+def _fees(f: dict) -> ChannelFees:
+    _strict(ChannelFees, f)
+    source = f.get("source")
+    return ChannelFees(
+        credit={m: CreditTerms(Decimal(t["pct"]), Decimal(t["min_usd"])) for m, t in f.get("credit", {}).items()},
+        default_payment=f.get("default_payment"),
+        byok_pct=_dec(f.get("byok_pct")),
+        byok_free_requests_per_month=f.get("byok_free_requests_per_month", 0),
+        source=Source(**source) if source else None,
+    )
+
+
 def _tier(t: dict) -> TierPrices:
     return TierPrices(
         above_input_tokens=t["above_input_tokens"],
@@ -136,7 +216,7 @@ def _offer(o: dict) -> Offer:
         tiers=tuple(_tier(t) for t in o["tiers"]),
         batch_multiplier=_dec(o["batch_multiplier"]),
         batch_discounts_cache=o["batch_discounts_cache"],
-        features=o["features"],
+        features=_features(o["features"]),
         notes=tuple(o["notes"]),
         source=Source(**o["source"]),
     )
@@ -167,18 +247,19 @@ class Catalog:
         if offers is not None:
             self._set_all(offers)
 
-    def _set_all(self, offers: list[Offer]) -> None:
+    def _set_all(self, offers: list[Offer]) -> list[Offer]:
         self._all = offers
         self._by_model = {}
         for o in offers:
             self._by_model.setdefault(o.model, []).append(o)
+        return offers
 
     @property
     def offers(self) -> list[Offer]:
         """Every offer (parses the whole snapshot: listings only, never on the pricing path)."""
         if self._all is None:
             assert self._lines is not None
-            self._set_all([o for model in self._lines.models() for o in self.offers_for(model)])
+            return self._set_all([o for model in self._lines.models() for o in self.offers_for(model)])
         return self._all
 
     @classmethod
@@ -206,7 +287,7 @@ class Catalog:
         if hit is None:
             targets = self._loose.get(loose_name(name), set())
             if len({t[0] for t in targets}) == 1:
-                hit = sorted(targets, key=lambda t: (t[1] is not None, t))[0]
+                hit = list(sorted(targets, key=lambda t: (t[1] is not None, t))[0])
         if hit is None:
             near = ", ".join(self.closest(name)) or "none"
             raise UnknownModel(
@@ -291,7 +372,7 @@ def _channels(items: list[dict]) -> dict[str, Channel]:
             billing=tuple(c["billing"]),
             regions=tuple(c["regions"]),
             multi_maker=c["multi_maker"],
-            fees=c["fees"],
+            fees=_fees(c["fees"]),
             notes=tuple(c["notes"]),
             source=Source(**c["source"]),
         )

@@ -8,6 +8,7 @@ An override offer starts on the day it was fetched: usage dated before keeps the
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -86,7 +87,7 @@ def endpoint_urls(models: list[str]) -> list[str]:
     return urls
 
 
-def plan_update(source: str, locations: list[str], today: date | None = None, endpoints: list[str] = ()) -> dict:
+def plan_update(source: str, locations: list[str], today: date | None = None, endpoints: Sequence[str] = ()) -> dict:
     """Read the source, merge it onto the catalog's models, and diff it against the bundled offers."""
     from billpath.catalog.importers import merge
     from billpath.catalog.store import SNAPSHOT, Catalog, load_catalog

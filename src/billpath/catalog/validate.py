@@ -14,6 +14,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from billpath.catalog.store import PRICE_FIELDS
+from billpath.money import decimal_places
 
 SCHEMA_DIR = Path(__file__).parent / "schema"
 _ID = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
@@ -52,19 +53,31 @@ def _price_problems(o: dict) -> list[str]:
                 if f in ("input_per_mtok", "output_per_mtok", "per_request"):
                     out.append(f"{_where(o)}: tier above {t.get('above_input_tokens')} lacks {f}: give it")
                 continue
-            try:
-                d = Decimal(v)
-            except (InvalidOperation, TypeError):
+            d = _finite(v)
+            if d is None:
                 out.append(f'{_where(o)}: {f} {v!r} is not a decimal number: write it like "2.5"')
                 continue
             if d < 0:
                 out.append(f"{_where(o)}: {f} is negative ({v}): prices are zero or more")
-            elif d.as_tuple().exponent < -6:
+            elif decimal_places(d) > 6:
                 out.append(f"{_where(o)}: {f} {v} has more than 6 decimal places: round it to 6")
     bm = o.get("batch_multiplier")
-    if bm is not None and not (0 < Decimal(bm) <= 100):
-        out.append(f"{_where(o)}: batch_multiplier {bm} must be in (0, 100]")
+    if bm is not None:
+        m = _finite(bm)
+        if m is None or not (0 < m <= 100):
+            out.append(f"{_where(o)}: batch_multiplier {bm} must be a number in (0, 100]")
     return out
+
+
+def _finite(value: object) -> Decimal | None:
+    """`value` (text or a number) as a finite Decimal; None when it is not one (NaN, infinities, true/false)."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        return None
+    try:
+        d = Decimal(value)
+    except InvalidOperation:
+        return None
+    return d if d.is_finite() else None
 
 
 def _source_problems(o: dict) -> list[str]:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from billpath.cli.app import Fmt, FormatOpt, app
 from billpath.cli.options import PRICING_TERMS, workload_options
 from billpath.usage.workload import Workload
+
+if TYPE_CHECKING:  # rich's progress bar is imported only when it is shown
+    from rich.progress import TaskID
 
 INPUT_FORMATS = "auto|openai-usage|anthropic-usage|otel|litellm|openrouter|langfuse|canonical"
 
@@ -61,7 +64,7 @@ class _progress_bar:
             console=Console(stderr=True),
             transient=True,
         )
-        self.task = None
+        self.task: TaskID | None = None
         self.bar.start()
 
     def __call__(self, label: str, done: float | None) -> None:

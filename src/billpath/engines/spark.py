@@ -380,7 +380,10 @@ def load(con: SparkConnection, local: list, remote: list[str]) -> list:
     from billpath.usage.load import Input
 
     spark = con.spark
-    jvm_path = spark._jvm.org.apache.hadoop.fs.Path
+    jvm = spark._jvm
+    if jvm is None:  # Spark Connect sessions have no JVM in this process
+        raise SparkEngineError("the spark engine needs a classic Spark session (Spark Connect is not supported)")
+    jvm_path = jvm.org.apache.hadoop.fs.Path
     shown = {f"file:{jvm_path(str(p.resolve())).toUri().getRawPath()}": str(p) for p in local}
     df = _read_all(spark, local, remote)
     types = {k: v for k, v in duck_types(df).items() if k not in ("_file", "_row")}
@@ -391,8 +394,8 @@ def load(con: SparkConnection, local: list, remote: list[str]) -> list:
     # The file as the user named it (as DuckDB reports it), for rejected rows. A map lookup, not a join:
     # the pass over the log never computes it (the column is pruned), only the rejected-rows listing does.
     if shown and len(shown) <= MAX_MAPPED_FILES:
-        names = F.create_map(*(F.lit(x) for kv in shown.items() for x in kv))
-        df = df.withColumn("_source", F.coalesce(F.try_element_at(names, F.col("_file")), F.col("_file")))
+        name_map = F.create_map(*(F.lit(x) for kv in shown.items() for x in kv))
+        df = df.withColumn("_source", F.coalesce(F.try_element_at(name_map, F.col("_file")), F.col("_file")))
     elif shown:
         names = spark.createDataFrame(list(shown.items()), "_key string, _shown string")
         df = df.join(F.broadcast(names), df["_file"] == names["_key"], "left")

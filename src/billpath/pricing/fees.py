@@ -16,8 +16,8 @@ DEFAULT_PURCHASE_USD = Decimal(100)
 
 
 def payment_methods(channel: Channel) -> list[str]:
-    methods = list(channel.fees.get("credit", {}))
-    if channel.fees.get("byok_pct") is not None:
+    methods = list(channel.fees.credit)
+    if channel.fees.byok_pct is not None:
         methods.append(BYOK)
     return methods
 
@@ -45,13 +45,13 @@ def channel_fee(
     the requests beyond the free monthly allowance.
     """
     fees = channel.fees
-    credit = fees.get("credit", {})
-    if not credit and fees.get("byok_pct") is None:
+    credit = fees.credit
+    if not credit and fees.byok_pct is None:
         return ZERO, None
-    method = payment or fees.get("default_payment")
-    if method == BYOK:
-        return _byok_fee(fees, subtotal, requests)
-    if method not in credit:
+    method = payment or fees.default_payment
+    if method == BYOK and fees.byok_pct is not None:
+        return _byok_fee(fees.byok_pct, fees.byok_free_requests_per_month, subtotal, requests)
+    if method is None or method not in credit:
         known = ", ".join(payment_methods(channel))
         raise UsageError(f"payment method {method!r} is not known on {channel.id}; use one of: {known}")
     if subtotal <= 0:
@@ -59,7 +59,7 @@ def channel_fee(
     if purchase_usd <= 0:
         raise UsageError(f"credit purchase size must be positive (got {purchase_usd})")
     rule = credit[method]
-    pct, minimum = Decimal(rule["pct"]), Decimal(rule["min_usd"])
+    pct, minimum = rule.pct, rule.min_usd
     fee = subtotal * pct / 100
     note = f"{pct}% fee on credit purchases by {method}"
     if minimum:
@@ -71,16 +71,16 @@ def channel_fee(
     return fee, note
 
 
-def _byok_fee(fees: dict, subtotal: Decimal, requests: Decimal) -> tuple[Decimal, str]:
-    free = Decimal(fees.get("byok_free_requests_per_month", 0))
+def _byok_fee(pct: Decimal, free_requests: int, subtotal: Decimal, requests: Decimal) -> tuple[Decimal, str]:
+    free = Decimal(free_requests)
     note = (
-        f"bring-your-own-key: tokens billed to your own provider key; {fees['byok_pct']}% fee "
+        f"bring-your-own-key: tokens billed to your own provider key; {pct}% fee "
         f"on requests beyond the first {free:,} a month"
     )
     if requests <= free or subtotal <= 0:
         return ZERO, note
     # Cost is linear in requests, so the billable requests cost subtotal * billable / requests.
-    fee = subtotal * Decimal(fees["byok_pct"]) / 100
+    fee = subtotal * pct / 100
     if free:
         fee = fee * (requests - free) / requests
     return fee, note

@@ -17,7 +17,8 @@ def compare_view(c: Comparison) -> TableView:
         f"{c.model}: {_fmt_tokens(u.requests)} requests, {_fmt_tokens(u.input_tokens)} input / "
         f"{_fmt_tokens(u.output_tokens)} output tokens in all, prices at {c.at}"
     )
-    rows, notes = [], []
+    rows: list[list[str]] = []
+    notes: list[str] = []
     for q in c.quotes:
         comp = q.cost.components
         cache = comp["cache_read"] + comp["cache_write_5m"] + comp["cache_write_1h"]

@@ -3,32 +3,25 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
-from billpath.catalog.store import Catalog, load_catalog
+from billpath.catalog.store import Catalog, Offer, load_catalog
 from billpath.money import display
 from billpath.report.render import TableView
 
 
-def _cheapest(catalog: Catalog, model: str, at: date) -> dict | None:
+def _cheapest(catalog: Catalog, model: str, at: date) -> Offer | None:
     """The offer with the lowest input+output list price (1M each) at `at`, among offers sold on demand
     (standard and location variants; service tiers such as flex only when nothing else is sold)."""
     live = [o for o in catalog.offers_at(model, at) if o.live_at(at)]
     on_demand = [o for o in live if o.variant_kind != "service-tier"] or live
-    best = None
+    best: tuple[Decimal, Offer] | None = None
     for o in sorted(on_demand, key=lambda o: (o.channel, o.variant)):
         base = o.tiers[0]
         price = base.input_per_mtok + base.output_per_mtok
         if best is None or price < best[0]:
             best = (price, o)
-    if best is None:
-        return None
-    o = best[1]
-    return {
-        "channel": o.channel,
-        "variant": o.variant,
-        "input_per_mtok": str(o.tiers[0].input_per_mtok),
-        "output_per_mtok": str(o.tiers[0].output_per_mtok),
-    }
+    return None if best is None else best[1]
 
 
 def models_listing(
@@ -41,7 +34,8 @@ def models_listing(
     if channel:
         catalog.channel(channel)  # unknown channel -> error naming the closest
     today = date.today()
-    items = []
+    items: list[dict[str, object]] = []
+    rows: list[list[str]] = []
     for m in catalog.models.values():
         if search and search.lower() not in f"{m.id} {m.name}".lower():
             continue
@@ -50,6 +44,7 @@ def models_listing(
         channels = sorted({o.channel for o in catalog.offers_for(m.id)})
         if channel and channel not in channels:
             continue
+        cheapest = _cheapest(catalog, m.id, today)
         items.append(
             {
                 "id": m.id,
@@ -58,16 +53,23 @@ def models_listing(
                 "family": m.family,
                 "released": m.released.isoformat() if m.released else None,
                 "channels": channels,
-                "cheapest": _cheapest(catalog, m.id, today),
+                "cheapest": None
+                if cheapest is None
+                else {
+                    "channel": cheapest.channel,
+                    "variant": cheapest.variant,
+                    "input_per_mtok": str(cheapest.tiers[0].input_per_mtok),
+                    "output_per_mtok": str(cheapest.tiers[0].output_per_mtok),
+                },
             }
         )
-    rows = []
-    for it in items:
-        ch = it["cheapest"]
-        cheapest = (
-            f"{ch['channel']} {display(_d(ch['input_per_mtok']))}/{display(_d(ch['output_per_mtok']))}" if ch else ""
+        price = (
+            ""
+            if cheapest is None
+            else f"{cheapest.channel} {display(cheapest.tiers[0].input_per_mtok)}/"
+            f"{display(cheapest.tiers[0].output_per_mtok)}"
         )
-        rows.append([it["id"], it["name"], it["maker"], ", ".join(it["channels"]), cheapest])
+        rows.append([m.id, m.name, m.maker, ", ".join(channels), price])
     view = TableView(
         title=f"{len(items)} models (cheapest: per million input/output tokens)",
         columns=["id", "name", "maker", "channels", "cheapest"],
@@ -76,17 +78,13 @@ def models_listing(
     return {"models": items}, view
 
 
-def _d(text: str):
-    from decimal import Decimal
-
-    return Decimal(text)
-
-
 def channels_listing(catalog: Catalog | None = None) -> tuple[dict, TableView]:
     catalog = catalog or load_catalog()
-    items = []
+    items: list[dict[str, object]] = []
+    rows: list[list[str]] = []
     for c in catalog.channels.values():
         models = sorted({o.model for o in catalog.offers if o.channel == c.id})
+        rows.append([c.id, c.kind, c.name, ", ".join(c.billing), str(len(models)), "; ".join(c.notes)])
         items.append(
             {
                 "id": c.id,
@@ -95,23 +93,12 @@ def channels_listing(catalog: Catalog | None = None) -> tuple[dict, TableView]:
                 "billing": list(c.billing),
                 "regions": list(c.regions),
                 "multi_maker": c.multi_maker,
-                "fees": c.fees,
+                "fees": c.fees.as_json(),
                 "models": len(models),
                 "notes": list(c.notes),
                 "source": {"url": c.source.url, "checked": c.source.checked},
             }
         )
-    rows = [
-        [
-            it["id"],
-            it["kind"],
-            it["name"],
-            ", ".join(it["billing"]),
-            str(it["models"]),
-            "; ".join(it["notes"]),
-        ]
-        for it in items
-    ]
     view = TableView(
         title=f"{len(items)} channels",
         columns=["id", "kind", "name", "billing", "models", "notes"],

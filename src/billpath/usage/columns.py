@@ -159,11 +159,12 @@ def _cost_column(t: str | None) -> Column:
     return Column(value, [(f"{text} IS NOT NULL AND {value} IS NULL", f"'cost_usd is not a number: ' || {text}")])
 
 
-def normalize_sql(source: str, types: dict[str, str], source_id: int, line: str, pre_error: str | None = None) -> str:
+def normalize_sql(source: str, types: dict[str, str], source_id: str, line: str, pre_error: str | None = None) -> str:
     """SELECT the normalised usage columns from `source` (a relation whose columns have `types`).
 
-    `line` is the SQL for the row's line number; `pre_error` the column holding a reader's own
-    rejection (a format-specific problem found while parsing), checked first.
+    `source_id` and `line` are SQL expressions (not values) for the row's input name and line number;
+    `pre_error` the column holding a reader's own rejection (a format-specific problem found while parsing),
+    checked first.
     """
     cols = {k.lower(): v for k, v in types.items()}
     if "channel" not in cols and "provider" in cols:

@@ -22,6 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Route
 from starlette.staticfiles import StaticFiles
 
 from billpath import __version__
@@ -310,7 +311,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     def api_catalog() -> Response:
         info = catalog_info()
-        info["endpoints"] = sorted({r.path for r in app.routes if getattr(r, "path", "").startswith("/api/")})
+        info["endpoints"] = sorted({r.path for r in app.routes if isinstance(r, Route) and r.path.startswith("/api/")})
         return Response(_json(info), media_type=JSON)
 
     _install_price_log(app, settings)

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from billpath.catalog.store import PRICE_FIELDS
-from billpath.money import exact
+from billpath.money import decimal_places, exact
 
 TIER_FIELDS = PRICE_FIELDS
 SINCE_UNKNOWN = date(1, 1, 1)  # an imported first price block whose start the source does not say
@@ -51,10 +51,16 @@ class Imported:
         return self.tiers[0]
 
 
-def dec(value) -> Decimal | None:
-    """A source number as an exact Decimal (floats through their shortest repr, never binary noise)."""
+def dec(value: object) -> Decimal | None:
+    """A source number as an exact Decimal, None when absent (see `number`)."""
+    return None if value is None else number(value)
+
+
+def number(value: object) -> Decimal:
+    """A source number that must be there, as an exact Decimal (floats through their shortest repr, never
+    binary noise)."""
     if value is None:
-        return None
+        raise ValueError("a price is missing")
     if isinstance(value, float):
         return Decimal(repr(value))
     return Decimal(str(value))
@@ -67,7 +73,7 @@ def clean_price(value: Decimal) -> Decimal:
     """Float noise off (12 significant digits: litellm's 8.900000000000001e-07 is 0.89 per Mtok), then at most
     6 decimal places per million tokens, what the SQL evaluators hold exactly."""
     value = denoise(value)
-    return value.quantize(PLACES) if value.as_tuple().exponent < -6 else value
+    return value.quantize(PLACES) if decimal_places(value) > 6 else value
 
 
 def denoise(value: Decimal) -> Decimal:

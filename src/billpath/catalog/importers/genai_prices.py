@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from billpath.catalog.importers.common import SINCE_UNKNOWN, Imported, dec, ratio, tier_dict
+from billpath.catalog.importers.common import SINCE_UNKNOWN, Imported, dec, number, ratio, tier_dict
 from billpath.catalog.importers.vendor import GP_FILE
 
 SOURCE = "genai-prices"
@@ -77,10 +77,10 @@ def tiers_from(prices: dict, keys: dict[str, str] = KEYS) -> list[dict] | None:
             continue
         scale = Decimal(1000) if key == "requests_kcount" else Decimal(1)
         if isinstance(value, dict):
-            flat[field] = dec(value["base"]) / scale
-            tiered[field] = [(int(start), dec(p) / scale) for start, p in value["tiers"]]
+            flat[field] = number(value["base"]) / scale
+            tiered[field] = [(int(start), number(p) / scale) for start, p in value["tiers"]]
         else:
-            flat[field] = dec(value) / scale
+            flat[field] = number(value) / scale
     if flat.get("input_per_mtok") is None or flat.get("output_per_mtok") is None:
         return None
     out = [tier_dict(0, flat)]
@@ -133,7 +133,7 @@ def _blocks(entry: dict) -> list[tuple[date, dict, list[str]]]:
         peak = timed[0]
         note = f"time-of-day prices: the {'-'.join(peak['time_of_day'])} UTC block is used (the other is cheaper)"
         return [(SINCE_UNKNOWN, peak["prices"], [note])]
-    out = []
+    out: list[tuple[date, dict, list[str]]] = []
     for b in blocks:
         start = date.fromisoformat(b["start_date"]) if "start_date" in b else SINCE_UNKNOWN
         out.append((start, b["prices"], []))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -172,31 +173,41 @@ def _entry_records(key: str, entry: dict, src: dict) -> Iterator[Imported]:
     model, location = split
     retired, retired_note = _retirement(entry)
     batch_mult, batch_cache = _batch(entry)
-    common = {
-        "source": SOURCE,
-        "provider": provider,
-        "raw_id": model,
-        "ids": [key],
-        "channel": channel,
-        "url": entry.get("source") or src["url"],
-        "checked": src["checked"],
-        "version": src["version"],
-        "context": entry.get("max_input_tokens"),
-        "effective_to": retired,
-        "features": _features(entry, tiers),
-    }
-    batch = {"batch_multiplier": batch_mult, "batch_discounts_cache": batch_cache}
-    yield Imported(**common, **batch, location=location, tier=None, tiers=tiers, notes=retired_note)
+    standard = Imported(
+        source=SOURCE,
+        provider=provider,
+        raw_id=model,
+        ids=[key],
+        channel=channel,
+        url=entry.get("source") or src["url"],
+        checked=src["checked"],
+        version=src["version"],
+        context=entry.get("max_input_tokens"),
+        effective_to=retired,
+        features=_features(entry, tiers),
+        batch_multiplier=batch_mult,
+        batch_discounts_cache=batch_cache,
+        location=location,
+        tier=None,
+        tiers=tiers,
+        notes=retired_note,
+    )
+    yield standard
     uplift = dec(entry.get("regional_endpoint_uplift_multiplier"))
     if channel == "google-vertex" and uplift and uplift != 1:
         note = f"regional endpoint: x{uplift} over global (litellm uplift multiplier)"
         regional = [_scale(t, uplift) for t in tiers]
-        yield Imported(**common, **batch, location="regional", tier=None, tiers=regional, notes=[note, *retired_note])
+        yield replace(standard, location="regional", tiers=regional, notes=[note, *retired_note])
     for name in SERVICE_TIERS:
         st = _tiers(entry, f"_{name}")
-        if st is not None:
-            yield Imported(
-                **common, location=location, tier=name, tiers=st, notes=[f"{name} service tier", *retired_note]
+        if st is not None:  # service tiers have no batch price
+            yield replace(
+                standard,
+                batch_multiplier=None,
+                batch_discounts_cache=True,
+                tier=name,
+                tiers=st,
+                notes=[f"{name} service tier", *retired_note],
             )
 
 

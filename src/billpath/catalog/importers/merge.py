@@ -49,7 +49,11 @@ class ModelInfo:
 
     def to_dict(self) -> dict:
         """Compact (the runtime index holds ~1,000 of these): defaults left out; `released` only when known."""
-        out = {"id": self.id, "name": display_name(self.id, self.name), "maker": maker_for(self.id, self.org)}
+        out: dict[str, object] = {
+            "id": self.id,
+            "name": display_name(self.id, self.name),
+            "maker": maker_for(self.id, self.org),
+        }
         out["family"] = family_for(self.id)
         if self.dates:
             out["released"] = min(self.dates).isoformat()
@@ -136,8 +140,9 @@ def _own_model(r: Imported, rep: Imported, infos: dict[str, ModelInfo]) -> bool:
         return False
     if base not in infos:
         infos[base] = ModelInfo(base, r.name, r.org, set(), r.context, r.url, r.checked, f"{r.source} {r.version}")
-        if parse(r.raw_id).date:
-            infos[base].dates.add(parse(r.raw_id).date)
+        released = parse(r.raw_id).date
+        if released:
+            infos[base].dates.add(released)
     r.model = base
     return True
 
@@ -223,7 +228,7 @@ def _variant_names(recs: list[Imported]) -> tuple[str, dict[tuple[str, str | Non
         {r.location for r in recs}, key=lambda loc: (LOCATION_ORDER.index(loc) if loc in LOCATION_ORDER else 99, loc)
     )
     base = locs[0]
-    names = {}
+    names: dict[tuple[str, str | None], tuple[str, str]] = {}
     for r in recs:
         if r.tier is None:
             names[(r.location, None)] = (r.location, "standard" if r.location == base else "location")

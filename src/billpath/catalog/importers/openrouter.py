@@ -49,7 +49,8 @@ def tiers_from(pricing: dict) -> list[dict] | None:
     if prices["reasoning_per_mtok"] in (None, Decimal(0)):
         prices["reasoning_per_mtok"] = None  # "0" here means: billed as completion tokens
     for name in ("cache_read_per_mtok", "cache_write_5m_per_mtok"):
-        if prices[name] is not None and prices[name] <= 0:
+        value = prices[name]
+        if value is not None and value <= 0:
             prices[name] = None
     request = _num(pricing.get("request"))
     prices["per_request"] = request if request and request > 0 else None

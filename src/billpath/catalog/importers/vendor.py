@@ -139,7 +139,13 @@ def extract_genai_prices() -> dict:
                 for v in (m.price_variants or [])
             ]
             ids = list(dict.fromkeys([m.id, *_match_ids(m.match)]))
-            entry = {"provider": p.id, "id": m.id, "ids": ids, "name": m.name, "context_window": m.context_window}
+            entry: dict[str, object] = {
+                "provider": p.id,
+                "id": m.id,
+                "ids": ids,
+                "name": m.name,
+                "context_window": m.context_window,
+            }
             if m.deprecated:
                 entry["deprecated"] = True
             entry["prices"] = prices

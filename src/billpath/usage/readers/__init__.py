@@ -73,9 +73,12 @@ def detect(path: Path) -> str:
         raise LogError(f"{path}: empty file")
     if is_parquet(path):
         return "canonical"
-    first = next((t for _, t, err in iter_lines(path) if err or (t and t.strip())), None)
-    if first is None:
+    found = next(((n, t, err) for n, t, err in iter_lines(path) if err or t.strip()), None)
+    if found is None:
         raise LogError(f"{path}: empty file (only blank lines)")
+    number, first, err = found
+    if err:
+        raise LogError(f"{path}: line {number}: {err}; the format cannot be detected from it")
     head = first.lstrip()
     if head.startswith(("{", "[")):
         sample = _sample(path)

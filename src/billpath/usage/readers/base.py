@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import SupportsFloat
 
 from billpath.usage.columns import CANONICAL, LogError
 
@@ -40,6 +41,8 @@ def iso_from_unix(seconds: object) -> str | None:
     """Unix seconds (int, float or digits) -> ISO 8601 UTC; None when absent; the raw text when odd."""
     if seconds is None or seconds == "":
         return None
+    if not isinstance(seconds, str | SupportsFloat):
+        return str(seconds)
     try:
         return datetime.fromtimestamp(float(seconds), tz=UTC).isoformat()
     except (TypeError, ValueError, OverflowError, OSError):
@@ -70,7 +73,7 @@ class Sink:
 
     def row(self, line: int, **fields: object) -> None:
         """One canonical row (keys from `CANONICAL`; values as JSON or text)."""
-        record = {k: v if type(v) is str else text(v) for k, v in fields.items()}
+        record: dict[str, object] = {k: v if type(v) is str else text(v) for k, v in fields.items()}
         record["line"] = line
         self.add(record)
 
@@ -95,8 +98,11 @@ class ListSink(Sink):
         self.rows.append({c: record.get(c) for c in COLUMNS})
 
 
-def iter_lines(path: Path) -> Iterator[tuple[int, str | None, str | None]]:
-    """(line number, text, error) for each line, bounded in length and checked for UTF-8."""
+def iter_lines(path: Path) -> Iterator[tuple[int, str, str | None]]:
+    """(line number, text, error) for each line, bounded in length and checked for UTF-8.
+
+    A line that cannot be read has an error and empty text: check the error first.
+    """
     with path.open("rb") as f:
         number = 0
         while True:
@@ -107,12 +113,12 @@ def iter_lines(path: Path) -> Iterator[tuple[int, str | None, str | None]]:
             if len(raw) > MAX_LINE and not raw.endswith(b"\n"):
                 while raw and not raw.endswith(b"\n"):  # skip the rest of the huge line
                     raw = f.readline(MAX_LINE)
-                yield number, None, f"line longer than {MAX_LINE // 2**20} MiB"
+                yield number, "", f"line longer than {MAX_LINE // 2**20} MiB"
                 continue
             try:
                 yield number, raw.decode("utf-8-sig" if number == 1 else "utf-8"), None
             except UnicodeDecodeError as exc:
-                yield number, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+                yield number, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})"
 
 
 def _first_char(path: Path) -> str:

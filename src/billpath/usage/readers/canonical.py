@@ -43,6 +43,9 @@ def read_csv(path: Path, sink: Sink) -> None:
         raise LogError(f"{path}: empty file (no header row)") from None
     except csv.Error as exc:
         raise LogError(f"{path}: the header row is not valid CSV: {exc}") from None
+    unreadable = [n for n in bad if n <= reader.line_num]
+    if unreadable:
+        raise LogError(f"{path}: the header row (line {unreadable[0]}) is unreadable: {bad[unreadable[0]]}")
     names = [canonical_name(h) for h in header]
     missing = [c for c in REQUIRED if c not in names]
     if missing:

@@ -38,7 +38,9 @@ def _row(where: int, rec: object, sink: Sink) -> None:
     if not isinstance(rec, dict):
         sink.reject(where, "expected a generation object")
         return
-    usage = rec.get("usage") if isinstance(rec.get("usage"), dict) else {}
+    usage = rec.get("usage")
+    if not isinstance(usage, dict):
+        usage = {}
     try:
         if "native_tokens_prompt" in rec or "tokens_prompt" in rec:
             prompt = num(rec.get("native_tokens_prompt", rec.get("tokens_prompt")))

@@ -11,6 +11,7 @@ channel-specific model id overrides. Spans without GenAI usage are not usage row
 from __future__ import annotations
 
 from pathlib import Path
+from typing import SupportsInt
 
 from billpath.usage.readers.base import WEAK, Sink, dicts, guarded, iso_from_unix, iter_json_records, num
 from billpath.usage.routes import channel_for_host
@@ -135,6 +136,8 @@ def _host(url: object) -> str | None:
 def _nanos(value: object) -> str | None:
     if value is None:
         return None
+    if not isinstance(value, str | SupportsInt):
+        return str(value)
     try:
         return iso_from_unix(int(value) // 10**9) if int(value) > 0 else None
     except (TypeError, ValueError):

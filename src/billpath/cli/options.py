@@ -49,7 +49,8 @@ def workload_options(
             values = {f.name: kwargs.pop(f.name) for f in chosen}
             return fn(*args, workload=Workload.parse(values), **kwargs)
 
-        command.__signature__ = sig.replace(parameters=[*head, *added, *tail])  # type: ignore[attr-defined]
+        # inspect.signature (and so typer) reads __signature__, which functions do not declare
+        command.__signature__ = sig.replace(parameters=[*head, *added, *tail])  # type: ignore[attr-defined]  # above
         command.__annotations__ = {}  # the signature above carries the evaluated annotations
         return command
 

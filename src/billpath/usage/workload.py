@@ -94,7 +94,7 @@ class Workload:
             if raw is None:
                 continue
             out[name] = _parse(BY_NAME[name], raw)
-        return cls(**out)  # type: ignore[arg-type]
+        return cls(**out)  # type: ignore[arg-type]  # each value parsed to its field's type by _parse
 
     def per_request(self) -> Usage:
         """One request's usage, with the cache-hit share of its input moved to cache reads."""
@@ -108,7 +108,7 @@ class Workload:
         return self.per_request().scaled(self.requests)
 
     def with_(self, **changes: object) -> Workload:
-        return replace(self, **changes)  # type: ignore[arg-type]
+        return replace(self, **changes)  # type: ignore[arg-type]  # names checked by replace; values from typed callers
 
     def has_tokens(self) -> bool:
         return any(getattr(self, f) for f in TOKEN_FIELDS)

@@ -171,7 +171,8 @@ def _workload_dependency(selected: tuple[Field, ...]) -> Callable[..., Awaitable
     async def dependency(**values: object) -> Workload:  # async: parsed inline, no thread hop
         return Workload.parse(values)
 
-    dependency.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    # inspect.signature (and so FastAPI) reads __signature__, which functions do not declare
+    dependency.__signature__ = inspect.Signature(  # type: ignore[attr-defined]  # see above
         [_query_parameter(f) for f in selected], return_annotation=Workload
     )
     return dependency

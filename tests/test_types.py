@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from billpath.analysis.explain import explain_model
 from billpath.analysis.hidden_costs import FEATURE_NAMES
 from billpath.analysis.recommend import FEATURES
+from billpath.api import price_log
 from billpath.catalog import schema
 from billpath.catalog.price_overlay import _scale_tier, apply_overlay
 from billpath.catalog.store import (
@@ -39,7 +40,6 @@ from billpath.catalog.validate import validate_snapshot
 from billpath.errors import BillpathError, CatalogError, UsageError
 from billpath.money import decimal_places
 from billpath.pricing.fees import BYOK, channel_fee, payment_methods
-from billpath.usage.readers import detect
 from tests.conftest import make_offer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -163,27 +163,60 @@ def test_unknown_feature_in_a_snapshot_is_a_catalog_error() -> None:
 # --- defects the type checker found ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("first", [b"mod\xe9l,input_tokens\n", b"\n\n\xff\xfe{}\n", b"x" * (2**20 + 9) + b"\n"])
-def test_an_unreadable_first_line_is_named_not_called_empty(tmp_path, monkeypatch, first: bytes) -> None:
+BAD_LINES = {
+    "not UTF-8": b'{"model": "gpt-5.5", "input_tokens": 1\xff0}',
+    "too long": b'{"model": "' + b"x" * 2**20 + b'"}',
+}
+
+
+@pytest.fixture
+def short_lines(monkeypatch) -> None:
     monkeypatch.setattr("billpath.usage.readers.base.MAX_LINE", 2**20)  # a long line without writing 64 MiB
-    path = tmp_path / "usage.csv"
-    path.write_bytes(first + b"model,input_tokens,output_tokens\nm,1,1\n")
-    with pytest.raises(BillpathError) as exc:
-        detect(path)
-    message = str(exc.value)
-    assert "empty" not in message and re.search(r"line \d+: (not UTF-8|line longer)", message), message
 
 
-def test_an_unreadable_csv_header_is_named(tmp_path) -> None:
+@pytest.mark.parametrize("bad", BAD_LINES)
+@pytest.mark.parametrize("position", [0, 1, 3])
+@pytest.mark.parametrize("input_format", ["auto", "canonical"])
+def test_an_unreadable_jsonl_line_is_rejected_alone_wherever_it_is(
+    tmp_path, short_lines, bad: str, position: int, input_format: str
+) -> None:
+    good = [b'{"model": "gpt-5.5", "input_tokens": 10, "output_tokens": 5, "channel": "openai"}'] * 4
+    lines = [*good[:position], BAD_LINES[bad], *good[position:]]
+    path = tmp_path / "usage.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    result = price_log(str(path), input_format=input_format).to_dict()
+    assert result["rows_total"] == 5 and result["rows_priced"] == 4 and result["rows_rejected"] == 1, result
+    assert [r["line"] for r in result["rejected"]] == [position + 1]
+    assert result["rows_priced"] + result["rows_unpriced"] + result["rows_rejected"] == result["rows_total"]
+
+
+@pytest.mark.parametrize("bad", BAD_LINES)
+@pytest.mark.parametrize("blank", [b"", b"\n\n"])
+@pytest.mark.parametrize("input_format", ["auto", "canonical"])
+def test_an_unreadable_csv_header_is_named(tmp_path, short_lines, bad: str, blank: bytes, input_format: str) -> None:
     path = tmp_path / "usage.csv"
-    path.write_bytes(b"mod\xe9l,input_tokens,output_tokens\nm,1,1\n")
+    path.write_bytes(blank + BAD_LINES[bad] + b"\nmodel,input_tokens,output_tokens\ngpt-5.5,1,1\n")
+    with pytest.raises(BillpathError, match=r"the header row \(line \d+\) is unreadable: (not UTF-8|line longer)"):
+        price_log(str(path), input_format=input_format)
+
+
+@pytest.mark.parametrize("blank", [b"\n", b"\r\n\r\n", b"  \n\t\n"])
+@pytest.mark.parametrize("input_format", ["auto", "canonical"])
+def test_blank_lines_before_a_csv_header_are_skipped(tmp_path, blank: bytes, input_format: str) -> None:
+    path = tmp_path / "usage.csv"
+    path.write_bytes(blank + b"model,input_tokens,output_tokens,channel\ngpt-5.5,1,1,openai\n\ngpt-5.5,2,2,openai\n")
+    result = price_log(str(path), input_format=input_format).to_dict()
+    assert (result["rows_total"], result["rows_priced"]) == (2, 2), result
+
+
+def test_an_unreadable_file_is_not_called_empty(tmp_path) -> None:
+    path = tmp_path / "usage.bin"
+    path.write_bytes(b"\xff\xfe\n\n\xff\n")
     out = subprocess.run(
-        [str(Path(sys.executable).with_name("billpath")), "price-log", str(path), "--input-format", "canonical"],
-        capture_output=True,
-        text=True,
+        [str(Path(sys.executable).with_name("billpath")), "price-log", str(path)], capture_output=True, text=True
     )
-    assert out.returncode == 1
-    assert out.stderr.count("\n") == 1 and "header row (line 1) is unreadable: not UTF-8" in out.stderr
+    assert out.returncode == 1 and out.stderr.count("\n") == 1, out.stderr
+    assert "empty" not in out.stderr and "no readable line (line 1: not UTF-8" in out.stderr, out.stderr
 
 
 def _one_offer_snapshot(price: object, batch: object) -> dict:

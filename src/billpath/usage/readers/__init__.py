@@ -104,12 +104,19 @@ def detect(path: Path) -> str:
         raise LogError(f"{path}: empty file")
     if is_parquet(path):
         return "canonical"
-    found = next(((n, t, err) for n, t, err in iter_lines(path) if err or t.strip()), None)
-    if found is None:
+    # The first readable line decides; an unreadable one before it is rejected by the reader with its number.
+    unreadable: tuple[int, str] | None = None
+    first = None
+    for number, text, err in iter_lines(path):
+        if err:
+            unreadable = unreadable or (number, err)
+        elif text.strip():
+            first = text
+            break
+    if first is None:
+        if unreadable:
+            raise LogError(f"{path}: no readable line (line {unreadable[0]}: {unreadable[1]})")
         raise LogError(f"{path}: empty file (only blank lines)")
-    number, first, err = found
-    if err:
-        raise LogError(f"{path}: line {number}: {err}; the format cannot be detected from it")
     head = first.lstrip()
     if head.startswith(("{", "[")):
         sample = _sample(path)
@@ -121,6 +128,8 @@ def detect(path: Path) -> str:
             return "canonical"
         keys = ", ".join(list(rec)[:8]) if isinstance(rec, dict) else type(rec).__name__
         raise LogError(f"{path}: unknown usage format (JSON with keys {keys}); name it with --input-format")
+    if unreadable:  # a CSV's first line is its header
+        raise LogError(f"{path}: the header row (line {unreadable[0]}) is unreadable: {unreadable[1]}")
     try:
         header = next(csv.reader([first]))
     except csv.Error:

@@ -143,20 +143,20 @@ def load_json_document(path: Path) -> object:
 
 
 def is_jsonl(path: Path) -> bool:
-    """JSON Lines: the first non-empty line is a whole JSON value and another non-empty line follows."""
-    seen = 0
+    """JSON Lines: the first readable non-empty line is a whole JSON value and another non-empty line comes
+    before or after it (an unreadable line counts: the reader rejects it with its number)."""
+    lines, value = 0, False
     for _, line, err in iter_lines(path):
-        if err or not line.strip():
-            if err:
-                return seen > 0
+        if not err and not line.strip():
             continue
-        if seen == 0:
+        if not err and not value:
             try:
                 json.loads(line)
             except (json.JSONDecodeError, RecursionError):
                 return False
-        seen += 1
-        if seen > 1:
+            value = True
+        lines += 1
+        if value and lines > 1:
             return True
     return False
 

@@ -39,6 +39,8 @@ def read_csv(path: Path, sink: Sink) -> None:
     reader = csv.reader(decoded_lines(path, bad), strict=True)
     try:
         header = next(reader)
+        while not "".join(header).strip():  # blank lines before the header (unreadable ones are checked below)
+            header = next(reader)
     except StopIteration:
         raise LogError(f"{path}: empty file (no header row)") from None
     except csv.Error as exc:

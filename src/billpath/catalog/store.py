@@ -166,16 +166,26 @@ def _dec(v: str | None) -> Decimal | None:
     return None if v is None else Decimal(v)
 
 
-def _strict(kind: type, data: dict) -> dict:
+_FIELD_NAMES = {kind: frozenset(f.name for f in fields(kind)) for kind in (OfferFeatures, ChannelFees)}
+
+
+def _strict(kind: type[OfferFeatures] | type[ChannelFees], data: dict) -> dict:
     """`data` unchanged, or a CatalogError naming the keys `kind` does not have (a snapshot newer than the code)."""
-    unknown = set(data) - {f.name for f in fields(kind)}
+    unknown = data.keys() - _FIELD_NAMES[kind]
     if unknown:
         raise CatalogError(f"catalog snapshot: unknown {kind.__name__} field(s) {', '.join(sorted(unknown))}")
     return data
 
 
+_FEATURES: dict[tuple, OfferFeatures] = {}  # offers share a few feature sets: one value each
+
+
 def _features(f: dict) -> OfferFeatures:
-    return OfferFeatures(**_strict(OfferFeatures, f)) if f else OfferFeatures()
+    key = tuple(f.items())
+    hit = _FEATURES.get(key)
+    if hit is None:
+        hit = _FEATURES[key] = OfferFeatures(**_strict(OfferFeatures, f))
+    return hit
 
 
 def _fees(f: dict) -> ChannelFees:

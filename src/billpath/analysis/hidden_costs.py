@@ -6,12 +6,16 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from billpath.catalog.store import Capability, Catalog, Offer
 from billpath.money import ZERO, display, exact
-from billpath.pricing.quote import quote_offer
+from billpath.pricing.quote import Quote, quote_offer
 from billpath.pricing.rules import NO_BATCH_NOTE
 from billpath.usage.record import Usage
+
+if TYPE_CHECKING:  # compare imports this module
+    from billpath.analysis.compare import Comparison
 
 FEATURE_NAMES: dict[Capability, str] = {
     "prompt_caching": "prompt caching",
@@ -68,14 +72,20 @@ def _with_cache_prices(offer: Offer, ref: Offer) -> Offer | None:
 
 
 def feature_gaps(
-    quote, usage: Usage, catalog: Catalog, at: date, batch_share: Decimal, payment=None, ref: Offer | None = None
+    quote: Quote,
+    usage: Usage,
+    catalog: Catalog,
+    at: date,
+    batch_share: Decimal,
+    payment: str | None = None,
+    ref: Offer | None = None,
 ) -> list[Gap]:
     """What this channel lacks against the maker's own API, with the cost of each priced gap.
 
     A priced gap is the quote as it is minus the same workload priced on the same offer WITH the feature
     (batch at the maker's multiplier, cache at the maker's ratios): computed, never asserted.
     """
-    offer: Offer = quote.offer
+    offer = quote.offer
     if offer.variant_kind == "plan":
         return []
     ref = ref or direct_offer(catalog, offer.model, at)
@@ -181,9 +191,9 @@ def newest_in_family(catalog: Catalog, model: str, at: date) -> str:
     return max(same, key=lambda m: (m.released, m.id)).id if same else model
 
 
-def lag_notes(quote, catalog: Catalog, at: date, newest: str | None = None) -> list[str]:
+def lag_notes(quote: Quote, catalog: Catalog, at: date, newest: str | None = None) -> list[str]:
     """Version-lag notes for one quote: late arrival, and a newer family member missing on the channel."""
-    offer: Offer = quote.offer
+    offer = quote.offer
     m = catalog.models[offer.model]
     notes = []
     if offer.available_from and m.released and offer.available_from > m.released:
@@ -227,7 +237,7 @@ def apply_volume_discounts(quotes: list, catalog: Catalog) -> None:
                 q.notes.append(f"{d.note}: not reached ({display(listed)} < ${threshold:,})")
 
 
-def annotate(comparison, catalog: Catalog, batch_share: Decimal, payment=None) -> None:
+def annotate(comparison: Comparison, catalog: Catalog, batch_share: Decimal, payment: str | None = None) -> None:
     """Add priced feature gaps and version-lag notes to every quote of a comparison."""
     newest: dict[str, str] = {}
     refs: dict[str, Offer | None] = {}

@@ -45,12 +45,20 @@ def _synthetic_offer(plan: Plan, model: str, api: Offer | None) -> Offer:
     )
 
 
-def _api_quote(api, usage: Usage, catalog: Catalog, batch_share: Decimal):
+def _api_quote(api: Offer, usage: Usage, catalog: Catalog, batch_share: Decimal) -> Quote:
     """The usage at the maker's API list price, as an application bills it (no batch: all on demand)."""
     return quote_offer(replace(api, batch_multiplier=None), usage, catalog, batch_share)
 
 
-def price_plan(plan: Plan, model: str, usage: Usage, catalog: Catalog, at: date, batch_share: Decimal, api_quote=None):
+def price_plan(
+    plan: Plan,
+    model: str,
+    usage: Usage,
+    catalog: Catalog,
+    at: date,
+    batch_share: Decimal,
+    api_quote: Quote | None = None,
+) -> Quote | None:
     """A Quote for one plan (or None when the plan cannot price this model).
 
     `api_quote` (from `_api_quote`) saves re-pricing the same usage for every usage-pool plan.
@@ -88,7 +96,9 @@ def price_plan(plan: Plan, model: str, usage: Usage, catalog: Catalog, at: date,
     return Quote(offer=_synthetic_offer(plan, model, api), channel_kind="application", cost=cost, notes=notes)
 
 
-def plan_quotes(catalog: Catalog, model: str, usage: Usage, at: date, batch_share: Decimal):
+def plan_quotes(
+    catalog: Catalog, model: str, usage: Usage, at: date, batch_share: Decimal
+) -> tuple[list[Quote], list[dict[str, str]]]:
     """(quotes, unavailable): the cheapest plan per application channel, and channels that cannot be priced."""
     by_channel: dict[str, list] = {}
     unpriceable: dict[str, Plan] = {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -207,7 +207,9 @@ def _entry(i: int, q: Quote, ranked: list[Quote], catalog: Catalog, requires: li
 # -- break-even --------------------------------------------------------------------------------------
 
 
-def _cost_fn(q: Quote, usage: Usage, catalog: Catalog, batch_share: Decimal, payment: tuple):
+def _cost_fn(
+    q: Quote, usage: Usage, catalog: Catalog, batch_share: Decimal, payment: tuple[str | None, Decimal | None]
+) -> Callable[[Decimal], Decimal]:
     """Monthly cost of the workload scaled by k on the quote's offer, with fees and spend discounts."""
     from billpath.analysis.hidden_costs import apply_volume_discounts
 
@@ -237,7 +239,7 @@ def _breakpoints(q: Quote, usage: Usage, catalog: Catalog, unit_cost: Decimal) -
     return {p for p in points if p > 0}
 
 
-def _crossing(diff, points: list[Decimal]) -> Decimal | None:
+def _crossing(diff: Callable[[Decimal], Decimal], points: list[Decimal]) -> Decimal | None:
     """Smallest k from which diff(k) > 0 for every larger k (diff linear between points); None: never.
 
     diff(k) = alternative - direct at k times the workload. Between breakpoints (discount thresholds,
@@ -263,7 +265,7 @@ def _crossing(diff, points: list[Decimal]) -> Decimal | None:
             start = a
             continue
         crossing = -icpt / slope if slope else a
-        start = b if at_b is not None and at_b <= 0 else crossing
+        start = b if b is not None and at_b is not None and at_b <= 0 else crossing
         break
     return max(start, ZERO)
 
@@ -306,7 +308,11 @@ def break_even(
         points = _breakpoints(q, usage, catalog, _list_spend(q)) | _breakpoints(
             direct_q, usage, catalog, _list_spend(direct_q)
         )
-        k = _crossing(lambda k, a=alt_cost: a(k) - direct_cost(k), list(points))
+
+        def gap(k: Decimal, alt: Callable[[Decimal], Decimal] = alt_cost) -> Decimal:
+            return alt(k) - direct_cost(k)
+
+        k = _crossing(gap, list(points))
         now = alt_cost(Decimal(1)) - direct_cost(Decimal(1))
         entry: dict = {"at_your_spend_direct_saves": exact(now)}
         if k is None:

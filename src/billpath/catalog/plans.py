@@ -61,7 +61,7 @@ def _source(d: dict) -> Source:
     return Source(url=d["url"], checked=str(d["checked"]), note=d.get("note"))
 
 
-def _dec(v) -> Decimal | None:
+def _dec(v: object) -> Decimal | None:
     return None if v is None else Decimal(str(v))
 
 

@@ -31,11 +31,15 @@ from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from billpath.catalog.plans import Discount
 from billpath.catalog.store import PRICE_FIELDS as STORE_PRICE_FIELDS
 from billpath.catalog.store import Catalog, Offer, Source, TierPrices
 from billpath.errors import BillpathError, CatalogError
+
+if TYPE_CHECKING:  # pydantic is imported only when an overlay is read
+    from billpath.catalog.plans_schema import OverlayFile
 
 # An overlay may set every price but the reasoning price (reasoning stays billed as the offer says).
 OVERLAY_PRICE_FIELDS = tuple(f for f in STORE_PRICE_FIELDS if f != "reasoning_per_mtok")
@@ -82,7 +86,7 @@ def _scale_tier(t: TierPrices, factor: Decimal) -> TierPrices:
     )
 
 
-def load_overlay(path: Path | str):
+def load_overlay(path: Path | str) -> OverlayFile:
     """Parse and strictly validate an overlay file; errors say what to fix."""
     from pydantic import ValidationError
 

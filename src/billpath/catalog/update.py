@@ -13,9 +13,13 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from billpath.catalog.local_updates import write_override
 from billpath.errors import UsageError
+
+if TYPE_CHECKING:  # the store is imported where the update runs
+    from billpath.catalog.store import Catalog, Offer
 
 DEFAULT_URLS = {
     "openrouter": "https://openrouter.ai/api/v1/models",
@@ -147,14 +151,14 @@ def plan_update(source: str, locations: list[str], today: date | None = None, en
     }
 
 
-def _current(catalog, offer: dict, at: date):
+def _current(catalog: Catalog, offer: dict, at: date) -> Offer | None:
     for o in catalog.offers_at(offer["model"], at):
         if o.channel == offer["channel"] and o.variant == offer["variant"]:
             return o
     return None
 
 
-def _diff(old, new: dict) -> list[dict]:
+def _diff(old: Offer, new: dict) -> list[dict]:
     out = []
     base = old.tiers[0]
     for f in COMPARED:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from billpath.report.render import FORMATS
 from billpath.usage import workload
+
+if TYPE_CHECKING:  # the catalog is loaded by the commands that price
+    from billpath.catalog.store import Catalog
 
 app = typer.Typer(
     name="billpath",
@@ -39,7 +42,7 @@ DateOpt = Annotated[str | None, typer.Option(metavar="DATE", help=workload.BY_NA
 PricesOpt = Annotated[str | None, typer.Option("--prices", metavar="FILE", help=workload.BY_NAME["prices"].help)]
 
 
-def catalog_for(prices: str | None):
+def catalog_for(prices: str | None) -> Catalog:
     """The bundled catalog, seen through the user's `--prices` overlay when one is given."""
     from billpath.catalog.price_overlay import apply_overlay
     from billpath.catalog.store import load_catalog

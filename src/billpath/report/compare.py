@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from billpath.analysis.compare import Comparison
 from billpath.money import display
 from billpath.report.render import TableView
 
 
-def _fmt_tokens(value) -> str:
+def _fmt_tokens(value: Decimal) -> str:
     return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,}"
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from billpath.catalog.names import loose_name, normalize_name
-from billpath.catalog.store import Catalog, default_variants
+from billpath.catalog.store import Catalog, Resolved, default_variants
 from billpath.errors import UnknownModel
 
 WEAK = "~"
@@ -100,7 +100,7 @@ class Route:
     reason: str | None = None
 
 
-def _resolve_model(catalog: Catalog, raw: str):
+def _resolve_model(catalog: Catalog, raw: str) -> Resolved:
     """Resolve a logged model name; provider prefixes (`bedrock/`, `azure/`) are tried off one by one."""
     name = raw.strip()
     while True:

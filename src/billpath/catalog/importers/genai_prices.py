@@ -120,7 +120,7 @@ def _batch(base: dict, variant: dict) -> tuple[Decimal | None, bool]:
     return r_in, discounts_cache
 
 
-def _flat(value) -> Decimal | None:
+def _flat(value: object) -> Decimal | None:
     """The base price of a possibly tiered genai-prices value."""
     return dec(value["base"]) if isinstance(value, dict) else dec(value)
 

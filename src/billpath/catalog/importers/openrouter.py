@@ -28,7 +28,7 @@ _FIELDS = {
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
-def _num(value) -> Decimal | None:
+def _num(value: object) -> Decimal | None:
     if value in (None, ""):
         return None
     try:

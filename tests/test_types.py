@@ -209,6 +209,29 @@ def test_blank_lines_before_a_csv_header_are_skipped(tmp_path, blank: bytes, inp
     assert (result["rows_total"], result["rows_priced"]) == (2, 2), result
 
 
+@pytest.mark.parametrize("sample", ["usage.csv", "litellm-spendlogs.csv"])
+@pytest.mark.parametrize("blank", [b"", b"\n\n"])
+@pytest.mark.parametrize("bad", BAD_LINES)
+def test_an_unreadable_csv_line_is_rejected_alone_wherever_it_is(
+    tmp_path, short_lines, sample: str, blank: bytes, bad: str
+) -> None:
+    header, *rows = (ROOT / "examples" / sample).read_bytes().rstrip(b"\n").split(b"\n")
+    clean = tmp_path / "clean.csv"
+    clean.write_bytes(blank + b"\n".join([header, *rows]) + b"\n")
+    expected = price_log(str(clean)).to_dict()
+    assert expected["rows_total"] == len(rows) and expected["rows_rejected"] == 0
+    for position in range(len(rows) + 1):
+        path = tmp_path / f"bad-{position}.csv"
+        lines = [header, *rows[:position], BAD_LINES[bad], *rows[position:]]
+        path.write_bytes(blank + b"\n".join(lines) + b"\n")
+        got = price_log(str(path)).to_dict()
+        bad_line = blank.count(b"\n") + position + 2  # after the blank lines and the header
+        assert [r["line"] for r in got["rejected"]] == [bad_line], (position, got["rejected"])
+        assert got["rows_total"] == len(rows) + 1
+        assert (got["rows_priced"], got["rows_unpriced"]) == (expected["rows_priced"], expected["rows_unpriced"])
+        assert got["total_usd"] == expected["total_usd"]
+
+
 def test_an_unreadable_file_is_not_called_empty(tmp_path) -> None:
     path = tmp_path / "usage.bin"
     path.write_bytes(b"\xff\xfe\n\n\xff\n")

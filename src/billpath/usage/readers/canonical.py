@@ -11,9 +11,13 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from billpath.usage.columns import CANONICAL, REQUIRED, LogError
 from billpath.usage.readers.base import Sink, iter_json_records, iter_lines
+
+if TYPE_CHECKING:
+    from _csv import Reader as CsvReader  # what csv.reader returns (it has line_num)
 
 ALIASES = {"provider": "channel", "cost": "cost_usd", "reasoning_output_tokens": "reasoning_tokens"}
 FIELD_LIMIT = 1 << 20  # one CSV cell; a longer one rejects its row
@@ -33,7 +37,13 @@ def decoded_lines(path: Path, bad: dict[int, str]) -> Iterator[str]:
             yield line
 
 
-def read_csv(path: Path, sink: Sink) -> None:
+def csv_records(path: Path, sink: Sink) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """A CSV file's header (its first non-blank line) and its records as (line number, cells).
+
+    Every line is accounted for: an unreadable line, a broken quote or other bad CSV is rejected on the
+    sink with its line number and takes no other line with it; blank lines are not records; an
+    unreadable header is a `LogError` (no row can be read without it).
+    """
     bad: dict[int, str] = {}
     csv.field_size_limit(FIELD_LIMIT)
     reader = csv.reader(decoded_lines(path, bad), strict=True)
@@ -48,14 +58,10 @@ def read_csv(path: Path, sink: Sink) -> None:
     unreadable = [n for n in bad if n <= reader.line_num]
     if unreadable:
         raise LogError(f"{path}: the header row (line {unreadable[0]}) is unreadable: {bad[unreadable[0]]}")
-    names = [canonical_name(h) for h in header]
-    missing = [c for c in REQUIRED if c not in names]
-    if missing:
-        raise LogError(f"{path}: not a canonical usage CSV: missing column(s) {', '.join(missing)} (header: {header})")
-    ignored = [h for h, n in zip(header, names, strict=True) if n not in CANONICAL]
-    if ignored:
-        sink.note(f"{path.name}: columns ignored: {', '.join(ignored)}")
-    index = [(i, n) for i, n in enumerate(names) if n in CANONICAL]
+    return header, _records(reader, bad, sink)
+
+
+def _records(reader: CsvReader, bad: dict[int, str], sink: Sink) -> Iterator[tuple[int, list[str]]]:
     last = reader.line_num
     while True:
         try:
@@ -64,12 +70,13 @@ def read_csv(path: Path, sink: Sink) -> None:
             return
         except csv.Error as exc:
             start = last + 1
+            now = reader.line_num
             if "unexpected end of data" in str(exc):
-                span = f"lines {start}-{reader.line_num}" if reader.line_num > start else f"line {start}"
+                span = f"lines {start}-{now}" if now > start else f"line {start}"
                 sink.reject(start, f"broken CSV quote: a quoted field opened here never closes ({span} unreadable)")
             else:
                 sink.reject(start, f"not valid CSV: {exc}")
-            last = reader.line_num
+            last = now
             continue
         start, last = last + 1, reader.line_num
         errors = [bad[n] for n in range(start, last + 1) if n in bad]
@@ -78,6 +85,20 @@ def read_csv(path: Path, sink: Sink) -> None:
             continue
         if not cells or cells == [""]:
             continue  # a blank line is not a row
+        yield start, cells
+
+
+def read_csv(path: Path, sink: Sink) -> None:
+    header, records = csv_records(path, sink)
+    names = [canonical_name(h) for h in header]
+    missing = [c for c in REQUIRED if c not in names]
+    if missing:
+        raise LogError(f"{path}: not a canonical usage CSV: missing column(s) {', '.join(missing)} (header: {header})")
+    ignored = [h for h, n in zip(header, names, strict=True) if n not in CANONICAL]
+    if ignored:
+        sink.note(f"{path.name}: columns ignored: {', '.join(ignored)}")
+    index = [(i, n) for i, n in enumerate(names) if n in CANONICAL]
+    for start, cells in records:
         if len(cells) != len(header):
             sink.reject(start, f"expected {len(header)} fields, got {len(cells)}")
             continue

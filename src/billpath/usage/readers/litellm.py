@@ -9,13 +9,12 @@ form (`us.` prefix, `azure/eu/`). `spend` is LiteLLM's own float estimate, kept 
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 from billpath.errors import BillpathError
 from billpath.usage.readers.base import Sink, guarded, iter_json_records, num, position, records, text
-from billpath.usage.readers.canonical import FIELD_LIMIT, decoded_lines
+from billpath.usage.readers.canonical import csv_records
 
 MARKERS = ("spend", "prompt_tokens")
 
@@ -47,25 +46,12 @@ def read(path: Path, sink: Sink) -> None:
 
 
 def _read_csv(path: Path, sink: Sink) -> None:
-    bad: dict[int, str] = {}
-    csv.field_size_limit(FIELD_LIMIT)
-    reader = csv.DictReader(decoded_lines(path, bad), strict=True)
-    last = 1
-    while True:
-        try:
-            rec = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            sink.reject(last + 1, f"not valid CSV: {exc}")
-            last = reader.line_num
+    header, records = csv_records(path, sink)
+    for start, cells in records:
+        if len(cells) != len(header):
+            sink.reject(start, "wrong number of fields")
             continue
-        start, last = last + 1, reader.line_num
-        errors = [bad[n] for n in range(start, last + 1) if n in bad]
-        if errors or None in rec or None in rec.values():
-            sink.reject(start, errors[0] if errors else "wrong number of fields")
-            continue
-        _row(start, rec, sink)
+        _row(start, dict(zip(header, cells, strict=True)), sink)
 
 
 def _metadata(value: object) -> dict:

@@ -14,6 +14,8 @@ from billpath.usage.workload import Workload
 
 if TYPE_CHECKING:  # imported by the functions that need them: `price-log` never loads the comparison code
     from billpath.analysis.compare import Comparison
+    from billpath.analysis.price_log import PriceLogResult
+    from billpath.analysis.recommend import Recommendation
 
 Number = int | str | Decimal
 
@@ -127,7 +129,7 @@ def price_log(
     catalog: Catalog | None = None,
     progress: Progress | None = None,
     **params: Unpack[TermsParams],
-):
+) -> PriceLogResult:
     """Price usage log files (files, directories or globs) exactly; `.to_dict()` is `price-log --format json`.
 
     Of the workload keywords, a log uses its purchase terms: `at` (prices for rows without a timestamp),
@@ -160,7 +162,7 @@ def recommend(
     input_format: str = "auto",
     catalog: Catalog | None = None,
     **params: Unpack[WorkloadParams],
-):
+) -> Recommendation:
     """Channels ranked for a month of this workload under `requires`; `.to_dict()` is `recommend --format json`.
 
     With `log` (usage files), the workload is the log's own (its totals, its request count).

@@ -11,6 +11,10 @@ import json
 from collections import OrderedDict
 from datetime import date
 from http import HTTPStatus
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 PROBLEM = "application/problem+json"
 
@@ -43,7 +47,7 @@ def problem_body(status: int, detail: str, kind: str, instance: str | None = Non
     return json.dumps(body, ensure_ascii=False).encode()
 
 
-async def send_problem(send, status: int, detail: str, kind: str, instance: str | None = None) -> None:
+async def send_problem(send: Send, status: int, detail: str, kind: str, instance: str | None = None) -> None:
     body = problem_body(status, detail, kind, instance)
     headers = [(b"content-type", PROBLEM.encode()), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
@@ -53,14 +57,14 @@ async def send_problem(send, status: int, detail: str, kind: str, instance: str 
 class SecurityHeaders:
     """Adds the CSP and friends to every HTTP response."""
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
 
-        async def send_with_headers(message) -> None:
+        async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
             await send(message)
@@ -75,7 +79,7 @@ class BodyTooLarge(Exception):
 class BodyLimit:
     """Refuses request bodies above `max_bytes` with a 413 problem, by Content-Length or while streaming."""
 
-    def __init__(self, app, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
@@ -83,7 +87,7 @@ class BodyLimit:
         mb = self.max_bytes / 1024 / 1024
         return f"request body is larger than the server's limit of {self.max_bytes:,} bytes ({mb:g} MB)"
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD"):
             return await self.app(scope, receive, send)
         for name, value in scope["headers"]:
@@ -103,7 +107,7 @@ class BodyLimit:
                     raise BodyTooLarge
             return message
 
-        async def guarded_send(message) -> None:
+        async def guarded_send(message: Message) -> None:
             nonlocal started
             if exceeded:  # whatever the app made of the interrupted body, the answer is 413
                 return
@@ -119,16 +123,16 @@ class BodyLimit:
 class Timeout:
     """Answers 504 when the app has not started its response within `seconds`."""
 
-    def __init__(self, app, seconds: float) -> None:
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
         self.app = app
         self.seconds = seconds
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         started = False
 
-        async def tracking_send(message) -> None:
+        async def tracking_send(message: Message) -> None:
             nonlocal started
             started = True
             await send(message)
@@ -148,13 +152,13 @@ class ResultCache:
     and today's date (the default price date), which is part of the key. Only 200 answers are kept.
     """
 
-    def __init__(self, app, path: str, size: int) -> None:
+    def __init__(self, app: ASGIApp, path: str, size: int) -> None:
         self.app = app
         self.path = path
         self.size = size
         self.entries: OrderedDict[tuple[bytes, int], tuple[list, bytes]] = OrderedDict()
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] != self.path or scope["method"] != "GET" or not self.size:
             return await self.app(scope, receive, send)
         key = (scope["query_string"], date.today().toordinal())
@@ -166,7 +170,7 @@ class ResultCache:
             return
         seen: dict = {}
 
-        async def capture(message) -> None:
+        async def capture(message: Message) -> None:
             if message["type"] == "http.response.start":
                 seen["status"], seen["headers"] = message["status"], list(message.get("headers", []))
             elif message["type"] == "http.response.body":

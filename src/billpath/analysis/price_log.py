@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from billpath.analysis import exports
 from billpath.catalog.store import Catalog, load_catalog
 from billpath.errors import CatalogError
 from billpath.money import ZERO, display, exact
@@ -100,6 +101,9 @@ class PriceLogResult:
     rejected: list[dict]
     reconcile: list[dict]
     notes: list[str]
+    by_user: dict[str, dict] = field(default_factory=dict)
+    application_fees: list[dict] = field(default_factory=list)
+    focus: list[dict] = field(default_factory=list)  # FOCUS-ready lines (`--format focus`)
 
     @property
     def total(self) -> Decimal:
@@ -126,8 +130,20 @@ class PriceLogResult:
             "unpriced": self.unpriced,
             "rejected": self.rejected,
             "reconcile": self.reconcile,
+            **({"by_user": [{"user": u, **v} for u, v in sorted(self.by_user.items())]} if self.by_user else {}),
+            **({"application_fees": self.application_fees} if self.application_fees else {}),
+            **({"export_totals": totals} if (totals := _export_totals(self.inputs)) else {}),
             "notes": self.notes,
         }
+
+
+def _export_totals(inputs: list[Input]) -> list[dict]:
+    """Amounts the inputs state outside their usage rows (included pool, overage, tax, credits), as stated."""
+    return [
+        {"file": i.path, "group": group, **{k: exact(v) for k, v in sorted(amounts.items())}}
+        for i in inputs
+        for group, amounts in sorted(i.totals.items())
+    ]
 
 
 def _tally_dict(head: dict, t: Tally, tokens: bool = True) -> dict:
@@ -237,6 +253,7 @@ def price_log(
     memory_limit: str | None = None,
     threads: int | None = None,
     engine: str = "duckdb",
+    focus_reprice: str | None = None,
 ) -> PriceLogResult:
     """Price every row of the usage files `paths` (files, directories or globs) on its own channel.
 
@@ -259,14 +276,16 @@ def price_log(
         inputs, _ = load(con, paths, input_format, on_file)
         st = statements(catalog.offers, "usage", "groups", "routes", "prices", "priced")
         _run(con, f"CREATE TEMP TABLE groups AS {st.reduce}", progress, "pricing")
-        return _result(con, catalog, st, inputs, at)
+        return _result(con, catalog, st, inputs, at, focus_reprice)
     except duckdb.Error as exc:
         raise LogError(f"cannot read the usage log: {' '.join(str(exc).split())}") from None
     finally:
         con.close()
 
 
-def _result(con, catalog: Catalog, st, inputs: list[Input], at: date) -> PriceLogResult:
+def _result(
+    con, catalog: Catalog, st, inputs: list[Input], at: date, focus_reprice: str | None = None
+) -> PriceLogResult:
     counts = con.execute(
         "SELECT COALESCE(SUM(rows_n), 0), COALESCE(SUM(CASE WHEN NOT ok THEN rows_n ELSE 0 END), 0),"
         " COALESCE(SUM(CASE WHEN ok AND day IS NULL THEN rows_n ELSE 0 END), 0) FROM groups"
@@ -310,6 +329,8 @@ def _result(con, catalog: Catalog, st, inputs: list[Input], at: date) -> PriceLo
     for d in days:
         result.by_day.setdefault(d["day"], Tally()).add(d)
     _reprice(result, catalog, _fetch(con, f"SELECT * FROM ({st.reprice}) r ORDER BY channel, variant, model"))
+    _exports(con, result, inputs, focus_reprice)
+    _reconcile(result, exports.reconcile_lines(con, inputs))
     if rows_rejected:
         result.rejected = [
             {"file": f, "line": int(line), "error": err}
@@ -393,6 +414,39 @@ def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes:
         }
         for u in sorted(unpriced.values(), key=lambda u: -u["rows"])
     ]
+
+
+def _exports(con, result: PriceLogResult, inputs: list[Input], focus_reprice: str | None) -> None:
+    """Application fees (the Cursor Token Rate), per-user totals and FOCUS lines (`billpath.analysis.exports`)."""
+    users = exports.by_user(con)
+    fees = exports.token_rate(con)
+    for r in fees:
+        fee = r["usd"]
+        result.cost.fees += fee
+        result.by_model[r["model"]].cost.fees += fee
+        result.by_day.setdefault(r["day"], Tally()).cost.fees += fee
+        result.by_channel.setdefault(("cursor", "token-rate"), Tally()).cost.fees += fee
+        if r["user_id"]:
+            users.setdefault(r["user_id"], {"rows": 0, "usd": ZERO})["usd"] += fee
+    if fees:
+        total = sum((r["usd"] for r in fees), ZERO)
+        result.application_fees.append(
+            {
+                "channel": "cursor",
+                "fee": "Cursor Token Rate (Teams plans)",
+                "usd_per_mtok": exact(exports.TOKEN_RATE_PER_MTOK),
+                "tokens": sum(r["tokens"] for r in fees),
+                "total_usd": exact(total),
+                "source": exports.TOKEN_RATE_SOURCE,
+            }
+        )
+        _add_note(result.notes, f"Cursor Token Rate: {display(total)} on the team rows' tokens (in the total)")
+    result.by_user = {u: {"rows": v["rows"], "total_usd": exact(v["usd"])} for u, v in users.items()}
+    result.focus = exports.focus_lines(con, focus_reprice)
+
+
+def _reconcile(result: PriceLogResult, lines: dict[str, list[dict]]) -> None:
+    """Logged against computed cost per model (and, for bills, per day and line type with causes)."""
     for m, t in sorted(result.by_model.items()):
         if not t.logged_rows:
             continue
@@ -408,6 +462,11 @@ def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes:
             entry["flag"] = (
                 f"{t.logged_zero_rows} rows logged $0 for a model billpath prices (cost not tracked by the logger)"
             )
+        if m in lines:
+            entry["lines"] = lines[m]
+            causes = sorted({c for line in lines[m] if (c := line.get("cause"))})
+            if causes:
+                entry["causes"] = causes
         result.reconcile.append(entry)
 
 

@@ -172,7 +172,10 @@ class Router:
         if not known:
             r.reason = f"{channel} does not sell {resolved.model}"
             return r
-        variant = raw_variant.strip() or (resolved.variant if resolved.channel == channel else None)
+        hint = raw_variant.startswith(WEAK)  # a weak variant: a bill's hint, used where the channel sells it
+        variant = raw_variant.removeprefix(WEAK).strip() or (resolved.variant if resolved.channel == channel else None)
+        if hint and variant not in known:
+            variant = None
         variant = variant or self.defaults[(resolved.model, channel)]
         if variant not in known:
             r.reason = f"no {variant!r} price for {resolved.model} on {channel} (known: {', '.join(sorted(known))})"

@@ -15,8 +15,19 @@ from pathlib import Path
 from billpath.usage.duck import REQUIRED, LogError
 from billpath.usage.readers import anthropic_usage, canonical, langfuse, litellm, openai_usage, openrouter, otel
 from billpath.usage.readers.base import iter_json_records, iter_lines
+from billpath.usage.readers.exports import CSV_DETECT, EXPORT_READERS, JSON_DETECT
 
-FORMATS = ("auto", "openai-usage", "anthropic-usage", "otel", "litellm", "openrouter", "langfuse", "canonical")
+FORMATS = (
+    "auto",
+    "openai-usage",
+    "anthropic-usage",
+    "otel",
+    "litellm",
+    "openrouter",
+    "langfuse",
+    "canonical",
+    *EXPORT_READERS,
+)
 READERS = {
     "openai-usage": openai_usage,
     "anthropic-usage": anthropic_usage,
@@ -25,9 +36,10 @@ READERS = {
     "openrouter": openrouter,
     "langfuse": langfuse,
     "canonical": canonical,
+    **EXPORT_READERS,
 }
 # Most specific first: a format whose markers are unique to it.
-DETECT_ORDER = ("otel", "anthropic-usage", "openai-usage", "langfuse", "openrouter", "litellm")
+DETECT_ORDER = ("otel", "anthropic-usage", "openai-usage", "langfuse", "openrouter", "litellm", *JSON_DETECT)
 PARQUET_MAGIC = b"PAR1"
 DATA_SUFFIXES = (".parquet", ".csv", ".jsonl", ".ndjson", ".json")
 
@@ -93,6 +105,10 @@ def detect(path: Path) -> str:
         header = []
     if litellm.looks_like_header(header):
         return "litellm"
+    names = [h.strip() for h in header]
+    for fmt in CSV_DETECT:
+        if READERS[fmt].looks_like_header(names):
+            return fmt
     if all(r in {canonical.canonical_name(h) for h in header} for r in REQUIRED):
         return "canonical"
     raise LogError(

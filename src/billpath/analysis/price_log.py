@@ -464,7 +464,9 @@ def _reconcile(result: PriceLogResult, lines: dict[str, list[dict]]) -> None:
             )
         if m in lines:
             entry["lines"] = lines[m]
-            causes = sorted({c for line in lines[m] if (c := line.get("cause"))})
+            causes = sorted(
+                {part.split(":")[0] for line in lines[m] for part in line.get("cause", "").split("; ") if part}
+            )
             if causes:
                 entry["causes"] = causes
         result.reconcile.append(entry)

@@ -44,7 +44,7 @@ USAGE_TYPE = re.compile(
 )
 SUFFIXES = ("-cross-region-global", "-global-standard", "-1-hour", "-batch", "-flex", "-priority", "-custom-model")
 CLAUDE_KEY = re.compile(r"^Claude(\d+(?:\.\d+)?)(Opus|Sonnet|Haiku)$")
-CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Za-z])(?=[0-9])")
+CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=[0-9])")
 BLOCK = re.compile(r"^\s*(\d+)\s*([KM]?)\s*tokens?\s*$", re.IGNORECASE)
 
 

@@ -85,7 +85,16 @@ def _row(where: int, rec: dict[str, str], tokens: bool, sink: Sink) -> None:
     has_tokens = any(counts.values())
     if unit == "requests" or not has_tokens or "requests used" in rec or (not unit and "quantity" in rec):
         # Premium requests (or credits without token counts): billed per request/credit, no tokens.
-        sink.row(where, timestamp=stamp, model=label or None, channel="github-copilot", requests=1, user=user)
+        sink.row(
+            where,
+            timestamp=stamp,
+            model=label or None,
+            channel="github-copilot",
+            input_tokens=0,
+            output_tokens=0,
+            requests=1,
+            user=user,
+        )
         return
     if label.lower().startswith(AUTO):
         sink.note("Copilot 'Auto: <model>' rows are priced as the model Auto selected")

@@ -73,7 +73,16 @@ def _row(where: int, rec: object, sink: Sink) -> None:
     stamp = _iso_ms(rec.get("timestamp"))
     if not isinstance(usage, dict):
         # Billed in requests, not tokens: Cursor's own charge, no per-token price to compute.
-        sink.row(where, timestamp=stamp, model=rec.get("model"), channel="cursor", requests=1, user=user)
+        sink.row(
+            where,
+            timestamp=stamp,
+            model=rec.get("model"),
+            channel="cursor",
+            input_tokens=0,
+            output_tokens=0,
+            requests=1,
+            user=user,
+        )
         return
     try:
         plain = num(usage.get("inputTokens"))

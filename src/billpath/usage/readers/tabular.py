@@ -164,5 +164,6 @@ def quantity(value: object, per: int = 1) -> int:
 
 def one_line(sink: Sink, where: int, line_type: str, tokens: int, **fields: object) -> None:
     """One canonical row for a bill line of one token type (requests 0: a bill line aggregates many)."""
-    column = LINE_TYPES[line_type]
-    sink.row(where, **{c: 0 for c in TOKEN_COLUMNS}, **{column: tokens}, requests=0, **fields)
+    counts = dict.fromkeys(TOKEN_COLUMNS, 0)
+    counts[LINE_TYPES[line_type]] = tokens
+    sink.row(where, **counts, requests=0, **fields)

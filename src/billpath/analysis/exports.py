@@ -191,7 +191,7 @@ def focus_lines(con, reprice: str | None = None) -> list[dict]:
     """Priced groups as FOCUS-ready lines: one per group (day, model, channel, variant, batch, tier class)
     and component, with its quantity and exact cost; with `reprice`, the same groups on that channel's
     default offer too (scenario "reprice:<channel>")."""
-    keys = "g.day, g.model, g.channel, g.variant, g.batch, g.prompt_class"
+    keys = "g.day, g.model, g.channel, g.variant, g.batch, g.prompt_class, g.raw_provider"
     quantities = ", ".join(f"SUM(g.{f}) AS {f}" for f in QUANTITY_FIELDS)
     costs = ", ".join(f"SUM(g.c_{c}) AS c_{c}" for c in COMPONENT_NAMES)
     groups = _fetch(
@@ -205,7 +205,7 @@ def focus_lines(con, reprice: str | None = None) -> list[dict]:
         quantity = ", ".join(f"g.{f}" for f in QUANTITY_FIELDS)
         priced_on = _fetch(
             con,
-            f"""SELECT g.day, g.model, p.channel, p.variant, g.batch, g.prompt_class, {quantity},
+            f"""SELECT g.day, g.model, p.channel, p.variant, g.batch, g.prompt_class, g.raw_provider, {quantity},
   {component_costs_sql("g", "p")}
 FROM (SELECT {keys}, {quantities} FROM priced g WHERE g.tier IS NOT NULL GROUP BY {keys}) g
 JOIN prices p ON {offer_join_sql("g", "p", "g.model", "p.channel")} AND p.is_default

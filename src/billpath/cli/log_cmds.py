@@ -8,9 +8,22 @@ from typing import Annotated
 
 import typer
 
-from billpath.cli.app import Fmt, FormatOpt, PricesOpt, app, catalog_for, parse_date
+from billpath.cli.app import PricesOpt, app, catalog_for, parse_date
 
-INPUT_FORMATS = "auto|openai-usage|anthropic-usage|otel|litellm|openrouter|langfuse|canonical"
+INPUT_FORMATS = (
+    "auto|openai-usage|anthropic-usage|otel|litellm|openrouter|langfuse|canonical|"
+    "cursor-csv|cursor-api|copilot-usage|aws-cur|focus|azure-cost|gcp-billing"
+)
+
+
+class LogFmt(StrEnum):
+    """price-log's output formats: the common ones plus FOCUS 1.2 CSV."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    focus = "focus"
 
 
 class Engine(StrEnum):
@@ -31,16 +44,24 @@ def price_log_cmd(
     engine: Annotated[
         Engine, typer.Option("--engine", help="Where the pricing SQL runs: duckdb (embedded) or spark (docs/spark.md).")
     ] = Engine.duckdb,
-    fmt: FormatOpt = Fmt.table,
+    fmt: Annotated[LogFmt, typer.Option("--format", "-f", help="Output format (focus: FOCUS 1.2 CSV).")] = LogFmt.table,
+    reprice: Annotated[
+        str | None,
+        typer.Option("--reprice", metavar="CHANNEL", help="With --format focus: also the rows re-priced on CHANNEL."),
+    ] = None,
 ) -> None:
     """Price a usage log on the channels it used, and what it would cost on every other channel."""
     from billpath.analysis.price_log import price_log
     from billpath.report.price_log import price_log_view
     from billpath.report.render import emit
 
-    progress = _progress_bar() if fmt is not Fmt.json and sys.stderr.isatty() else None
+    progress = _progress_bar() if fmt not in (LogFmt.json, LogFmt.focus) and sys.stderr.isatty() else None
     try:
         catalog = catalog_for(prices)
+        if reprice is not None and reprice not in catalog.channels:
+            from billpath.errors import BillpathError
+
+            raise BillpathError(f"unknown channel {reprice!r} for --reprice; see `billpath channels`")
         result = price_log(
             files,
             input_format=input_format,
@@ -48,10 +69,16 @@ def price_log_cmd(
             catalog=catalog,
             progress=progress,
             engine=engine.value,
+            focus_reprice=reprice,
         )
     finally:
         if progress is not None:
             progress.close()
+    if fmt is LogFmt.focus:
+        from billpath.report.focus import focus_csv
+
+        sys.stdout.write(focus_csv(result, catalog))
+        return
     emit(fmt.value, result.to_dict(), price_log_view(result))
 
 

@@ -25,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from billpath.usage.readers import aws_cur, azure_cost, gcp_billing
-from billpath.usage.readers.base import Sink
+from billpath.usage.readers.base import WEAK, Sink
 from billpath.usage.readers.tabular import LINE_TYPES, iter_csv, money, one_line, quantity
 
 UNIT = re.compile(r"^\s*(\d*)\s*([KM]?)\s*tokens?\s*$", re.IGNORECASE)
@@ -56,6 +56,15 @@ def read(path: Path, sink: Sink) -> None:
             _row(where, rec, sink)
     for g in groups.values():
         sink.row(g.pop("line"), **g)
+
+
+def _own_channel(rec: dict[str, str]) -> str | None:
+    """The channel of an own-export row: a weak source name (an application priced on the maker's channel,
+    e.g. Cursor's Teams rows) is kept, so what depends on it (the Cursor Token Rate) is recomputed."""
+    source = (rec.get("x_Source") or "").strip()
+    if source.startswith(WEAK):
+        return source
+    return (rec.get("x_Channel") or "").strip() or None
 
 
 OWN_FIELDS = {**LINE_TYPES, "reasoning": "reasoning_tokens", "requests": "requests"}
@@ -91,7 +100,7 @@ def _own_row(where: int, rec: dict[str, str], groups: dict[str, dict], sink: Sin
             "line": where,
             "timestamp": (rec.get("ChargePeriodStart") or "").strip() or None,
             "model": (rec.get("x_Model") or "").strip() or None,
-            "channel": (rec.get("x_Channel") or "").strip() or None,
+            "channel": _own_channel(rec),
             "variant": (rec.get("x_Variant") or "").strip() or None,
             "batch": (rec.get("x_Batch") or "").strip().lower() == "true",
             **dict.fromkeys(OWN_FIELDS.values(), 0),

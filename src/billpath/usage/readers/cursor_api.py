@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from billpath.usage.duck import LogError
+from billpath.usage.columns import LogError
 from billpath.usage.readers.base import Sink, guarded, iter_json_records, num, position, records, text
 from billpath.usage.readers.cursor_csv import PRICED_NOTE, PROVIDER_TEAM, model_name
 

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from billpath.usage.duck import LogError
+from billpath.usage.columns import LogError
 from billpath.usage.readers.base import Sink, iter_lines
 
 FIELD_LIMIT = 1 << 20

@@ -36,7 +36,7 @@ SUFFIXES = re.compile(r"-(?:thinking|high|xhigh|low|medium|max|minimal|none)$")
 CLAUDE = re.compile(r"^claude-(\d+(?:[.-]\d+)?)-(opus|sonnet|haiku)(.*)$")
 # Weak provider names (an API flavour, not a channel): the maker's own channel prices the row, and the
 # name tells the Teams rows (Cursor Token Rate) from the others after pricing.
-PROVIDER = "~cursor"
+PROVIDER = "~cursor-individual"
 PROVIDER_TEAM = "~cursor-teams"
 PRICED_NOTE = (
     "Cursor usage is priced at the model makers' API rates (Cursor bills agent usage at API prices), "

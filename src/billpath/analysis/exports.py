@@ -80,15 +80,20 @@ def token_rate(con) -> list[dict]:
 
 
 def by_user(con) -> dict[str, dict]:
-    """Priced cost per user (rows that name one), component by component."""
+    """Priced cost per user (rows that name one), with what the export says those rows cost."""
     sums = ", ".join(f"SUM(c_{c}) AS c_{c}" for c in COMPONENT_NAMES)
     out: dict[str, dict] = {}
     for r in _fetch(
         con,
-        f"SELECT user_id, SUM(rows_n) AS rows_n, {sums} FROM priced WHERE tier IS NOT NULL AND user_id <> '' "
-        "GROUP BY user_id ORDER BY user_id",
+        f"SELECT user_id, SUM(rows_n) AS rows_n, SUM(logged_rows) AS logged_rows, SUM(logged_cost) AS logged, "
+        f"{sums} FROM priced WHERE tier IS NOT NULL AND user_id <> '' GROUP BY user_id ORDER BY user_id",
     ):
-        out[r["user_id"]] = {"rows": int(r["rows_n"]), "usd": sum((usd(r[f"c_{c}"]) for c in COMPONENT_NAMES), ZERO)}
+        out[r["user_id"]] = {
+            "rows": int(r["rows_n"]),
+            "usd": sum((usd(r[f"c_{c}"]) for c in COMPONENT_NAMES), ZERO),
+            "logged_rows": int(r["logged_rows"] or 0),
+            "logged": r["logged"] if r["logged"] is not None else None,
+        }
     return out
 
 

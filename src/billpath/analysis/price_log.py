@@ -397,7 +397,7 @@ def _exports(con, result: PriceLogResult, inputs: list[Input], focus_reprice: st
         result.by_day.setdefault(r["day"], Tally()).cost.fees += fee
         result.by_channel.setdefault(("cursor", "token-rate"), Tally()).cost.fees += fee
         if r["user_id"]:
-            users.setdefault(r["user_id"], {"rows": 0, "usd": ZERO})["usd"] += fee
+            users.setdefault(r["user_id"], {"rows": 0, "usd": ZERO, "logged_rows": 0, "logged": None})["usd"] += fee
     if fees:
         total = sum((r["usd"] for r in fees), ZERO)
         result.application_fees.append(
@@ -411,8 +411,18 @@ def _exports(con, result: PriceLogResult, inputs: list[Input], focus_reprice: st
             }
         )
         _add_note(result.notes, f"Cursor Token Rate: {display(total)} on the team rows' tokens (in the total)")
-    result.by_user = {u: {"rows": v["rows"], "total_usd": exact(v["usd"])} for u, v in users.items()}
+    result.by_user = {u: _user_entry(v) for u, v in sorted(users.items())}
     result.focus = exports.focus_lines(con, focus_reprice)
+
+
+def _user_entry(v: dict) -> dict:
+    entry = {"rows": v["rows"], "total_usd": exact(v["usd"])}
+    if v["logged_rows"]:
+        logged = Decimal(v["logged"])
+        entry.update(
+            rows_with_logged_cost=v["logged_rows"], logged_usd=exact(logged), difference_usd=exact(logged - v["usd"])
+        )
+    return entry
 
 
 def _reconcile(result: PriceLogResult, lines: dict[str, list[dict]]) -> None:

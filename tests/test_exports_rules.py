@@ -623,3 +623,144 @@ def test_fuzz_export_json(tmp_path, docs, fmt, jsonl):
 
 def test_every_csv_reader_is_detected():
     assert set(CSV_DETECT) | {"cursor-api", "gcp-billing"} == set(EXPORT_READERS)
+
+
+def test_web_price_log_accepts_every_input_format():
+    import typing
+
+    from billpath.usage.readers import FORMATS
+    from billpath.web.app import LOG_FORMATS
+
+    assert set(typing.get_args(LOG_FORMATS)) == set(FORMATS)
+
+
+def test_focus_reader_reads_azure_and_gcp_rows(tmp_path):
+    header = [
+        "BillingCurrency",
+        "ChargeCategory",
+        "ChargePeriodStart",
+        "ConsumedQuantity",
+        "ConsumedUnit",
+        "BilledCost",
+        "EffectiveCost",
+        "ListCost",
+        "ProviderName",
+        "ServiceName",
+        "RegionId",
+        "SkuMeter",
+        "x_SkuMeterSubcategory",
+    ]
+    day = "2026-10-05T00:00:00Z"
+    path = write_csv(
+        tmp_path / "focus.csv",
+        header,
+        # Azure Global GPT-5.5: 2,000 x 1K input = 2M * 5 = 10; Data Zone output 100K * 33 = 3.30
+        [
+            "USD",
+            "Usage",
+            day,
+            "2000",
+            "1K Tokens",
+            "10",
+            "9",
+            "10",
+            "Microsoft",
+            "Azure OpenAI",
+            "eastus",
+            "gpt 5.5 Inp glbl Tokens",
+            "gpt-5.5",
+        ],
+        [
+            "USD",
+            "Usage",
+            day,
+            "100000",
+            "Tokens",
+            "3.30",
+            "3.30",
+            "3.30",
+            "Microsoft",
+            "Foundry Models",
+            "eastus",
+            "gpt 5.5 Outp DZ Tokens",
+            "gpt-5.5",
+        ],
+        # Vertex global Sonnet 4.6: 1M cache read * 0.3 = 0.30; regional (us-east5) output 100k * 16.5 = 1.65
+        [
+            "USD",
+            "Usage",
+            day,
+            "1000000",
+            "Tokens",
+            "0.30",
+            "0.30",
+            "0.30",
+            "Google Cloud",
+            "Vertex AI",
+            "global",
+            "Claude Sonnet 4.6 - Input Cache Read",
+            "",
+        ],
+        [
+            "USD",
+            "Usage",
+            day,
+            "100000",
+            "Tokens",
+            "1.65",
+            "1.65",
+            "1.65",
+            "Google Cloud",
+            "Vertex AI",
+            "us-east5",
+            "Claude Sonnet 4.6 - Output Tokens",
+            "",
+        ],
+        # not model tokens: skipped with its amount; a non-USD bill row is rejected, not converted
+        [
+            "USD",
+            "Usage",
+            day,
+            "24",
+            "Hours",
+            "24",
+            "24",
+            "24",
+            "Microsoft",
+            "Azure OpenAI",
+            "eastus",
+            "Provisioned Managed Global Unit",
+            "gpt-5.5",
+        ],
+        [
+            "EUR",
+            "Usage",
+            day,
+            "10",
+            "Tokens",
+            "1",
+            "1",
+            "1",
+            "Microsoft",
+            "Azure OpenAI",
+            "eastus",
+            "gpt 5.5 Inp glbl Tokens",
+            "gpt-5.5",
+        ],
+    )
+    r = price_log([str(path)])
+    assert (r.rows_total, r.rows_priced, r.rows_rejected) == (5, 4, 1)
+    assert "BillingCurrency EUR" in r.rejected[0]["error"]
+    assert {(c, v): t.cost.total for (c, v), t in r.by_channel.items()} == {
+        ("azure", "global"): D(10),
+        ("azure", "data-zone"): D("3.3"),
+        ("google-vertex", "global"): D("0.3"),
+        ("google-vertex", "regional"): D("1.65"),
+    }
+    gpt = {e["line_type"]: e for e in reconcile_lines(r, "gpt-5.5")}
+    assert gpt["input"]["effective_usd"] == "9" and "discount" in gpt["input"]["cause"]
+    assert all(e["difference_usd"] == "0" for e in r.reconcile)
+
+
+def reconcile_lines(r, model):
+    return next(e for e in r.reconcile if e["model"] == model)["lines"]

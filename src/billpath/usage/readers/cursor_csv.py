@@ -75,7 +75,7 @@ def read(path: Path, sink: Sink) -> None:
     if team:
         sink.note(
             "Cursor team export (it lists users): the Cursor Token Rate ($0.25 per 1M tokens, Teams plans) "
-            "is added to every non-Auto row"
+            "is added to every non-Auto row (its start date is not published: applied whatever the row's date)"
         )
     for where, rec in iter_csv(path, sink):
         _row(where, rec, PROVIDER_TEAM if team else PROVIDER, sink)

@@ -162,7 +162,10 @@ class Router:
             if channel is None:
                 r.reason = f"the log names no channel and {resolved.model} has no maker's own channel to assume"
                 return r
-            r.notes.append(f"no channel in the log: {resolved.model} priced on its maker's own channel ({channel})")
+            if provider:  # a weak name that is not a channel (an application priced at the makers' API rates)
+                r.notes.append(f"{provider} rows: {resolved.model} priced on its maker's own channel ({channel})")
+            else:
+                r.notes.append(f"no channel in the log: {resolved.model} priced on its maker's own channel ({channel})")
         r.channel = channel
         if self.catalog.channels[channel].kind == "application":
             r.reason = f"{channel} is an application channel: usage is bundled in a subscription, not priced per token"

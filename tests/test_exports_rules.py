@@ -420,7 +420,7 @@ def _roundtrip(tmp_path: Path, files: list[str], reprice: str | None = None):
     catalog = load_catalog()
     r = price_log(files, catalog=catalog, focus_reprice=reprice)
     out = tmp_path / "focus.csv"
-    out.write_text(focus_csv(r, catalog))
+    out.write_text(focus_csv(r))
     assert detect(out) == "focus"
     back = price_log([str(out)], catalog=catalog)
     return r, back, out

@@ -1,7 +1,7 @@
 """Price a usage log: read it, reduce it, price the groups, re-price them on every other channel.
 
 The pricing is the table evaluator's SQL (`billpath.pricing.table`) run on DuckDB; this module owns
-the engine session and turns the priced groups into the `price-log` result (DESIGN.md contract).
+the engine session and turns the priced groups into the `price-log` result (README, "Price a usage log").
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from billpath.catalog.store import Catalog, load_catalog
 from billpath.engines.base import Progress, run_statement
 from billpath.errors import CatalogError
 from billpath.money import ZERO, display, exact
-from billpath.pricing.fees import channel_fee
+from billpath.pricing.fees import DEFAULT_PURCHASE_USD, FeeTerms, channel_fee
 from billpath.pricing.rules import COMPONENTS, NO_BATCH_NOTE
 from billpath.pricing.table import (
     PRICE_COLUMNS,
@@ -103,6 +103,7 @@ class PriceLogResult:
     by_user: dict[str, dict] = field(default_factory=dict)
     application_fees: list[dict] = field(default_factory=list)
     focus: list[dict] = field(default_factory=list)  # FOCUS-ready lines (`--format focus`)
+    fee_channel_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def total(self) -> Decimal:
@@ -222,10 +223,13 @@ def price_log(
     memory_limit: str | None = None,
     threads: int | None = None,
     engine: str = "duckdb",
+    payment: str | None = None,
+    purchase_usd: Decimal | None = None,
     focus_reprice: str | None = None,
 ) -> PriceLogResult:
     """Price every row of the usage files `paths` (files, directories or globs) on its own channel.
 
+    `payment` and `purchase_usd` are the terms channel fees are computed on (rule 5; default card, $100).
     `engine="spark"` runs the same statements on Spark (canonical Parquet; see docs/spark.md).
     """
     catalog = catalog or load_catalog()
@@ -246,7 +250,8 @@ def price_log(
         st = statements(catalog.offers, "usage", "groups", "routes", "prices", "priced")
         run_statement(log.con, f"CREATE TEMP TABLE groups AS {st.reduce}", progress, log.label)
         log.after_reduce()
-        return _result(log.con, catalog, st, log.inputs, at, focus_reprice)
+        terms = FeeTerms(payment, purchase_usd or DEFAULT_PURCHASE_USD)
+        return _result(log.con, catalog, st, log.inputs, at, terms, focus_reprice)
     except log.errors as exc:
         raise LogError(f"cannot read the usage log: {' '.join(str(exc).split())}") from None
     finally:
@@ -254,7 +259,7 @@ def price_log(
 
 
 def _result(
-    con, catalog: Catalog, st, inputs: list[Input], at: date, focus_reprice: str | None = None
+    con, catalog: Catalog, st, inputs: list[Input], at: date, terms: FeeTerms, focus_reprice: str | None = None
 ) -> PriceLogResult:
     counts = con.execute(
         "SELECT COALESCE(SUM(rows_n), 0), COALESCE(SUM(CASE WHEN NOT ok THEN rows_n ELSE 0 END), 0),"
@@ -295,11 +300,12 @@ def _result(
         reconcile=[],
         notes=notes,
     )
-    _tally(result, catalog, groups, routes)
+    _tally(result, catalog, groups, routes, terms)
     for d in days:
         result.by_day.setdefault(d["day"], Tally()).add(d)
-    _reprice(result, catalog, _fetch(con, f"SELECT * FROM ({st.reprice}) r ORDER BY channel, variant, model"))
-    _exports(con, result, inputs, focus_reprice)
+    reprice_rows = _fetch(con, f"SELECT * FROM ({st.reprice}) r ORDER BY channel, variant, model")
+    _reprice(result, catalog, reprice_rows, terms)
+    _exports(con, catalog, result, inputs, focus_reprice)
     _reconcile(result, exports.reconcile_lines(con, inputs))
     if rows_rejected:
         result.rejected = [
@@ -336,7 +342,7 @@ def _summary_sql(priced: str, keys: tuple[str, ...], where: str = "TRUE") -> str
     )
 
 
-def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes: dict) -> None:
+def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes: dict, terms: FeeTerms) -> None:
     unpriced: dict[str, dict] = {}
     notes = result.notes
     for g in groups:
@@ -370,7 +376,7 @@ def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes:
                 f"{g['model']}: requests above {g['tier']:,} input tokens priced entirely at the long-context rate",
             )
     for (channel, _variant), tally in sorted(result.by_channel.items()):
-        fee = _channel_fee(catalog, channel, tally.cost.total, Decimal(tally.quantities["requests"]), notes)
+        fee = _channel_fee(catalog, channel, tally.cost.total, Decimal(tally.quantities["requests"]), notes, terms)
         tally.cost.fees += fee
         result.cost.fees += fee
     result.rows_unpriced = sum(u["rows"] for u in unpriced.values())
@@ -386,8 +392,10 @@ def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes:
     ]
 
 
-def _exports(con, result: PriceLogResult, inputs: list[Input], focus_reprice: str | None) -> None:
+def _exports(con, catalog: Catalog, result: PriceLogResult, inputs: list[Input], focus_reprice: str | None) -> None:
     """Application fees (the Cursor Token Rate), per-user totals and FOCUS lines (`billpath.analysis.exports`)."""
+    if focus_reprice is not None and focus_reprice not in catalog.channels:
+        raise LogError(f"unknown channel {focus_reprice!r} to re-price on; see `billpath channels`")
     users = exports.by_user(con)
     fees = exports.token_rate(con)
     for r in fees:
@@ -413,6 +421,11 @@ def _exports(con, result: PriceLogResult, inputs: list[Input], focus_reprice: st
         _add_note(result.notes, f"Cursor Token Rate: {display(total)} on the team rows' tokens (in the total)")
     result.by_user = {u: _user_entry(v) for u, v in sorted(users.items())}
     result.focus = exports.focus_lines(con, focus_reprice)
+    for line in result.focus:  # names for FinOps tools: the channel's and the model maker's
+        channel, model = catalog.channels.get(line["channel"]), catalog.models.get(line["model"])
+        line["channel_name"] = channel.name if channel else line["channel"]
+        line["maker"] = getattr(model, "maker", "") if model else ""
+    result.fee_channel_names = {ch: catalog.channels[ch].name for ch, _ in result.by_channel if ch in catalog.channels}
 
 
 def _user_entry(v: dict) -> dict:
@@ -452,9 +465,11 @@ def _reconcile(result: PriceLogResult, lines: dict[str, list[dict]]) -> None:
         result.reconcile.append(entry)
 
 
-def _channel_fee(catalog: Catalog, channel: str, subtotal: Decimal, requests: Decimal, notes: list[str]) -> Decimal:
-    """Rule 5 on a channel's token cost in the log (default payment method), with its note."""
-    fee, note = channel_fee(catalog.channels[channel], subtotal, requests, None)
+def _channel_fee(
+    catalog: Catalog, channel: str, subtotal: Decimal, requests: Decimal, notes: list[str], terms: FeeTerms
+) -> Decimal:
+    """Rule 5 on a channel's token cost in the log, on the run's payment terms, with its note."""
+    fee, note = channel_fee(catalog.channels[channel], subtotal, requests, terms.payment, terms.purchase_usd)
     if note:
         _add_note(notes, f"{channel}: fee {display(fee)} added: {note}")
     return fee
@@ -478,7 +493,7 @@ def _no_price_reason(catalog: Catalog, route: Route) -> str:
     return f"no price for {route.model} on {route.channel}/{route.variant} at the row's date ({span})"
 
 
-def _reprice(result: PriceLogResult, catalog: Catalog, rows: list[dict]) -> None:
+def _reprice(result: PriceLogResult, catalog: Catalog, rows: list[dict], terms: FeeTerms) -> None:
     used = {c for c, _ in result.by_channel}
     need = {m: t.rows for m, t in result.by_model.items()}
     per_channel: dict[str, dict] = defaultdict(lambda: {"cost": ZERO, "rows": defaultdict(int), "notes": []})
@@ -498,7 +513,7 @@ def _reprice(result: PriceLogResult, catalog: Catalog, rows: list[dict]) -> None
         if not missing:
             requests = Decimal(sum(t.quantities["requests"] for t in result.by_model.values()))
             result.reprice[channel] = slot["cost"] + _channel_fee(
-                catalog, channel, slot["cost"], requests, result.notes
+                catalog, channel, slot["cost"], requests, result.notes, terms
             )
             for n in slot["notes"]:
                 _add_note(result.notes, f"reprice on {channel}: {n}")

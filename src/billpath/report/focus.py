@@ -17,7 +17,6 @@ import io
 from datetime import timedelta
 
 from billpath.analysis.price_log import PriceLogResult
-from billpath.catalog.store import Catalog
 from billpath.money import exact
 
 COLUMNS = (
@@ -77,7 +76,7 @@ METER = {
 }
 
 
-def focus_csv(result: PriceLogResult, catalog: Catalog) -> str:
+def focus_csv(result: PriceLogResult) -> str:
     out = io.StringIO()
     w = csv.DictWriter(out, COLUMNS, lineterminator="\n")
     w.writeheader()
@@ -92,8 +91,6 @@ def focus_csv(result: PriceLogResult, catalog: Catalog) -> str:
         "ServiceCategory": "AI and Machine Learning",
     }
     for g in result.focus:
-        channel = catalog.channels.get(g["channel"])
-        model = catalog.models.get(g["model"])
         for kind, qty in QUANTITY.items():
             amount = qty(g)
             cost = g["costs"][kind]
@@ -115,10 +112,10 @@ def focus_csv(result: PriceLogResult, catalog: Catalog) -> str:
                     "ContractedCost": money,
                     "BilledCost": money,
                     "EffectiveCost": money,
-                    "ProviderName": channel.name if channel else g["channel"],
-                    "PublisherName": getattr(model, "maker", "") if model else "",
-                    "InvoiceIssuerName": channel.name if channel else g["channel"],
-                    "ServiceName": channel.name if channel else g["channel"],
+                    "ProviderName": g["channel_name"],
+                    "PublisherName": g["maker"],
+                    "InvoiceIssuerName": g["channel_name"],
+                    "ServiceName": g["channel_name"],
                     "SkuId": f"{g['channel']}:{g['variant']}:{g['model']}:{kind}" + (":batch" if g["batch"] else ""),
                     "SkuMeter": METER[kind] + (" (batch)" if g["batch"] else ""),
                     "x_Model": g["model"],
@@ -134,7 +131,7 @@ def focus_csv(result: PriceLogResult, catalog: Catalog) -> str:
             )
     fees = [((ch, v), t.cost.fees) for (ch, v), t in sorted(result.by_channel.items()) if t.cost.fees]
     for (ch, variant), fee in fees:
-        channel = catalog.channels.get(ch)
+        name = result.fee_channel_names.get(ch, ch)
         w.writerow(
             {
                 **period,
@@ -145,9 +142,9 @@ def focus_csv(result: PriceLogResult, catalog: Catalog) -> str:
                 "ContractedCost": exact(fee),
                 "BilledCost": exact(fee),
                 "EffectiveCost": exact(fee),
-                "ProviderName": channel.name if channel else ch,
-                "InvoiceIssuerName": channel.name if channel else ch,
-                "ServiceName": channel.name if channel else ch,
+                "ProviderName": name,
+                "InvoiceIssuerName": name,
+                "ServiceName": name,
                 "SkuId": f"{ch}:{variant}:fee",
                 "SkuMeter": "Fee",
                 "x_Channel": ch,

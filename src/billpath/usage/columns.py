@@ -30,7 +30,7 @@ QUANTITY_FIELDS: tuple[str, ...] = (
     "requests",
 )
 TOKEN_COLUMNS = tuple(f for f in QUANTITY_FIELDS if f != "requests")
-# Canonical columns (DESIGN.md) plus billpath's optional cache_write_1h_tokens, variant and cost_usd
+# Canonical columns (README, "Price a usage log") plus billpath's optional cache_write_1h_tokens, variant and cost_usd
 # (what the log itself says the row cost, for reconciliation), and user (who used it, where an export
 # says: per-user totals).
 # A bill also states its effective (amortised, after discounts) and list cost: effective_cost_usd, list_cost_usd.

@@ -40,6 +40,8 @@ def unit_size(unit: str | None) -> int | None:
     """Tokens per `ConsumedUnit`: "Tokens" 1, "1K Tokens" 1000, "1000 Tokens" 1000; None if not tokens."""
     if unit is None:
         return None
+    if unit.strip().lower() in ("units", "unit", "count"):  # a token line's plain count
+        return 1
     m = UNIT.match(unit)
     if not m:
         return None
@@ -129,7 +131,7 @@ def _parse(rec: dict[str, str]) -> dict | None:
     provider = _provider(rec)
     meter = (rec.get("SkuMeter") or "").strip()
     if provider == "aws":
-        p = aws_cur.parse_usage_type(meter or (rec.get("x_UsageType") or ""))
+        p = aws_cur.parse_usage_type(meter) or aws_cur.parse_usage_type(rec.get("x_UsageType") or "")
         if p is None:
             return None
         return {**p, "channel": "aws-bedrock"}
@@ -137,7 +139,7 @@ def _parse(rec: dict[str, str]) -> dict | None:
         service = " ".join((rec.get(c) or "") for c in ("ServiceName", "x_SkuMeterCategory")).lower()
         if not any(s in service for s in AZURE_SERVICES):
             return None
-        p = azure_cost.parse_meter(meter or (rec.get("x_SkuMeterName") or ""))
+        p = azure_cost.parse_meter(meter) or azure_cost.parse_meter(rec.get("x_SkuMeterName") or "")
         if p is None:
             return None
         model = (rec.get("x_SkuMeterSubcategory") or "").strip() or " ".join(p["model_words"])
@@ -150,7 +152,7 @@ def _parse(rec: dict[str, str]) -> dict | None:
             "long_context": p["long_context"],
         }
     if provider == "gcp":
-        p = gcp_billing.parse_sku(meter or (rec.get("ChargeDescription") or ""))
+        p = gcp_billing.parse_sku(meter) or gcp_billing.parse_sku(rec.get("ChargeDescription") or "")
         if p is None or not p["model"]:
             return None
         api = "gemini api" in (rec.get("ServiceName") or "").lower()

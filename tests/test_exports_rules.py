@@ -764,3 +764,35 @@ def test_focus_reader_reads_azure_and_gcp_rows(tmp_path):
 
 def reconcile_lines(r, model):
     return next(e for e in r.reconcile if e["model"] == model)["lines"]
+
+
+def test_bill_lines_keep_global_and_regional_apart(tmp_path):
+    # the same model, day and token type on the global and the regional offer: two lines, each with its cause
+    path = write_csv(
+        tmp_path / "cur.csv",
+        CUR_HEADER,
+        # 1M global input billed at 3.30 (the regional rate); 1M in-region input billed 3.30 (as priced)
+        [
+            "Usage",
+            "AmazonBedrockFoundationModels",
+            "USE1-Claude4.6Sonnet-input-tokens-cross-region-global",
+            "2026-10-05",
+            "1000000",
+            "",
+            "3.30",
+        ],
+        [
+            "Usage",
+            "AmazonBedrockFoundationModels",
+            "USE1-Claude4.6Sonnet-input-tokens",
+            "2026-10-05",
+            "1000000",
+            "",
+            "3.30",
+        ],
+    )
+    r = price_log([str(path)])
+    lines = {e["variant"]: e for e in r.reconcile[0]["lines"]}
+    assert (lines["global"]["computed_usd"], lines["regional"]["computed_usd"]) == ("3", "3.3")
+    assert "in-region (+10%) rate for a global usage type" in lines["global"]["cause"]
+    assert "cause" not in lines["regional"]

@@ -107,23 +107,22 @@ def bill_lines(con) -> list[dict]:
     """Logged (billed, effective, list) and computed cost per model, day, batch and line type of the bill rows."""
     logged = _fetch(
         con,
-        f"""SELECT r.model, u.day, u.batch, {_line_type_sql()} AS line_type, COUNT(*) AS rows_n,
-  SUM(u.logged_cost) AS logged, SUM(u.effective_cost) AS effective, SUM(u.list_cost) AS listed,
-  MAX(r.variant) AS variant, MAX(r.channel) AS channel
+        f"""SELECT r.model, r.channel, r.variant, u.day, u.batch, {_line_type_sql()} AS line_type,
+  COUNT(*) AS rows_n, SUM(u.logged_cost) AS logged, SUM(u.effective_cost) AS effective, SUM(u.list_cost) AS listed
 FROM usage u JOIN routes r ON u.model = r.raw_model AND u.provider = r.raw_provider AND u.variant = r.raw_variant
 WHERE u.ok AND r.model IS NOT NULL AND u.logged_cost IS NOT NULL
-GROUP BY r.model, u.day, u.batch, line_type""",
+GROUP BY r.model, r.channel, r.variant, u.day, u.batch, line_type""",
     )
     sums = ", ".join(f"SUM(c_{c}) AS c_{c}, MAX(gap_{c}) AS gap_{c}" for c in COMPONENT_NAMES)
+    keys = "model, channel, variant, day, batch"
     computed = {
-        (r["model"], r["day"], r["batch"]): r
-        for r in _fetch(
-            con, f"SELECT model, day, batch, {sums} FROM priced WHERE tier IS NOT NULL GROUP BY model, day, batch"
-        )
+        tuple(r[k] for k in ("model", "channel", "variant", "day", "batch")): r
+        for r in _fetch(con, f"SELECT {keys}, {sums} FROM priced WHERE tier IS NOT NULL GROUP BY {keys}")
     }
     out = []
-    for r in sorted(logged, key=lambda r: (r["model"], str(r["day"]), r["line_type"], r["batch"])):
-        c = computed.get((r["model"], r["day"], r["batch"]))
+    order = ("model", "day", "line_type", "channel", "variant", "batch")
+    for r in sorted(logged, key=lambda r: tuple(str(r[k]) for k in order)):
+        c = computed.get((r["model"], r["channel"], r["variant"], r["day"], r["batch"]))
         parts = LINE_COMPONENTS.get(r["line_type"], ())
         value = sum((usd(c[f"c_{p}"]) for p in parts), ZERO) if c else None
         gap = bool(c) and any(c[f"gap_{p}"] for p in parts)
@@ -167,8 +166,8 @@ def cause(line: dict) -> str | None:
 
 def reconcile_lines(con, inputs) -> dict[str, list[dict]]:
     """Per model: the bill's lines per day and line type, logged against computed, with causes."""
-    if not any(i.format in BILL_FORMATS for i in inputs):
-        return {}
+    if not inputs or not all(i.format in BILL_FORMATS for i in inputs):
+        return {}  # only bill lines carry one token type each; mixed with other logs a line type is not a bill line
     out: dict[str, list[dict]] = {}
     for line in bill_lines(con):
         entry = {

@@ -796,3 +796,82 @@ def test_bill_lines_keep_global_and_regional_apart(tmp_path):
     assert (lines["global"]["computed_usd"], lines["regional"]["computed_usd"]) == ("3", "3.3")
     assert "in-region (+10%) rate for a global usage type" in lines["global"]["cause"]
     assert "cause" not in lines["regional"]
+
+
+def test_cur_marketplace_lines_take_the_model_from_the_product_name(tmp_path):
+    header = [*CUR_HEADER, "product_product_name"]
+    edition = "Claude Haiku 4.5 (Amazon Bedrock Edition)"
+    path = write_csv(
+        tmp_path / "cur.csv",
+        header,
+        # 1M in-region input at Bedrock's regional Haiku 4.5 price (1.1) and 200k global output at 5
+        [
+            "Usage",
+            "AmazonBedrockFoundationModels",
+            "USW2-MP:USW2_InputTokenCount-Units",
+            "2026-10-05",
+            "1000000",
+            "",
+            "1.10",
+            edition,
+        ],
+        [
+            "Usage",
+            "AmazonBedrockFoundationModels",
+            "USW2-MP:USW2_OutputTokenCount_Global-Units",
+            "2026-10-05",
+            "200000",
+            "",
+            "1.00",
+            edition,
+        ],
+        [
+            "Usage",
+            "AmazonBedrockFoundationModels",
+            "USW2-MP:USW2_InputTokenCount-Units",
+            "2026-10-05",
+            "5",
+            "",
+            "0.01",
+            "",
+        ],
+    )
+    r = price_log([str(path)])
+    assert (r.rows_priced, r.rows_total) == (2, 2)  # the line without a product name is skipped, with its amount
+    assert {(c, v): t.cost.total for (c, v), t in r.by_channel.items()} == {
+        ("aws-bedrock", "regional"): D("1.1"),
+        ("aws-bedrock", "global"): D(1),
+    }
+    assert r.to_dict()["export_totals"][0]["Bedrock non-token lines"] == "0.01"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("$1,234.50", "1234.50"), ("0", "0"), ("-3", "-3"), ("$-0.25", "-0.25"), (" 12 ", "12")]
+)
+def test_export_money_text(text, value):
+    from billpath.usage.readers.tabular import money
+
+    assert money(text) == value
+
+
+@pytest.mark.parametrize("text", ["Included", "1e3", "12abc", "$"])
+def test_export_money_text_refuses_non_numbers(text):
+    from billpath.usage.readers.tabular import money
+
+    with pytest.raises(ValueError):
+        money(text)
+
+
+def test_copilot_premium_request_rows_with_tokens_stay_unpriced(tmp_path):
+    header = HEADERS["copilot-usage"]
+    path = tmp_path / "report.csv"
+    path.write_text(
+        header + "\n"
+        "2026-05-20,copilot,copilot_premium_request,2,requests,0.08,0,0.08,ana,Claude Sonnet 4.6,1000,100,0,0\n"
+        "2026-06-20,copilot,copilot_ai_credit,0.45,ai-credits,0.0045,0,0.0045,ana,Claude Sonnet 4.6,1000,100,0,0\n"
+    )
+    r = price_log([str(path)])
+    # the premium request is billed per request ($0.04 each), not per token; the AI-credit row is tokens at list:
+    # 1000 * 3 + 100 * 15 = 4500 per 1M -> 0.0045
+    assert (r.rows_priced, r.rows_unpriced, r.total) == (1, 1, D("0.0045"))
+    assert r.reconcile[0]["difference_usd"] == "0"

@@ -12,7 +12,8 @@ in-region or geo cross-region: the regional offer where Bedrock sells one), `-cu
 Each line becomes one usage row with its billed cost (`line_item_unblended_cost`), its effective
 cost (`line_item_net_unblended_cost`, after discounts, where the export has it) and its list cost
 (`pricing_public_on_demand_cost`). Quantities are tokens unless `pricing_unit` says blocks ("1K
-tokens"). Non-usage lines (tax, credits, refunds) and Bedrock lines that are not token lines
+tokens"). Marketplace lines (`USW2-MP:USW2_InputTokenCount-Units`) take the model from the product
+name. Non-usage lines (tax, credits, refunds) and Bedrock lines that are not token lines
 (provisioned throughput, …) are counted as skipped, with their amounts.
 """
 
@@ -110,6 +111,37 @@ def parse_usage_type(usage_type: str) -> dict | None:
     }
 
 
+# Marketplace-listed models can bill as `USW2-MP:USW2_InputTokenCount-Units` (`_Global` for the global
+# route, as in the Price List's `<REGION>_OutputTokenCount_Global`); the model is then only in the product name.
+MARKETPLACE = re.compile(
+    r"^(?P<region>[A-Z]{2,4}[0-9]?)-MP:(?:[A-Z]{2,4}[0-9]?_)?(?P<type>InputTokenCount|OutputTokenCount|"
+    r"CacheReadInputTokenCount|CacheWriteInputTokenCount)(?P<global>_Global)?(?:-Units)?$"
+)
+MARKETPLACE_TYPES = {
+    "InputTokenCount": "input",
+    "OutputTokenCount": "output",
+    "CacheReadInputTokenCount": "cache_read",
+    "CacheWriteInputTokenCount": "cache_write_5m",
+}
+EDITION = re.compile(r"\s*\(Amazon Bedrock Edition\)\s*$", re.IGNORECASE)
+
+
+def parse_marketplace(usage_type: str, product_name: str | None) -> dict | None:
+    """`USW2-MP:USW2_InputTokenCount-Units` + "Claude Haiku 4.5 (Amazon Bedrock Edition)" -> a token line."""
+    m = MARKETPLACE.match(usage_type.strip())
+    name = EDITION.sub("", product_name or "").strip()
+    if not m or not name:
+        return None
+    return {
+        "region": m.group("region"),
+        "model": name,
+        "line_type": MARKETPLACE_TYPES[m.group("type")],
+        "variant": "global" if m.group("global") else "~regional",
+        "batch": False,
+        "mantle": False,
+    }
+
+
 def block_size(unit: str | None) -> int | None:
     """Tokens per unit of a pricing unit: "1K tokens" -> 1000; blank -> 1; an unknown unit -> None."""
     if unit is None or not unit.strip() or unit.strip().lower() in ("tokens", "token", "units", "count"):
@@ -149,7 +181,9 @@ def _row(where: int, rec: dict[str, str], sink: Sink) -> None:
             sink.total("aws-cur lines not priced as usage", label, Decimal(cost))
         return
     usage_type = (rec.get("line_item_usage_type") or "").strip()
-    parsed = parse_usage_type(usage_type)
+    parsed = parse_usage_type(usage_type) or parse_marketplace(
+        usage_type, rec.get("product_product_name") or rec.get("product_name")
+    )
     if parsed is None:
         sink.skipped += 1
         sink.note(f"Bedrock usage types that are not token lines are skipped (e.g. {usage_type!r}); amounts in totals")

@@ -154,7 +154,10 @@ def cause(line: dict) -> str | None:
         elif listed is not None and abs(listed - computed) <= CENT and logged < listed:
             causes.append(f"billed below list: {exact(listed - logged)} of discount in the billed cost")
         elif line["gap"]:
-            causes.append("the catalog has no price for this token type on this offer: priced at its fallback")
+            causes.append(
+                "the catalog has no price for this token type on this offer (a missing cache price): "
+                "priced at its fallback"
+            )
         elif logged == 0:
             causes.append("billed $0 (included, credited or not charged)")
         else:

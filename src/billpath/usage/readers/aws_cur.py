@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from billpath.usage.readers.base import Sink
@@ -67,6 +68,7 @@ def model_name(key: str) -> str:
     return CAMEL.sub("-", key).lower()
 
 
+@lru_cache(maxsize=4096)  # a bill has few distinct names: parse each once
 def parse_usage_type(usage_type: str) -> dict | None:
     """`USE1-Claude4.6Opus-input-tokens-cross-region-global` -> region, model, line type, variant, batch.
 

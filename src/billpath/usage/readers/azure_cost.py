@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from billpath.usage.readers.base import Sink
@@ -32,6 +33,7 @@ def looks_like_header(names: list[str]) -> bool:
     return {"metername", "costinusd"} <= low or {"metername", "consumedservice", "quantity"} <= low
 
 
+@lru_cache(maxsize=4096)  # a bill has few distinct names: parse each once
 def parse_meter(meter: str) -> dict | None:
     """`gpt 4.1 cached Inp glbl Tokens` -> line type, route, batch, long context; None if not a token meter."""
     words = WORD.findall(meter.lower().replace("data zone", "dz").replace("-", " "))

@@ -19,6 +19,7 @@ and stays unpriced.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from billpath.usage.readers.base import Sink
@@ -53,6 +54,7 @@ def is_team(path: Path) -> bool:
     return "User" in header(path)
 
 
+@lru_cache(maxsize=4096)  # a bill has few distinct names: parse each once
 def model_name(label: str) -> str:
     """Cursor's label (`claude-4.5-opus-high-thinking`) -> a maker-style name (`claude-opus-4-5`)."""
     name = label.strip().lower()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from billpath.usage.readers.base import Sink, guarded, iter_json_records, position, records
@@ -52,6 +53,7 @@ def looks_like(obj: object) -> bool:
     )
 
 
+@lru_cache(maxsize=4096)  # a bill has few distinct names: parse each once
 def parse_sku(description: str) -> dict | None:
     """A SKU description -> model name, line type, batch, long context; None if no token type is named."""
     text = description.strip()

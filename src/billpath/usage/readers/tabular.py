@@ -92,6 +92,8 @@ def iter_csv(path: Path, sink: Sink) -> Iterator[tuple[int, dict[str, str]]]:
 
 
 MONEY = re.compile(r"^\s*(-?)\s*\$?\s*(-?)([0-9][0-9,]*(?:\.[0-9]+)?|\.[0-9]+)\s*$")
+PLAIN = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")  # already an exact decimal string: kept as it is
+DIGITS = re.compile(r"[0-9]+")
 
 
 def money(value: object) -> str | None:
@@ -111,6 +113,8 @@ def money(value: object) -> str | None:
     text = str(value).strip()
     if not text:
         return None
+    if PLAIN.fullmatch(text):
+        return text
     m = MONEY.match(text)
     if not m:
         raise ValueError(f"not an amount: {text!r}")
@@ -151,6 +155,8 @@ def count(value: object) -> int:
 
 def quantity(value: object, per: int = 1) -> int:
     """A bill's usage quantity (possibly in blocks of `per` tokens, possibly fractional) as whole tokens."""
+    if per == 1 and isinstance(value, str) and DIGITS.fullmatch(value.strip()):
+        return int(value)
     text = money(value)
     if text is None:
         return 0
@@ -164,6 +170,6 @@ def quantity(value: object, per: int = 1) -> int:
 
 def one_line(sink: Sink, where: int, line_type: str, tokens: int, **fields: object) -> None:
     """One canonical row for a bill line of one token type (requests 0: a bill line aggregates many)."""
-    counts = dict.fromkeys(TOKEN_COLUMNS, 0)
-    counts[LINE_TYPES[line_type]] = tokens
-    sink.row(where, **counts, requests=0, **fields)
+    counts = dict.fromkeys(TOKEN_COLUMNS, "0")
+    counts[LINE_TYPES[line_type]] = str(tokens)
+    sink.row(where, **counts, requests="0", **fields)

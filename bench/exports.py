@@ -129,14 +129,16 @@ def write_cursor(path: Path, n: int, rng: random.Random) -> None:
 def run(fmt: str, path: Path) -> None:
     from billpath.analysis.price_log import price_log
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     r = price_log([str(path)])
-    took = time.perf_counter() - start
+    took, cpu = time.perf_counter() - start, time.process_time() - cpu
     assert r.rows_priced + r.rows_unpriced + r.rows_rejected == r.rows_total
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    total = r.to_dict()["total_usd"]
     print(
-        f"{fmt:11s} {r.rows_total:>9,} lines  {took:6.2f} s  {r.rows_total / took:>10,.0f} lines/s  "
-        f"peak RSS {rss:,.0f} MB (cumulative)  total ${r.total}  unpriced {r.rows_unpriced}  rejected {r.rows_rejected}"
+        f"{fmt:11s} {r.rows_total:>9,} lines  {took:6.2f} s wall ({cpu:.2f} s CPU)  "
+        f"{r.rows_total / took:>9,.0f} lines/s  peak RSS {rss:,.0f} MB (cumulative)  total ${total}  "
+        f"unpriced {r.rows_unpriced}  rejected {r.rows_rejected}"
     )
 
 

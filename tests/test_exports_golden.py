@@ -137,3 +137,18 @@ def test_focus_aws_discounts_and_units():
     assert {e["line_type"] for e in reconcile(r)["claude-sonnet-4-6"]["lines"]} == {"input (batch)"}
     totals = r.to_dict()["export_totals"]
     assert totals[0]["tax rows"] == "3.6"
+
+
+def test_cursor_states_what_it_charged_per_user():
+    totals = {t["group"]: t for t in priced("cursor-usage.csv").to_dict()["export_totals"]}
+    assert totals["cursor user bob@example.com"]["on_demand_usd"] == "0.62"
+    assert totals["cursor user bob@example.com"]["errored_no_charge_usd"] == "0"
+    api = {t["group"]: t for t in priced("cursor-admin-events.json").to_dict()["export_totals"]}
+    # ana's GPT-5.5 event was included (chargedCents 0): 20.125 cents charged of 54.775 at Cursor's rates
+    assert (
+        api["cursor user ana@example.com"]["charged_usd"],
+        api["cursor user ana@example.com"]["at_cursor_rates_usd"],
+    ) == (
+        "0.20125",
+        "0.54775",
+    )

@@ -93,6 +93,16 @@ def _row(where: int, rec: object, sink: Sink) -> None:
     except (ValueError, ArithmeticError) as exc:
         sink.reject(where, str(exc))
         return
+    try:
+        charged = _cents(rec.get("chargedCents"))
+    except (ValueError, ArithmeticError) as exc:
+        sink.reject(where, f"chargedCents: {exc}")
+        return
+    who = f"cursor user {text(user) or '(no user)'}"
+    if cost is not None:
+        sink.total(who, "at_cursor_rates_usd", Decimal(cost))
+    if charged is not None:
+        sink.total(who, "charged_usd", Decimal(charged))
     label = text(rec.get("model")) or ""
     sink.row(
         where,

@@ -19,6 +19,7 @@ and stays unpriced.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -108,6 +109,10 @@ def _row(where: int, rec: dict[str, str], provider: str, sink: Sink) -> None:
             sink.reject(where, f"Cost: {exc}")
             return
     kind = (rec.get("Kind") or "").strip()
+    if cost is not None:  # what Cursor says it charged, per user and kind (Included rows state no amount)
+        who = (rec.get("User") or "").strip() or "(no user)"
+        name = re.sub(r"[^a-z0-9]+", "_", kind.lower()).strip("_") or "cost"
+        sink.total(f"cursor user {who}", f"{name}_usd", Decimal(cost))
     if "no charge" in kind.lower():
         sink.note("Cursor rows of Kind 'Errored, No Charge' are priced for their tokens; Cursor did not charge them")
     sink.row(

@@ -61,16 +61,21 @@ MIXED = (("cached", 50), ("new", 30), ("models", 10), ("recommend", 10))  # shar
 CACHED = [compare_path(random.Random(i)) for i in range(20)]
 
 
-def mixed_path(rng: random.Random, n: int) -> str:
+def fresh_requests(k: int, n: int) -> int:
+    """A request count no other request of this run uses (connection `k`, its `n`th request; 12 digits at most)."""
+    return (os.getpid() % 9973) * 10**8 + (k % 1000) * 10**5 + n % 10**5 + 1
+
+
+def mixed_path(rng: random.Random, k: int, n: int) -> str:
     """One request of the mixed load: 50% cached compare, 30% new compare, 10% models, 10% recommend."""
     roll = rng.randrange(100)
     if roll < 50:
         return rng.choice(CACHED)
     if roll < 80:  # a request count never used before: the server must compute, not recall
-        return f"{compare_path(rng).split('&requests=')[0]}&requests={os.getpid()}{n}"
+        return f"{compare_path(rng).split('&requests=')[0]}&requests={fresh_requests(k, n)}"
     if roll < 90:
         return "/api/models"
-    return f"{compare_path(rng, 'recommend').split('&requests=')[0]}&requests={os.getpid()}{n}"
+    return f"{compare_path(rng, 'recommend').split('&requests=')[0]}&requests={fresh_requests(k, n)}"
 
 
 def paths(mix: str, n: int = 500) -> list[str]:
@@ -95,9 +100,9 @@ async def _connection(
         i += 1
         n += 1
         if mix == "unique":  # a never-seen request count: the server must compute, not recall
-            path = f"{path.split('&requests=')[0]}&requests={os.getpid()}{k}{n}"
+            path = f"{path.split('&requests=')[0]}&requests={fresh_requests(k, n)}"
         elif mix == "mixed":
-            path = mixed_path(rng, k * 1_000_000 + n)
+            path = mixed_path(rng, k, n)
         req = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode()
         if interval:  # paced: wait for this request's turn; latency counts from when it was due
             wait = due - time.perf_counter()
@@ -115,14 +120,17 @@ async def _connection(
                 if line[:15].lower() == b"content-length:":
                     length = int(line[15:])
             await reader.readexactly(length)
-        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError) as exc:
             out["errors"] += 1
+            out["kinds"][type(exc).__name__] = out["kinds"].get(type(exc).__name__, 0) + 1
             writer.close()
             reader, writer = await asyncio.open_connection(host, port)
             continue
         out["latencies"].append(time.perf_counter() - t0)
         if not head.startswith(b"HTTP/1.1 200"):
             out["errors"] += 1
+            status = head[9:12].decode()
+            out["kinds"][status] = out["kinds"].get(status, 0) + 1
     writer.close()
 
 
@@ -133,7 +141,7 @@ def _client(host: str, port: int, connections: int, seconds: float, mix: str, ra
         uvloop.install()
     except ImportError:
         pass
-    out = {"latencies": [], "errors": 0}
+    out = {"latencies": [], "errors": 0, "kinds": {}}
     targets = paths(mix)
     deadline = time.perf_counter() + seconds
 
@@ -194,6 +202,10 @@ def run(args: argparse.Namespace, src: Path | None = None) -> dict:
         server.wait(10)
     lat = sorted(x for r in results for x in r["latencies"])
     errors = sum(r["errors"] for r in results)
+    kinds: dict[str, int] = {}
+    for r in results:
+        for k, v in r["kinds"].items():
+            kinds[k] = kinds.get(k, 0) + v
     q = statistics.quantiles(lat, n=100) if len(lat) > 1 else [0.0] * 99
     return {
         "server": args.label,
@@ -207,6 +219,7 @@ def run(args: argparse.Namespace, src: Path | None = None) -> dict:
         "p99_ms": round(q[98] * 1000, 2),
         "max_ms": round(lat[-1] * 1000, 2) if lat else None,
         "errors": errors,
+        "error_kinds": kinds,
         "cpus": os.cpu_count(),
     }
 
@@ -222,7 +235,8 @@ def export(ref: str, into: Path) -> Path:
 def line(r: dict) -> str:
     return (
         f"{r['server']:>8}: {r['requests_per_s']:>8,} req/s, p50 {r['p50_ms']:>7} ms, p99 {r['p99_ms']:>7} ms, "
-        f"max {r['max_ms']:>7} ms, {r['errors']} errors ({r['requests']:,} requests)"
+        f"max {r['max_ms']:>7} ms, {r['errors']} errors{' ' + str(r['error_kinds']) if r['errors'] else ''} "
+        f"({r['requests']:,} requests)"
     )
 
 

@@ -140,6 +140,16 @@ def _offer(o: dict) -> Offer:
     )
 
 
+def offer_from_dict(o: dict) -> Offer:
+    """A snapshot-shaped offer dict as the runtime reads it (KeyError, TypeError or ValueError when malformed)."""
+    return _offer(o)
+
+
+def models_from_dicts(items: list[dict]) -> dict[str, Model]:
+    """Snapshot-shaped model dicts as the runtime reads them."""
+    return _models(items)
+
+
 class Catalog:
     """Models, channels and name index in memory; each model's offers parsed on first use.
 
@@ -358,7 +368,8 @@ def load_catalog(path: Path | None = None) -> Catalog:
         if "offers" in data:  # a single-file snapshot (tests, older builds)
             catalog = Catalog.from_dict(data)
         else:
-            overrides = _overrides() if path == SNAPSHOT else {}
+            known = ({m["id"] for m in data["models"]}, {c["id"] for c in data["channels"]})
+            overrides = _overrides(known) if path == SNAPSHOT else {}
             lines = _OfferLines(path.parent / data["offers_file"], data["offers_index"], overrides.get("offers"))
             models = _models(data["models"] + overrides["models"] if overrides else data["models"])
             extra = overrides.get("aliases")
@@ -368,11 +379,12 @@ def load_catalog(path: Path | None = None) -> Catalog:
     return _CACHE[path]
 
 
-def _overrides() -> dict:
-    """User-level price overrides written by `billpath catalog update` (never the installed package)."""
+def _overrides(known: tuple[set[str], set[str]]) -> dict:
+    """User-level price overrides written by `billpath catalog update` (never the installed package), each
+    file checked in full as it is read: a broken one is an error naming it, never a KeyError later."""
     from billpath.catalog.overrides import load_overrides  # only reached when the directory exists
 
-    return load_overrides() if override_dir().is_dir() else {}
+    return load_overrides(known=known) if override_dir().is_dir() else {}
 
 
 def override_dir() -> Path:

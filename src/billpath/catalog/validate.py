@@ -19,6 +19,10 @@ SCHEMA_DIR = Path(__file__).parent / "schema"
 _ID = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 VARIANT_KINDS = ("standard", "location", "service-tier")
+# No model sells tokens anywhere near these (the dearest in the catalog: $600 per million output tokens); a
+# price above them is a unit mix-up (per token read as per million) or a hostile source, never a price.
+MAX_PER_MTOK = Decimal(10_000)
+MAX_PER_REQUEST = Decimal(100)
 
 
 def _fix_hint(offer: dict) -> str:
@@ -57,12 +61,22 @@ def _price_problems(o: dict) -> list[str]:
             except (InvalidOperation, TypeError):
                 out.append(f'{_where(o)}: {f} {v!r} is not a decimal number: write it like "2.5"')
                 continue
-            if d < 0:
+            cap = MAX_PER_REQUEST if f == "per_request" else MAX_PER_MTOK
+            if not d.is_finite():
+                out.append(f"{_where(o)}: {f} {v!r} is not a finite number: give a price")
+            elif d < 0:
                 out.append(f"{_where(o)}: {f} is negative ({v}): prices are zero or more")
+            elif d > cap:
+                unit = "per request" if f == "per_request" else "per million tokens"
+                out.append(f"{_where(o)}: {f} {v} is over ${cap:,} {unit}, not a plausible price: check the unit")
             elif d.as_tuple().exponent < -6:
                 out.append(f"{_where(o)}: {f} {v} has more than 6 decimal places: round it to 6")
     bm = o.get("batch_multiplier")
-    if bm is not None and not (0 < Decimal(bm) <= 100):
+    try:
+        bad_bm = bm is not None and not (Decimal(bm).is_finite() and 0 < Decimal(bm) <= 100)
+    except (InvalidOperation, TypeError, ValueError):
+        bad_bm = True
+    if bad_bm:
         out.append(f"{_where(o)}: batch_multiplier {bm} must be in (0, 100]")
     return out
 
@@ -97,6 +111,23 @@ def _overlaps(offers: list[dict]) -> list[str]:
     return out
 
 
+def offer_problems(o: dict, models: set[str], channels: set[str]) -> list[str]:
+    """Every problem of one snapshot-shaped offer on its own (known model and channel, variant, source,
+    prices and their magnitudes): what the bundled catalog and every local update must pass."""
+    problems = []
+    if o["model"] not in models:
+        problems.append(f"{_where(o)}: unknown model: add it to catalog/data/models.toml")
+    if o["channel"] not in channels:
+        problems.append(f"{_where(o)}: unknown channel: add catalog/data/channels/{o['channel']}.toml")
+    if o.get("variant_kind") not in VARIANT_KINDS:
+        problems.append(f"{_where(o)}: variant_kind must be one of {VARIANT_KINDS}")
+    if not _ID.match(str(o.get("variant", ""))):
+        problems.append(f"{_where(o)}: variant id must be lower case letters, digits, '.' and '-'")
+    for p in _source_problems(o) + _price_problems(o):
+        problems.append(f"{p} ({_fix_hint(o)})")
+    return problems
+
+
 def validate_snapshot(snapshot: dict) -> list[str]:
     """Every problem in a built snapshot (an empty list means valid)."""
     problems: list[str] = []
@@ -109,16 +140,7 @@ def validate_snapshot(snapshot: dict) -> list[str]:
             problems.append(f"model {m['id']}: released {m['released']!r} is not a date: write YYYY-MM-DD or omit it")
     variants = set()
     for o in snapshot["offers"]:
-        if o["model"] not in models:
-            problems.append(f"{_where(o)}: unknown model: add it to catalog/data/models.toml")
-        if o["channel"] not in channels:
-            problems.append(f"{_where(o)}: unknown channel: add catalog/data/channels/{o['channel']}.toml")
-        if o.get("variant_kind") not in VARIANT_KINDS:
-            problems.append(f"{_where(o)}: variant_kind must be one of {VARIANT_KINDS}")
-        if not _ID.match(str(o.get("variant", ""))):
-            problems.append(f"{_where(o)}: variant id must be lower case letters, digits, '.' and '-'")
-        for p in _source_problems(o) + _price_problems(o):
-            problems.append(f"{p} ({_fix_hint(o)})")
+        problems += offer_problems(o, models, channels)
         variants.add((o["model"], o["channel"], o["variant"]))
     problems += _overlaps(snapshot["offers"])
     for name, target in snapshot["aliases"].items():

@@ -38,6 +38,9 @@ def serve_cmd(
     header_timeout = bounded("--header-timeout", header_timeout, 3_600)
     idle_timeout = bounded("--idle-timeout", idle_timeout, 3_600)
     addresses = _check_can_listen(host, port)
+    from billpath.catalog.store import load_catalog
+
+    load_catalog()  # a broken local catalog update is a one-line error here, not a worker's traceback
     # Workers are separate processes: they read their settings from the environment.
     os.environ["BILLPATH_MAX_UPLOAD_BYTES"] = str(int(max_upload_mb * 1024 * 1024))
     os.environ["BILLPATH_REQUEST_TIMEOUT"] = str(timeout)

@@ -91,7 +91,9 @@ HOSTILE: dict[str, str] = {
     "per-token-read-as-per-mtok": json.dumps(_entry(prompt="3.3", completion="16.5")),
     "tiny-prices": json.dumps(_entry(prompt="1e-30", completion="1e-30")),
     "negative-output": json.dumps(_entry(completion="-0.0000165")),
-    "float-prices": '{"data": [{"id": "anthropic/claude-sonnet-4.6", "pricing": {"prompt": 3.3e-6, "completion": 1e308}}]}',
+    "float-prices": json.dumps(
+        {"data": [{"id": "anthropic/claude-sonnet-4.6", "pricing": {"prompt": 3.3e-6, "completion": 1e308}}]}
+    ),
     "integer-over-4300-digits": '{"data": [{"id": "x/y", "pricing": {"prompt": ' + "9" * 5000 + "}}]}",
     "nested-past-the-stack": '{"data": ' + _nested(100_000) + "}",
     "not-json": "{this is not json",
@@ -113,7 +115,7 @@ def _write_source(tmp_path: Path, name: str, text: str) -> Path:
 def test_a_hostile_source_is_written_valid_or_refused_in_one_line(name: str, tmp_path, monkeypatch, capsys) -> None:
     home = tmp_path / "home"
     src = _write_source(tmp_path, name, HOSTILE[name])
-    code, out, err = run(
+    code, _, err = run(
         ["catalog", "update", "openrouter", "--from", str(src), "--format", "json"], home, monkeypatch, capsys
     )
     assert code in (0, 1), err

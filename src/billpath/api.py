@@ -135,8 +135,9 @@ def price_log(
 
 def _overlaid(catalog: Catalog | None, prices: str | None) -> Catalog:
     from billpath.catalog.overlay import apply_overlay
+    from billpath.pricing.table import unit_problems
 
-    return apply_overlay(catalog or load_catalog(), prices)
+    return apply_overlay(catalog or load_catalog(), prices, check=unit_problems)
 
 
 def recommend(

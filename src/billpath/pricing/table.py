@@ -27,6 +27,7 @@ from decimal import Decimal
 
 from billpath.catalog.store import Offer
 from billpath.errors import CatalogError
+from billpath.money import exact
 from billpath.pricing.rules import COMPONENTS, price_rows
 
 # Money in SQL is an integer count of femto-dollars (1e-15 USD): every catalog unit price, batch halves of
@@ -106,13 +107,14 @@ def exact_offer(offer: Offer, rows: list | None = None) -> str | None:
             scaled = price * UNIT
             if not scaled.is_finite() or abs(scaled) > MAX_UNITS:
                 return (
-                    f"the {name} price of {offer.model} on {offer.channel}/{offer.variant} ({price} USD per unit) "
-                    f"is beyond the {MAX_UNITS:,} femto-dollars per unit the table evaluator holds"
+                    f"the {name} price of {offer.model} on {offer.channel}/{offer.variant} "
+                    f"({exact(price)} USD per unit) is beyond the {MAX_UNITS:,} femto-dollars per unit "
+                    "the table evaluator holds"
                 )
             if scaled != scaled.to_integral_value():
                 return (
                     f"the {name} price of {offer.model} on {offer.channel}/{offer.variant} "
-                    f"({price} USD per unit) is finer than 1e-{UNIT_DIGITS} USD, so it cannot be summed exactly"
+                    f"({exact(price)} USD per unit) is finer than 1e-{UNIT_DIGITS} USD, so it cannot be summed exactly"
                 )
     return None
 

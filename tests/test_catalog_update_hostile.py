@@ -277,7 +277,7 @@ def test_the_server_refuses_to_start_on_a_broken_local_update_in_one_line(tmp_pa
 
 
 def test_the_override_write_is_atomic(tmp_path, monkeypatch) -> None:
-    from billpath.catalog import overrides
+    from billpath.catalog import local_updates as overrides
 
     monkeypatch.setenv("BILLPATH_HOME", str(tmp_path))
     first = overrides.write_override("openrouter", {"models": [], "offers": []})
@@ -291,3 +291,9 @@ def test_the_override_write_is_atomic(tmp_path, monkeypatch) -> None:
         overrides.write_override("openrouter", {"models": [], "offers": [{"x": "y" * 10_000}]})
     assert first.read_text() == before  # the old file is intact
     assert [p.name for p in first.parent.iterdir()] == ["openrouter.json"]  # no temporary left behind
+
+
+def test_the_checks_field_list_is_the_runtime_tier() -> None:
+    from billpath.catalog.fields import PRICE_FIELDS
+
+    assert PRICE_FIELDS == store.PRICE_FIELDS

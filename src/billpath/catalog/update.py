@@ -14,10 +14,9 @@ from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 
-from billpath.catalog.overrides import write_override
+from billpath.catalog.local_updates import write_override
 from billpath.catalog.store import Offer, offer_from_dict
 from billpath.errors import UsageError
-from billpath.report.render import TableView
 
 DEFAULT_URLS = {
     "openrouter": "https://openrouter.ai/api/v1/models",
@@ -220,25 +219,3 @@ def apply_update(plan: dict) -> Path | None:
     if not plan["override"]["offers"]:
         return None
     return write_override(plan["source"], plan["override"])
-
-
-def update_view(plan: dict, written: Path | None, dry_run: bool = False) -> TableView:
-    rows = [
-        [
-            r["model"],
-            r["channel"],
-            r["variant"],
-            "changed",
-            "; ".join(f"{d['field']}: {d['old']} -> {d['new']}" for d in r["differences"]),
-        ]
-        for r in plan["changed"]
-    ]
-    rows += [[r["model"], r["channel"], r["variant"], "new", ""] for r in plan["added"]]
-    rows += [[r["model"], r["channel"], r["variant"], "refused", "; ".join(r["problems"])] for r in plan["refused"]]
-    where = f"wrote {written}" if written else "dry run: nothing written" if dry_run else "nothing written"
-    return TableView(
-        title=f"{plan['source']}: {len(plan['changed'])} changed, {len(plan['added'])} new, "
-        f"{plan['unchanged']} unchanged, {len(plan['refused'])} refused offers ({where})",
-        columns=["model", "channel", "variant", "what", "differences"],
-        rows=rows,
-    )

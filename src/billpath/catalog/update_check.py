@@ -2,8 +2,8 @@
 written and again each time it is read, so a broken or hand-edited file is refused by name, never a
 KeyError or a silent $0 later.
 
-- Shape: the file is an object of `models`, `offers` (and `aliases`), each read with the same
-  constructors the runtime uses (`store.offer_from_dict`, `store.models_from_dicts`).
+- Shape: the file is an object of `models`, `offers` (and `aliases`), every field of the type the
+  runtime store reads (`OFFER_TYPES`, `MODEL_TYPES`: what the bundled build writes).
 - The bundled catalog's own offer checks (`validate.offer_problems`): known model and channel, source,
   prices that are finite, non-negative, at most 6 decimal places and of a plausible magnitude.
 - Against the price it replaces: a component the bundled offer charges for may not become $0.
@@ -14,10 +14,14 @@ from __future__ import annotations
 import shlex
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from billpath.catalog.store import PRICE_FIELDS, Offer, models_from_dicts, offer_from_dict
+from billpath.catalog.fields import PRICE_FIELDS
 from billpath.catalog.validate import offer_problems
 from billpath.errors import CatalogError
+
+if TYPE_CHECKING:
+    from billpath.catalog.store import Offer
 
 MALFORMED = (KeyError, TypeError, ValueError, AttributeError, IndexError, InvalidOperation)
 
@@ -150,12 +154,6 @@ def shape_problem(data: object) -> str | None:
         problem = type_problem(o, OFFER_TYPES, f"offers[{i}]", REQUIRED_OFFER)
         if problem:
             return problem
-    try:
-        models_from_dicts(data.get("models", []))
-        for o in data.get("offers", []):
-            offer_from_dict(o)
-    except MALFORMED as exc:
-        return f"an entry is malformed ({type(exc).__name__}: {exc})"
     for name, target in data.get("aliases", {}).items():
         if not (isinstance(target, list) and len(target) == 3 and isinstance(target[0], str)):
             return f"alias {name!r} must be [model, channel or null, variant or null]"
@@ -192,10 +190,6 @@ def update_problems(offer: dict, models: set[str], channels: set[str], old: Offe
     problem = type_problem(offer, OFFER_TYPES, "offer", REQUIRED_OFFER)
     if problem:
         return [f"{where}: {problem}"]
-    try:
-        offer_from_dict(offer)
-    except MALFORMED as exc:
-        return [f"{where}: malformed ({type(exc).__name__}: {exc})"]
     return offer_problems(offer, models, channels) + lost_price_problems(offer, old)
 
 

@@ -1,21 +1,19 @@
 """`billpath catalog validate`: the curated files strictly (pydantic, unknown fields fail) and the whole built
 snapshot (curated + imported + the user's overrides): sources, dates, prices, tiers, effective ranges, names.
 
-Every problem says where it is and how to fix it.
+Every problem says where it is and how to fix it. Plain dict checks, no pydantic: local catalog updates are
+checked with them each time they are loaded (`update_check`). The JSON Schema files are `schema_files`.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from itertools import pairwise
-from pathlib import Path
 
-from billpath.catalog.store import PRICE_FIELDS
+from billpath.catalog.fields import PRICE_FIELDS
 
-SCHEMA_DIR = Path(__file__).parent / "schema"
 _ID = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 VARIANT_KINDS = ("standard", "location", "service-tier")
@@ -150,35 +148,3 @@ def validate_snapshot(snapshot: dict) -> list[str]:
         elif channel is not None and (model, channel, variant) not in variants:
             problems.append(f"name {name!r} points at {model} on {channel} ({variant}), which has no offer")
     return problems
-
-
-def schemas() -> dict[str, str]:
-    """JSON Schema of the hand-edited data files, from the pydantic models (file name -> text)."""
-    from billpath.catalog.extras_schema import DiscountsFile, OverlayFile, PlansFile
-    from billpath.catalog.schema import ChannelFile, ModelsFile
-
-    out = {}
-    for name, model, title in (
-        ("models.schema.json", ModelsFile, "billpath catalog/data/models.toml"),
-        ("channel.schema.json", ChannelFile, "billpath catalog/data/channels/<id>.toml"),
-        ("plans.schema.json", PlansFile, "billpath catalog/data/plans.toml"),
-        ("discounts.schema.json", DiscountsFile, "billpath catalog/data/discounts.toml"),
-        ("prices-overlay.schema.json", OverlayFile, "billpath --prices FILE (your negotiated prices)"),
-    ):
-        schema = model.model_json_schema()
-        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **schema}
-        out[name] = json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    return out
-
-
-def stale_schemas(directory: Path = SCHEMA_DIR) -> list[str]:
-    return [n for n, text in schemas().items() if not (directory / n).exists() or (directory / n).read_text() != text]
-
-
-def write_schemas(directory: Path = SCHEMA_DIR) -> list[Path]:
-    directory.mkdir(exist_ok=True)
-    paths = []
-    for name, text in schemas().items():
-        (directory / name).write_text(text, encoding="utf-8")
-        paths.append(directory / name)
-    return paths

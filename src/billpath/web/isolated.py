@@ -6,7 +6,7 @@ server shutting down) the child is killed on the spot. At most `MAX_CHILDREN` ru
 (the others wait their turn, inside the same time limit). The child prints one JSON object: the
 `price_log(...).to_dict()` payload, or the error (class name and message) it raised.
 
-Run as `python -m billpath.web.isolated FORMAT PATH...` (the server does; not a user command).
+Run as `python -m billpath.web.isolated FORMAT TERMS_JSON PATH...` (the server does; not a user command).
 """
 
 from __future__ import annotations
@@ -29,8 +29,15 @@ def _error(kind: str, message: str) -> errors.BillpathError:
     return errors.BillpathError(message)
 
 
-async def price_log_isolated(paths: list[str], input_format: str) -> dict:
-    """`price_log(paths, input_format=...).to_dict()`, computed in a child process killed on cancellation."""
+def _terms_text(terms) -> str:
+    """The purchase terms of a price-log request (`Workload` at/payment/credit_purchase) as JSON text."""
+    values = {"at": terms.at, "payment": terms.payment, "credit_purchase": terms.credit_purchase}
+    return json.dumps({k: None if v is None else str(v) for k, v in values.items()})
+
+
+async def price_log_isolated(paths: list[str], input_format: str, terms=None) -> dict:
+    """`api.price_log(paths, terms, input_format=...).to_dict()` on the bundled catalog, computed in a child
+    process killed on cancellation."""
     global _slots
     if _slots is None:
         _slots = asyncio.Semaphore(MAX_CHILDREN)
@@ -40,6 +47,7 @@ async def price_log_isolated(paths: list[str], input_format: str) -> dict:
             "-m",
             "billpath.web.isolated",
             input_format,
+            _terms_text(terms) if terms is not None else "{}",
             *paths,
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
@@ -62,11 +70,14 @@ async def price_log_isolated(paths: list[str], input_format: str) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    from billpath.analysis.price_log import price_log
+    from billpath.api import price_log
+    from billpath.catalog.store import load_catalog
+    from billpath.usage.workload import Workload
 
-    input_format, paths = argv[0], argv[1:]
+    input_format, terms, paths = argv[0], json.loads(argv[1]), argv[2:]
     try:
-        answer = {"payload": price_log(paths, input_format=input_format).to_dict()}
+        workload = Workload.of(**terms)
+        answer = {"payload": price_log(paths, workload, input_format=input_format, catalog=load_catalog()).to_dict()}
     except errors.BillpathError as exc:
         kind = next(c.__name__ for c in type(exc).__mro__ if getattr(errors, c.__name__, None) is c)
         answer = {"error": {"kind": kind, "message": str(exc)}}

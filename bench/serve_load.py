@@ -260,28 +260,50 @@ def main() -> None:
     ap.add_argument("--rate", type=float, help="pace the connections to this many requests/s in all")
     ap.add_argument("--before", metavar="GIT_REF", help="also run the server of GIT_REF and compare")
     ap.add_argument("--json", action="store_true", help="print the result as JSON")
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each server, alternated (medians shown)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="billpath-bench-") as tmp:
         before = export(args.before, Path(tmp)) if args.before else None
         for mix in ["hot", "varied", "unique"] if args.mix == "all" else [args.mix]:
-            results = []
-            if before:
-                results.append(run(argparse.Namespace(**{**vars(args), "mix": mix, "label": "before"}), before))
-            results.append(run(argparse.Namespace(**{**vars(args), "mix": mix, "label": "after" if before else "now"})))
+            runs: dict[str, list[dict]] = {}
+            for _ in range(args.repeat):  # alternated, so a noisy minute on a shared machine hits both
+                if before:
+                    r = run(argparse.Namespace(**{**vars(args), "mix": mix, "label": "before"}), before)
+                    runs.setdefault("before", []).append(r)
+                label = "after" if before else "now"
+                r = run(argparse.Namespace(**{**vars(args), "mix": mix, "label": label}))
+                runs.setdefault(label, []).append(r)
             if args.json:
-                for r in results:
-                    print(json.dumps(r))
+                for group in runs.values():
+                    for r in group:
+                        print(json.dumps(r))
                 continue
-            r = results[-1]
+            last = next(reversed(runs.values()))[-1]
             paced = f", paced to {args.rate:g} req/s" if args.rate else ""
             print(
-                f"{mix} load: {r['workers']} workers, {r['connections']} connections{paced}, {r['duration_s']} s "
-                f"on {r['cpus']} CPUs",
+                f"{mix} load: {last['workers']} workers, {last['connections']} connections{paced}, "
+                f"{args.duration:g} s per run on {last['cpus']} CPUs",
                 flush=True,
             )
-            for res in results:
-                print(f"  {line(res)}", flush=True)
-            print(f"  -> {verdict(r)}", flush=True)
+            for group in runs.values():
+                for r in group:
+                    print(f"  {line(r)}", flush=True)
+            if args.repeat > 1:
+                for label, group in runs.items():
+                    med = {k: statistics.median(r[k] for r in group) for k in ("requests_per_s", "p99_ms")}
+                    errors = sum(r["errors"] for r in group)
+                    print(
+                        f"  median {label:>6}: {med['requests_per_s']:,.1f} req/s, p99 {med['p99_ms']:.2f} ms, "
+                        f"{errors} errors in {len(group)} runs",
+                        flush=True,
+                    )
+            final = {
+                "mix": mix,
+                "requests_per_s": statistics.median(r["requests_per_s"] for r in runs[label]),
+                "p99_ms": statistics.median(r["p99_ms"] for r in runs[label]),
+                "errors": sum(r["errors"] for r in runs[label]),
+            }
+            print(f"  -> {verdict(final)}", flush=True)
 
 
 if __name__ == "__main__":

@@ -297,3 +297,58 @@ def test_the_checks_field_list_is_the_runtime_tier() -> None:
     from billpath.catalog.fields import PRICE_FIELDS
 
     assert PRICE_FIELDS == store.PRICE_FIELDS
+
+
+# A generated corpus over every source: a valid document with one value replaced, at a random path, by
+# a hostile one. Property: exit 0 with a checked file, or a one-line error; never the internal-error path.
+SOURCES = {
+    "openrouter": DATA / "openrouter-models.json",
+    "litellm": DATA / "litellm-sample.json",
+    "genai-prices": DATA / "genai-prices-sample.json",
+}
+HOSTILE_VALUES = [None, "x", -1, 10**30, 1e300, [], {}, "NaN", True, "1e400", "", [None], {"a": []}]
+
+
+def _paths(doc, prefix=()):
+    yield prefix
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            yield from _paths(v, (*prefix, k))
+    elif isinstance(doc, list):
+        for i, v in enumerate(doc[:3]):
+            yield from _paths(v, (*prefix, i))
+
+
+def _mutations(source: str, n: int, seed: int = 11) -> list[tuple[str, str]]:
+    import random
+
+    base = json.loads(SOURCES[source].read_text(encoding="utf-8"))
+    paths = [p for p in _paths(base) if p]
+    rng = random.Random(f"{source}{seed}")
+    out = []
+    for _ in range(n):
+        path, value = rng.choice(paths), rng.choice(HOSTILE_VALUES)
+        doc = copy.deepcopy(base)
+        target = doc
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+        out.append((f"{source}:{'/'.join(map(str, path))[-60:]}={value!r:.12}", json.dumps(doc)))
+    return out
+
+
+MUTATED = [(s, *m) for s in SOURCES for m in _mutations(s, 8)]
+
+
+@pytest.mark.parametrize(("source", "label", "text"), MUTATED, ids=[m[1] for m in MUTATED])
+def test_any_mutated_source_is_checked_or_refused(source, label, text, tmp_path, monkeypatch, capsys) -> None:
+    home = tmp_path / "home"
+    src = tmp_path / "source.json"
+    src.write_text(text)
+    code, _, err = run(["catalog", "update", source, "--from", str(src), "--format", "json"], home, monkeypatch, capsys)
+    assert code in (0, 1) and "internal error" not in err and "Traceback" not in err, (label, err)
+    assert len(err.strip().splitlines()) <= 1, (label, err)
+    written = home / "overrides" / f"{source}.json"
+    if code == 0 and written.exists():
+        code, _, verr = run(["catalog", "validate"], home, monkeypatch, capsys)
+        assert code == 0, (label, verr)

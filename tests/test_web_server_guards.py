@@ -193,3 +193,24 @@ def test_a_request_that_times_out_stops_its_work(tmp_path: Path) -> None:
         assert httpx.get(f"{s.base}/api/catalog").status_code == 200
     finally:
         s.stop()
+
+
+def test_past_the_connection_cap_the_longest_idle_connection_makes_room(monkeypatch) -> None:
+    monkeypatch.setenv("BILLPATH_MAX_CONNECTIONS", "20")
+    s = Server("--header-timeout", "60")
+    idle = []
+    try:
+        for _ in range(20):
+            idle.append(socket.create_connection(("127.0.0.1", s.port), timeout=10))
+            time.sleep(0.01)
+        with socket.create_connection(("127.0.0.1", s.port), timeout=10) as fresh:
+            fresh.sendall(b"GET /api/catalog HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            fresh.settimeout(10)
+            assert fresh.recv(65536).startswith(b"HTTP/1.1 200")
+        closed, _ = _closed_within(idle[0], 2)  # the oldest idle one was closed to make room
+        assert closed
+        assert not _closed_within(idle[-1], 0.5)[0]  # the newest idle one is still open
+    finally:
+        for c in idle:
+            c.close()
+        s.stop()

@@ -450,3 +450,29 @@ def test_cached_answers_equal_computed_ones(path: str, params: dict) -> None:
     first, again = cached.get(path, params=params), cached.get(path, params=params)
     assert first.status_code == again.status_code == 200
     assert first.content == again.content == fresh.get(path, params=params).content
+
+
+def test_repeated_listings_and_recommendations_are_not_recomputed(monkeypatch) -> None:
+    """Issue 11, defect 13: /api/models rebuilt a 270 KB listing (about 12 ms) on every request, and
+    recommend recomputed, stalling every other request on the worker; repeated GETs come from memory."""
+    import billpath.api as api
+    import billpath.report.listing as listing
+
+    calls: list[str] = []
+    real_models, real_recommend = listing.models_listing, api.recommend
+
+    def counted_models(*a, **k):
+        calls.append("models")
+        return real_models(*a, **k)
+
+    def counted_recommend(*a, **k):
+        calls.append("recommend")
+        return real_recommend(*a, **k)
+
+    monkeypatch.setattr(listing, "models_listing", counted_models)
+    monkeypatch.setattr(api, "recommend", counted_recommend)
+    client = TestClient(create_app(Settings()))
+    for _ in range(3):
+        assert client.get("/api/models").status_code == 200
+        assert client.get("/api/recommend", params={"model": "gpt-5.5", "input_tokens": "10"}).status_code == 200
+    assert calls == ["models", "recommend"]

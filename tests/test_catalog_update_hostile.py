@@ -352,3 +352,13 @@ def test_any_mutated_source_is_checked_or_refused(source, label, text, tmp_path,
     if code == 0 and written.exists():
         code, _, verr = run(["catalog", "validate"], home, monkeypatch, capsys)
         assert code == 0, (label, verr)
+
+
+def test_a_fifo_or_directory_source_is_refused_without_blocking(tmp_path, monkeypatch, capsys) -> None:
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    for src in (fifo, tmp_path):
+        code, _, err = run(
+            ["catalog", "update", "openrouter", "--from", str(src)], tmp_path / "home", monkeypatch, capsys
+        )
+        assert code == 1 and "not a regular file" in err, err

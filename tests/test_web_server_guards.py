@@ -214,3 +214,22 @@ def test_past_the_connection_cap_the_longest_idle_connection_makes_room(monkeypa
         for c in idle:
             c.close()
         s.stop()
+
+
+def test_an_upload_priced_in_the_child_process_is_the_cli_json(server: Server) -> None:
+    import subprocess
+    import sys
+
+    example = Path(__file__).parent.parent / "examples" / "usage.csv"
+    with example.open("rb") as f:
+        res = httpx.post(f"{server.base}/api/price-log", files={"file": ("usage.csv", f)}, timeout=60)
+    assert res.status_code == 200, res.text
+    cli = subprocess.run(
+        [sys.executable, "-c", "from billpath.cli import main; main()", "price-log", str(example), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    want, got = json.loads(cli.stdout), res.json()
+    want.pop("inputs"), got.pop("inputs")
+    assert got == want

@@ -38,8 +38,11 @@ def fetch_json(location: str) -> dict:
         except OSError as exc:
             raise UsageError(f"could not fetch {location}: {exc}") from None
     else:
+        path = Path(location)
+        if path.exists() and not path.is_file():  # a FIFO or device would block, a directory cannot be read
+            raise UsageError(f"could not read {location}: not a regular file")
         try:
-            raw = Path(location).read_bytes()
+            raw = path.read_bytes()
         except OSError as exc:
             raise UsageError(f"could not read {location}: {exc.strerror or exc}") from None
     try:

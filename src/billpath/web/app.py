@@ -48,7 +48,21 @@ COUNT = r"^\d{1,12}(\.\d{1,4})?$"
 SHARE = r"^(0(\.\d{1,6})?|1(\.0{1,6})?)$"
 REQUESTS = r"^0*[1-9]\d{0,11}(\.\d{1,4})?$"
 LOG_FORMATS = Literal[
-    "auto", "openai-usage", "anthropic-usage", "otel", "litellm", "openrouter", "langfuse", "canonical"
+    "auto",
+    "openai-usage",
+    "anthropic-usage",
+    "otel",
+    "litellm",
+    "openrouter",
+    "langfuse",
+    "canonical",
+    "cursor-csv",
+    "cursor-api",
+    "copilot-usage",
+    "aws-cur",
+    "focus",
+    "azure-cost",
+    "gcp-billing",
 ]
 UPLOAD_SUFFIX = re.compile(r"^\.[A-Za-z0-9]{1,10}$")
 
@@ -74,7 +88,6 @@ class Settings:
             allowed_hosts=tuple(h for h in hosts.split(",") if h) if hosts else None,
             isolate_price_log=os.environ.get("BILLPATH_ISOLATE_PRICE_LOG", "1") == "1",
         )
-
 
 
 # GET answers that depend only on path, query, catalog and day: served from memory when repeated.

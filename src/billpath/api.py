@@ -43,12 +43,20 @@ def compare(
     reasoning_tokens: Number = 0,
     requests: Number = 1,
     batch_share: Number = 0,
+    cache_hit_share: Number = 0,
     at: date | None = None,
     payment: str | None = None,
+    credit_purchase: Number | None = None,
     all_variants: bool = False,
+    prices: str | None = None,
     catalog: Catalog | None = None,
 ) -> Comparison:
-    """Quotes for `requests` requests of the given per-request tokens on every channel, cheapest first."""
+    """Quotes for `requests` requests of the given per-request tokens on every channel, cheapest first.
+
+    `.to_dict()` is `compare --format json`; `cache_hit_share` moves that share of `input_tokens` to cache reads.
+    """
+    from billpath.analysis.scenarios import with_cache_hits
+
     per_request = _per_request(
         input_tokens,
         output_tokens,
@@ -59,13 +67,14 @@ def compare(
     )
     return _compare(
         model,
-        per_request,
+        with_cache_hits(per_request, Decimal(cache_hit_share)),
         Decimal(requests),
         batch_share=Decimal(batch_share),
         at=at,
         payment=payment,
+        purchase_usd=None if credit_purchase is None else Decimal(credit_purchase),
         all_variants=all_variants,
-        catalog=catalog,
+        catalog=_overlaid(catalog, prices) if prices else catalog,
     )
 
 
@@ -121,6 +130,7 @@ def price_log(
     *,
     input_format: str = "auto",
     at: date | None = None,
+    prices: str | None = None,
     catalog: Catalog | None = None,
     engine: str = "duckdb",
 ):
@@ -130,6 +140,7 @@ def price_log(
     """
     from billpath.analysis.price_log import price_log as _price_log
 
+    catalog = _overlaid(catalog, prices) if prices else catalog
     return _price_log(paths, input_format=input_format, at=at, catalog=catalog, engine=engine)
 
 
@@ -154,6 +165,7 @@ def recommend(
     requires: list[str] | tuple[str, ...] = (),
     at: date | None = None,
     payment: str | None = None,
+    credit_purchase: Number | None = None,
     prices: str | None = None,
     catalog: Catalog | None = None,
 ):
@@ -172,6 +184,7 @@ def recommend(
         batch_share=Decimal(batch_share),
         at=at,
         payment=payment,
+        purchase_usd=None if credit_purchase is None else Decimal(credit_purchase),
         catalog=_overlaid(catalog, prices),
     )
 
@@ -195,3 +208,21 @@ def scenarios(path: str, *, prices: str | None = None, catalog: Catalog | None =
     from billpath.analysis.scenarios import run_scenarios
 
     return run_scenarios(path, catalog=_overlaid(catalog, prices))
+
+
+def models(
+    *, search: str | None = None, maker: str | None = None, channel: str | None = None, catalog: Catalog | None = None
+) -> dict:
+    """The catalog's models with the channels that sell them (`models --format json`)."""
+    from billpath.catalog.listing import models_listing
+
+    payload, _ = models_listing(search=search, maker=maker, channel=channel, catalog=catalog)
+    return payload
+
+
+def channels(*, catalog: Catalog | None = None) -> dict:
+    """The channels: kind, billing, fees, and how many models each sells (`channels --format json`)."""
+    from billpath.catalog.listing import channels_listing
+
+    payload, _ = channels_listing(catalog=catalog)
+    return payload

@@ -1,0 +1,17 @@
+"""mcp: serve billpath's functions as MCP tools over stdio (for coding agents)."""
+
+from __future__ import annotations
+
+from billpath.cli.app import app
+
+
+@app.command("mcp")
+def mcp_cmd() -> None:
+    """Serve compare, recommend, price-log, models, channels, lag and explain as MCP tools over stdio.
+
+    Each tool returns the same JSON as the command's --format json. Register it with an agent as the
+    command `billpath mcp` (stdio transport); it reads JSON-RPC on stdin and writes it on stdout.
+    """
+    from billpath.cli.mcp_server import serve_stdio
+
+    serve_stdio()

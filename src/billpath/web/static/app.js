@@ -352,7 +352,7 @@ function renderRecommendationData(box, data) {
     parts.push(el("details", { id: "ranking-more" }, el("summary", {}, `${rest.length} more channel${rest.length === 1 ? "" : "s"} that meet the requirements`), el("ol", { class: "ranking", start: String(SHOWN_RANKS + 1) }, rest.map(rankItem))));
   }
   if (data.excluded && data.excluded.length) {
-    parts.push(el("details", { id: "excluded-box" }, el("summary", {}, `Excluded: ${data.excluded.length} channel${data.excluded.length === 1 ? "" : "s"} (${data.excluded.map((x) => x.channel).join(", ")})`), el("ul", { id: "excluded" }, data.excluded.map((x) => el("li", {}, el("strong", {}, x.channel), ": ", x.reason)))));
+    parts.push(el("details", { id: "excluded-box" }, el("summary", {}, `Excluded: ${data.excluded.length} channel${data.excluded.length === 1 ? "" : "s"}`), el("ul", { id: "excluded" }, data.excluded.map((x) => el("li", {}, el("strong", {}, x.channel), ": ", x.reason)))));
   }
   const be = data.break_even || {};
   if (data.failover) {

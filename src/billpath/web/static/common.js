@@ -179,7 +179,7 @@ function table(columns, rows, numeric = [], opts = {}) {
       el(
         "td",
         { colspan: String(keep.length) },
-        extra.length ? el("dl", { class: "cols" }, extra.map((i) => [el("dt", {}, cols[i].label), el("dd", { class: cols[i].numeric ? "num" : null }, r[i].node instanceof Node ? r[i].node.cloneNode(true) : r[i].node)])) : null,
+        extra.length ? el("dl", { class: "cols" }, extra.flatMap((i) => [el("dt", {}, cols[i].label), el("dd", { class: cols[i].numeric ? "num" : null }, r[i].node instanceof Node ? r[i].node.cloneNode(true) : r[i].node)])) : null,
         hasMore ? more : null,
       ),
     );

@@ -62,12 +62,13 @@ def test_lists_the_tools_with_schemas_and_calls_each_like_the_cli(tmp_path: Path
             "compare": {"model": "gpt-5.5", **WORKLOAD},
             "recommend": {"model": "claude-sonnet-4-6", **WORKLOAD, "require": ["billing:aws"]},
             "price-log": {"files": [str(log)]},
+            "recommend from a log": {"model": "claude-sonnet-4-6", "log": [str(log)]},
             "models": {"search": "sonnet"},
             "channels": {},
             "lag": {"model": "claude-opus-4-8"},
             "explain": {"model": "claude-opus-4-8"},
         }
-        answers = {name: await client.call_tool(name, args) for name, args in calls.items()}
+        answers = {name: await client.call_tool(name.split()[0], args) for name, args in calls.items()}
         return tools, answers
 
     tools, answers = with_client(session)
@@ -86,6 +87,7 @@ def test_lists_the_tools_with_schemas_and_calls_each_like_the_cli(tmp_path: Path
         "compare": cli_json("compare", "gpt-5.5", *FLAGS),
         "recommend": cli_json("recommend", "claude-sonnet-4-6", *FLAGS, "--require", "billing:aws"),
         "price-log": cli_json("price-log", str(log)),
+        "recommend from a log": cli_json("recommend", "claude-sonnet-4-6", "--log", str(log)),
         "models": cli_json("models", "--search", "sonnet"),
         "channels": cli_json("channels"),
         "lag": cli_json("lag", "claude-opus-4-8"),

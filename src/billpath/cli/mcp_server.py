@@ -155,11 +155,16 @@ def recommend(
     payment: Payment = None,
     credit_purchase: CreditPurchase = None,
     prices: Prices = None,
+    log: Annotated[
+        list[str] | None, Field(description="Take the workload from these usage logs instead of the token arguments.")
+    ] = None,
+    input_format: Annotated[str, Field(description="Format of `log` (default: detected).")] = "auto",
 ) -> str:
     """Channels ranked for a month of this workload under the requirements, with reasons and exclusions.
 
     Returns the JSON of `billpath recommend MODEL --format json` (`ranking`, `excluded`, `break_even`).
     """
+    extra = {"log": list(log), "input_format": input_format} if log else {}
     result = api.recommend(
         model,
         **_tokens(input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens),
@@ -172,6 +177,7 @@ def recommend(
         payment=payment,
         credit_purchase=None if credit_purchase is None else number("credit_purchase", credit_purchase),
         prices=prices,
+        **extra,
     )
     return to_json(result.to_dict())
 

@@ -52,7 +52,9 @@ function showError(message, suggestions = []) {
   box.replaceChildren();
   box.hidden = !message;
   if (!message) return;
-  box.append(el("span", { id: "error-text" }, message));
+  // The suggestions become buttons, so the sentence listing them is dropped from the message.
+  const text = suggestions.length ? message.replace(/[;,]?\s*closest known:[^;]*$/, "") : message;
+  box.append(el("span", { id: "error-text" }, /[.!?]$/.test(text) ? text : text + "."));
   if (suggestions.length) {
     box.append(
       " ",

@@ -1,7 +1,7 @@
 """Price a usage log: read it, reduce it, price the groups, re-price them on every other channel.
 
 The pricing is the table evaluator's SQL (`billpath.pricing.table`) run on DuckDB; this module owns
-the engine session and turns the priced groups into the `price-log` result (DESIGN.md contract).
+the engine session and turns the priced groups into the `price-log` result (README, "Price a usage log").
 """
 
 from __future__ import annotations

@@ -11,12 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+import mcp  # a dependency of billpath (pyproject): never skipped
 from typer.testing import CliRunner
 
 from billpath.cli import app
-
-mcp = pytest.importorskip("mcp")
 
 BILLPATH = str(Path(sys.executable).parent / "billpath")
 LOG = """timestamp,model,channel,input_tokens,output_tokens

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from billpath.cli import app
 
 BILLPATH = str(Path(sys.executable).parent / "billpath")
+SCENARIOS = Path(__file__).resolve().parent.parent / "examples" / "scenarios.toml"
 LOG = """timestamp,model,channel,input_tokens,output_tokens
 2026-11-01T10:00:00Z,claude-sonnet-4-6,anthropic,1000000,100000
 2026-11-02T10:00:00Z,gpt-5.5,openai,200000,20000
@@ -65,6 +66,7 @@ def test_lists_the_tools_with_schemas_and_calls_each_like_the_cli(tmp_path: Path
             "channels": {},
             "lag": {"model": "claude-opus-4-8"},
             "explain": {"model": "claude-opus-4-8"},
+            "scenarios": {"file": str(SCENARIOS)},
         }
         answers = {name: await client.call_tool(name.split()[0], args) for name, args in calls.items()}
         return tools, answers
@@ -90,6 +92,7 @@ def test_lists_the_tools_with_schemas_and_calls_each_like_the_cli(tmp_path: Path
         "channels": cli_json("channels"),
         "lag": cli_json("lag", "claude-opus-4-8"),
         "explain": cli_json("explain", "claude-opus-4-8"),
+        "scenarios": cli_json("scenarios", str(SCENARIOS)),
     }
     for name, want in expected.items():
         assert text(answers[name]) == want, name  # byte for byte the CLI's JSON

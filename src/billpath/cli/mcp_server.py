@@ -29,7 +29,7 @@ INSTRUCTIONS = (
     "coding-tool plans). Token arguments are per request; `requests` is how many such requests the month holds. "
     "Money in every answer is an exact decimal string in US dollars. Start with `models` to find an id, "
     "`compare` for every channel's cost, `recommend` to rank channels under requirements, `price-log` for a "
-    "usage log on disk."
+    "usage log on disk, `scenarios` for named workloads month by month."
 )
 
 # JSON numbers or decimal strings: a string keeps an exact fraction ("0.3"), an int a whole count.
@@ -240,6 +240,17 @@ def explain(model: Model, at: At = None) -> str:
     return to_json(api.explain(model, at=day("at", at)))
 
 
+def scenarios(
+    file: Annotated[str, Field(description="A scenarios TOML file on this machine (named workloads, month by month).")],
+    prices: Prices = None,
+) -> str:
+    """Named workload scenarios (model mix, growth, cache and batch shares) priced month by month on each channel.
+
+    Returns the JSON of `billpath scenarios FILE --format json`.
+    """
+    return to_json(api.scenarios(file, prices=prices))
+
+
 def _tokens(input_tokens: Num, output_tokens: Num, cache_read: Num, cache_write: Num, cache_write_1h: Num) -> dict:
     return {
         "input_tokens": number("input_tokens", input_tokens),
@@ -259,6 +270,7 @@ TOOLS: dict[str, Callable[..., str]] = {
     "channels": channels,
     "lag": lag,
     "explain": explain,
+    "scenarios": scenarios,
 }
 
 

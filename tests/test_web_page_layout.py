@@ -326,3 +326,22 @@ def test_the_html_report_fits_both_screens(page, tmp_path: Path, size: str) -> N
         expect(page.locator("#log-by-model tr.detail").first).to_be_visible()
         assert_no_horizontal_overflow(page)
     assert not page.problems, page.problems
+
+
+def test_the_page_verdict_names_the_largest_hidden_cost(page, server: Server, size: str) -> None:
+    query = {"model": "claude-sonnet-4-6", "requests": "3000", "input_tokens": "10000", "output_tokens": "1000"}
+    query["batch_share"] = "0.25"
+    open_page(page, server, **query)
+    data = api(server, "/api/compare", **query)
+    api_quotes, _ = split(data)
+    gaps = [(q, h) for q in api_quotes for h in q["hidden_costs"] if h["amount"] is not None]
+    assert gaps, "a 25% batch share prices the missing batch API somewhere"
+    verdict = page.locator("#verdict")
+    if data.get("verdict"):  # the server's own verdict wins
+        expect(verdict).to_have_text(data["verdict"])
+        return
+    _, h = max(gaps, key=lambda g: Decimal(g[1]["amount"]))
+    expect(verdict).to_contain_text(f"Cheapest API channel: {api_quotes[0]['channel']}")
+    expect(verdict).to_contain_text(f"Largest hidden cost: {h['feature']}")
+    expect(verdict).to_contain_text("+" + display(Decimal(h["amount"])))
+    assert_no_horizontal_overflow(page)

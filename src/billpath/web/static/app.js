@@ -237,7 +237,13 @@ function fallbackVerdict(data, api) {
   } else if (direct) {
     text += " (the maker's own API)";
   }
-  return text + ".";
+  text += ".";
+  const gaps = api.flatMap((q) => (q.hidden_costs || []).filter((h) => h.amount !== null && h.amount !== undefined).map((h) => ({ q, h })));
+  if (gaps.length) {
+    const { q, h } = gaps.reduce((a, b) => (Number(b.h.amount) > Number(a.h.amount) ? b : a));
+    text += ` Largest hidden cost: ${h.feature} on ${who(q)} (+${formatUSD(h.amount)}).`;
+  }
+  return text;
 }
 
 function renderComparison(data) {

@@ -62,6 +62,9 @@ class OverlaidCatalog(Catalog):
             self._set_all([self._rewrite(o) for o in self._base.offers])
         return self._all
 
+    def tier_thresholds(self) -> list[int]:
+        return self._base.tier_thresholds()  # an overlay sets prices within tiers, never a tier's threshold
+
 
 def _rebuild(base: Catalog, offers: list[Offer], discounts: list[Discount], path: str) -> Catalog:
     """A plain catalog over `offers` (tests and tools that edit offers directly)."""

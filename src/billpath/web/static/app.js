@@ -209,7 +209,7 @@ function seatsTable(seats) {
     return [
       { node: el("span", {}, q.channel, el("span", { class: "tag" }, q.variant)), value: q.channel },
       q.variant,
-      { node: q.seats === undefined ? "" : formatCount(String(q.seats)), value: q.seats ?? "" },
+      { node: /^\d+(\.\d+)?$/.test(String(q.seats ?? "")) ? formatCount(String(q.seats)) : "", value: /^\d/.test(String(q.seats ?? "")) ? q.seats : "" },
       { node: money(c.total, "total-usd"), value: c.total },
       { node: c.plan_fee === undefined ? "" : money(c.plan_fee), value: c.plan_fee ?? "" },
       { node: c.included_usage === undefined ? "" : money(c.included_usage), value: c.included_usage ?? "" },

@@ -196,7 +196,7 @@ function quotesTable(quotes, id) {
 function seatsTable(seats) {
   const columns = [
     { label: "tool", key: true },
-    { label: "plan" },
+    { label: "plan", key: true },
     { label: "seats", numeric: true },
     { label: "total", numeric: true, key: true, cls: "total" },
     { label: "seat fee", numeric: true },
@@ -207,7 +207,7 @@ function seatsTable(seats) {
     const c = q.cost || {};
     const overage = c.overage ?? c.overage_usd ?? null;
     return [
-      { node: el("span", {}, q.channel, el("span", { class: "tag" }, q.variant)), value: q.channel },
+      q.channel,
       q.variant,
       { node: /^\d+(\.\d+)?$/.test(String(q.seats ?? "")) ? formatCount(String(q.seats)) : "", value: /^\d/.test(String(q.seats ?? "")) ? q.seats : "" },
       { node: money(c.total, "total-usd"), value: c.total },

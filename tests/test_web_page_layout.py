@@ -154,6 +154,10 @@ def test_compare_fits_the_screen_verdict_first_seats_apart(page, server: Server,
     for channel in not_sold:
         expect(page.locator("#not-sold")).to_contain_text(channel)
     assert "does not sell" not in page.locator("#notes").text_content()
+    line = page.locator("#not-sold > summary")
+    assert line.bounding_box()["height"] < 2 * page.evaluate("parseFloat(getComputedStyle(document.body).lineHeight)")
+    line.click()  # opened, it shows the whole list
+    expect(line).to_have_css("white-space", "normal")
 
     if size == "phone":  # the table folds to its key columns; a tap opens the rest
         assert visible_headers(page, "#quotes-table") == ["channel", "total"]

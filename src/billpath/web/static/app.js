@@ -273,8 +273,12 @@ function renderComparison(data) {
   );
 
   const notSold = (data.unavailable || []).filter((un) => / does not sell /.test(un.reason));
+  // One line (the list cut to the width, open it for all of them), not one note per channel.
+  const names = notSold.map((un) => un.channel).join(", ");
   $("not-sold").replaceChildren(
-    ...(notSold.length ? [el("strong", {}, `Not sold on ${notSold.length} channel${notSold.length === 1 ? "" : "s"}: `), notSold.map((un) => un.channel).join(", "), "."] : []),
+    ...(notSold.length
+      ? [el("summary", {}, el("strong", {}, `Not sold on ${notSold.length} channel${notSold.length === 1 ? "" : "s"}: `), names + ".")]
+      : []),
   );
 
   renderHidden(data, api.concat(seats));

@@ -321,8 +321,16 @@ def test_the_html_report_fits_both_screens(page, tmp_path: Path, size: str) -> N
     expect(page.locator("#log-rows")).to_have_text("4")
     by_model = page.locator("#log-by-model tbody tr.row")
     assert by_model.count() == len(payload["by_model"])
+    verdict = page.locator("#report > *").first  # the answer first
+    expect(verdict).to_have_id("log-verdict")
     if payload.get("verdict"):
-        expect(page.locator("#log-verdict")).to_have_text(payload["verdict"])
+        expect(verdict).to_have_text(payload["verdict"])
+    else:  # the report's own: the total as billed, then the cheapest whole-log channel with its signed delta
+        channel, total = min(payload["reprice"].items(), key=lambda kv: Decimal(kv[1]))
+        delta = Decimal(total) - Decimal(payload["total_usd"])
+        expect(verdict).to_contain_text(f"This log costs {display(Decimal(payload['total_usd']))} as billed")
+        expect(verdict).to_contain_text(f"{channel} at {display(Decimal(total))}")
+        expect(verdict).to_contain_text(("-" if delta < 0 else "+") + display(abs(delta)))
     assert_no_horizontal_overflow(page)
     if size == "phone":  # folded to key columns; a tap shows the rest
         assert visible_headers(page, "#log-by-model") == ["model", "cost"]

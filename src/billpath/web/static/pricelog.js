@@ -51,6 +51,22 @@ function records(title, id, rows, empty) {
 
 const variantLabel = (r) => (r.variant && r.variant !== "standard" ? `${r.channel} (${r.variant})` : r.channel);
 
+/* The one-line answer when the JSON has no `verdict`: what the log cost, and the cheapest other way to buy it. */
+function logVerdict(data) {
+  const rows = `${formatCount(String(data.rows_priced))} of ${formatCount(String(data.rows_total))} rows priced`;
+  let text = `This log costs ${formatUSD(data.total_usd)} as billed (${rows}).`;
+  const reprice = Object.entries(data.reprice || {});
+  if (reprice.length) {
+    const [channel, total] = reprice.reduce((a, b) => (Number(b[1]) < Number(a[1]) ? b : a));
+    const delta = addDecimals(total, "-" + data.total_usd);
+    text += ` Cheapest single channel for all of it: ${channel} at ${formatUSD(total)} (${signedUSD(delta)}).`;
+  }
+  if (data.best_mix && data.best_mix.total_usd !== undefined) {
+    text += ` Best channel per model: ${formatUSD(data.best_mix.total_usd)}${data.best_mix.delta_usd !== undefined ? ` (${signedUSD(data.best_mix.delta_usd)})` : ""}.`;
+  }
+  return text;
+}
+
 /* "+$1.23" / "-$1.23": a delta always carries its sign. */
 function signedUSD(text) {
   const s = String(text);
@@ -59,7 +75,8 @@ function signedUSD(text) {
 
 function renderPriceLog(target, data) {
   target.replaceChildren();
-  if (data.verdict) target.append(el("p", { class: "verdict", id: "log-verdict" }, data.verdict));
+  const verdict = el("p", { class: "verdict", id: "log-verdict", dataset: { source: data.verdict ? "server" : "page" } }, data.verdict || logVerdict(data));
+  target.append(verdict);
   const files = (data.inputs || []).map((i) => `${i.file} (${i.format})`).join(", ");
   target.append(
     el(

@@ -325,10 +325,12 @@ def test_the_html_report_fits_both_screens(page, tmp_path: Path, size: str) -> N
     expect(verdict).to_have_id("log-verdict")
     if payload.get("verdict"):
         expect(verdict).to_have_text(payload["verdict"])
-    else:  # the report's own: the total as billed, then the cheapest whole-log channel with its signed delta
+    else:  # the report's own: the total on the channels used, then the cheapest whole-log channel with its signed delta
         channel, total = min(payload["reprice"].items(), key=lambda kv: Decimal(kv[1]))
         delta = Decimal(total) - Decimal(payload["total_usd"])
-        expect(verdict).to_contain_text(f"This log costs {display(Decimal(payload['total_usd']))} as billed")
+        expect(verdict).to_contain_text(
+            f"This log costs {display(Decimal(payload['total_usd']))} on the channels it used"
+        )
         expect(verdict).to_contain_text(f"{channel} at {display(Decimal(total))}")
         expect(verdict).to_contain_text(("-" if delta < 0 else "+") + display(abs(delta)))
     assert_no_horizontal_overflow(page)

@@ -54,7 +54,7 @@ const variantLabel = (r) => (r.variant && r.variant !== "standard" ? `${r.channe
 /* The one-line answer when the JSON has no `verdict`: what the log cost, and the cheapest other way to buy it. */
 function logVerdict(data) {
   const rows = `${formatCount(String(data.rows_priced))} of ${formatCount(String(data.rows_total))} rows priced`;
-  let text = `This log costs ${formatUSD(data.total_usd)} as billed (${rows}).`;
+  let text = `This log costs ${formatUSD(data.total_usd)} on the channels it used (${rows}).`;
   const reprice = Object.entries(data.reprice || {});
   if (reprice.length) {
     const [channel, total] = reprice.reduce((a, b) => (Number(b[1]) < Number(a[1]) ? b : a));

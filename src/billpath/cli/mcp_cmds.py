@@ -9,8 +9,7 @@ from billpath.cli.app import app
 def mcp_cmd() -> None:
     """Serve compare, recommend, price-log, models, channels, lag, explain, scenarios as MCP tools (stdio).
 
-    Each tool returns the same JSON as the command's --format json. Register it with an agent as the
-    command `billpath mcp` (stdio transport); it reads JSON-RPC on stdin and writes it on stdout.
+    Each tool returns the same JSON as the command's --format json. Register `billpath mcp` with an agent.
     """
     from billpath.cli.mcp_server import serve_stdio
 

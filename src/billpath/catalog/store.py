@@ -222,9 +222,11 @@ class Catalog:
             if len({t[0] for t in targets}) == 1:
                 hit = sorted(targets, key=lambda t: (t[1] is not None, t))[0]
         if hit is None:
-            near = ", ".join(self.closest(name)) or "none"
+            closest = self.closest(name)
+            near = ", ".join(closest) or "none"
             raise UnknownModel(
-                f"unknown model {name!r}; closest known: {near} (search with `billpath models --search TEXT`)"
+                f"unknown model {name!r}; closest known: {near} (search with `billpath models --search TEXT`)",
+                suggestions=closest,
             )
         return Resolved(*hit)
 

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
@@ -154,7 +154,11 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(BillpathError)
     async def billpath_error(request: Request, exc: BillpathError) -> Response:
         status, kind = _status_of(exc)
-        return _problem(status, str(exc), kind, request)
+        answer = _problem(status, str(exc), kind, request)
+        if getattr(exc, "suggestions", None):  # e.g. the closest known models, offered as links by the page
+            body = json.loads(answer.body)
+            answer = Response(_json({**body, "suggestions": exc.suggestions}), status_code=status, media_type=PROBLEM)
+        return answer
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -344,6 +348,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def api_catalog() -> Response:
         info = catalog_info()
         info["endpoints"] = sorted({r.path for r in app.routes if getattr(r, "path", "").startswith("/api/")})
+        info["input_formats"] = list(get_args(LOG_FORMATS))  # the page's log format picker
         return Response(_json(info), media_type=JSON)
 
     _install_price_log(app, settings)

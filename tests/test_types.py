@@ -288,8 +288,8 @@ def test_validate_reports_any_price_value_never_crashes(price: object, batch: ob
 @pytest.mark.parametrize("value", ["NaN", "sNaN", "Infinity", "-Infinity"])
 def test_validate_names_non_finite_prices_and_multipliers(value: str) -> None:
     problems = validate_snapshot(_one_offer_snapshot(value, value))
-    assert any(f"input_per_mtok {value!r} is not a decimal number" in p for p in problems), problems
-    assert any(f"batch_multiplier {value} must be a number" in p for p in problems), problems
+    assert any(f"input_per_mtok {value!r} is not a finite number" in p for p in problems), problems
+    assert any(f"batch_multiplier {value} must be in (0, 100]" in p for p in problems), problems
 
 
 @pytest.mark.parametrize("value", ["NaN", "sNaN", "Infinity", "-Infinity"])

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from billpath.catalog.ids import is_makers_own_id
 from billpath.catalog.names import normalize_name
 from billpath.catalog.schema import Channel, ChannelFile, Model, ModelsFile, Offer, Prices, Variant
 from billpath.catalog.store import PRICE_FIELDS
@@ -236,6 +237,54 @@ def import_rules(data_dir: Path = DATA_DIR) -> dict:
     return rules
 
 
+def add_offer_ids(aliases: dict[str, list], offers: list[dict], makers: dict[str, str]) -> int:
+    """Imported offers' ids into the name index, the maker's own channel first. A maker's own id (the model's
+    bare id, perhaps dated) listed by another channel names the model, never that channel's variant: a log
+    row `claude-haiku-4-5-20251001` without a channel is Anthropic's, not Bedrock's regional offer. Likewise an
+    id several channels list (`meta-llama/llama-4-scout-17b-16e-instruct`) selects none of the resellers."""
+    ranked = sorted(
+        offers,
+        key=lambda o: (
+            o["channel"] != makers.get(o["model"]),
+            o["variant_kind"] != "standard",
+            o["model"],
+            o["channel"],
+        ),
+    )
+    dropped = 0
+    for o in ranked:
+        own = o["channel"] == makers.get(o["model"])
+        for name in o["ids"]:
+            target = [o["model"], o["channel"], o["variant"]]
+            if not own and is_makers_own_id(name, o["model"]):
+                target = [o["model"], None, None]
+            dropped += _add_lenient(aliases, [name], target)
+    return dropped
+
+
+def unshare_ids(aliases: dict[str, list], offers: list[dict], makers: dict[str, str]) -> int:
+    """An id several channels list (`meta-llama/llama-4-scout-17b-16e-instruct`, `openai/gpt-5.5`) selects none
+    of the resellers: it names the model, or the maker's own offer when the maker lists it too."""
+    channels: dict[str, set[str]] = {}
+    for o in offers:
+        for name in o["ids"]:
+            channels.setdefault(normalize_name(name), set()).add(o["channel"])
+    changed = 0
+    for key, target in aliases.items():
+        listed = channels.get(key, set())
+        if target[1] is None or len(listed) < 2 or target[1] == makers.get(target[0]):
+            continue
+        maker = makers.get(target[0])
+        own = [
+            o
+            for o in offers
+            if o["channel"] == maker and o["model"] == target[0] and key in map(normalize_name, o["ids"])
+        ]
+        aliases[key] = [target[0], maker, own[0]["variant"]] if own else [target[0], None, None]
+        changed += 1
+    return changed
+
+
 def _add_lenient(index: dict[str, list], names: Iterable[str], target: list) -> int:
     """Imported names never displace a curated one or an earlier import; returns how many were dropped."""
     dropped = 0
@@ -264,12 +313,15 @@ def build(data_dir: Path = DATA_DIR, extra_offers: Iterable[dict] = (), imports:
         dropped = 0
         for m in result.models:
             dropped += _add_lenient(aliases, (m["id"], m["name"]), [m["id"], None, None])
-        ranked = sorted(result.offers, key=lambda o: (o["variant_kind"] != "standard", o["model"], o["channel"]))
-        for o in ranked:
+        makers = {m["id"]: m["maker"] for m in model_dicts + result.models}
+        for o in offers:  # curated offers gain the ids the sources list for them
             dropped += _add_lenient(aliases, o["ids"], [o["model"], o["channel"], o["variant"]])
+        dropped += add_offer_ids(aliases, result.offers, makers)
+        stats_unshared = unshare_ids(aliases, [*offers, *result.offers], makers)
         offers.extend(result.offers)
         model_dicts.extend(result.models)
         stats = {**result.stats, "aliases_dropped_as_ambiguous": dropped, "disagreements": len(result.disagreements)}
+        stats["ids_shared_by_channels"] = stats_unshared
     offers.sort(key=lambda o: (o["model"], o["channel"], o["variant"], o["effective_from"]))
     model_dicts.sort(key=lambda m: m["id"])
     return {

@@ -199,18 +199,33 @@ class Catalog:
         Exact (case- and spacing-insensitive) names first, then dot-insensitive ones when they are
         unambiguous. Never a substring or a guess: an unknown name is an error naming the closest.
         """
+        hit = self.lookup(name)
+        if hit is None:
+            near = ", ".join(self.closest(name)) or "none"
+            raise UnknownModel(
+                f"unknown model {name!r}; closest known: {near} (search with `billpath models --search TEXT`)"
+            )
+        return hit
+
+    def lookup(self, name: str) -> Resolved | None:
+        """`resolve` without the error: None for a name that names no single model."""
         key = normalize_name(name)
         hit = self.aliases.get(key)
         if hit is None:
             targets = self._loose.get(loose_name(name), set())
             if len({t[0] for t in targets}) == 1:
                 hit = sorted(targets, key=lambda t: (t[1] is not None, t))[0]
-        if hit is None:
-            near = ", ".join(self.closest(name)) or "none"
-            raise UnknownModel(
-                f"unknown model {name!r}; closest known: {near} (search with `billpath models --search TEXT`)"
-            )
-        return Resolved(*hit)
+        if hit is not None:
+            return Resolved(*hit)
+        from billpath.catalog import ids  # the channel id grammars: only for names outside the index
+
+        return ids.lookup(self, name, self._keys)
+
+    @cached_property
+    def _keys(self) -> dict[str, set[str]]:
+        from billpath.catalog import ids
+
+        return ids.key_index(self)
 
     def closest(self, name: str, n: int = 3) -> list[str]:
         key = normalize_name(name)

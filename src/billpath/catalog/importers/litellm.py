@@ -111,6 +111,13 @@ def split_key(key: str, provider: str) -> tuple[str, str] | None:
     return model, location
 
 
+def _logged_id(key: str) -> str:
+    """The id the channel's own API takes: the litellm key without its provider route (`deepinfra/Qwen/QwQ-32B`
+    is logged as `Qwen/QwQ-32B`; `bedrock/us-gov-west-1/…` keeps its region, which names the endpoint)."""
+    head, _, rest = key.partition("/")
+    return rest if rest and (head in _PREFIXES or head.replace("_", "-") in _PREFIXES) else key
+
+
 def _per_mtok(entry: dict, field: str, suffix: str = "") -> Decimal | None:
     value = dec(entry.get(field + suffix))
     return None if value is None else value * MTOK
@@ -176,7 +183,7 @@ def _entry_records(key: str, entry: dict, src: dict) -> Iterator[Imported]:
         "source": SOURCE,
         "provider": provider,
         "raw_id": model,
-        "ids": [key],
+        "ids": list(dict.fromkeys([key, _logged_id(key)])),
         "channel": channel,
         "url": entry.get("source") or src["url"],
         "checked": src["checked"],

@@ -18,12 +18,8 @@ a key shared by two models, or by none, is no answer.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from billpath.catalog.importers.canon import parse
-
-if TYPE_CHECKING:
-    from billpath.catalog.store import Catalog, Resolved
 
 _GEO = re.compile(r"^(global|us-gov|us|eu|apac|jp|au|ca)\.")
 _VENDOR = re.compile(r"^[a-z0-9\-]+\.[a-z]")  # anthropic.claude-…, meta.llama3-…, xai.grok-…
@@ -96,7 +92,7 @@ def is_makers_own_id(name: str, model: str) -> bool:
     return parse(name).key == parse(model).key
 
 
-def key_index(catalog: Catalog) -> dict[str, set[str]]:
+def key_index(catalog) -> dict[str, set[str]]:
     """Match key -> models, over every name the catalog knows (built once, on the first unknown name)."""
     index: dict[str, set[str]] = {}
     for alias, target in catalog.aliases.items():
@@ -106,10 +102,9 @@ def key_index(catalog: Catalog) -> dict[str, set[str]]:
     return index
 
 
-def lookup(catalog: Catalog, name: str, index: dict[str, set[str]]) -> Resolved | None:
-    """A name outside the index, read through the channel grammars; None when it names no single model."""
-    from billpath.catalog.store import Resolved
-
+def lookup(catalog, name: str, index: dict[str, set[str]]) -> tuple[str, str | None, str | None] | None:
+    """A name outside the index, read through the channel grammars: (model, channel, variant), channel and
+    variant None where the grammar names none the model has; None when it names no single model."""
     p = parse(name)
     models = index.get(p.key, set())
     if len(models) != 1:
@@ -120,15 +115,15 @@ def lookup(catalog: Catalog, name: str, index: dict[str, set[str]]) -> Resolved 
     model = next(iter(models))
     channel, variant, geo = channel_hint(name)
     if channel is None:
-        return Resolved(model)
+        return model, None, None
     offers = [o for o in catalog.offers_for(model) if o.channel == channel]
     if geo is not None:  # the offer that lists an id with the same geo prefix (eu. -> the EU profile)
         same = [o for o in offers if any(i.lower().startswith(f"{geo}.") for i in o.ids)]
         if same:
-            return Resolved(model, channel, same[0].variant)
+            return model, channel, same[0].variant
     chosen = [o for o in offers if variant is None or o.variant == variant]
     if variant is None:
         chosen = [o for o in chosen if o.variant_kind == "standard"] or chosen
     if not chosen:
-        return Resolved(model)
-    return Resolved(model, channel, chosen[0].variant)
+        return model, None, None
+    return model, channel, chosen[0].variant

@@ -219,7 +219,8 @@ class Catalog:
             return Resolved(*hit)
         from billpath.catalog import ids  # the channel id grammars: only for names outside the index
 
-        return ids.lookup(self, name, self._keys)
+        found = ids.lookup(self, name, self._keys)
+        return None if found is None else Resolved(*found)
 
     @cached_property
     def _keys(self) -> dict[str, set[str]]:

@@ -181,12 +181,7 @@ def split_conflicts(
                 ids += [i for i in r.ids if i not in ids]
             elif split and _own_model(r, rep, infos):
                 out.append(r)
-            elif (
-                when is not None
-                and when != rep_date
-                and split
-                and _another_snapshot(r, rep_date, snapshots[r.model])
-            ):
+            elif when is not None and when != rep_date and split and _another_snapshot(r, rep_date, snapshots[r.model]):
                 base = parse(r.raw_id).base
                 r.model = f"{base}-{when.isoformat()}"[:80]
                 if r.model not in infos:

@@ -118,7 +118,7 @@ def quote_offer(
     )
     if fee_note:
         notes.append(fee_note)
-    return Quote(offer=offer, channel_kind=channel.kind, cost=cost, notes=notes)
+    return Quote(offer=offer, channel_kind=catalog.offer_kind(offer), cost=cost, notes=notes)
 
 
 def _chosen_offers(

@@ -51,7 +51,7 @@ def explain(model: str, *, at: date | None = None, catalog: Catalog | None = Non
         return None if base is None else pct(quote_offer(o, usage, catalog).total - base, base)
 
     # 1. cloud vs direct
-    cloud = [o for o in live if catalog.channels[o.channel].kind == "cloud"]
+    cloud = [o for o in live if catalog.offer_kind(o) == "cloud"]
     ev = [_cite(o, f"{_prices(o)}: {markup(o):+}% vs direct" if base else _prices(o)) for o in cloud]
     if ref:
         ev.insert(0, _cite(ref, f"direct list {_prices(ref)}"))
@@ -71,7 +71,7 @@ def explain(model: str, *, at: date | None = None, catalog: Catalog | None = Non
     answers.append({"question": QUESTIONS[0], "answer": a1, "evidence": ev})
 
     # 2. aggregator markup (token prices plus the default payment's fee)
-    aggs = [o for o in live if catalog.channels[o.channel].kind == "aggregator"]
+    aggs = [o for o in live if catalog.offer_kind(o) == "aggregator"]
     ev2 = []
     parts = []
     for o in aggs:

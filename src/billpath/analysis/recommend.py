@@ -169,7 +169,6 @@ def recommend(
 
 
 def _entry(i: int, q: Quote, ranked: list[Quote], catalog: Catalog, requires: list[str]) -> dict:
-    ch = catalog.channels[q.offer.channel]
     reasons = []
     if i == 0:
         reasons.append("cheapest channel that meets every requirement" if requires else "cheapest channel")
@@ -194,7 +193,7 @@ def _entry(i: int, q: Quote, ranked: list[Quote], catalog: Catalog, requires: li
     reasons += [n for n in q.notes if "fee" in n or "no batch" in n or "caching" in n or "lag" in n or "lacks" in n]
     return {
         "channel": q.offer.channel,
-        "channel_kind": ch.kind,
+        "channel_kind": q.channel_kind,
         "variant": q.offer.variant,
         "monthly_cost": exact(q.total),
         "reasons": reasons,

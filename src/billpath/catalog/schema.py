@@ -135,6 +135,9 @@ class Channel(Strict):
     id: Id
     kind: ChannelKind
     name: str
+    # a `direct` channel is direct only for its maker's models (default: the maker named like the channel);
+    # for every other maker's model it is a reseller (Perplexity's Claude, Mistral's GLM)
+    maker: Id | None = None
     billing: list[str] = []  # whose invoice it lands on: aws, azure, gcp, or the vendor itself
     regions: list[str] = []  # data-residency choices: us, eu, ...
     multi_maker: bool = False

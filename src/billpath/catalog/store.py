@@ -80,6 +80,7 @@ class Channel:
     fees: dict
     notes: tuple[str, ...]
     source: Source
+    maker: str | None = None  # direct channels: whose models it sells first-hand (None: the channel's id)
 
 
 @dataclass(frozen=True)
@@ -274,9 +275,19 @@ class Catalog:
         return [o for o in self.offers_for(model) if o.valid_at(at)]
 
     def direct_channel(self, model: str) -> str | None:
-        """The maker's own channel for a model, when the catalog has one."""
+        """The maker's own channel for a model, when the catalog has one (the channel named like the maker)."""
         maker = self.models[model].maker
-        return maker if maker in self.channels and self.channels[maker].kind == "direct" else None
+        own = self.channels.get(maker)
+        return maker if own is not None and own.kind == "direct" and (own.maker or own.id) == maker else None
+
+    def offer_kind(self, offer: Offer) -> str:
+        """The channel's kind for this offer: a direct channel is `direct` only for its maker's models; for
+        another maker's model it is a reseller (`aggregator`): Perplexity's Claude, Mistral's GLM."""
+        channel = self.channels[offer.channel]
+        if channel.kind != "direct":
+            return channel.kind
+        model = self.models.get(offer.model)
+        return "direct" if model is None or model.maker == (channel.maker or channel.id) else "aggregator"
 
 
 def _models(items: list[dict]) -> dict[str, Model]:
@@ -308,6 +319,7 @@ def _channels(items: list[dict]) -> dict[str, Channel]:
             fees=c["fees"],
             notes=tuple(c["notes"]),
             source=Source(**c["source"]),
+            maker=c.get("maker"),
         )
         for c in items
     }

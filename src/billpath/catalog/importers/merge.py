@@ -29,7 +29,21 @@ from billpath.catalog.importers.common import SINCE_UNKNOWN, Imported
 from billpath.money import exact
 
 _GEO = re.compile(r"^(us|eu|apac|jp|au|ca|us-gov|regional)\.")
-DIRECT = ("anthropic", "openai", "google", "deepseek", "mistral", "xai", "cohere", "perplexity", "moonshot", "zai")
+DIRECT = (
+    "anthropic",
+    "openai",
+    "google",
+    "deepseek",
+    "mistral",
+    "xai",
+    "cohere",
+    "perplexity",
+    "moonshot",
+    "zai",
+    "minimax",
+    "alibaba",
+    "meta",
+)
 SOURCE_ORDER = {"update": 0, "openrouter": 1, "genai-prices": 2, "litellm": 3}
 LOCATION_ORDER = ("standard", "global", "regional", "data-zone", "us-gov")
 GAP_FIELDS = ("tiers_above_input_tokens", "batch_multiplier", "retired")  # what a fill rule supplies

@@ -6,17 +6,16 @@ the engine session and turns the priced groups into the `price-log` result (DESI
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from billpath.catalog.store import Catalog, load_catalog
+from billpath.engines.base import Progress, run_statement
 from billpath.errors import CatalogError
 from billpath.money import ZERO, display, exact
-from billpath.pricing.fees import channel_fee
+from billpath.pricing.fees import DEFAULT_PURCHASE_USD, FeeTerms, channel_fee
 from billpath.pricing.rules import COMPONENTS, NO_BATCH_NOTE
 from billpath.pricing.table import (
     PRICE_COLUMNS,
@@ -27,8 +26,8 @@ from billpath.pricing.table import (
     price_table,
     statements,
 )
-from billpath.usage.duck import LogError, connect
-from billpath.usage.load import Input, load
+from billpath.usage.columns import LogError
+from billpath.usage.load import Input
 from billpath.usage.routes import Route, Router
 
 COMPONENT_NAMES = tuple(c.name for c in COMPONENTS)
@@ -139,36 +138,6 @@ def _tally_dict(head: dict, t: Tally, tokens: bool = True) -> dict:
     return out
 
 
-Progress = Callable[[str, float | None], None]
-
-
-def _run(con, sql: str, progress: Progress | None, label: str) -> None:
-    """Run one statement; with `progress`, report DuckDB's own progress while it runs."""
-    if progress is None:
-        con.execute(sql)
-        return
-    failure: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            con.execute(sql)
-        except BaseException as exc:  # re-raised in the caller's thread
-            failure.append(exc)
-
-    worker = threading.Thread(target=work, daemon=True)
-    worker.start()
-    while worker.is_alive():
-        worker.join(0.1)
-        try:
-            done = con.query_progress()
-        except Exception:
-            done = -1
-        progress(label, done / 100 if done and done >= 0 else None)
-    progress(label, 1.0)
-    if failure:
-        raise failure[0]
-
-
 _PRICES: dict[tuple, tuple[Catalog, object]] = {}
 
 
@@ -237,36 +206,41 @@ def price_log(
     memory_limit: str | None = None,
     threads: int | None = None,
     engine: str = "duckdb",
+    payment: str | None = None,
+    purchase_usd: Decimal | None = None,
 ) -> PriceLogResult:
     """Price every row of the usage files `paths` (files, directories or globs) on its own channel.
 
+    `payment` and `purchase_usd` are the terms channel fees are computed on (rule 5; default card, $100).
     `engine="spark"` runs the same statements on Spark (canonical Parquet; see docs/spark.md).
     """
-    import duckdb
-
     catalog = catalog or load_catalog()
     at = at or date.today()
     paths = [paths] if isinstance(paths, str) else list(paths)
     if engine == "spark":
-        from billpath.pricing import spark_engine
+        from billpath.engines import spark
 
-        return spark_engine.price_log(paths, input_format=input_format, at=at, catalog=catalog, progress=progress)
-    if engine != "duckdb":
-        raise LogError(f"unknown engine {engine!r}; use duckdb or spark")
-    con = connect(memory_limit, threads)
-    try:
+        log = spark.open_log(paths, input_format)
+    elif engine == "duckdb":
+        from billpath.engines import duckdb
+
         on_file = (lambda path, fmt: progress(f"reading {path} ({fmt})", None)) if progress else None
-        inputs, _ = load(con, paths, input_format, on_file)
+        log = duckdb.open_log(paths, input_format, on_file, memory_limit, threads)
+    else:
+        raise LogError(f"unknown engine {engine!r}; use duckdb or spark")
+    try:
         st = statements(catalog.offers, "usage", "groups", "routes", "prices", "priced")
-        _run(con, f"CREATE TEMP TABLE groups AS {st.reduce}", progress, "pricing")
-        return _result(con, catalog, st, inputs, at)
-    except duckdb.Error as exc:
+        run_statement(log.con, f"CREATE TEMP TABLE groups AS {st.reduce}", progress, log.label)
+        log.after_reduce()
+        terms = FeeTerms(payment, purchase_usd or DEFAULT_PURCHASE_USD)
+        return _result(log.con, catalog, st, log.inputs, at, terms)
+    except log.errors as exc:
         raise LogError(f"cannot read the usage log: {' '.join(str(exc).split())}") from None
     finally:
-        con.close()
+        log.con.close()
 
 
-def _result(con, catalog: Catalog, st, inputs: list[Input], at: date) -> PriceLogResult:
+def _result(con, catalog: Catalog, st, inputs: list[Input], at: date, terms: FeeTerms) -> PriceLogResult:
     counts = con.execute(
         "SELECT COALESCE(SUM(rows_n), 0), COALESCE(SUM(CASE WHEN NOT ok THEN rows_n ELSE 0 END), 0),"
         " COALESCE(SUM(CASE WHEN ok AND day IS NULL THEN rows_n ELSE 0 END), 0) FROM groups"
@@ -306,10 +280,11 @@ def _result(con, catalog: Catalog, st, inputs: list[Input], at: date) -> PriceLo
         reconcile=[],
         notes=notes,
     )
-    _tally(result, catalog, groups, routes)
+    _tally(result, catalog, groups, routes, terms)
     for d in days:
         result.by_day.setdefault(d["day"], Tally()).add(d)
-    _reprice(result, catalog, _fetch(con, f"SELECT * FROM ({st.reprice}) r ORDER BY channel, variant, model"))
+    reprice_rows = _fetch(con, f"SELECT * FROM ({st.reprice}) r ORDER BY channel, variant, model")
+    _reprice(result, catalog, reprice_rows, terms)
     if rows_rejected:
         result.rejected = [
             {"file": f, "line": int(line), "error": err}
@@ -345,7 +320,7 @@ def _summary_sql(priced: str, keys: tuple[str, ...], where: str = "TRUE") -> str
     )
 
 
-def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes: dict) -> None:
+def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes: dict, terms: FeeTerms) -> None:
     unpriced: dict[str, dict] = {}
     notes = result.notes
     for g in groups:
@@ -379,7 +354,7 @@ def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes:
                 f"{g['model']}: requests above {g['tier']:,} input tokens priced entirely at the long-context rate",
             )
     for (channel, _variant), tally in sorted(result.by_channel.items()):
-        fee = _channel_fee(catalog, channel, tally.cost.total, Decimal(tally.quantities["requests"]), notes)
+        fee = _channel_fee(catalog, channel, tally.cost.total, Decimal(tally.quantities["requests"]), notes, terms)
         tally.cost.fees += fee
         result.cost.fees += fee
     result.rows_unpriced = sum(u["rows"] for u in unpriced.values())
@@ -411,9 +386,11 @@ def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes:
         result.reconcile.append(entry)
 
 
-def _channel_fee(catalog: Catalog, channel: str, subtotal: Decimal, requests: Decimal, notes: list[str]) -> Decimal:
-    """Rule 5 on a channel's token cost in the log (default payment method), with its note."""
-    fee, note = channel_fee(catalog.channels[channel], subtotal, requests, None)
+def _channel_fee(
+    catalog: Catalog, channel: str, subtotal: Decimal, requests: Decimal, notes: list[str], terms: FeeTerms
+) -> Decimal:
+    """Rule 5 on a channel's token cost in the log, on the run's payment terms, with its note."""
+    fee, note = channel_fee(catalog.channels[channel], subtotal, requests, terms.payment, terms.purchase_usd)
     if note:
         _add_note(notes, f"{channel}: fee {display(fee)} added: {note}")
     return fee
@@ -437,7 +414,7 @@ def _no_price_reason(catalog: Catalog, route: Route) -> str:
     return f"no price for {route.model} on {route.channel}/{route.variant} at the row's date ({span})"
 
 
-def _reprice(result: PriceLogResult, catalog: Catalog, rows: list[dict]) -> None:
+def _reprice(result: PriceLogResult, catalog: Catalog, rows: list[dict], terms: FeeTerms) -> None:
     used = {c for c, _ in result.by_channel}
     need = {m: t.rows for m, t in result.by_model.items()}
     per_channel: dict[str, dict] = defaultdict(lambda: {"cost": ZERO, "rows": defaultdict(int), "notes": []})
@@ -457,7 +434,7 @@ def _reprice(result: PriceLogResult, catalog: Catalog, rows: list[dict]) -> None
         if not missing:
             requests = Decimal(sum(t.quantities["requests"] for t in result.by_model.values()))
             result.reprice[channel] = slot["cost"] + _channel_fee(
-                catalog, channel, slot["cost"], requests, result.notes
+                catalog, channel, slot["cost"], requests, result.notes, terms
             )
             for n in slot["notes"]:
                 _add_note(result.notes, f"reprice on {channel}: {n}")

@@ -5,12 +5,14 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 
+from billpath.catalog.local_updates import load_overrides, override_dir
 from billpath.catalog.names import loose_name, normalize_name
 from billpath.errors import CatalogError, UnknownChannel, UnknownModel
 
@@ -326,30 +328,38 @@ def _channels(items: list[dict]) -> dict[str, Channel]:
 
 
 class _OfferLines:
-    """The per-model offers file: one JSON line per model, found by byte offset from the index."""
+    """The per-model offers file: line i holds the offers of `models[i]`, split into lines on first use."""
 
-    def __init__(self, path: Path, index: dict[str, list[int]], extra: dict[str, list[dict]] | None = None) -> None:
+    def __init__(self, path: Path, models: list[str], extra: dict[str, list[dict]] | None = None) -> None:
         self.path = path
-        self.index = index
+        self.index = {m: i for i, m in enumerate(models)}
         self.extra = extra or {}  # user overrides: model -> offers replacing the bundled ones per channel
-        self._data: bytes | None = None
+        self._lines: list[bytes] | None = None
 
     def models(self) -> list[str]:
         return sorted({*self.index, *self.extra})
 
+    def _line(self, i: int) -> bytes:
+        if self._lines is None:
+            try:
+                lines = self.path.read_bytes().split(b"\n")
+            except FileNotFoundError:
+                raise CatalogError(
+                    f"catalog offers file {self.path} is missing: run `billpath catalog build`"
+                ) from None
+            if lines[-1] == b"":
+                lines.pop()
+            if len(lines) != len(self.index):
+                raise CatalogError(
+                    f"catalog offers file {self.path} has {len(lines)} lines for {len(self.index)} models: "
+                    "run `billpath catalog build`"
+                )
+            self._lines = lines
+        return self._lines[i]
+
     def read(self, model: str) -> list[dict]:
-        bundled: list[dict] = []
         where = self.index.get(model)
-        if where is not None:
-            if self._data is None:
-                try:
-                    self._data = self.path.read_bytes()
-                except FileNotFoundError:
-                    raise CatalogError(
-                        f"catalog offers file {self.path} is missing: run `billpath catalog build`"
-                    ) from None
-            start, length = where
-            bundled = json.loads(self._data[start : start + length])
+        bundled: list[dict] = [] if where is None else json.loads(self._line(where))
         override = self.extra.get(model)
         return _with_overrides(bundled, override) if override else bundled
 
@@ -373,6 +383,17 @@ def _with_overrides(bundled: list[dict], override: list[dict]) -> list[dict]:
 _CACHE: dict[Path, Catalog] = {}
 
 
+def default_variants(offers: Iterable[Offer]) -> dict[tuple[str, str], str]:
+    """(model, channel) -> the variant a log without one is priced on: the channel's standard one."""
+    best: dict[tuple[str, str], tuple] = {}
+    for o in offers:
+        rank = (o.variant_kind != "standard", o.variant_kind != "location", o.variant)
+        key = (o.model, o.channel)
+        if key not in best or rank < best[key][0]:
+            best[key] = (rank, o.variant)
+    return {k: v[1] for k, v in best.items()}
+
+
 def load_catalog(path: Path | None = None) -> Catalog:
     """The bundled snapshot (or `path`), parsed once per process, with the user's `catalog update` overrides."""
     path = path or SNAPSHOT
@@ -387,7 +408,7 @@ def load_catalog(path: Path | None = None) -> Catalog:
             catalog = Catalog.from_dict(data)
         else:
             overrides = _overrides() if path == SNAPSHOT else {}
-            lines = _OfferLines(path.parent / data["offers_file"], data["offers_index"], overrides.get("offers"))
+            lines = _OfferLines(path.parent / data["offers_file"], data["offers_models"], overrides.get("offers"))
             models = _models(data["models"] + overrides["models"] if overrides else data["models"])
             extra = overrides.get("aliases")
             aliases = {**extra, **data["aliases"]} if extra else data["aliases"]
@@ -397,18 +418,5 @@ def load_catalog(path: Path | None = None) -> Catalog:
 
 
 def _overrides() -> dict:
-    """User-level price overrides written by `billpath catalog update` (never the installed package)."""
-    from billpath.catalog.overrides import load_overrides  # only reached when the directory exists
-
+    """User-level price updates written by `billpath catalog update` (never the installed package)."""
     return load_overrides() if override_dir().is_dir() else {}
-
-
-def override_dir() -> Path:
-    """$BILLPATH_HOME/overrides, else $XDG_CONFIG_HOME/billpath/overrides (default ~/.config)."""
-    import os
-
-    home = os.environ.get("BILLPATH_HOME")
-    if home:
-        return Path(home) / "overrides"
-    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(config) / "billpath" / "overrides"

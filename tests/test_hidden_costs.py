@@ -45,14 +45,16 @@ def test_missing_batch_is_priced_with_and_without_the_feature(catalog):
 
 
 def test_missing_prompt_caching_is_priced(catalog):
-    comp = compare("deepseek-v3.2", Usage(cache_read_tokens=1_000_000), at=TODAY, catalog=catalog)
+    # at a date DeepSeek's own API still served V3.2 (deepseek-chat moved to V4 Flash on 2026-04-24)
+    comp = compare("deepseek-v3.2", Usage(cache_read_tokens=1_000_000), at=date(2026, 3, 1), catalog=catalog)
     bedrock = _by(comp, "aws-bedrock", "standard")
     assert bedrock.total == D("0.62")  # 1M cached reads billed as input at 0.62
     gap = next(g for g in bedrock.hidden_costs if g["feature"] == "prompt_caching")
     # with caching at DeepSeek's own ratio (0.028 / 0.28 = 0.1): 0.062, so the gap is 0.558
     assert D(gap["amount"]) == D("0.558")
     # zero-cost gaps are not reported (OpenRouter lacks only cache-write prices, and there are no writes)
-    assert not [g for g in _by(comp, "openrouter").hidden_costs if g["feature"] == "prompt_caching"]
+    today = compare("deepseek-v3.2", Usage(cache_read_tokens=1_000_000), at=TODAY, catalog=catalog)
+    assert not [g for g in _by(today, "openrouter").hidden_costs if g["feature"] == "prompt_caching"]
 
 
 def test_application_plans_priced_for_the_workload(catalog):

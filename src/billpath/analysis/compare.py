@@ -24,15 +24,28 @@ class Comparison:
     usage: Usage
     quotes: list[Quote]
     unavailable: list[dict] = field(default_factory=list)
+    retired: date | None = None  # every API offer ended by `at`: the model is no longer sold since then
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "model": self.model,
             "at": self.at.isoformat(),
             "usage": usage_dict(self.usage),
             "quotes": [q.to_dict() for q in self.quotes],
             "unavailable": self.unavailable,
         }
+        if self.retired is not None:
+            out["no_longer_sold_since"] = self.retired.isoformat()
+            out["status"] = f"{self.model} is no longer sold since {self.retired} (price a log dated before it)"
+        return out
+
+
+def retired_since(catalog: Catalog, model: str, at: date) -> date | None:
+    """The day a model stopped being sold on every API channel (None while any offer is priced at `at`)."""
+    offers = [o for o in catalog.offers_for(model) if catalog.channels[o.channel].kind != "application"]
+    if not offers or any(o.valid_at(at) or o.effective_from > at for o in offers):
+        return None
+    return max(o.effective_to for o in offers if o.effective_to is not None)
 
 
 def _chosen_offers(
@@ -65,7 +78,7 @@ def _chosen_offers(
 def _no_price_reason(offers: list[Offer], channel: str, at: date) -> str:
     ended = [o.effective_to for o in offers if o.effective_to and o.effective_to <= at]
     if ended and not any(o.effective_from > at for o in offers):
-        return f"no longer sold on {channel}: last price ended {max(ended)}"
+        return f"no longer sold on {channel} since {max(ended)}"
     return f"no price on {channel} in effect at {at} (first price from {min(o.effective_from for o in offers)})"
 
 
@@ -100,6 +113,7 @@ def compare(
             q.markup_vs_direct_pct = pct(q.total - base, base)
     quotes.sort(key=lambda q: (q.total, KIND_ORDER.get(q.channel_kind, 9), q.offer.channel, q.offer.variant))
     result = Comparison(model=resolved.model, at=at, usage=usage, quotes=quotes, unavailable=unavailable)
+    result.retired = retired_since(catalog, resolved.model, at)
     annotate(result, catalog, batch_share, payment)
     return result
 

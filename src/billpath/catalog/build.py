@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from billpath.catalog import freshness
 from billpath.catalog.ids import is_makers_own_id
 from billpath.catalog.names import normalize_name
 from billpath.catalog.schema import ChannelFile, ChannelSpec, ModelsFile, ModelSpec, OfferSpec, Prices, Variant
@@ -322,8 +323,14 @@ def build(data_dir: Path = DATA_DIR, extra_offers: Iterable[dict] = (), imports:
         stats_unshared = unshare_ids(aliases, [*offers, *result.offers], makers)
         offers.extend(result.offers)
         model_dicts.extend(result.models)
+    rules = freshness.load_rules(data_dir / "retirements.toml")
+    offers, retired = freshness.apply(
+        offers, model_dicts, {f.channel.id: _channel_dict(f.channel) for f in files}, rules
+    )
+    if imports:
         stats = {**result.stats, "aliases_dropped_as_ambiguous": dropped, "disagreements": len(result.disagreements)}
         stats["ids_shared_by_channels"] = stats_unshared
+        stats.update(retired)
     offers.sort(key=lambda o: (o["model"], o["channel"], o["variant"], o["effective_from"]))
     model_dicts.sort(key=lambda m: m["id"])
     return {

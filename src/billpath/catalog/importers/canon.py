@@ -34,6 +34,8 @@ _ID_CHARS = re.compile(r"[^a-z0-9.\-]+")
 
 # maker from the canonical id's leading word (checked in order), then from the id's organisation path
 _MAKER_BY_PREFIX = (
+    ("llama-3.1-sonar", "perplexity"),  # Perplexity's Sonar models built on Llama 3.1
+    ("pplx", "perplexity"),
     ("claude", "anthropic"),
     ("gpt-oss", "openai"),
     ("gpt", "openai"),

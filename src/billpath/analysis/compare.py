@@ -48,6 +48,34 @@ def retired_since(catalog: Catalog, model: str, at: date) -> date | None:
     return max(o.effective_to for o in offers if o.effective_to is not None)
 
 
+TIE_USD = Decimal("0.01")  # totals closer than a cent ...
+TIE_SHARE = Decimal("0.00005")  # ... and than 0.005% of the total (what a 2-decimal percentage would show)
+
+
+def tied(a: Decimal, b: Decimal) -> bool:
+    """Two totals that differ by less than a cent and by less than 0.005%: a tie, not a ranking."""
+    diff = abs(a - b)
+    return diff < TIE_USD and diff <= TIE_SHARE * max(abs(a), abs(b))
+
+
+def rank_with_ties(quotes: list[Quote]) -> list[Quote]:
+    """Cheapest first; quotes tied with the cheapest of their group are ordered maker's API first (then
+    clouds, aggregators), so float noise in an imported price never puts a reseller ahead of the maker."""
+    ordered = sorted(
+        quotes, key=lambda q: (q.total, KIND_ORDER.get(q.channel_kind, 9), q.offer.channel, q.offer.variant)
+    )
+    out: list[Quote] = []
+    i = 0
+    while i < len(ordered):
+        j = i + 1
+        while j < len(ordered) and tied(ordered[i].total, ordered[j].total):
+            j += 1
+        group = sorted(ordered[i:j], key=lambda q: (KIND_ORDER.get(q.channel_kind, 9), q.offer.channel, q.total))
+        out.extend(group)
+        i = j
+    return out
+
+
 def _chosen_offers(
     catalog: Catalog, resolved: Resolved, at: date, all_variants: bool
 ) -> tuple[list[Offer], list[dict]]:
@@ -110,8 +138,10 @@ def compare(
     base = _direct_quote(catalog, resolved.model, at, usage, batch_share, quotes)
     if base is not None:
         for q in quotes:
-            q.markup_vs_direct_pct = pct(q.total - base, base)
-    quotes.sort(key=lambda q: (q.total, KIND_ORDER.get(q.channel_kind, 9), q.offer.channel, q.offer.variant))
+            q.markup_vs_direct_pct = (
+                ZERO.quantize(Decimal("0.01")) if tied(q.total, base) else pct(q.total - base, base)
+            )
+    quotes[:] = rank_with_ties(quotes)
     result = Comparison(model=resolved.model, at=at, usage=usage, quotes=quotes, unavailable=unavailable)
     result.retired = retired_since(catalog, resolved.model, at)
     annotate(result, catalog, batch_share, payment)

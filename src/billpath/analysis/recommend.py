@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from billpath.analysis.compare import KIND_ORDER, Comparison, compare
+from billpath.analysis.compare import Comparison, compare, rank_with_ties
 from billpath.catalog.store import Catalog, Channel, load_catalog
 from billpath.errors import UsageError
 from billpath.money import ZERO, display, exact
@@ -147,7 +147,7 @@ def recommend(
             failing.setdefault(ch.id, []).extend(w for w in why if w not in failing.get(ch.id, []))
         elif ch.id not in best:
             best[ch.id] = q
-    ranked = sorted(best.values(), key=lambda q: (q.total, KIND_ORDER.get(q.channel_kind, 9), q.offer.channel))
+    ranked = rank_with_ties(list(best.values()))  # ties within a cent: the maker's API first
     ranking = [_entry(i, q, ranked, catalog, requires) for i, q in enumerate(ranked)]
     excluded = [{"channel": c, "reason": "; ".join(r)} for c, r in failing.items() if c not in best]
     excluded += [{"channel": u["channel"], "reason": u["reason"]} for u in comp.unavailable]

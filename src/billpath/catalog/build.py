@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from billpath.catalog import freshness
+from billpath.catalog import freshness, rounding
 from billpath.catalog.ids import is_makers_own_id
 from billpath.catalog.names import normalize_name
 from billpath.catalog.schema import ChannelFile, ChannelSpec, ModelsFile, ModelSpec, OfferSpec, Prices, Variant
@@ -327,6 +327,7 @@ def build(data_dir: Path = DATA_DIR, extra_offers: Iterable[dict] = (), imports:
     offers, retired = freshness.apply(
         offers, model_dicts, {f.channel.id: _channel_dict(f.channel) for f in files}, rules
     )
+    retired["rounded_prices_restored"] = rounding.restore(offers)
     if imports:
         stats = {**result.stats, "aliases_dropped_as_ambiguous": dropped, "disagreements": len(result.disagreements)}
         stats["ids_shared_by_channels"] = stats_unshared

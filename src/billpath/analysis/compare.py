@@ -76,6 +76,19 @@ def rank_with_ties(quotes: list[Quote]) -> list[Quote]:
     return out
 
 
+SINGLE_SOURCE_NOTE = "ranked first on a price imported from one source only ({}): check {} before relying on it"
+
+
+def flag_single_source_lead(quotes: list[Quote]) -> None:
+    """A #1 ranking never rests on a single-source import without saying so."""
+    api = [q for q in quotes if q.channel_kind != "application"]
+    if api and api[0].offer.provenance == "single-source":
+        q = api[0]
+        note = SINGLE_SOURCE_NOTE.format(q.offer.source.note or "an imported source", q.offer.source.url)
+        if note not in q.notes:
+            q.notes.append(note)
+
+
 def _chosen_offers(
     catalog: Catalog, resolved: Resolved, at: date, all_variants: bool
 ) -> tuple[list[Offer], list[dict]]:
@@ -142,6 +155,7 @@ def compare(
                 ZERO.quantize(Decimal("0.01")) if tied(q.total, base) else pct(q.total - base, base)
             )
     quotes[:] = rank_with_ties(quotes)
+    flag_single_source_lead(quotes)
     result = Comparison(model=resolved.model, at=at, usage=usage, quotes=quotes, unavailable=unavailable)
     result.retired = retired_since(catalog, resolved.model, at)
     annotate(result, catalog, batch_share, payment)

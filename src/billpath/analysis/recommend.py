@@ -173,6 +173,10 @@ def _entry(i: int, q: Quote, ranked: list[Quote], catalog: Catalog, requires: li
     reasons = []
     if i == 0:
         reasons.append("cheapest channel that meets every requirement" if requires else "cheapest channel")
+        if q.offer.provenance == "single-source":
+            reasons.append(
+                f"its price is imported from one source only ({q.offer.source.note}): check {q.offer.source.url}"
+            )
     else:
         reasons.append(f"{display(q.total - ranked[0].total)}/month more than {ranked[0].offer.channel}")
     if q.markup_vs_direct_pct is not None:

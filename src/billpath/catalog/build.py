@@ -138,6 +138,7 @@ def _expand(offer: OfferSpec, channel: ChannelSpec, by_channel: dict[str, Channe
             "features": offer.features.model_dump(),
             "notes": [n for n in (offer.note, inherited) if n],
             "source": {"url": offer.source.url, "checked": offer.source.checked.isoformat()},
+            "provenance": "curated",
         }
         yield base
         for v in offer.variants:

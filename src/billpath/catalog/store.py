@@ -58,6 +58,9 @@ class Offer:
     features: dict
     notes: tuple[str, ...]
     source: Source
+    # how the price is known: "curated" (hand-checked against the vendor's page), "corroborated" (imported, a
+    # second source states the same base prices) or "single-source" (imported from one source only)
+    provenance: str = "curated"
 
     def valid_at(self, at: date) -> bool:
         return self.effective_from <= at and (self.effective_to is None or at < self.effective_to)
@@ -140,6 +143,7 @@ def _offer(o: dict) -> Offer:
         features=o["features"],
         notes=tuple(o["notes"]),
         source=Source(**o["source"]),
+        provenance=o.get("provenance", "curated"),
     )
 
 

@@ -45,6 +45,7 @@ class Quote:
             "effective_from": o.effective_from.isoformat(),
             "available_from": o.available_from.isoformat() if o.available_from else None,
             "source": {"url": o.source.url, "checked": o.source.checked},
+            "provenance": o.provenance,
             **({} if self.hidden_costs is None else {"hidden_costs": self.hidden_costs}),
         }
 

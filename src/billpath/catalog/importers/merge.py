@@ -421,9 +421,12 @@ def _merge_slot(
     blocks = sorted(sources[winner], key=lambda b: b.effective_from)
     rule = {"update": "update"}.get(winner) or ("dated-history" if len(blocks) > 1 else "genai-prices-first")
     extra_notes: list[str] = []
+    agreeing: list[str] = []
     for other in order[1:]:
         chosen = _offer(_current(blocks, today), variant, kind, [])
         diffs = _compare(chosen, _offer(_current(sources[other], today), variant, kind, []))
+        if not any(d["field"] in ("input_per_mtok", "output_per_mtok") for d in diffs):
+            agreeing.append(other)
         fill_rules, fill_notes = _fill(blocks, sources[other], today) if other == "litellm" else ([], [])
         extra_notes += fill_notes
         if diffs:
@@ -434,7 +437,13 @@ def _merge_slot(
     also = [i for src in order[1:] for r in sources[src] for i in r.ids]  # every source's ids name this offer
     for b in blocks:
         b.ids = list(dict.fromkeys([*b.ids, *also]))
-    return [_offer(b, variant, kind, extra_notes) for b in blocks]
+    provenance = "corroborated" if agreeing else "single-source"
+    out_offers = [_offer(b, variant, kind, extra_notes) for b in blocks]
+    for o in out_offers:
+        o["provenance"] = provenance
+        if agreeing:
+            o["source"]["note"] += f"; corroborated by {', '.join(agreeing)}"
+    return out_offers
 
 
 def _first_id_entries(pairs: list[tuple[Imported, Imported]]) -> list[dict]:

@@ -25,6 +25,7 @@ from billpath.money import pct
         ("0.2955", "0.2955"),  # four digits: a real price, kept
         ("1.416", "1.416"),
         ("0.30005", "0.30005"),  # 0.017% from 0.3: beyond the noise bound, kept
+        ("5.0625", "5.0625"),  # an exact product (4.05 x 1.25), 5 units from 5.062: kept
     ],
 )
 def test_published_decimal(raw, want) -> None:

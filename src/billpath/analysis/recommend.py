@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from billpath.analysis.compare import Comparison, compare, rank_with_ties
+from billpath.catalog.ids import names_regions, region_ids
 from billpath.catalog.store import Catalog, Channel, load_catalog
 from billpath.errors import UsageError
 from billpath.money import ZERO, display, exact
@@ -77,6 +78,8 @@ def _region_ok(q: Quote, channel: Channel, region: str) -> bool:
     """Data kept in `region`: a region-pinned variant of a channel that offers that region."""
     if region not in channel.regions:
         return False
+    if names_regions(q.offer.ids) and not region_ids(q.offer.ids, region):
+        return False  # the variant's ids pin other regions only (Sonnet 4.6 has no apac. profile)
     variant = q.offer.variant
     if variant == "us-only":
         return region == "us"
@@ -181,7 +184,12 @@ def _entry(i: int, q: Quote, ranked: list[Quote], catalog: Catalog, requires: li
         reasons.append(f"{display(q.total - ranked[0].total)}/month more than {ranked[0].offer.channel}")
     if q.markup_vs_direct_pct is not None:
         reasons.append(f"{q.markup_vs_direct_pct:+}% vs the maker's own API")
-    reasons.append(f"variant {q.offer.variant} ({q.offer.channel_model_id})")
+    shown = q.offer.channel_model_id
+    for req in requires:  # a region requirement shows the id that keeps the data there (eu. not us.)
+        kind, _, value = req.partition(":")
+        if kind == "region" and region_ids(q.offer.ids, value):
+            shown = region_ids(q.offer.ids, value)[0]
+    reasons.append(f"variant {q.offer.variant} ({shown})")
     for req in requires:
         kind, _, value = req.partition(":")
         if kind == "billing":

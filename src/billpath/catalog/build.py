@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from billpath.catalog import freshness, rounding
+from billpath.catalog import channel_rules, freshness, rounding
 from billpath.catalog.ids import is_makers_own_id
 from billpath.catalog.names import normalize_name
 from billpath.catalog.schema import ChannelFile, ChannelSpec, ModelsFile, ModelSpec, OfferSpec, Prices, Variant
@@ -329,6 +329,8 @@ def build(data_dir: Path = DATA_DIR, extra_offers: Iterable[dict] = (), imports:
         offers, model_dicts, {f.channel.id: _channel_dict(f.channel) for f in files}, rules
     )
     retired["rounded_prices_restored"] = rounding.restore(offers)
+    offers, by_channel_rules = channel_rules.apply(offers, {f.channel.id: _channel_dict(f.channel) for f in files})
+    retired.update(by_channel_rules)
     if imports:
         stats = {**result.stats, "aliases_dropped_as_ambiguous": dropped, "disagreements": len(result.disagreements)}
         stats["ids_shared_by_channels"] = stats_unshared

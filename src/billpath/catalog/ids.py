@@ -127,3 +127,23 @@ def lookup(catalog, name: str, index: dict[str, set[str]]) -> tuple[str, str | N
     if not chosen:
         return model, None, None
     return model, channel, chosen[0].variant
+
+
+_REGION_MARK = {
+    "eu": re.compile(r"(^|/)eu[.\-/]|(^|/)eu$"),
+    "us": re.compile(r"(^|/)us[.\-/](?!gov)|(^|/)us$"),
+    "apac": re.compile(r"(^|/)(apac|ap)[.\-/]"),
+    "jp": re.compile(r"(^|/)jp\."),
+    "au": re.compile(r"(^|/)au\."),
+}
+
+
+def region_ids(ids: tuple[str, ...] | list[str], region: str) -> list[str]:
+    """The ids that pin a request to `region` (Bedrock `eu.` profiles, `azure/eu/`, `bedrock/eu-west-1/`)."""
+    mark = _REGION_MARK.get(region)
+    return [] if mark is None else [i for i in ids if mark.search(i.lower())]
+
+
+def names_regions(ids: tuple[str, ...] | list[str]) -> bool:
+    """Whether any id carries a region marker (then the region must be among them)."""
+    return any(region_ids(ids, r) for r in _REGION_MARK)

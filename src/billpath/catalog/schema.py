@@ -147,6 +147,11 @@ class ChannelSpec(Strict):
     fees: Fees = Fees()
     notes: list[str] = []
     source: SourceSpec
+    # variants every offer of the channel has (Together's US-only endpoint: 1.25x), priced from the standard one
+    variants: list[Variant] = []
+    # the batch price of offers that state none, where the channel publishes one rule for most models
+    batch_multiplier: Multiplier | None = None
+    batch_note: str | None = None
 
 
 class ChannelFile(Strict):

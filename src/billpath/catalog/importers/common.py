@@ -73,14 +73,17 @@ NOISE = Decimal("0.0001")  # a price within 0.01% of a 1-4 significant-digit dec
 
 def published(value: Decimal) -> Decimal:
     """The decimal a vendor publishes, when an imported price is it plus noise: a price of five or more
-    significant digits within 0.01% of one with at most four is that one (Databricks' 2.99999 / 15.00002 per
-    Mtok in litellm are 3 / 15; 1.31999 is 1.32). Prices of four digits or fewer (0.2955, 1.416) are kept."""
+    significant digits within 0.01% and within 3 units of its last digit of one with at most four is that one
+    (Databricks' 2.99999 / 15.00002 per Mtok in litellm are 3 / 15; 1.31999 is 1.32). Prices of four digits or
+    fewer (0.2955, 1.416) and exact fractions (5.0625 = 4.05 x 1.25) are kept."""
     norm = value.normalize()
     if norm == 0 or len(norm.as_tuple().digits) < 5:
         return value
+    last = Decimal(1).scaleb(norm.as_tuple().exponent)  # one unit of the last digit
     for digits in range(1, 5):
         candidate = round(norm, digits - 1 - norm.adjusted())
-        if candidate != 0 and abs(norm - candidate) <= NOISE * abs(candidate):
+        diff = abs(norm - candidate)
+        if candidate != 0 and diff <= NOISE * abs(candidate) and diff <= 3 * last:
             return candidate.quantize(Decimal(1)) if candidate.as_tuple().exponent > 0 else candidate.normalize()
     return value
 

@@ -27,7 +27,10 @@ NOT_PRICEABLE = {
 
 
 def _priced_ids():
-    for r in [*genai_prices.records(), *litellm.records()]:
+    from billpath.catalog.build import drop_mislabelled, import_rules
+
+    records = drop_mislabelled([*genai_prices.records(), *litellm.records()], import_rules().get("drop_id", []))
+    for r in records:
         for name in dict.fromkeys([r.raw_id, *r.ids]):
             if "-latest" in name or name in NOT_PRICEABLE:
                 continue  # a moving alias names today's model, which the sources do not state
@@ -125,3 +128,22 @@ def test_grammar_lookup_never_guesses() -> None:
 def test_every_alias_names_a_model_the_snapshot_has() -> None:
     catalog = load_catalog()
     assert all(target[0] in catalog.models for target in catalog.aliases.values())
+
+
+def test_mislabelled_ids_name_no_model() -> None:
+    """litellm's Vertex `llama-4-maverick-17b-16e` (16E is Scout) is dropped by an import rule, not priced."""
+    catalog = load_catalog()
+    for name in ("vertex_ai/meta/llama-4-maverick-17b-16e-instruct-maas", "meta/llama-4-scout-17b-128e-instruct-maas"):
+        assert catalog.lookup(name) is None or catalog.lookup(name).model in ("llama-4-maverick", "llama-4-scout")
+    assert not [m for m in catalog.models if "maverick-17b-16e" in m or "scout-17b-128e" in m]
+    vertex = [o for o in catalog.offers_for("llama-4-maverick") if o.channel == "google-vertex"]
+    assert vertex and all("128e" in i for o in vertex for i in o.ids)
+
+
+def test_drop_id_rules_are_checked(tmp_path) -> None:
+    from billpath.catalog.build import import_rules
+    from billpath.errors import CatalogError
+
+    (tmp_path / "import-rules.toml").write_text('[[drop_id]]\nids = []\nreason = "x"\n')
+    with pytest.raises(CatalogError, match="drop_id"):
+        import_rules(tmp_path)

@@ -77,7 +77,10 @@ def _unresolved(catalog: Catalog) -> tuple[list[dict], int]:
 
     out, checked = [], 0
     seen: set[tuple[str, str]] = set()
-    for r in [*genai_prices.records(), *litellm.records()]:
+    from billpath.catalog.build import drop_mislabelled, import_rules
+
+    records = drop_mislabelled([*genai_prices.records(), *litellm.records()], import_rules().get("drop_id", []))
+    for r in records:
         for name in dict.fromkeys([r.raw_id, *r.ids]):
             if "-latest" in name or name in NOT_PRICEABLE or (name, r.channel) in seen:
                 continue

@@ -219,8 +219,9 @@ def import_sources(models: list[ModelSpec], curated: list[dict], channels: set[s
     from billpath.catalog.importers import genai_prices, litellm, merge
 
     gp, ll = genai_prices.load(), litellm.load()
-    skip = {(r["model"], r["channel"]) for r in import_rules().get("skip", [])}
-    records = [*genai_prices.records(gp), *litellm.records(ll), *overrides]
+    rules = import_rules()
+    skip = {(r["model"], r["channel"]) for r in rules.get("skip", [])}
+    records = drop_mislabelled([*genai_prices.records(gp), *litellm.records(ll), *overrides], rules.get("drop_id", []))
     result = merge.run(records, models, curated, date.fromisoformat(gp["source"]["checked"]), skip=skip)
     unknown = sorted({o["channel"] for o in result.offers} - channels)
     if unknown:
@@ -235,10 +236,30 @@ def import_rules(data_dir: Path = DATA_DIR) -> dict:
     for i, rule in enumerate(rules.get("skip", [])):
         if set(rule) != {"model", "channel", "reason"}:
             raise CatalogError(f"{path}: skip[{i}] must have exactly `model`, `channel` and `reason`")
-    unknown = set(rules) - {"skip"}
+    for i, rule in enumerate(rules.get("drop_id", [])):
+        if set(rule) != {"ids", "reason"} or not rule["ids"]:
+            raise CatalogError(f"{path}: drop_id[{i}] must have exactly `ids` (globs) and `reason`")
+    unknown = set(rules) - {"skip", "drop_id"}
     if unknown:
-        raise CatalogError(f"{path}: unknown table(s) {sorted(unknown)}; only [[skip]] is defined")
+        raise CatalogError(f"{path}: unknown table(s) {sorted(unknown)}; only [[skip]] and [[drop_id]] are defined")
     return rules
+
+
+def drop_mislabelled(records: list, rules: list[dict]) -> list:
+    """Ids a source lists that name no real model (`[[drop_id]]`): dropped, and a record left without its own
+    id is not imported (litellm's Vertex `llama-4-maverick-17b-16e`: Maverick is 128E, 16E is Scout)."""
+    from fnmatch import fnmatch
+
+    globs = [g for r in rules for g in r["ids"]]
+    if not globs:
+        return records
+    out = []
+    for rec in records:
+        if any(fnmatch(rec.raw_id, g) for g in globs):
+            continue
+        rec.ids = [i for i in rec.ids if not any(fnmatch(i, g) for g in globs)]
+        out.append(rec)
+    return out
 
 
 def add_offer_ids(aliases: dict[str, list], offers: list[dict], makers: dict[str, str]) -> int:

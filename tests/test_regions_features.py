@@ -68,3 +68,45 @@ def test_batch_per_model_on_bedrock() -> None:
     assert vertex  # and on Vertex
     rec = _rec("claude-opus-4-8", "feature:batch")
     assert "aws-bedrock" not in {r["channel"] for r in rec["ranking"]}
+
+
+def _usage_report(tmp_path, geo: str):
+    import json
+
+    report = {
+        "data": [
+            {
+                "starting_at": "2026-11-01T00:00:00Z",
+                "ending_at": "2026-11-02T00:00:00Z",
+                "results": [
+                    {
+                        "uncached_input_tokens": 1_000_000,
+                        "cache_creation": {"ephemeral_1h_input_tokens": 0, "ephemeral_5m_input_tokens": 0},
+                        "cache_read_input_tokens": 0,
+                        "output_tokens": 0,
+                        "server_tool_use": {"web_search_requests": 0},
+                        "model": "claude-sonnet-4-6",
+                        "service_tier": "standard",
+                        "context_window": "0-200k",
+                        "inference_geo": geo,
+                    }
+                ],
+            }
+        ],
+        "has_more": False,
+        "next_page": None,
+    }
+    path = tmp_path / f"anthropic-{geo}.json"
+    path.write_text(json.dumps(report))
+    return str(path)
+
+
+def test_us_only_rows_are_repriced_like_for_like(tmp_path) -> None:
+    """inference_geo: us (Anthropic's US-only, 1.1x) re-prices on Bedrock's regional (us.) price, not global."""
+    from billpath.api import price_log
+
+    us = price_log([_usage_report(tmp_path, "us")]).to_dict()
+    assert D(us["total_usd"]) == D("3.3")  # 1M input x 3 x 1.1
+    assert D(us["reprice"]["aws-bedrock"]) == D("3.3")  # regional 3.3, like for like
+    glob = price_log([_usage_report(tmp_path, "global")]).to_dict()
+    assert D(glob["total_usd"]) == D(3) and D(glob["reprice"]["aws-bedrock"]) == D(3)  # global endpoint

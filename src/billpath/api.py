@@ -55,8 +55,9 @@ def _overlaid(catalog: Catalog | None, prices: str | None) -> Catalog:
     if prices is None:
         return catalog or load_catalog()
     from billpath.catalog.price_overlay import apply_overlay
+    from billpath.pricing.table import unit_problems
 
-    return apply_overlay(catalog or load_catalog(), prices)
+    return apply_overlay(catalog or load_catalog(), prices, check=unit_problems)
 
 
 def compare(

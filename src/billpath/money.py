@@ -47,12 +47,17 @@ def normalize(value: Decimal) -> Decimal:
     return Decimal(text)
 
 
+def exponent(value: Decimal) -> int:
+    """The exponent of a finite decimal (`1.250` has -3, `1E+2` has 2); ValueError for NaN and infinities."""
+    exp = value.as_tuple().exponent
+    if not isinstance(exp, int):
+        raise ValueError(f"not a finite number: {value}")
+    return exp
+
+
 def decimal_places(value: Decimal) -> int:
     """Digits after the decimal point of a finite decimal (`1.250` has 3); ValueError for NaN and infinities."""
-    exponent = value.as_tuple().exponent
-    if not isinstance(exponent, int):
-        raise ValueError(f"not a finite number: {value}")
-    return max(0, -exponent)
+    return max(0, -exponent(value))
 
 
 def exact(value: Decimal) -> str:
@@ -72,4 +77,5 @@ def pct(part: Decimal, whole: Decimal, places: int = 2) -> Decimal | None:
     """Percentage `part / whole * 100`, rounded for display (a ratio, not money)."""
     if whole == 0:
         return None
-    return (part / whole * 100).quantize(Decimal(1).scaleb(-places))
+    value = (part / whole * 100).quantize(Decimal(1).scaleb(-places))
+    return value + 0 if value == 0 else value  # never "-0.00": a difference too small to show is none

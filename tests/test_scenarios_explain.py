@@ -109,7 +109,7 @@ def test_lag_json_contract():
 
 
 def test_spend_discount_judged_on_the_channel_month(tmp_path, catalog):
-    from billpath.catalog.overlay import apply_overlay
+    from billpath.catalog.price_overlay import apply_overlay
 
     (tmp_path / "s.toml").write_text(
         'months = 1\nstart = 2026-11-26\nchannels = ["anthropic"]\n[[scenarios]]\nname = "mix"\nrequests = 100000\n'

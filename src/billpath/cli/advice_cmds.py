@@ -96,7 +96,7 @@ def lag_cmd(
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """Days each channel got MODEL after the maker's release ("unknown" where no source gives a date)."""
-    from billpath.analysis.hidden import lag_report
+    from billpath.analysis.hidden_costs import lag_report
     from billpath.report.advice import lag_view
     from billpath.report.render import emit
 

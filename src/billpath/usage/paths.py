@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from billpath.usage.duck import LogError
+from billpath.usage.columns import LogError
 
 DATA_SUFFIXES = (".parquet", ".csv", ".jsonl", ".ndjson", ".json")
 MAGIC = re.compile(r"[*?[]")

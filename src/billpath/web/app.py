@@ -296,7 +296,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Days each channel got the model after its release (same JSON as `billpath lag --format json`)",
     )
     def api_lag(model: Model) -> Response:
-        from billpath.analysis.hidden import lag_report
+        from billpath.analysis.hidden_costs import lag_report
 
         return Response(_json(lag_report(model, catalog=_catalog())), media_type=JSON)
 
@@ -325,7 +325,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         maker: Annotated[str | None, Query(max_length=100)] = None,
         channel: Annotated[str | None, Query(max_length=100)] = None,
     ) -> Response:
-        from billpath.catalog.listing import models_listing
+        from billpath.report.listing import models_listing
 
         payload, _ = models_listing(search=search, maker=maker, channel=channel)
         return Response(_json(payload), media_type=JSON)
@@ -337,7 +337,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="List channels (same JSON as `billpath channels --format json`)",
     )
     def api_channels() -> Response:
-        from billpath.catalog.listing import channels_listing
+        from billpath.report.listing import channels_listing
 
         payload, _ = channels_listing()
         return Response(_json(payload), media_type=JSON)

@@ -1,6 +1,6 @@
 """The canonical usage table (DESIGN.md) as CSV or JSON Lines, parsed here with exact line numbers.
 
-Canonical Parquet is read by DuckDB directly (`billpath.usage.duck`). Columns: timestamp, model,
+Canonical Parquet is read by DuckDB directly (`billpath.usage.columns`). Columns: timestamp, model,
 channel, input_tokens (excludes cached tokens), output_tokens (includes reasoning), cache_read_tokens,
 cache_write_tokens (5-minute), reasoning_tokens (part of output), batch, requests; billpath also
 reads cache_write_1h_tokens, variant and cost_usd (the cost the log itself states).
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from billpath.usage.duck import ALIASES, CANONICAL, REQUIRED, LogError, canonical_name
+from billpath.usage.columns import ALIASES, CANONICAL, REQUIRED, LogError, canonical_name
 from billpath.usage.readers.base import FIELD_LIMIT, Sink, csv_records, guarded, iter_json_records, sniff
 
 __all__ = ["ALIASES", "FIELD_LIMIT", "canonical_name", "read", "read_csv", "read_jsonl"]

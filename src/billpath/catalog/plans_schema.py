@@ -1,6 +1,6 @@
 """Strict schema of plans.toml, discounts.toml and user price overlays (pydantic; unknown fields fail).
 
-The runtime reads plans and discounts with `tomllib` only (see `extras.py`), so start-up stays light;
+The runtime reads plans and discounts with `tomllib` only (see `plans.py`), so start-up stays light;
 this schema is enforced by the test suite and `billpath catalog validate`, and on every overlay file.
 """
 
@@ -124,11 +124,11 @@ def explain(path: Path | str, exc: ValidationError) -> CatalogError:
     return CatalogError("; ".join(lines))
 
 
-def validate_extras(data_dir: Path | None = None) -> tuple[int, int]:
+def validate_plans_and_discounts(data_dir: Path | None = None) -> tuple[int, int]:
     """Validate plans.toml and discounts.toml strictly; return how many plans and discount entries."""
     import tomllib
 
-    from billpath.catalog.extras import DATA_DIR
+    from billpath.catalog.plans import DATA_DIR
 
     data_dir = data_dir or DATA_DIR
     counts = []

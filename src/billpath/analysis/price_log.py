@@ -231,6 +231,8 @@ def price_log(
         log.after_reduce()
         return _result(log.con, catalog, st, log.inputs, at)
     except log.errors as exc:
+        if type(exc).__name__ == "InterruptException":  # DuckDB's Ctrl-C: an interrupt, not a bad log
+            raise KeyboardInterrupt from None
         raise LogError(f"cannot read the usage log: {' '.join(str(exc).split())}") from None
     finally:
         log.con.close()
@@ -374,11 +376,23 @@ def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes:
             "computed_usd": exact(t.cost.total),
             "difference_usd": exact(t.logged - t.cost.total),
         }
-        if t.logged_zero_rows:
-            entry["flag"] = (
-                f"{t.logged_zero_rows} rows logged $0 for a model billpath prices (cost not tracked by the logger)"
-            )
-        result.reconcile.append(entry)
+        result.reconcile.append(
+            {**entry, **reconcile_flag(t.logged, t.cost.total, t.logged_rows, t.rows, t.logged_zero_rows)}
+        )
+
+
+def reconcile_flag(logged: Decimal, computed: Decimal, logged_rows: int, rows: int, zero_rows: int) -> dict:
+    """`{"flag": why}` when what the log says it cost is not what billpath computes (any difference), else {}."""
+    flags = []
+    if logged != computed:
+        diff = logged - computed
+        pct = f" ({diff / computed * 100:+.2f}%)" if computed else ""
+        flags.append(f"logged ${exact(logged)} != computed ${exact(computed)}: differs by ${exact(diff)}{pct}")
+    if logged_rows < rows:
+        flags.append(f"only {logged_rows} of {rows} rows carry a logged cost")
+    if zero_rows:
+        flags.append(f"{zero_rows} rows logged $0 for a model billpath prices (cost not tracked by the logger)")
+    return {"flag": "; ".join(flags)} if flags else {}
 
 
 def _channel_fee(catalog: Catalog, channel: str, subtotal: Decimal, requests: Decimal, notes: list[str]) -> Decimal:

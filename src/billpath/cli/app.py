@@ -34,15 +34,25 @@ FormatOpt = Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")
 Count = Annotated[str, typer.Option(metavar="N")]
 
 
+MAX_FLAG = Decimal(10) ** 15  # the largest count a usage row may carry (usage.columns.MAX_TOKENS)
+MIN_EXPONENT = -12  # finer than 1e-12 of a token or a share is not a quantity: refused, not computed
+
+
 def count(name: str, text: str | None, default: str = "0") -> Decimal:
-    """A non-negative number given on the command line."""
+    """A non-negative number given on the command line: ASCII digits (as every log reader), bounded."""
     raw = default if text is None else text
     try:
+        if not raw.isascii():
+            raise InvalidOperation
         value = Decimal(raw.replace("_", "").replace(",", ""))
     except InvalidOperation:
-        raise UsageError(f"--{name} must be a number, got {raw!r}") from None
+        raise UsageError(f"--{name} must be a number (ASCII digits), got {raw!r}") from None
     if not value.is_finite() or value < 0:
         raise UsageError(f"--{name} must be a non-negative number, got {raw!r}")
+    if value > MAX_FLAG:
+        raise UsageError(f"--{name} is implausibly large (at most {MAX_FLAG:.0e}), got {raw!r}")
+    if value and value.normalize().as_tuple().exponent < MIN_EXPONENT:
+        raise UsageError(f"--{name} has more than {-MIN_EXPONENT} decimal places, got {raw!r}")
     return value
 
 

@@ -55,10 +55,15 @@ def canonical_name(column: str) -> str:
     return ALIASES.get(key, key)
 
 
-def canonical_columns(types: dict[str, str], where: str = "the usage log") -> dict[str, tuple[str, str]]:
-    """Canonical name -> (the column as spelled, its type); two columns with one meaning are a LogError."""
+def canonical_columns(
+    types: dict[str, str] | list[tuple[str, str]], where: str = "the usage log"
+) -> dict[str, tuple[str, str]]:
+    """Canonical name -> (the column as spelled, its type); two columns with one meaning are a LogError.
+
+    `types` may be a list of (name, type) pairs, so that a name a file repeats exactly is seen twice.
+    """
     out: dict[str, tuple[str, str]] = {}
-    for k, t in types.items():
+    for k, t in types.items() if isinstance(types, dict) else types:
         name = canonical_name(k)
         if name not in CANONICAL:
             continue

@@ -73,7 +73,7 @@ def _parquet_relation(con, files: list[Path]) -> tuple[str, dict[str, str]]:
             names = pq.read_schema(f).names
         except (OSError, ValueError) as exc:
             raise LogError(f"cannot read Parquet {f}: {_first_line(exc)}") from None
-        canonical_columns(dict.fromkeys(names, ""), str(f))
+        canonical_columns([(n, "") for n in names], str(f))
     listing = "[" + ", ".join(sql_str(str(f)) for f in files) + "]"
     relation = f"read_parquet({listing}, file_row_number = true, filename = true, union_by_name = true)"
     try:

@@ -52,6 +52,9 @@ def _row(where: int, rec: object, sink: Sink) -> None:
         return
     kind = rec.get("type")
     details = rec.get("usageDetails") or {}
+    if kind is None and "usageDetails" not in rec and "costDetails" not in rec:
+        sink.reject(where, "not a Langfuse observation (no type, no usageDetails)")
+        return
     if kind not in (None, "GENERATION") or not details:
         sink.skipped += 1  # spans, events and generations without usage are not usage rows
         return

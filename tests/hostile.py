@@ -232,7 +232,7 @@ class Run:
 
 def cli(capsys, *args: str) -> Run:
     """`billpath ARGS` in this process (fast), as the console script runs it; its exit code and output."""
-    old_argv, old_term = sys.argv, signal.getsignal(signal.SIGTERM)
+    old_argv, old_term, old_int = sys.argv, signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
     sys.argv = ["billpath", *args]
     code = 0
     try:
@@ -242,6 +242,7 @@ def cli(capsys, *args: str) -> Run:
     finally:
         sys.argv = old_argv
         signal.signal(signal.SIGTERM, old_term)
+        signal.signal(signal.SIGINT, old_int)
     out, err = capsys.readouterr()
     return Run(code, out, err)
 

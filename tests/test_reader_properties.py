@@ -19,7 +19,7 @@ from billpath.analysis.price_log import price_log
 from billpath.errors import BillpathError
 from billpath.usage.readers import FORMATS, READERS
 from billpath.usage.readers.base import ListSink
-from tests.hostile import CSV_FORMATS, JSON_FORMATS, JSONL_TOO, csv_text, dumps
+from tests.hostile import CSV_FORMATS, JSON_FORMATS, JSONL_TOO, Raw, csv_text, dumps
 
 GOOD = (1000, 500)
 
@@ -95,9 +95,31 @@ def _mutated() -> st.SearchStrategy[bytes]:
     return build()
 
 
+VALUE_TEXTS = ["null", "-1", "1.5", "true", '"12"', '"\\uff11\\uff12"', '"²"', "1e400", "9" * 5000, "{}", "[]", '""']
+
+
+def _valued() -> st.SearchStrategy[bytes]:
+    """Valid files of every format whose counts are replaced by hostile JSON values (the likeliest to reach deep)."""
+
+    @st.composite
+    def build(draw) -> bytes:
+        fmt = draw(st.sampled_from(sorted(JSON_FORMATS)))
+        f = JSON_FORMATS[fmt]
+        recs = []
+        for _ in range(draw(st.integers(1, 4))):
+            values = [Raw(draw(st.sampled_from(VALUE_TEXTS))) if draw(st.booleans()) else n for n in GOOD]
+            recs.append(f.record(*values))
+        if f.wrap is None or (fmt in JSONL_TOO and draw(st.booleans())):
+            return "".join(dumps(r) + "\n" for r in recs).encode()
+        return dumps(f.wrap(recs)).encode()
+
+    return build()
+
+
 ANY_BYTES = st.one_of(
     st.binary(max_size=600),
     _mutated(),
+    _valued(),
     st.lists(st.sampled_from(FRAGMENTS), max_size=30).map(b"".join),
 )
 

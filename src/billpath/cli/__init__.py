@@ -21,8 +21,18 @@ class Terminated(BaseException):
     """SIGTERM: unwinds like KeyboardInterrupt so every `finally` (DuckDB's close) runs."""
 
 
-def _on_sigterm(signum, frame) -> None:
-    raise Terminated
+_SIGNALLED: list[int] = []  # signals received: whatever exception a library turns them into, they decide the exit
+
+
+def _on_signal(signum, frame) -> None:
+    _SIGNALLED.append(signum)
+    raise KeyboardInterrupt if signum == signal.SIGINT else Terminated
+
+
+def _install_handlers() -> None:
+    signal.signal(signal.SIGTERM, _on_signal)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when the shell made us ignore it
+        signal.signal(signal.SIGINT, _on_signal)
 
 
 def _click_error(name: str) -> type[BaseException]:
@@ -37,44 +47,52 @@ def _remove_spill() -> None:
         engine.remove_spill_dir()
 
 
-def _one_line(text: str) -> str:
+def _one_line(text: object) -> str:
     return " ".join(str(text).split())
 
 
-def main() -> None:
-    signal.signal(signal.SIGTERM, _on_sigterm)
+def _fail(exc: BaseException) -> int:
+    """The one line and the exit code for a run that ended with `exc`."""
     import typer
 
-    usage_error = _click_error("UsageError")
-    try:
-        app(standalone_mode=False, prog_name="billpath")
-    except BillpathError as exc:
+    if _SIGNALLED or isinstance(exc, KeyboardInterrupt | Terminated | typer.Abort):
+        # DuckDB turns a signal into RuntimeError("Query interrupted"): the signal, not the exception, decides.
+        first = _SIGNALLED[0] if _SIGNALLED else (signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT)
+        if first == signal.SIGTERM:
+            sys.stderr.write("billpath: terminated\n")
+            return 143
+        sys.stderr.write("billpath: interrupted\n")
+        return 130
+    if isinstance(exc, BillpathError):
         sys.stderr.write(f"billpath: error: {_one_line(exc)}\n")
-        raise SystemExit(1) from None
-    except usage_error as exc:
+        return 1
+    if isinstance(exc, _click_error("UsageError")):
         ctx = getattr(exc, "ctx", None)
         if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
             sys.stdout.write(ctx.get_help() + "\n")
-            raise SystemExit(2) from None
+            return 2
         where = f" (see: {ctx.command_path} --help)" if ctx is not None else ""
         sys.stderr.write(f"billpath: usage error: {_one_line(exc.format_message())}{where}\n")
-        raise SystemExit(2) from None
-    except (KeyboardInterrupt, typer.Abort):
-        sys.stderr.write("billpath: interrupted\n")
-        raise SystemExit(130) from None
-    except Terminated:
-        sys.stderr.write("billpath: terminated\n")
-        raise SystemExit(143) from None
-    except Exception as exc:  # a bug: say so in one line; BILLPATH_DEBUG=1 shows the traceback
-        if os.environ.get("BILLPATH_DEBUG"):
-            raise
-        message = _one_line(exc)[:500]
-        sys.stderr.write(
-            f"billpath: internal error: {type(exc).__name__}: {message} (set BILLPATH_DEBUG=1 for details)\n"
-        )
-        raise SystemExit(1) from None
+        return 2
+    if isinstance(exc, SystemExit):
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    if os.environ.get("BILLPATH_DEBUG"):
+        raise exc
+    message = _one_line(exc)[:500]
+    sys.stderr.write(f"billpath: internal error: {type(exc).__name__}: {message} (set BILLPATH_DEBUG=1 for details)\n")
+    return 1
+
+
+def main() -> None:
+    _install_handlers()
+    try:
+        code = app(standalone_mode=False, prog_name="billpath")
+    except BaseException as exc:
+        code = _fail(exc)
     finally:
         _remove_spill()
+    if isinstance(code, int) and code:
+        raise SystemExit(code)
 
 
 __all__ = ["app", "main"]

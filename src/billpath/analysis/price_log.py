@@ -1,7 +1,7 @@
 """Price a usage log: read it, reduce it, price the groups, re-price them on every other channel.
 
 The pricing is the table evaluator's SQL (`billpath.pricing.table`) run on DuckDB; this module owns
-the engine session and turns the priced groups into the `price-log` result (DESIGN.md contract).
+the engine session and turns the priced groups into the `price-log` result (README, "Price a usage log").
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from datetime import date
 from decimal import Decimal
 
 from billpath.catalog.store import Catalog, load_catalog
-from billpath.engines.base import Progress, run_statement
+from billpath.engines.base import Progress, create_table, run_statement
 from billpath.errors import CatalogError
 from billpath.money import ZERO, display, exact
-from billpath.pricing.fees import channel_fee
+from billpath.pricing.fees import DEFAULT_PURCHASE_USD, FeeTerms, channel_fee
 from billpath.pricing.rules import COMPONENTS, NO_BATCH_NOTE
 from billpath.pricing.table import (
     PRICE_COLUMNS,
@@ -138,55 +138,40 @@ def _tally_dict(head: dict, t: Tally, tokens: bool = True) -> dict:
     return out
 
 
-_PRICES: dict[tuple, tuple[Catalog, object]] = {}
+_PRICES: dict[tuple, tuple[Catalog, dict[str, list]]] = {}
+ROUTE_TYPES = dict.fromkeys(("raw_model", "raw_provider", "raw_variant", "model", "channel", "variant"), "VARCHAR")
 
 
-def _prices_arrow(catalog: Catalog, models: frozenset[str]):
-    """The price table of `models` (every channel) as Arrow, built once per catalog and model set."""
-    import pyarrow as pa
-
+def _price_columns(catalog: Catalog, models: frozenset[str]) -> dict[str, list]:
+    """The price table of `models` (every channel) by column, built once per catalog and model set."""
     key = (id(catalog), models)
     hit = _PRICES.get(key)
     if hit is not None and hit[0] is catalog:
         return hit[1]
     rows = price_table(o for m in sorted(models) for o in catalog.offers_for(m))
-    arrow_types = {
-        "VARCHAR": pa.string(),
-        "BOOLEAN": pa.bool_(),
-        "DATE": pa.date32(),
-        "BIGINT": pa.int64(),
-        "INTEGER": pa.int32(),
-    }
-    cols = {c: pa.array([r[i] for r in rows], arrow_types[PRICE_TYPES[c]]) for i, c in enumerate(PRICE_COLUMNS)}
-    table = pa.table(cols)
+    columns = {c: [r[i] for r in rows] for i, c in enumerate(PRICE_COLUMNS)}
     if len(_PRICES) > 32:
         _PRICES.clear()
-    _PRICES[key] = (catalog, table)
-    return table
+    _PRICES[key] = (catalog, columns)
+    return columns
 
 
 def _register_prices(con, catalog: Catalog, models: frozenset[str]) -> None:
-    con.register("prices_arrow", _prices_arrow(catalog, models))  # by name: DuckDB and the Spark engine alike
-    con.execute("CREATE OR REPLACE TEMP TABLE prices AS SELECT * FROM prices_arrow")
+    create_table(con, "prices", PRICE_TYPES, _price_columns(catalog, models))
 
 
 def _register_routes(con, router: Router, keys: list[tuple[str, str, str]]) -> dict[tuple, Route]:
-    import pyarrow as pa
-
     routes = {k: router.route(*k) for k in keys}
     ok = {k: (r if r.reason is None else Route()) for k, r in routes.items()}  # unresolved: NULL route
-    routes_arrow = pa.table(
-        {
-            "raw_model": pa.array([k[0] for k in ok], pa.string()),
-            "raw_provider": pa.array([k[1] for k in ok], pa.string()),
-            "raw_variant": pa.array([k[2] for k in ok], pa.string()),
-            "model": pa.array([r.model for r in ok.values()], pa.string()),
-            "channel": pa.array([r.channel for r in ok.values()], pa.string()),
-            "variant": pa.array([r.variant for r in ok.values()], pa.string()),
-        }
-    )
-    con.register("routes_arrow", routes_arrow)
-    con.execute("CREATE OR REPLACE TEMP TABLE routes AS SELECT * FROM routes_arrow")
+    columns = {
+        "raw_model": [k[0] for k in ok],
+        "raw_provider": [k[1] for k in ok],
+        "raw_variant": [k[2] for k in ok],
+        "model": [r.model for r in ok.values()],
+        "channel": [r.channel for r in ok.values()],
+        "variant": [r.variant for r in ok.values()],
+    }
+    create_table(con, "routes", ROUTE_TYPES, columns)
     return routes
 
 
@@ -206,9 +191,12 @@ def price_log(
     memory_limit: str | None = None,
     threads: int | None = None,
     engine: str = "duckdb",
+    payment: str | None = None,
+    purchase_usd: Decimal | None = None,
 ) -> PriceLogResult:
     """Price every row of the usage files `paths` (files, directories or globs) on its own channel.
 
+    `payment` and `purchase_usd` are the terms channel fees are computed on (rule 5; default card, $100).
     `engine="spark"` runs the same statements on Spark (canonical Parquet; see docs/spark.md).
     """
     catalog = catalog or load_catalog()
@@ -226,10 +214,11 @@ def price_log(
     else:
         raise LogError(f"unknown engine {engine!r}; use duckdb or spark")
     try:
-        st = statements(catalog.offers, "usage", "groups", "routes", "prices", "priced")
+        st = statements(catalog.tier_thresholds(), "usage", "groups", "routes", "prices", "priced")
         run_statement(log.con, f"CREATE TEMP TABLE groups AS {st.reduce}", progress, log.label)
         log.after_reduce()
-        return _result(log.con, catalog, st, log.inputs, at)
+        terms = FeeTerms(payment, purchase_usd or DEFAULT_PURCHASE_USD)
+        return _result(log.con, catalog, st, log.inputs, at, terms)
     except log.errors as exc:
         if type(exc).__name__ == "InterruptException":  # DuckDB's Ctrl-C: an interrupt, not a bad log
             raise KeyboardInterrupt from None
@@ -238,7 +227,7 @@ def price_log(
         log.con.close()
 
 
-def _result(con, catalog: Catalog, st, inputs: list[Input], at: date) -> PriceLogResult:
+def _result(con, catalog: Catalog, st, inputs: list[Input], at: date, terms: FeeTerms) -> PriceLogResult:
     counts = con.execute(
         "SELECT COALESCE(SUM(rows_n), 0), COALESCE(SUM(CASE WHEN NOT ok THEN rows_n ELSE 0 END), 0),"
         " COALESCE(SUM(CASE WHEN ok AND day IS NULL THEN rows_n ELSE 0 END), 0) FROM groups"
@@ -278,10 +267,11 @@ def _result(con, catalog: Catalog, st, inputs: list[Input], at: date) -> PriceLo
         reconcile=[],
         notes=notes,
     )
-    _tally(result, catalog, groups, routes)
+    _tally(result, catalog, groups, routes, terms)
     for d in days:
         result.by_day.setdefault(d["day"], Tally()).add(d)
-    _reprice(result, catalog, _fetch(con, f"SELECT * FROM ({st.reprice}) r ORDER BY channel, variant, model"))
+    reprice_rows = _fetch(con, f"SELECT * FROM ({st.reprice}) r ORDER BY channel, variant, model")
+    _reprice(result, catalog, reprice_rows, terms)
     if rows_rejected:
         result.rejected = [
             {"file": f, "line": int(line), "error": err}
@@ -317,7 +307,7 @@ def _summary_sql(priced: str, keys: tuple[str, ...], where: str = "TRUE") -> str
     )
 
 
-def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes: dict) -> None:
+def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes: dict, terms: FeeTerms) -> None:
     unpriced: dict[str, dict] = {}
     notes = result.notes
     for g in groups:
@@ -351,7 +341,7 @@ def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes:
                 f"{g['model']}: requests above {g['tier']:,} input tokens priced entirely at the long-context rate",
             )
     for (channel, _variant), tally in sorted(result.by_channel.items()):
-        fee = _channel_fee(catalog, channel, tally.cost.total, Decimal(tally.quantities["requests"]), notes)
+        fee = _channel_fee(catalog, channel, tally.cost.total, Decimal(tally.quantities["requests"]), notes, terms)
         tally.cost.fees += fee
         result.cost.fees += fee
     result.rows_unpriced = sum(u["rows"] for u in unpriced.values())
@@ -395,9 +385,11 @@ def reconcile_flag(logged: Decimal, computed: Decimal, logged_rows: int, rows: i
     return {"flag": "; ".join(flags)} if flags else {}
 
 
-def _channel_fee(catalog: Catalog, channel: str, subtotal: Decimal, requests: Decimal, notes: list[str]) -> Decimal:
-    """Rule 5 on a channel's token cost in the log (default payment method), with its note."""
-    fee, note = channel_fee(catalog.channels[channel], subtotal, requests, None)
+def _channel_fee(
+    catalog: Catalog, channel: str, subtotal: Decimal, requests: Decimal, notes: list[str], terms: FeeTerms
+) -> Decimal:
+    """Rule 5 on a channel's token cost in the log, on the run's payment terms, with its note."""
+    fee, note = channel_fee(catalog.channels[channel], subtotal, requests, terms.payment, terms.purchase_usd)
     if note:
         _add_note(notes, f"{channel}: fee {display(fee)} added: {note}")
     return fee
@@ -421,7 +413,7 @@ def _no_price_reason(catalog: Catalog, route: Route) -> str:
     return f"no price for {route.model} on {route.channel}/{route.variant} at the row's date ({span})"
 
 
-def _reprice(result: PriceLogResult, catalog: Catalog, rows: list[dict]) -> None:
+def _reprice(result: PriceLogResult, catalog: Catalog, rows: list[dict], terms: FeeTerms) -> None:
     used = {c for c, _ in result.by_channel}
     need = {m: t.rows for m, t in result.by_model.items()}
     per_channel: dict[str, dict] = defaultdict(lambda: {"cost": ZERO, "rows": defaultdict(int), "notes": []})
@@ -441,7 +433,7 @@ def _reprice(result: PriceLogResult, catalog: Catalog, rows: list[dict]) -> None
         if not missing:
             requests = Decimal(sum(t.quantities["requests"] for t in result.by_model.values()))
             result.reprice[channel] = slot["cost"] + _channel_fee(
-                catalog, channel, slot["cost"], requests, result.notes
+                catalog, channel, slot["cost"], requests, result.notes, terms
             )
             for n in slot["notes"]:
                 _add_note(result.notes, f"reprice on {channel}: {n}")

@@ -96,7 +96,7 @@ class Row:
 def load_scenarios(path: Path | str):
     from pydantic import ValidationError
 
-    from billpath.catalog.plans_schema import explain
+    from billpath.catalog.plans_schema import validation_error
     from billpath.catalog.toml_input import load_toml
 
     path = Path(path)
@@ -104,7 +104,7 @@ def load_scenarios(path: Path | str):
     try:
         return _schema().model_validate(data)
     except ValidationError as exc:
-        raise explain(path, exc) from None
+        raise validation_error(path, exc) from None
 
 
 def channel_spend_discount(catalog: Catalog, channel: str, spend_by_model: dict[str, Decimal]) -> Decimal:

@@ -181,6 +181,15 @@ class Catalog:
             self._set_all([o for model in self._lines.models() for o in self.offers_for(model)])
         return self._all
 
+    def tier_thresholds(self) -> list[int]:
+        """Every long-context threshold of the catalog's offers, highest first (a log's prompt classes).
+
+        From the snapshot's text when no offer is parsed yet, so pricing a small log parses only its models.
+        """
+        if self._all is None and self._lines is not None:
+            return self._lines.thresholds()
+        return thresholds(self.offers)
+
     @classmethod
     def from_dict(cls, data: dict) -> Catalog:
         models, channels = _models(data["models"]), _channels(data["channels"])
@@ -299,31 +308,50 @@ def _channels(items: list[dict]) -> dict[str, Channel]:
     }
 
 
-class _OfferLines:
-    """The per-model offers file: one JSON line per model, found by byte offset from the index."""
+THRESHOLD = re.compile(rb'"above_input_tokens":(\d+)')
 
-    def __init__(self, path: Path, index: dict[str, list[int]], extra: dict[str, list[dict]] | None = None) -> None:
+
+class _OfferLines:
+    """The per-model offers file: line i holds the offers of `models[i]`, split into lines on first use."""
+
+    def __init__(self, path: Path, models: list[str], extra: dict[str, list[dict]] | None = None) -> None:
         self.path = path
-        self.index = index
+        self.index = {m: i for i, m in enumerate(models)}
         self.extra = extra or {}  # user overrides: model -> offers replacing the bundled ones per channel
-        self._data: bytes | None = None
+        self._lines: list[bytes] | None = None
 
     def models(self) -> list[str]:
         return sorted({*self.index, *self.extra})
 
+    def _all_lines(self) -> list[bytes]:
+        if self._lines is None:
+            try:
+                lines = self.path.read_bytes().split(b"\n")
+            except FileNotFoundError:
+                raise CatalogError(
+                    f"catalog offers file {self.path} is missing: run `billpath catalog build`"
+                ) from None
+            if lines[-1] == b"":
+                lines.pop()
+            if len(lines) != len(self.index):
+                raise CatalogError(
+                    f"catalog offers file {self.path} has {len(lines)} lines for {len(self.index)} models: "
+                    "run `billpath catalog build`"
+                )
+            self._lines = lines
+        return self._lines
+
+    def thresholds(self) -> list[int]:
+        """The offers' tier thresholds, read off the file's text (compact JSON) and the overrides."""
+        found = {int(m) for line in self._all_lines() for m in THRESHOLD.findall(line)}
+        found |= {
+            int(t.get("above_input_tokens", 0)) for offers in self.extra.values() for o in offers for t in o["tiers"]
+        }
+        return sorted((t for t in found if t > 0), reverse=True)
+
     def read(self, model: str) -> list[dict]:
-        bundled: list[dict] = []
         where = self.index.get(model)
-        if where is not None:
-            if self._data is None:
-                try:
-                    self._data = self.path.read_bytes()
-                except FileNotFoundError:
-                    raise CatalogError(
-                        f"catalog offers file {self.path} is missing: run `billpath catalog build`"
-                    ) from None
-            start, length = where
-            bundled = json.loads(self._data[start : start + length])
+        bundled: list[dict] = [] if where is None else json.loads(self._all_lines()[where])
         override = self.extra.get(model)
         return _with_overrides(bundled, override) if override else bundled
 
@@ -345,6 +373,11 @@ def _with_overrides(bundled: list[dict], override: list[dict]) -> list[dict]:
 
 
 _CACHE: dict[Path, Catalog] = {}
+
+
+def thresholds(offers: Iterable[Offer]) -> list[int]:
+    """Every long-context threshold of `offers`, highest first."""
+    return sorted({t.above_input_tokens for o in offers for t in o.tiers if t.above_input_tokens > 0}, reverse=True)
 
 
 def default_variants(offers: Iterable[Offer]) -> dict[tuple[str, str], str]:
@@ -372,7 +405,7 @@ def load_catalog(path: Path | None = None) -> Catalog:
             catalog = Catalog.from_dict(data)
         else:
             overrides = _overrides() if path == SNAPSHOT else {}
-            lines = _OfferLines(path.parent / data["offers_file"], data["offers_index"], overrides.get("offers"))
+            lines = _OfferLines(path.parent / data["offers_file"], data["offers_models"], overrides.get("offers"))
             models = _models(data["models"] + overrides["models"] if overrides else data["models"])
             extra = overrides.get("aliases")
             aliases = {**extra, **data["aliases"]} if extra else data["aliases"]

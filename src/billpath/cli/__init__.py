@@ -58,11 +58,11 @@ def _fail(exc: BaseException) -> int:
     if _SIGNALLED or isinstance(exc, KeyboardInterrupt | Terminated | typer.Abort):
         # DuckDB turns a signal into RuntimeError("Query interrupted"): the signal, not the exception, decides.
         first = _SIGNALLED[0] if _SIGNALLED else (signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT)
-        if first == signal.SIGTERM:
-            sys.stderr.write("billpath: terminated\n")
-            return 143
-        sys.stderr.write("billpath: interrupted\n")
-        return 130
+        # Straight to the file descriptor and out: after a signal a library may leave Python's error state
+        # or its buffered streams inconsistent, and nothing more is to be printed anyway.
+        _remove_spill()
+        os.write(2, b"billpath: terminated\n" if first == signal.SIGTERM else b"billpath: interrupted\n")
+        os._exit(143 if first == signal.SIGTERM else 130)
     if isinstance(exc, BillpathError):
         sys.stderr.write(f"billpath: error: {_one_line(exc)}\n")
         return 1
@@ -87,10 +87,17 @@ def main() -> None:
     _install_handlers()
     try:
         code = app(standalone_mode=False, prog_name="billpath")
+        if _SIGNALLED or code == 130:  # typer turns KeyboardInterrupt into a silent `return 130`
+            raise KeyboardInterrupt
+        sys.stdout.flush()  # the result is out while a signal still gets its one line and exit code
     except BaseException as exc:
         code = _fail(exc)
     finally:
         _remove_spill()
+    # The work is done and said: a signal from here on cannot lose output or end without a message.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if signal.getsignal(signal.SIGINT) is _on_signal:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     if isinstance(code, int) and code:
         raise SystemExit(code)
 

@@ -638,3 +638,16 @@ def test_library_errors_are_billpath_errors(tmp_path):
     path.write_bytes(gzip.compress(b"model,input_tokens,output_tokens\n"))
     with pytest.raises(BillpathError, match="gzip"):
         price_log([str(path)])
+
+
+@pytest.mark.parametrize("byte", [b"\x00", b"\x07", b"\x1b", b"\x7f"])
+@pytest.mark.parametrize("fmt", sorted(CSV_FORMATS))
+def test_a_stray_control_byte_rejects_its_row_not_the_file(tmp_path, fmt, byte):
+    _, row = CSV_FORMATS[fmt]
+    lines = csv_text(CSV_FORMATS[fmt][0], [row(*GOOD), row(*GOOD), row(*GOOD)]).encode().splitlines(keepends=True)
+    lines[2] = lines[2].replace(b",1000,", b",10" + byte + b"00,")
+    path = tmp_path / "log.csv"
+    path.write_bytes(b"".join(lines))
+    r = _price(path)
+    assert (r.rows_total, r.rows_priced, r.rows_rejected) == (3, 2, 1), r.rejected
+    assert r.rejected[0]["line"] == 3

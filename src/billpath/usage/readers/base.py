@@ -326,6 +326,7 @@ BOMS = (
     (b"\xfe\xff", "UTF-16"),
 )
 PARQUET_MAGIC = b"PAR1"
+CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])  # never in text (tab, LF, CR are)
 
 
 def kind_of(path: Path) -> str:
@@ -371,7 +372,10 @@ def sniff(path: Path) -> str:
         even, odd = head[0::2].count(0), head[1::2].count(0)
         if max(even, odd) > len(head) // 4 and min(even, odd) < len(head) // 32:
             raise LogError(f"{path}: UTF-16 text (no byte-order mark); billpath reads UTF-8: convert it with iconv")
+    controls = len(head) - len(head.translate(None, CONTROL_BYTES))
+    if controls * 10 > len(head) or head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"\x00":
         raise LogError(f"{path}: binary data (not UTF-8 text, JSON, CSV or Parquet)")
+    # a stray control byte in otherwise textual data: its line is rejected by the reader, not the whole file
     body = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not body:
         if len(head) < SNIFF_BYTES:

@@ -25,6 +25,7 @@ class Input:
     format: str
     notes: list[str] = field(default_factory=list)
     skipped: int = 0
+    totals: dict = field(default_factory=dict)  # the reader's `Sink.totals`
 
 
 class ArrowSink(Sink):
@@ -149,7 +150,7 @@ def load(
             sink.flush()
         except OSError as exc:  # permission denied, a file removed while read, an I/O error: one line naming it
             raise LogError(f"{path}: cannot read: {exc.strerror or exc}") from None
-        inputs.append(Input(str(path), fmt, list(sink.notes), sink.skipped))
+        inputs.append(Input(str(path), fmt, list(sink.notes), sink.skipped, sink.totals))
         types = {c: "VARCHAR" for c in CANONICAL}
         parts.append(normalize_sql(table, types, sql_str(str(path)), 's."line"', pre_error="error"))
     if resolved.notes and inputs:

@@ -13,15 +13,16 @@ import stat
 import tomllib
 from pathlib import Path
 
-from billpath.errors import BillpathError
+from billpath.errors import CatalogError
 
 MAX_BYTES = 1 << 20
 MAX_DEPTH = 32
 MAX_KEY_PARTS = 32
 
 
-class TomlInputError(BillpathError):
-    """A user's TOML file that cannot be used; the message names the file and what is wrong."""
+class TomlInputError(CatalogError):
+    """A user's TOML file that cannot be used; the message names the file and what is wrong (a CatalogError,
+    as invalid TOML always was: the web answers 422 for it)."""
 
 
 def _check_shape(text: str, path: Path) -> None:

@@ -33,7 +33,6 @@ scenarios) and listed in `OverlaidCatalog.volume_discounts`.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
@@ -43,6 +42,7 @@ from typing import TYPE_CHECKING
 from billpath.catalog.plans import Discount
 from billpath.catalog.store import PRICE_FIELDS as STORE_PRICE_FIELDS
 from billpath.catalog.store import Catalog, Offer, Source, TierPrices
+from billpath.catalog.toml_input import load_toml
 from billpath.errors import BillpathError, CatalogError
 
 if TYPE_CHECKING:  # pydantic is imported only when an overlay is read
@@ -100,14 +100,7 @@ def load_overlay(path: Path | str) -> OverlayFile:
     from billpath.catalog.plans_schema import OverlayFile, validation_error
 
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise BillpathError(f"cannot read price overlay {path}: {exc.strerror or exc}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise CatalogError(f"{path}: not valid TOML: {exc}") from None
+    data = load_toml(path, "price overlay")  # bounded: size, UTF-8, nesting, dotted keys, FIFOs
     try:
         return OverlayFile.model_validate(data)
     except ValidationError as exc:

@@ -11,8 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from billpath.usage.columns import CANONICAL, LogError, describe, normalize_sql, sql_str
-from billpath.usage.readers import READERS, expand, format_of, is_parquet
+from billpath.usage.columns import CANONICAL, REQUIRED, LogError, canonical_columns, describe, normalize_sql, sql_str
+from billpath.usage.paths import resolve
+from billpath.usage.readers import READERS, format_of, is_parquet
 from billpath.usage.readers.base import COLUMNS, Sink
 
 BATCH_ROWS = 65_536
@@ -95,7 +96,14 @@ def _create_raw(con, table: str) -> None:
 
 def _parquet_relation(con, files: list[Path]) -> tuple[str, dict[str, str]]:
     import duckdb
+    import pyarrow.parquet as pq
 
+    for f in files:  # DuckDB renames a second `model` to `model_1`: check the names as the file spells them
+        try:
+            names = pq.read_schema(f).names
+        except (OSError, ValueError) as exc:
+            raise LogError(f"cannot read Parquet {f}: {_first_line(exc)}") from None
+        canonical_columns([(n, "") for n in names], str(f))
     listing = "[" + ", ".join(sql_str(str(f)) for f in files) + "]"
     relation = f"read_parquet({listing}, file_row_number = true, filename = true, union_by_name = true)"
     try:
@@ -103,7 +111,7 @@ def _parquet_relation(con, files: list[Path]) -> tuple[str, dict[str, str]]:
     except duckdb.Error as exc:
         raise LogError(f"cannot read Parquet {files[0] if len(files) == 1 else 'files'}: {_first_line(exc)}") from None
     types = {k: v for k, v in types.items() if k not in ("filename", "file_row_number")}
-    missing = [c for c in ("model", "input_tokens", "output_tokens") if c not in {k.lower() for k in types}]
+    missing = [c for c in REQUIRED if c not in canonical_columns(types, str(files[0]))]
     if missing:
         raise LogError(f"{files[0]}: not a canonical usage Parquet: missing column(s) {', '.join(missing)}")
     return relation, types
@@ -125,8 +133,9 @@ def load(
     parts: list[str] = []
     inputs: list[Input] = []
     parquet: list[Path] = []
-    for arg in args:
-        for path in expand(arg):
+    resolved = resolve(args)
+    for path in resolved.files:
+        try:
             fmt = format_of(path, input_format)
             if fmt == "canonical" and is_parquet(path):
                 parquet.append(path)
@@ -139,9 +148,13 @@ def load(
             sink = ArrowSink(con, table)
             READERS[fmt].read(path, sink)
             sink.flush()
-            inputs.append(Input(str(path), fmt, list(sink.notes), sink.skipped, sink.totals))
-            types = {c: "VARCHAR" for c in CANONICAL}
-            parts.append(normalize_sql(table, types, sql_str(str(path)), 's."line"', pre_error="error"))
+        except OSError as exc:  # permission denied, a file removed while read, an I/O error: one line naming it
+            raise LogError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        inputs.append(Input(str(path), fmt, list(sink.notes), sink.skipped, sink.totals))
+        types = {c: "VARCHAR" for c in CANONICAL}
+        parts.append(normalize_sql(table, types, sql_str(str(path)), 's."line"', pre_error="error"))
+    if resolved.notes and inputs:
+        inputs[0].notes[:0] = resolved.notes
     if parquet:
         relation, types = _parquet_relation(con, parquet)
         parts.append(normalize_sql(relation, types, 's."filename"', 's."file_row_number" + 1'))

@@ -8,12 +8,12 @@ are read by DuckDB itself; see `billpath.usage.columns`.
 from __future__ import annotations
 
 import csv
-import glob
 from pathlib import Path
 
 from billpath.usage.columns import REQUIRED, LogError
+from billpath.usage.paths import DATA_SUFFIXES, resolve
 from billpath.usage.readers import anthropic_usage, canonical, langfuse, litellm, openai_usage, openrouter, otel
-from billpath.usage.readers.base import iter_json_records, iter_lines
+from billpath.usage.readers.base import PARQUET_MAGIC, ListSink, iter_json_records, iter_lines, sniff
 from billpath.usage.readers.exports import CSV_DETECT, EXPORT_DESCRIPTIONS, EXPORT_READERS, JSON_DETECT
 
 FORMATS = (
@@ -72,26 +72,12 @@ DESCRIPTIONS = {
 }
 # Most specific first: a format whose markers are unique to it.
 DETECT_ORDER = ("otel", "anthropic-usage", "openai-usage", "langfuse", "openrouter", "litellm", *JSON_DETECT)
-PARQUET_MAGIC = b"PAR1"
-DATA_SUFFIXES = (".parquet", ".csv", ".jsonl", ".ndjson", ".json")
+__all__ = ["DATA_SUFFIXES", "DETECT_ORDER", "FORMATS", "READERS", "detect", "expand", "format_of", "is_parquet"]
 
 
 def expand(arg: str) -> list[Path]:
-    """A file, a directory (its data files) or a glob -> the files it names, in order."""
-    path = Path(arg)
-    if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DATA_SUFFIXES)
-        if not files:
-            raise LogError(f"{arg}: no .parquet, .csv, .jsonl or .json files in this directory")
-        return files
-    if path.exists():
-        return [path]
-    if any(ch in arg for ch in "*?["):
-        files = sorted(Path(p) for p in glob.glob(arg, recursive=True) if Path(p).is_file())
-        if not files:
-            raise LogError(f"{arg}: no file matches this pattern")
-        return files
-    raise LogError(f"{arg}: no such file or directory")
+    """A file, a directory (its data files) or a glob -> the files it names, in order, each once."""
+    return resolve([arg]).files
 
 
 def is_parquet(path: Path) -> bool:
@@ -101,8 +87,6 @@ def is_parquet(path: Path) -> bool:
 
 def _sample(path: Path) -> object:
     """The first JSON record of a JSON Lines file, or the whole document (bounded)."""
-    from billpath.usage.readers.base import ListSink
-
     sink = ListSink()
     for _, obj in iter_json_records(path, sink):
         return obj
@@ -112,37 +96,29 @@ def _sample(path: Path) -> object:
 
 
 def detect(path: Path) -> str:
-    """The format of one file, from its content (the file name's suffix only breaks ties)."""
-    if path.stat().st_size == 0:
-        raise LogError(f"{path}: empty file")
-    if is_parquet(path):
+    """The format of one file, from its content alone (never its name)."""
+    kind = sniff(path)
+    if kind == "parquet":
         return "canonical"
-    # The first readable line decides; an unreadable one before it is rejected by the reader with its number.
-    unreadable: tuple[int, str] | None = None
-    first = None
-    for number, text, err in iter_lines(path):
-        if err:
-            unreadable = unreadable or (number, err)
-        elif text.strip():
-            first = text
-            break
-    if first is None:
-        if unreadable:
-            raise LogError(f"{path}: no readable line (line {unreadable[0]}: {unreadable[1]})")
-        raise LogError(f"{path}: empty file (only blank lines)")
-    head = first.lstrip()
-    if head.startswith(("{", "[")):
+    if kind == "json":
         sample = _sample(path)
         for fmt in DETECT_ORDER:
             if READERS[fmt].looks_like(sample):
                 return fmt
         rec = sample[0] if isinstance(sample, list) and sample else sample
-        if isinstance(rec, dict) and all(canonical.canonical_name(k) in rec or k in rec for k in REQUIRED):
+        if isinstance(rec, dict) and all(r in {canonical.canonical_name(k) for k in rec} for r in REQUIRED):
             return "canonical"
         keys = ", ".join(list(rec)[:8]) if isinstance(rec, dict) else type(rec).__name__
         raise LogError(f"{path}: unknown usage format (JSON with keys {keys}); name it with --input-format")
-    if unreadable:  # a CSV's first line is its header
-        raise LogError(f"{path}: the header row (line {unreadable[0]}) is unreadable: {unreadable[1]}")
+    first = None
+    for number, line, err in iter_lines(path):
+        if err:
+            raise LogError(f"{path}: line {number}: {err}; billpath reads UTF-8 text")
+        if line.strip():
+            first = line
+            break
+    if first is None:
+        raise LogError(f"{path}: empty file (only blank lines)")
     try:
         header = next(csv.reader([first]))
     except csv.Error:
@@ -164,4 +140,9 @@ def detect(path: Path) -> str:
 def format_of(path: Path, requested: str) -> str:
     if requested not in FORMATS:
         raise LogError(f"unknown input format {requested!r}; use one of: {', '.join(FORMATS)}")
-    return detect(path) if requested == "auto" else requested
+    if requested == "auto":
+        return detect(path)
+    kind = sniff(path)  # a compressed, binary, UTF-16 or empty file is refused by name in every format
+    if kind == "parquet" and requested != "canonical":
+        raise LogError(f"{path}: a Parquet file; --input-format {requested} reads JSON or CSV (Parquet is canonical)")
+    return requested

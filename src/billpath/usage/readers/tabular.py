@@ -18,8 +18,9 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from billpath.usage.readers.base import Sink, iter_lines
-from billpath.usage.readers.canonical import csv_records
+from billpath.usage.readers.base import Sink, csv_records, iter_lines
+
+FIELD_LIMIT = 1 << 20
 
 # Line types (token types of a bill line) -> the canonical column that carries their quantity.
 LINE_TYPES = {
@@ -47,14 +48,10 @@ def header(path: Path) -> list[str]:
 
 
 def iter_csv(path: Path, sink: Sink) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line, {header name: cell}) for each data row; bad rows are rejected on the sink with their line
-    (the record walker every CSV reader shares: `canonical.csv_records`)."""
-    header, records = csv_records(path, sink)
-    names = [h.strip() for h in header]
-    for start, cells in records:
-        if len(cells) != len(names):
-            sink.reject(start, f"expected {len(names)} fields, got {len(cells)}")
-            continue
+    """(line, {header name: cell}) for each data row, through the one CSV row-accounting path every reader
+    shares (`base.csv_records`: bad rows rejected with their line, a header naming a column twice an error)."""
+    names, rows = csv_records(path, sink, str.strip)
+    for start, cells in rows:
         yield start, dict(zip(names, cells, strict=True))
 
 
@@ -109,7 +106,9 @@ def count(value: object) -> int:
     text = str(value).strip().replace(",", "")
     if not text:
         return 0
-    if text.isdigit():
+    if not text.isascii():  # fullwidth or other Unicode digits: refused here as by every reader
+        raise ValueError(f"not a whole number (ASCII digits): {value!r}")
+    if DIGITS.fullmatch(text):
         return int(text)
     try:
         d = Decimal(text)

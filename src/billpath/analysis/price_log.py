@@ -99,6 +99,9 @@ class PriceLogResult:
     rejected: list[dict]
     reconcile: list[dict]
     notes: list[str]
+    best_mix: dict | None = None
+    by_offer: dict[str, dict[tuple[str, str], Decimal]] = field(default_factory=dict)  # model -> offer -> cost
+    verdict: str = ""
 
     @property
     def total(self) -> Decimal:
@@ -106,6 +109,7 @@ class PriceLogResult:
 
     def to_dict(self) -> dict:
         return {
+            "verdict": self.verdict,
             "inputs": [{"file": i.path, "format": i.format, "skipped_non_usage": i.skipped} for i in self.inputs],
             "at": self.at.isoformat(),
             "rows_total": self.rows_total,
@@ -122,6 +126,7 @@ class PriceLogResult:
             "by_day": [_tally_dict({"day": d.isoformat()}, t, tokens=False) for d, t in sorted(self.by_day.items())],
             "reprice": {c: exact(v) for c, v in sorted(self.reprice.items(), key=lambda kv: (kv[1], kv[0]))},
             "reprice_incomplete": self.reprice_incomplete,
+            "best_mix": self.best_mix,
             "unpriced": self.unpriced,
             "rejected": self.rejected,
             "reconcile": self.reconcile,
@@ -279,7 +284,9 @@ def _result(con, catalog: Catalog, st, inputs: list[Input], at: date) -> PriceLo
     _tally(result, catalog, groups, routes)
     for d in days:
         result.by_day.setdefault(d["day"], Tally()).add(d)
-    _reprice(result, catalog, _fetch(con, f"SELECT * FROM ({st.reprice}) r ORDER BY channel, variant, model"))
+    reprice_rows = _fetch(con, f"SELECT * FROM ({st.reprice}) r ORDER BY channel, variant, model")
+    _reprice(result, catalog, reprice_rows)
+    _best_mix(result, catalog, reprice_rows)
     if rows_rejected:
         result.rejected = [
             {"file": f, "line": int(line), "error": err}
@@ -332,6 +339,10 @@ def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes:
             slot["days"].update((g["first_day"], g["last_day"]))
             continue
         result.rows_priced += g["rows_n"]
+        spot = result.by_offer.setdefault(g["model"], {})
+        spot[(g["channel"], g["variant"])] = spot.get((g["channel"], g["variant"]), ZERO) + sum(
+            (usd(g[f"c_{c}"]) for c in COMPONENT_NAMES), ZERO
+        )
         for tally in (
             result.by_model.setdefault(g["model"], Tally()),
             result.by_channel.setdefault((g["channel"], g["variant"]), Tally()),
@@ -405,6 +416,23 @@ def _no_price_reason(catalog: Catalog, route: Route) -> str:
     ended = [o.effective_to for o in offers if o.effective_to]
     span = f"prices from {first}" + (f" to {max(ended)}" if ended and all(o.effective_to for o in offers) else "")
     return f"no price for {route.model} on {route.channel}/{route.variant} at the row's date ({span})"
+
+
+def _best_mix(result: PriceLogResult, catalog: Catalog, rows: list[dict]) -> None:
+    """The cheapest channel per model (analysis.best_mix) and the verdict built on it."""
+    from billpath.analysis.best_mix import best_mix
+    from billpath.analysis.verdict import price_log_verdict
+
+    if result.by_model:
+        result.best_mix = best_mix(
+            catalog,
+            {m: t.rows for m, t in result.by_model.items()},
+            {m: t.quantities["requests"] for m, t in result.by_model.items()},
+            result.by_offer,
+            [(r["channel"], r["variant"], r["model"], r["rows_n"], usd(r["cost_units"])) for r in rows],
+            result.total,
+        )
+    result.verdict = price_log_verdict(result, result.best_mix)
 
 
 def _reprice(result: PriceLogResult, catalog: Catalog, rows: list[dict]) -> None:

@@ -43,15 +43,19 @@ class Recommendation:
     failover: dict | None = None
     comparison: Comparison | None = field(default=None, repr=False)
     workload_note: str | None = None
+    verdict: str = ""
+    seats: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         out = {
             "model": self.model,
+            "verdict": self.verdict,
             "at": self.at.isoformat(),
             "requires": self.requires,
             "ranking": self.ranking,
             "excluded": self.excluded,
             "break_even": self.break_even,
+            "seats": self.seats,
         }
         if self.failover is not None:
             out["failover"] = self.failover
@@ -117,9 +121,13 @@ def recommend(
     at: date | None = None,
     payment: str | None = None,
     purchase_usd: Decimal | None = None,
+    seats: int = 1,
     catalog: Catalog | None = None,
 ) -> Recommendation:
-    """Channels that meet every requirement, cheapest first with reasons; the rest excluded with why."""
+    """Channels that meet every requirement, cheapest first with reasons; the rest excluded with why.
+
+    Application plans (coding-tool seats) are listed apart in `seats`, never ranked among the APIs.
+    """
     catalog = catalog or load_catalog()
     requires = parse_requires(list(requires))
     comp = compare(
@@ -130,6 +138,7 @@ def recommend(
         at=at,
         payment=payment,
         purchase_usd=purchase_usd,
+        seats=seats,
         catalog=catalog,  # service tiers (fast, flex, priority) change the SLA, so they are not ranked
     )
     best: dict[str, Quote] = {}
@@ -166,7 +175,25 @@ def recommend(
                 "problem": "fewer than two channels meet the other requirements",
             }
     be = break_even(comp, catalog, ranked, batch_share, (payment, purchase_usd))
-    return Recommendation(comp.model, comp.at, requires, ranking, excluded, be, failover, comp)
+    from billpath.analysis.verdict import recommend_verdict
+
+    rec = Recommendation(comp.model, comp.at, requires, ranking, excluded, be, failover, comp)
+    rec.seats = [_seat_entry(q, comp.seat_count) for q in comp.seats]
+    rec.verdict = recommend_verdict(comp.model, ranking, excluded, requires, comp)
+    return rec
+
+
+def _seat_entry(q: Quote, seats: int) -> dict:
+    """An application plan for the same usage: a coding tool's seat, not an API your software can call."""
+    return {
+        "channel": q.offer.channel,
+        "channel_kind": q.channel_kind,
+        "variant": q.offer.variant,
+        "seats": seats,
+        "monthly_cost": exact(q.total),
+        "reasons": ["a coding tool's seat, not an API your software can call", *q.notes],
+        "source": {"url": q.offer.source.url, "checked": q.offer.source.checked},
+    }
 
 
 def _entry(i: int, q: Quote, ranked: list[Quote], catalog: Catalog, requires: list[str]) -> dict:

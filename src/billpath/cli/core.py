@@ -42,6 +42,10 @@ def compare_cmd(
     cache_hit_share: Annotated[
         str, typer.Option(metavar="F", help="Share of --input-tokens read from the prompt cache (0-1).")
     ] = "0",
+    seats: Annotated[
+        int, typer.Option("--seats", min=1, help="Coding-tool seats sharing the workload (team plans).")
+    ] = 1,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also print every offer's own notes.")] = False,
     prices: PricesOpt = None,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
@@ -64,9 +68,10 @@ def compare_cmd(
         payment=payment,
         purchase_usd=count("credit-purchase", credit_purchase) if credit_purchase else None,
         all_variants=all_variants,
+        seats=seats,
         catalog=catalog_for(prices),
     )
-    emit(fmt.value, result.to_dict(), compare_view(result))
+    emit(fmt.value, result.to_dict(), compare_view(result), verbose)
 
 
 @app.command("models")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from billpath.analysis.price_log import PriceLogResult
-from billpath.money import display
-from billpath.report.render import TableView
+from billpath.analysis.verdict import offer_label, signed_pct, signed_usd
+from billpath.money import display, pct
+from billpath.report.render import Num, TableView, Usd
 
 
 def price_log_view(r: PriceLogResult) -> TableView:
@@ -21,12 +22,29 @@ def price_log_view(r: PriceLogResult) -> TableView:
         rows.append(
             [
                 model,
-                f"{t.rows:,}",
-                f"{q['requests']:,}",
-                display(c["input"]),
-                display(c["output"] + c["reasoning"]),
-                display(c["cache_read"] + c["cache_write_5m"] + c["cache_write_1h"]),
-                display(t.cost.total),
+                Num(t.rows),
+                Num(q["requests"]),
+                Usd(c["input"]),
+                Usd(c["output"] + c["reasoning"]),
+                Usd(c["cache_read"] + c["cache_write_5m"] + c["cache_write_1h"]),
+                Usd(c["requests"]),
+                Usd(t.cost.fees),
+                Usd(t.cost.total),
+            ]
+        )
+    if rows:
+        c, q = r.cost.components, {k: sum(t.quantities[k] for t in r.by_model.values()) for k in ("requests",)}
+        rows.append(
+            [
+                "total",
+                Num(r.rows_priced),
+                Num(q["requests"]),
+                Usd(c["input"]),
+                Usd(c["output"] + c["reasoning"]),
+                Usd(c["cache_read"] + c["cache_write_5m"] + c["cache_write_1h"]),
+                Usd(c["requests"]),
+                Usd(r.cost.fees),
+                Usd(r.total),
             ]
         )
     footer = [f"on {ch}/{v}: {display(t.cost.total)} ({t.rows:,} rows)" for (ch, v), t in sorted(r.by_channel.items())]
@@ -44,5 +62,49 @@ def price_log_view(r: PriceLogResult) -> TableView:
         line = f"logged vs computed, {rec['model']}: ${rec['logged_usd']} vs ${rec['computed_usd']}"
         footer.append(line + (f" ({rec['flag']})" if "flag" in rec else ""))
     footer += [f"note: {n}" for n in r.notes]
-    columns = ["model", "rows", "requests", "input", "output", "cache", "total"]
-    return TableView(title=title, columns=columns, rows=rows, footer=footer)
+    columns = ["model", "rows", "requests", "input", "output", "cache", "per request", "fees", "total"]
+    view = TableView(
+        title=title,
+        columns=columns,
+        rows=rows,
+        footer=footer,
+        verdict=r.verdict,
+        compact=["model", "rows", "requests", "total"],
+    )
+    if r.best_mix and r.best_mix["by_model"]:
+        view.sections.append(best_mix_view(r))
+    return view
+
+
+def best_mix_view(r: PriceLogResult) -> TableView:
+    """Per model: what it cost as logged, the cheapest channel for all of its rows, and the signed delta."""
+    mix = r.best_mix
+    rows = []
+    for m in mix["by_model"]:
+        logged = r.by_model[m["model"]].cost.total
+        best = Decimal(m["total_usd"])
+        rows.append(
+            [
+                m["model"],
+                Usd(logged),
+                offer_label(m["channel"], m["variant"]),
+                Usd(best),
+                signed_usd(best - logged),
+                signed_pct(pct(best - logged, logged)),
+            ]
+        )
+    delta = Decimal(mix["delta_usd"])
+    rows.append(
+        ["total", Usd(r.total), "", Usd(Decimal(mix["total_usd"])), signed_usd(delta), signed_pct(pct(delta, r.total))]
+    )
+    footer = [
+        "each model on the cheapest channel that sells it on every day of the log (default offer, list prices + fees)"
+    ]
+    if mix.get("kept_as_logged"):
+        footer.append(f"kept as logged (no one channel serves all their rows): {', '.join(mix['kept_as_logged'])}")
+    return TableView(
+        "The whole bill: best channel per model",
+        ["model", "as logged", "best channel", "best", "delta", "delta %"],
+        rows,
+        footer,
+    )

@@ -179,9 +179,9 @@ def recommend(
 
 def explain(model: str, *, at: date | None = None, prices: str | None = None, catalog: Catalog | None = None) -> dict:
     """The article's four questions for `model`, answered from the catalog (`explain --format json`)."""
-    from billpath.analysis.explain import explain as _explain
+    from billpath.analysis.explain import explain_model
 
-    return _explain(model, at=at, catalog=_overlaid(catalog, prices))
+    return explain_model(model, at=at, catalog=_overlaid(catalog, prices))
 
 
 def lag(model: str, *, prices: str | None = None, catalog: Catalog | None = None) -> dict:

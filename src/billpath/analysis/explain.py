@@ -37,7 +37,7 @@ def _prices(o: Offer) -> str:
     return f"{t.input_per_mtok}/{t.output_per_mtok} per Mtok"
 
 
-def explain(model: str, *, at: date | None = None, catalog: Catalog | None = None) -> dict:
+def explain_model(model: str, *, at: date | None = None, catalog: Catalog | None = None) -> dict:
     catalog = catalog or load_catalog()
     at = at or date.today()
     m = catalog.resolve(model).model

@@ -82,7 +82,7 @@ def load_overlay(path: Path | str):
     """Parse and strictly validate an overlay file; errors say what to fix."""
     from pydantic import ValidationError
 
-    from billpath.catalog.plans_schema import OverlayFile, explain
+    from billpath.catalog.plans_schema import OverlayFile, validation_error
 
     path = Path(path)
     try:
@@ -96,7 +96,7 @@ def load_overlay(path: Path | str):
     try:
         return OverlayFile.model_validate(data)
     except ValidationError as exc:
-        raise explain(path, exc) from None
+        raise validation_error(path, exc) from None
 
 
 def apply_overlay(catalog: Catalog, path: Path | str | None) -> Catalog:

@@ -310,9 +310,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         model: Model,
         at: Annotated[date | None, Query(description="Price at this date (default today).")] = None,
     ) -> Response:
-        from billpath.analysis.explain import explain
+        from billpath.analysis.explain import explain_model
 
-        return Response(_json(explain(model, at=at, catalog=_catalog())), media_type=JSON)
+        return Response(_json(explain_model(model, at=at, catalog=_catalog())), media_type=JSON)
 
     @app.get(
         "/api/models",

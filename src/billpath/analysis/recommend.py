@@ -9,7 +9,7 @@ from decimal import Decimal
 from billpath.analysis.compare import KIND_ORDER, Comparison, compare
 from billpath.catalog.store import Catalog, Channel, load_catalog
 from billpath.errors import UsageError
-from billpath.money import ZERO, display, exact
+from billpath.money import ZERO, display, exact, pct
 from billpath.pricing.quote import Quote, quote_offer
 from billpath.usage.record import Usage
 
@@ -366,6 +366,11 @@ def workload_from_log(
     catalog = catalog or load_catalog()
     target = catalog.resolve(model).model
     result = price_log(paths, input_format=input_format, catalog=catalog).to_dict()
+    return workload_of(result, target)
+
+
+def workload_of(result: dict, target: str) -> tuple[Usage, str]:
+    """One model's usage in a priced log (`PriceLogResult.to_dict()`), with the note that says so."""
     row = next((m for m in result["by_model"] if m["model"] == target), None)
     if row is None or not row["requests"]:
         found = ", ".join(m["model"] for m in result["by_model"]) or "no priced rows"
@@ -387,3 +392,80 @@ def workload_from_log(
         "not extrapolated to a month"
     )
     return usage, note
+
+
+def recommend_log(
+    paths: list[str],
+    *,
+    input_format: str = "auto",
+    requires: list[str] = (),
+    at: date | None = None,
+    payment: str | None = None,
+    purchase_usd: Decimal | None = None,
+    catalog: Catalog | None = None,
+) -> dict:
+    """`recommend --log FILE` without a model: the best channel per model of the log under the requirements.
+
+    Every model's workload is its usage in the log; the mix is each model's top-ranked channel, compared
+    with what the log cost on the channels it used (signed deltas).
+    """
+    from billpath.analysis.best_mix import signed
+    from billpath.analysis.price_log import price_log
+    from billpath.analysis.verdict import offer_label, signed_pct, signed_usd
+
+    catalog = catalog or load_catalog()
+    result = price_log(paths, input_format=input_format, at=at, catalog=catalog).to_dict()
+    if not result["by_model"]:
+        raise UsageError("the log has no priced rows to recommend on")
+    recs, mix = [], []
+    logged_total = mixed = ZERO
+    for row in result["by_model"]:
+        usage, note = workload_of(result, row["model"])
+        rec = recommend(
+            row["model"],
+            usage,
+            Decimal(1),
+            requires=requires,
+            at=at,
+            payment=payment,
+            purchase_usd=purchase_usd,
+            catalog=catalog,
+        )
+        rec.workload_note = note
+        recs.append(rec.to_dict())
+        logged = Decimal(row["total_usd"])
+        logged_total += logged
+        if rec.ranking:
+            top = rec.ranking[0]
+            best = Decimal(top["monthly_cost"])
+            mixed += best
+            mix.append(
+                {
+                    "model": row["model"],
+                    "channel": top["channel"],
+                    "variant": top["variant"],
+                    "total_usd": exact(best),
+                    "logged_usd": exact(logged),
+                    "delta_usd": signed(best - logged),
+                }
+            )
+        else:
+            mixed += logged
+    delta = mixed - logged_total
+    moves = ", ".join(f"{m['model']} -> {offer_label(m['channel'], m['variant'])}" for m in mix)
+    req = f" under {', '.join(parse_requires(list(requires)))}" if requires else ""
+    kept = [r["model"] for r in recs if not r["ranking"]]
+    if kept:
+        moves += f"{'; ' if moves else ''}{', '.join(kept)} kept as logged (no channel meets the requirements)"
+    verdict = (
+        f"Best channel per model{req}: {moves or 'none meets the requirements'}; "
+        f"{display(mixed)} against {display(logged_total)} as logged "
+        f"({signed_usd(delta)}, {signed_pct(pct(delta, logged_total))})."
+    )
+    return {
+        "verdict": verdict,
+        "requires": parse_requires(list(requires)),
+        "logged_usd": exact(logged_total),
+        "best_mix": {"total_usd": exact(mixed), "delta_usd": signed(delta), "by_model": mix},
+        "recommendations": recs,
+    }

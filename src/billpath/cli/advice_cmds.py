@@ -7,10 +7,16 @@ from typing import Annotated
 import typer
 
 from billpath.cli.app import (
-    Count,
+    CacheReadTokens,
+    CacheWrite1hTokens,
+    CacheWriteTokens,
     Fmt,
     FormatOpt,
+    InputTokens,
+    OutputTokens,
     PricesOpt,
+    ReasoningTokens,
+    Requests,
     app,
     catalog_for,
     count,
@@ -22,14 +28,17 @@ from billpath.cli.app import (
 
 @app.command("recommend")
 def recommend_cmd(
-    model: Annotated[str, typer.Argument(help="Canonical id, display name, or any channel's id for it.")],
-    input_tokens: Count = "0",
-    output_tokens: Count = "0",
-    cache_read_tokens: Count = "0",
-    cache_write_tokens: Count = "0",
-    cache_write_1h_tokens: Count = "0",
-    reasoning_tokens: Count = "0",
-    requests: Count = "1",
+    model: Annotated[
+        str | None,
+        typer.Argument(help="Canonical id, display name, or any channel's id (optional with --log: every model)."),
+    ] = None,
+    input_tokens: InputTokens = "0",
+    output_tokens: OutputTokens = "0",
+    cache_read_tokens: CacheReadTokens = "0",
+    cache_write_tokens: CacheWriteTokens = "0",
+    cache_write_1h_tokens: CacheWrite1hTokens = "0",
+    reasoning_tokens: ReasoningTokens = "0",
+    requests: Requests = "1",
     batch_share: Annotated[str, typer.Option(metavar="F", help="Share of requests sent as batch (0-1).")] = "0",
     cache_hit_share: Annotated[
         str, typer.Option(metavar="F", help="Share of --input-tokens read from the prompt cache (0-1).")
@@ -52,14 +61,22 @@ def recommend_cmd(
         typer.Option("--log", metavar="FILE", help="Take the workload from usage logs instead of token flags."),
     ] = None,
     input_format: Annotated[str, typer.Option("--input-format", metavar="FORMAT", help="Format of --log.")] = "auto",
+    seats: Annotated[
+        int, typer.Option("--seats", min=1, metavar="N", help="Coding-tool seats sharing the workload (listed apart).")
+    ] = 1,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also print every offer's own notes.")] = False,
     prices: PricesOpt = None,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
-    """Rank the channels for a month of this workload under your constraints; say why others are out."""
+    """Rank the channels for a month of this workload under your constraints; say why others are out.
+
+    With --log FILE and no MODEL: the best channel for every model of the log (the whole bill).
+    """
     from decimal import Decimal
 
     from billpath.analysis.recommend import recommend
     from billpath.analysis.scenarios import with_cache_hits
+    from billpath.errors import UsageError
     from billpath.report.advice import recommend_view
     from billpath.report.render import emit
 
@@ -67,6 +84,22 @@ def recommend_cmd(
         input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, reasoning_tokens
     )
     catalog = catalog_for(prices)
+    if model is None:
+        if not log:
+            raise UsageError("give a MODEL, or --log FILE to recommend a channel for every model of a log")
+        from billpath.analysis.recommend import recommend_log
+
+        payload = recommend_log(
+            log,
+            input_format=input_format,
+            requires=require or [],
+            at=parse_date("at", at),
+            payment=payment,
+            purchase_usd=count("credit-purchase", credit_purchase) if credit_purchase else None,
+            catalog=catalog,
+        )
+        emit(fmt.value, payload, recommend_view(payload), verbose)
+        return
     per_request, n, note = with_cache_hits(per_request, share("cache-hit-share", cache_hit_share)), None, None
     if log:
         from billpath.analysis.recommend import workload_from_log
@@ -82,11 +115,12 @@ def recommend_cmd(
         at=parse_date("at", at),
         payment=payment,
         purchase_usd=count("credit-purchase", credit_purchase) if credit_purchase else None,
+        seats=seats,
         catalog=catalog,
     )
     result.workload_note = note
     payload = result.to_dict()
-    emit(fmt.value, payload, recommend_view(payload))
+    emit(fmt.value, payload, recommend_view(payload), verbose)
 
 
 @app.command("lag")

@@ -8,9 +8,27 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
+from typer.core import TyperGroup
 
 from billpath.errors import UsageError
 from billpath.report.render import FORMATS
+
+
+class _Group(TyperGroup):
+    """The command group: `--json` anywhere before `--` is `--format json` (one shortcut for every command)."""
+
+    def parse_args(self, ctx, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, json_shortcut(args))
+
+
+def json_shortcut(args: list[str]) -> list[str]:
+    out: list[str] = []
+    for i, a in enumerate(args):
+        if a == "--":
+            return out + args[i:]
+        out += ["--format", "json"] if a == "--json" else [a]
+    return out
+
 
 app = typer.Typer(
     name="billpath",
@@ -18,7 +36,28 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,  # click's plain help: wraps at the terminal width, never cuts an option name
+    context_settings={"help_option_names": ["-h", "--help"]},
+    cls=_Group,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"billpath {version('billpath')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = None,
+) -> None:
+    """What your LLM usage costs on every channel that sells the same model, exactly."""
 
 
 class Fmt(StrEnum):
@@ -29,9 +68,27 @@ class Fmt(StrEnum):
 
 
 assert tuple(f.value for f in Fmt) == FORMATS
-FormatOpt = Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")]
+FormatOpt = Annotated[
+    Fmt,
+    typer.Option(
+        "--format", "-f", help="Output format; --json is short for --format json (CSV: plain decimals in _usd columns)."
+    ),
+]
 # Token counts are read as text and checked here so a bad value is a one-line error (exit 1).
 Count = Annotated[str, typer.Option(metavar="N")]
+InputTokens = Annotated[
+    str, typer.Option("--input-tokens", "-i", metavar="N", help="Uncached input tokens per request.")
+]
+OutputTokens = Annotated[
+    str, typer.Option("--output-tokens", "-o", metavar="N", help="Output tokens per request (reasoning included).")
+]
+CacheReadTokens = Annotated[str, typer.Option(metavar="N", help="Prompt-cache reads per request.")]
+CacheWriteTokens = Annotated[str, typer.Option(metavar="N", help="5-minute cache writes per request.")]
+CacheWrite1hTokens = Annotated[str, typer.Option(metavar="N", help="1-hour cache writes per request.")]
+ReasoningTokens = Annotated[str, typer.Option(metavar="N", help="Reasoning tokens per request (part of output).")]
+Requests = Annotated[
+    str, typer.Option("--requests", "-n", metavar="N", help="Requests in the period (a month for recommend).")
+]
 
 
 def count(name: str, text: str | None, default: str = "0") -> Decimal:

@@ -7,10 +7,16 @@ from typing import Annotated
 import typer
 
 from billpath.cli.app import (
-    Count,
+    CacheReadTokens,
+    CacheWrite1hTokens,
+    CacheWriteTokens,
     Fmt,
     FormatOpt,
+    InputTokens,
+    OutputTokens,
     PricesOpt,
+    ReasoningTokens,
+    Requests,
     app,
     catalog_for,
     count,
@@ -23,13 +29,13 @@ from billpath.cli.app import (
 @app.command("compare")
 def compare_cmd(
     model: Annotated[str, typer.Argument(help="Canonical id, display name, or any channel's id for it.")],
-    input_tokens: Count = "0",
-    output_tokens: Count = "0",
-    cache_read_tokens: Count = "0",
-    cache_write_tokens: Count = "0",
-    cache_write_1h_tokens: Count = "0",
-    reasoning_tokens: Count = "0",
-    requests: Count = "1",
+    input_tokens: InputTokens = "0",
+    output_tokens: OutputTokens = "0",
+    cache_read_tokens: CacheReadTokens = "0",
+    cache_write_tokens: CacheWriteTokens = "0",
+    cache_write_1h_tokens: CacheWrite1hTokens = "0",
+    reasoning_tokens: ReasoningTokens = "0",
+    requests: Requests = "1",
     batch_share: Annotated[str, typer.Option(metavar="F", help="Share of requests sent as batch (0-1).")] = "0",
     at: Annotated[str | None, typer.Option(metavar="DATE", help="Price at this date (default: today).")] = None,
     payment: Annotated[
@@ -43,7 +49,7 @@ def compare_cmd(
         str, typer.Option(metavar="F", help="Share of --input-tokens read from the prompt cache (0-1).")
     ] = "0",
     seats: Annotated[
-        int, typer.Option("--seats", min=1, help="Coding-tool seats sharing the workload (team plans).")
+        int, typer.Option("--seats", min=1, metavar="N", help="Coding-tool seats sharing the workload (team plans).")
     ] = 1,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also print every offer's own notes.")] = False,
     prices: PricesOpt = None,

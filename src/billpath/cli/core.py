@@ -28,7 +28,10 @@ from billpath.cli.app import (
 
 @app.command("compare")
 def compare_cmd(
-    model: Annotated[str, typer.Argument(help="Canonical id, display name, or any channel's id for it.")],
+    models: Annotated[
+        list[str],
+        typer.Argument(metavar="MODEL...", help="Canonical id, display name, or any channel's id; several allowed."),
+    ],
     input_tokens: InputTokens = "0",
     output_tokens: OutputTokens = "0",
     cache_read_tokens: CacheReadTokens = "0",
@@ -65,10 +68,7 @@ def compare_cmd(
     )
     from billpath.analysis.scenarios import with_cache_hits
 
-    result = compare(
-        model,
-        with_cache_hits(per_request, share("cache-hit-share", cache_hit_share)),
-        count("requests", requests),
+    kw = dict(
         batch_share=share("batch-share", batch_share),
         at=parse_date("at", at),
         payment=payment,
@@ -77,6 +77,16 @@ def compare_cmd(
         seats=seats,
         catalog=catalog_for(prices),
     )
+    per_request = with_cache_hits(per_request, share("cache-hit-share", cache_hit_share))
+    n = count("requests", requests)
+    if len(models) > 1:
+        from billpath.analysis.multi_compare import compare_models
+        from billpath.report.compare import multi_compare_view
+
+        many = compare_models(models, per_request, n, **kw)
+        emit(fmt.value, many.to_dict(), multi_compare_view(many), verbose)
+        return
+    result = compare(models[0], per_request, n, **kw)
     emit(fmt.value, result.to_dict(), compare_view(result), verbose)
 
 

@@ -157,3 +157,24 @@ def seats_view(c: Comparison, unpriceable: list[dict] = ()) -> TableView:
         footer.append(f"--seats N prices a team ({display(c.seats[0].total)} here for {n} seat{'s' if n > 1 else ''})")
     detail = [f"{q.offer.channel}/{q.offer.variant}: {note}" for q in c.seats for note in q.notes]
     return TableView(title=title, columns=columns, rows=rows, footer=footer, detail=detail, compact=COMPACT)
+
+
+def multi_compare_view(m) -> TableView:
+    """Several models: the channels selling all of them (with a total column), then each model's comparison."""
+    models = [c.model for c in m.comparisons]
+    rows = []
+    for r in m.combined:
+        amounts = {x["model"]: Usd(Decimal(x["total_usd"])) for x in r["by_model"]}
+        rows.append([r["channel"], r["channel_kind"], *(amounts[x] for x in models), Usd(Decimal(r["total_usd"]))])
+    view = TableView(
+        title="Channels that sell every model, cheapest first (each model on the channel's cheapest variant)",
+        columns=["channel", "kind", *models, "total"],
+        rows=rows,
+        verdict=m.verdict,
+    )
+    for c in m.comparisons:
+        section = compare_view(c)
+        section.footer.insert(0, c.verdict)
+        section.verdict = ""
+        view.sections.append(section)
+    return view

@@ -28,6 +28,7 @@ class Comparison:
     seat_count: int = 1
     verdict: str = ""
     direct: str | None = None  # the maker's own channel: what "what you pay now" means without a log
+    released: date | None = None  # the model's release on the maker's API (no price before it)
 
     def to_dict(self) -> dict:
         return {
@@ -123,6 +124,7 @@ def compare(
         seats=app_quotes,
         seat_count=seats,
         direct=catalog.direct_channel(resolved.model),
+        released=catalog.models[resolved.model].released,
     )
     annotate(result, catalog, batch_share, payment)
     from billpath.analysis.verdict import compare_verdict

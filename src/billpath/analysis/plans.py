@@ -118,6 +118,9 @@ def plan_quotes(catalog: Catalog, model: str, usage: Usage, at: date, batch_shar
     by_channel: dict[str, list] = {}
     unpriceable: dict[str, Plan] = {}
     api_quote = None
+    released = catalog.models[model].released
+    if released is not None and at < released:
+        return [], []  # no plan prices a model before it exists
     for plan in plans():
         if plan.channel not in catalog.channels or not plan.valid_at(at):
             continue

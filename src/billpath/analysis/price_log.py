@@ -110,7 +110,15 @@ class PriceLogResult:
     def to_dict(self) -> dict:
         return {
             "verdict": self.verdict,
-            "inputs": [{"file": i.path, "format": i.format, "skipped_non_usage": i.skipped} for i in self.inputs],
+            "inputs": [
+                {
+                    "file": i.path,
+                    "format": i.format,
+                    "skipped_non_usage": i.skipped,
+                    **({"error": i.error} if i.error else {}),
+                }
+                for i in self.inputs
+            ],
             "at": self.at.isoformat(),
             "rows_total": self.rows_total,
             "rows_priced": self.rows_priced,
@@ -211,11 +219,21 @@ def price_log(
     memory_limit: str | None = None,
     threads: int | None = None,
     engine: str = "duckdb",
+    columns: list[str] | dict[str, str] | None = None,
 ) -> PriceLogResult:
     """Price every row of the usage files `paths` (files, directories or globs) on its own channel.
 
     `engine="spark"` runs the same statements on Spark (canonical Parquet; see docs/spark.md).
+    `columns` maps headers to canonical fields (`["input_tokens=Prompt Tokens"]`, as `--column`).
     """
+    from billpath.usage.readers.canonical import column_mapping, parse_mapping
+
+    mapping = columns if isinstance(columns, dict) else parse_mapping(columns)
+    with column_mapping(mapping):
+        return _price_log(paths, input_format, at, catalog, progress, memory_limit, threads, engine)
+
+
+def _price_log(paths, input_format, at, catalog, progress, memory_limit, threads, engine) -> PriceLogResult:
     catalog = catalog or load_catalog()
     at = at or date.today()
     paths = [paths] if isinstance(paths, str) else list(paths)

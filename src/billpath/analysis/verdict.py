@@ -59,6 +59,9 @@ def compare_verdict(comp) -> str:
     """Cheapest API channel (ties named), its difference from the maker's own API, the largest hidden cost."""
     model = comp.model
     if not comp.quotes:
+        released = getattr(comp, "released", None)
+        if released and comp.at < released:
+            return f"{model} was released on {released}: nothing prices it at {comp.at}."
         seats = f"; coding-tool seats from {display(comp.seats[0].total)}" if comp.seats else ""
         return f"No API channel sells {model} at {comp.at}{seats}."
     best = comp.quotes[0]
@@ -147,6 +150,8 @@ def price_log_verdict(result, best_mix: dict | None) -> str:
     text = f"The log cost {display(result.total)} on the channels it used ({counts})."
     if best_mix and best_mix["by_model"]:
         delta = Decimal(best_mix["delta_usd"])
+        if result.total and -delta < result.total / 1000:  # under 0.1%: not a reason to move
+            delta = ZERO
         mix = ", ".join(f"{m['model']} -> {offer_label(m['channel'], m['variant'])}" for m in best_mix["by_model"][:4])
         more = len(best_mix["by_model"]) - 4
         mix += f" and {more} more" if more > 0 else ""

@@ -22,6 +22,7 @@ from billpath.cli.app import (
     count,
     parse_date,
     per_request_usage,
+    require_tokens,
     share,
 )
 
@@ -100,6 +101,9 @@ def recommend_cmd(
         )
         emit(fmt.value, payload, recommend_view(payload), verbose)
         return
+    if not log:
+        catalog.resolve(model)
+        require_tokens(per_request, f"recommend {model}")
     per_request, n, note = with_cache_hits(per_request, share("cache-hit-share", cache_hit_share)), None, None
     if log:
         from billpath.analysis.recommend import workload_from_log

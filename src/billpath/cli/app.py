@@ -152,3 +152,20 @@ def per_request_usage(
         cache_write_1h_tokens=count("cache-write-1h-tokens", cache_write_1h_tokens),
         reasoning_tokens=count("reasoning-tokens", reasoning_tokens),
     )
+
+
+def require_tokens(per_request, command: str) -> None:
+    """No token flag at all is a mistake, not a $0 workload: say what to add (exit 1, one line)."""
+    if not any(
+        (
+            per_request.input_tokens,
+            per_request.output_tokens,
+            per_request.cache_read_tokens,
+            per_request.cache_write_tokens,
+            per_request.cache_write_1h_tokens,
+        )
+    ):
+        raise UsageError(
+            f"no tokens given: add per-request token counts, e.g. `billpath {command} --input-tokens 2000 "
+            "--output-tokens 500 --requests 10000` (-i/-o/-n for short)"
+        )

@@ -22,6 +22,7 @@ from billpath.cli.app import (
     count,
     parse_date,
     per_request_usage,
+    require_tokens,
     share,
 )
 
@@ -68,6 +69,9 @@ def compare_cmd(
     )
     from billpath.analysis.scenarios import with_cache_hits
 
+    catalog = catalog_for(prices)
+    for m in models:
+        catalog.resolve(m)  # an unknown name is the first thing to say
     kw = dict(
         batch_share=share("batch-share", batch_share),
         at=parse_date("at", at),
@@ -75,8 +79,9 @@ def compare_cmd(
         purchase_usd=count("credit-purchase", credit_purchase) if credit_purchase else None,
         all_variants=all_variants,
         seats=seats,
-        catalog=catalog_for(prices),
+        catalog=catalog,
     )
+    require_tokens(per_request, "compare " + " ".join(f'"{m}"' if " " in m else m for m in models))
     per_request = with_cache_hits(per_request, share("cache-hit-share", cache_hit_share))
     n = count("requests", requests)
     if len(models) > 1:

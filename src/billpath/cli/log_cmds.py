@@ -27,6 +27,14 @@ def price_log_cmd(
     at: Annotated[
         str | None, typer.Option(metavar="DATE", help="Prices for rows without a timestamp (default: today).")
     ] = None,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--column",
+            metavar="FIELD=HEADER",
+            help="Map a CSV header to a canonical field, e.g. --column input_tokens='Prompt Tokens' (repeatable).",
+        ),
+    ] = None,
     prices: PricesOpt = None,
     engine: Annotated[
         Engine, typer.Option("--engine", help="Where the pricing SQL runs: duckdb (embedded) or spark (docs/spark.md).")
@@ -48,6 +56,7 @@ def price_log_cmd(
             catalog=catalog,
             progress=progress,
             engine=engine.value,
+            columns=column,
         )
     finally:
         if progress is not None:

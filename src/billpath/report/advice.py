@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from billpath.analysis.verdict import signed_usd
 from billpath.money import display
 from billpath.report.render import Num, TableView, Usd
 
 
 def recommend_view(payload: dict) -> TableView:
     if "recommendations" in payload:  # recommend --log without a model: one recommendation per model
-        from billpath.report.best_mix import mix_recommend_view
-
         return mix_recommend_view(payload)
     rows = [
         [Num(i + 1), r["channel"], r["variant"], Usd(Decimal(r["monthly_cost"])), "; ".join(r["reasons"])]
@@ -130,3 +129,32 @@ def scenarios_long_view(payload: dict) -> TableView:
                 rows.append([r["scenario"], r["channel"], kind, Num(i + 1), Num(Decimal(n)), Usd(Decimal(cost))])
     columns = ["scenario", "channel", "kind", "month", "requests", "cost_usd"]
     return TableView(f"{payload['file']}: monthly cost per scenario and channel", columns, rows)
+
+
+def mix_recommend_view(payload: dict) -> TableView:
+    mix = payload["best_mix"]
+    rows = [
+        [
+            m["model"],
+            Usd(Decimal(m["logged_usd"])),
+            m["channel"] if m["variant"] == "standard" else f"{m['channel']} {m['variant']}",
+            Usd(Decimal(m["total_usd"])),
+            signed_usd(Decimal(m["delta_usd"])),
+        ]
+        for m in mix["by_model"]
+    ]
+    kept = [r["model"] for r in payload["recommendations"] if not r["ranking"]]
+    total = ["total", Usd(Decimal(payload["logged_usd"])), "", Usd(Decimal(mix["total_usd"]))]
+    rows.append([*total, signed_usd(Decimal(mix["delta_usd"]))])
+    req = ", ".join(payload["requires"]) or "none"
+    view = TableView(
+        f"The whole bill: best API channel per model (requirements: {req})",
+        ["model", "as logged", "best channel", "best", "delta"],
+        rows,
+        [f"kept as logged (no channel meets the requirements): {', '.join(kept)}"] if kept else [],
+        verdict=payload["verdict"],
+    )
+    for rec in payload["recommendations"]:
+        section = recommend_view({k: v for k, v in rec.items() if k != "verdict"})
+        view.sections.append(section)
+    return view

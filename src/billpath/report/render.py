@@ -208,7 +208,9 @@ def render_table(view: TableView, width: int | None = None, verbose: bool = Fals
 def _render_one(view: TableView, width: int, verbose: bool, out: list[str]) -> None:
     out += wrap_line(view.title, width)
     keep = layout(view, width)
-    if keep is None:
+    if not view.rows:
+        out.append("(none)")
+    elif keep is None:
         out += _stacked(view, width)
     else:
         out += _rich_table(view, keep, width)

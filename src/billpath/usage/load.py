@@ -24,6 +24,7 @@ class Input:
     format: str
     notes: list[str] = field(default_factory=list)
     skipped: int = 0
+    error: str | None = None  # set when the file was unreadable and skipped (one file of a directory or glob)
 
 
 class ArrowSink(Sink):
@@ -96,8 +97,16 @@ def load(
     inputs: list[Input] = []
     parquet: list[Path] = []
     for arg in args:
-        for path in expand(arg):
-            fmt = format_of(path, input_format)
+        files = expand(arg)
+        for path in files:
+            try:
+                fmt = format_of(path, input_format)
+            except LogError as exc:
+                if len(files) == 1:
+                    raise
+                # One odd file does not fail a directory: it is skipped, and the result says so.
+                inputs.append(Input(str(path), "unreadable", [f"{path}: skipped, not read: {exc}"], error=str(exc)))
+                continue
             if fmt == "canonical" and is_parquet(path):
                 parquet.append(path)
                 inputs.append(Input(str(path), "canonical-parquet"))
@@ -107,7 +116,14 @@ def load(
             table = f"raw_{len(parts)}"
             _create_raw(con, table)
             sink = ArrowSink(con, table)
-            READERS[fmt].read(path, sink)
+            try:
+                READERS[fmt].read(path, sink)
+            except LogError as exc:
+                if len(files) == 1:
+                    raise
+                con.execute(f"DROP TABLE {table}")
+                inputs.append(Input(str(path), "unreadable", [f"{path}: skipped, not read: {exc}"], error=str(exc)))
+                continue
             sink.flush()
             inputs.append(Input(str(path), fmt, list(sink.notes), sink.skipped))
             types = {c: "VARCHAR" for c in CANONICAL}
@@ -115,5 +131,8 @@ def load(
     if parquet:
         relation, types = _parquet_relation(con, parquet)
         parts.append(normalize_sql(relation, types, 's."filename"', 's."file_row_number" + 1'))
+    if not parts:
+        errors = "; ".join(i.error or "" for i in inputs if i.error)
+        raise LogError(f"no readable usage file: {errors}")
     con.execute("CREATE OR REPLACE TEMP VIEW usage AS\n" + "\nUNION ALL\n".join(parts))
     return inputs, parts

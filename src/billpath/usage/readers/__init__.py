@@ -88,16 +88,18 @@ def detect(path: Path) -> str:
         keys = ", ".join(list(rec)[:8]) if isinstance(rec, dict) else type(rec).__name__
         raise LogError(f"{path}: unknown usage format (JSON with keys {keys}); name it with --input-format")
     try:
-        header = next(csv.reader([first]))
+        header = next(csv.reader([first], delimiter=canonical.sniff_delimiter(first)))
     except csv.Error:
         header = []
     if litellm.looks_like_header(header):
         return "litellm"
     if all(r in {canonical.canonical_name(h) for h in header} for r in REQUIRED):
         return "canonical"
+    found = ", ".join(h.strip() for h in header) if header else first.strip()[:200]
     raise LogError(
-        f"{path}: unknown usage format (not Parquet, JSON or a CSV with model,input_tokens,output_tokens); "
-        f"name it with --input-format ({', '.join(FORMATS[1:])})"
+        f"{path}: unknown usage format (not Parquet, JSON or a CSV with model, input_tokens, output_tokens; "
+        f"header found: {found[:300]}); map columns with --column FIELD=HEADER or name the format with "
+        f"--input-format ({', '.join(FORMATS[1:])})"
     )
 
 

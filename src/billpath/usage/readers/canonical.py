@@ -9,19 +9,83 @@ reads cache_write_1h_tokens, variant and cost_usd (the cost the log itself state
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from billpath.usage.columns import CANONICAL, REQUIRED, LogError
 from billpath.usage.readers.base import Sink, iter_json_records, iter_lines
 
-ALIASES = {"provider": "channel", "cost": "cost_usd", "reasoning_output_tokens": "reasoning_tokens"}
+# Header synonyms real exports use, by canonical column (matched after `header_key`: case, spaces,
+# dashes and punctuation ignored). Only names whose meaning is unambiguous: OpenAI-style `cached_tokens`
+# (counted inside the prompt) is deliberately absent, so it is reported as ignored rather than guessed.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "timestamp": ("time", "date", "datetime", "created_at", "created", "usage_date", "usage_date_utc", "start_time"),
+    "model": ("model_name", "model_id", "model_version"),
+    "channel": ("provider", "platform"),
+    "input_tokens": ("prompt_tokens", "input", "uncached_input_tokens", "input_tokens_uncached"),
+    "output_tokens": ("completion_tokens", "output"),
+    "cache_read_tokens": ("cache_read_input_tokens", "cache_read"),
+    "cache_write_tokens": ("cache_creation_input_tokens", "cache_write_5m_tokens", "cache_creation_tokens"),
+    "cache_write_1h_tokens": ("cache_creation_1h_input_tokens", "cache_write_1h"),
+    "reasoning_tokens": ("reasoning_output_tokens", "thinking_tokens"),
+    "requests": ("request_count", "num_requests", "n_requests", "calls"),
+    "cost_usd": ("cost", "spend", "amount_usd", "cost_in_usd"),
+    "batch": ("is_batch",),
+}
+ALIASES = {syn: field for field, names in SYNONYMS.items() for syn in names}
 FIELD_LIMIT = 1 << 20  # one CSV cell; a longer one rejects its row
+DELIMITERS = (",", ";", "\t", "|")
+# --column FIELD=HEADER mappings for the files being read (set by `column_mapping`).
+_MAPPING: ContextVar[dict[str, str] | None] = ContextVar("column_mapping", default=None)
+
+
+def header_key(column: str) -> str:
+    """`Prompt Tokens`, `prompt-tokens`, ` PROMPT_TOKENS ` -> `prompt_tokens`."""
+    return re.sub(r"[^a-z0-9]+", "_", column.strip().lower()).strip("_")
 
 
 def canonical_name(column: str) -> str:
-    key = column.strip().lower()
+    """The canonical column a header names: a --column mapping first, then the name itself, then a synonym."""
+    mapped = (_MAPPING.get() or {}).get(header_key(column))
+    if mapped:
+        return mapped
+    key = header_key(column)
     return ALIASES.get(key, key)
+
+
+def parse_mapping(items: list[str] | None) -> dict[str, str]:
+    """`--column FIELD=HEADER` items -> {header key: canonical field}; a one-line error on a bad item."""
+    out: dict[str, str] = {}
+    for item in items or ():
+        field, sep, header = item.partition("=")
+        field = header_key(field)
+        if not sep or not header.strip():
+            raise LogError(f"--column takes FIELD=HEADER (e.g. input_tokens='Prompt Tokens'), got {item!r}")
+        if field not in CANONICAL:
+            raise LogError(f"--column: unknown field {field!r}; use one of: {', '.join(CANONICAL)}")
+        out[header_key(header)] = field
+    return out
+
+
+@contextmanager
+def column_mapping(mapping: dict[str, str]):
+    """Read files with these header mappings (every reader and the format detector see them)."""
+    token = _MAPPING.set(mapping)
+    try:
+        yield
+    finally:
+        _MAPPING.reset(token)
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The header line's delimiter: the most frequent of , ; tab | outside quotes (comma on a tie)."""
+    bare = re.sub(r'"[^"]*"', "", header_line)
+    counts = {d: bare.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
 
 
 def decoded_lines(path: Path, bad: dict[int, str]) -> Iterator[str]:
@@ -33,10 +97,15 @@ def decoded_lines(path: Path, bad: dict[int, str]) -> Iterator[str]:
             yield line
 
 
+def first_line(path: Path) -> str:
+    return next((t for _, t, err in iter_lines(path) if not err and t and t.strip()), "")
+
+
 def read_csv(path: Path, sink: Sink) -> None:
     bad: dict[int, str] = {}
     csv.field_size_limit(FIELD_LIMIT)
-    reader = csv.reader(decoded_lines(path, bad), strict=True)
+    delimiter = sniff_delimiter(first_line(path))
+    reader = csv.reader(decoded_lines(path, bad), strict=True, delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
@@ -46,7 +115,13 @@ def read_csv(path: Path, sink: Sink) -> None:
     names = [canonical_name(h) for h in header]
     missing = [c for c in REQUIRED if c not in names]
     if missing:
-        raise LogError(f"{path}: not a canonical usage CSV: missing column(s) {', '.join(missing)} (header: {header})")
+        raise LogError(
+            f"{path}: not a canonical usage CSV: missing column(s) {', '.join(missing)} "
+            f"(header found: {', '.join(header)}; map one with --column FIELD=HEADER)"
+        )
+    twice = sorted({n for n in names if n in CANONICAL and names.count(n) > 1})
+    if twice:
+        raise LogError(f"{path}: several columns mean {', '.join(twice)} (header found: {', '.join(header)})")
     ignored = [h for h, n in zip(header, names, strict=True) if n not in CANONICAL]
     if ignored:
         sink.note(f"{path.name}: columns ignored: {', '.join(ignored)}")

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from billpath.catalog.store import Catalog
 from billpath.money import ZERO, exact
-from billpath.pricing.fees import channel_fee
+from billpath.pricing.fees import FeeTerms, channel_fee
 
 KIND_ORDER = {"direct": 0, "cloud": 1, "aggregator": 2, "application": 3}
 
@@ -24,8 +24,8 @@ def signed(value: Decimal) -> str:
     return f"+{text}" if value > 0 else text
 
 
-def _fee(catalog: Catalog, channel: str, subtotal: Decimal, requests: Decimal) -> Decimal:
-    fee, _ = channel_fee(catalog.channels[channel], subtotal, requests, None)
+def _fee(catalog: Catalog, channel: str, subtotal: Decimal, requests: Decimal, terms: FeeTerms) -> Decimal:
+    fee, _ = channel_fee(catalog.channels[channel], subtotal, requests, terms.payment, terms.purchase_usd)
     return fee
 
 
@@ -36,6 +36,7 @@ def best_mix(
     current: dict[str, dict[tuple[str, str], Decimal]],
     candidates: list[tuple[str, str, str, int, Decimal]],
     logged_total: Decimal,
+    terms: FeeTerms | None = None,
 ) -> dict:
     """`{"total_usd", "delta_usd", "by_model": [{"model", "channel", "variant", "total_usd"}]}`.
 
@@ -44,6 +45,7 @@ def best_mix(
     variant, model, rows covered, token cost) on each channel's default offer; logged_total: what the
     priced rows cost as logged, fees included.
     """
+    terms = terms or FeeTerms()
     options: dict[str, list[tuple]] = defaultdict(list)
     for channel, variant, model, rows, cost in candidates:
         if model in need_rows and rows == need_rows[model]:
@@ -57,7 +59,7 @@ def best_mix(
         stay = set(current.get(model, {}))
         best = None
         for channel, variant, cost in options.get(model, []):
-            with_fee = cost + _fee(catalog, channel, cost, Decimal(requests.get(model, 0)))
+            with_fee = cost + _fee(catalog, channel, cost, Decimal(requests.get(model, 0)), terms)
             key = (
                 with_fee,
                 (channel, variant) not in stay,
@@ -76,7 +78,7 @@ def best_mix(
     total = ZERO
     for channel, models in per_channel.items():
         subtotal = sum((chosen[m][2] for m in models), ZERO)
-        fee = _fee(catalog, channel, subtotal, Decimal(sum(requests.get(m, 0) for m in models)))
+        fee = _fee(catalog, channel, subtotal, Decimal(sum(requests.get(m, 0) for m in models)), terms)
         total += subtotal + fee
         for m in models:  # the channel's fee is shared by its models in proportion to their cost
             share = fee * chosen[m][2] / subtotal if subtotal else ZERO

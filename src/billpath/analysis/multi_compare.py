@@ -25,9 +25,14 @@ class MultiComparison:
 
 
 def compare_models(models: list[str], per_request, requests: Decimal = Decimal(1), **kw) -> MultiComparison:
-    """The same workload for every model; `combined` is each API channel that sells all of them (cheapest
-    variant per model), with the sum: what one channel for the whole set would cost."""
-    comps = [compare(m, per_request, requests, **kw) for m in models]
+    """The same workload for every model (see `combine`)."""
+    return combine(MultiComparison([compare(m, per_request, requests, **kw) for m in models]))
+
+
+def combine(result: MultiComparison) -> MultiComparison:
+    """`combined`: each API channel that sells all the models (cheapest variant per model), with the sum:
+    what one channel for the whole set would cost; and the verdict."""
+    comps = result.comparisons
     per_channel: dict[str, dict[str, object]] = {}
     kinds: dict[str, str] = {}
     for c in comps:
@@ -50,7 +55,7 @@ def compare_models(models: list[str], per_request, requests: Decimal = Decimal(1
             }
         )
     combined.sort(key=lambda r: (Decimal(r["total_usd"]), KIND_ORDER.get(r["channel_kind"], 9), r["channel"]))
-    result = MultiComparison(comps, combined)
+    result.combined = combined
     result.verdict = _verdict(result)
     return result
 

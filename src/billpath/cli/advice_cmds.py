@@ -7,43 +7,29 @@ from typing import Annotated
 import typer
 
 from billpath.cli.app import (
-    CacheReadTokens,
-    CacheWrite1hTokens,
-    CacheWriteTokens,
+    DateOpt,
     Fmt,
     FormatOpt,
-    InputTokens,
-    OutputTokens,
     PricesOpt,
-    ReasoningTokens,
-    Requests,
+    SeatsOpt,
+    VerboseOpt,
     app,
     catalog_for,
-    count,
     parse_date,
-    per_request_usage,
     require_tokens,
-    share,
 )
+from billpath.cli.options import workload_options
+from billpath.usage.workload import Workload
 
 
 @app.command("recommend")
+@workload_options()
 def recommend_cmd(
     model: Annotated[
         str | None,
         typer.Argument(help="Canonical id, display name, or any channel's id (optional with --log: every model)."),
     ] = None,
-    input_tokens: InputTokens = "0",
-    output_tokens: OutputTokens = "0",
-    cache_read_tokens: CacheReadTokens = "0",
-    cache_write_tokens: CacheWriteTokens = "0",
-    cache_write_1h_tokens: CacheWrite1hTokens = "0",
-    reasoning_tokens: ReasoningTokens = "0",
-    requests: Requests = "1",
-    batch_share: Annotated[str, typer.Option(metavar="F", help="Share of requests sent as batch (0-1).")] = "0",
-    cache_hit_share: Annotated[
-        str, typer.Option(metavar="F", help="Share of --input-tokens read from the prompt cache (0-1).")
-    ] = "0",
+    workload: Workload = None,
     require: Annotated[
         list[str] | None,
         typer.Option(
@@ -52,77 +38,38 @@ def recommend_cmd(
             help="billing:aws|azure|gcp, region:us|eu, failover, multi-maker, feature:batch|cache-1h|web-search|...",
         ),
     ] = None,
-    at: Annotated[str | None, typer.Option(metavar="DATE", help="Price at this date (default: today).")] = None,
-    payment: Annotated[str | None, typer.Option(help="Aggregator payment method: card, crypto or byok.")] = None,
-    credit_purchase: Annotated[
-        str | None, typer.Option(metavar="USD", help="Size of each aggregator credit purchase (default 100).")
-    ] = None,
     log: Annotated[
         list[str] | None,
         typer.Option("--log", metavar="FILE", help="Take the workload from usage logs instead of token flags."),
     ] = None,
     input_format: Annotated[str, typer.Option("--input-format", metavar="FORMAT", help="Format of --log.")] = "auto",
-    seats: Annotated[
-        int, typer.Option("--seats", min=1, metavar="N", help="Coding-tool seats sharing the workload (listed apart).")
-    ] = 1,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also print every offer's own notes.")] = False,
-    prices: PricesOpt = None,
+    seats: SeatsOpt = 1,
+    verbose: VerboseOpt = False,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
-    """Rank the channels for a month of this workload under your constraints; say why others are out.
+    """Rank the API channels for a month of this workload under your constraints; say why others are out.
 
-    With --log FILE and no MODEL: the best channel for every model of the log (the whole bill).
+    Coding-tool seats are listed apart. With --log FILE and no MODEL: the best channel for every model
+    of the log (the whole bill), with signed deltas against what it was billed on.
     """
-    from decimal import Decimal
-
-    from billpath.analysis.recommend import recommend
-    from billpath.analysis.scenarios import with_cache_hits
+    from billpath.api import recommend, recommend_log
     from billpath.errors import UsageError
     from billpath.report.advice import recommend_view
     from billpath.report.render import emit
 
-    per_request = per_request_usage(
-        input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, reasoning_tokens
-    )
-    catalog = catalog_for(prices)
     if model is None:
         if not log:
             raise UsageError("give a MODEL, or --log FILE to recommend a channel for every model of a log")
-        from billpath.analysis.recommend import recommend_log
-
-        payload = recommend_log(
-            log,
-            input_format=input_format,
-            requires=require or [],
-            at=parse_date("at", at),
-            payment=payment,
-            purchase_usd=count("credit-purchase", credit_purchase) if credit_purchase else None,
-            catalog=catalog,
+        terms = workload.with_(
+            input_tokens=0, output_tokens=0, cache_read_tokens=0, cache_write_tokens=0, cache_write_1h_tokens=0
         )
+        payload = recommend_log(log, terms, requires=require or [], input_format=input_format)
         emit(fmt.value, payload, recommend_view(payload), verbose)
         return
     if not log:
-        catalog.resolve(model)
-        require_tokens(per_request, f"recommend {model}")
-    per_request, n, note = with_cache_hits(per_request, share("cache-hit-share", cache_hit_share)), None, None
-    if log:
-        from billpath.analysis.recommend import workload_from_log
-
-        per_request, note = workload_from_log(log, model, input_format=input_format, catalog=catalog)
-        n = Decimal(1)  # the log's totals already hold its request count
-    result = recommend(
-        model,
-        per_request,
-        n or count("requests", requests),
-        requires=require or [],
-        batch_share=share("batch-share", batch_share),
-        at=parse_date("at", at),
-        payment=payment,
-        purchase_usd=count("credit-purchase", credit_purchase) if credit_purchase else None,
-        seats=seats,
-        catalog=catalog,
-    )
-    result.workload_note = note
+        catalog_for(None).resolve(model)  # an unknown name is the first thing to say
+        require_tokens(workload, f"recommend {model}")
+    result = recommend(model, workload, requires=require or [], log=log, input_format=input_format, seats=seats)
     payload = result.to_dict()
     emit(fmt.value, payload, recommend_view(payload), verbose)
 
@@ -145,7 +92,7 @@ def lag_cmd(
 @app.command("explain")
 def explain_cmd(
     model: Annotated[str, typer.Argument(help="Canonical id, display name, or any channel's id for it.")],
-    at: Annotated[str | None, typer.Option(metavar="DATE", help="Price at this date (default: today).")] = None,
+    at: DateOpt = None,
     prices: PricesOpt = None,
     fmt: FormatOpt = Fmt.table,
 ) -> None:

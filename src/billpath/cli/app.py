@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Annotated
 
@@ -12,6 +11,7 @@ from typer.core import TyperGroup
 
 from billpath.errors import UsageError
 from billpath.report.render import FORMATS
+from billpath.usage import workload
 
 
 class _Group(TyperGroup):
@@ -74,55 +74,30 @@ FormatOpt = Annotated[
         "--format", "-f", help="Output format; --json is short for --format json (CSV: plain decimals in _usd columns)."
     ),
 ]
-# Token counts are read as text and checked here so a bad value is a one-line error (exit 1).
-Count = Annotated[str, typer.Option(metavar="N")]
-InputTokens = Annotated[
-    str, typer.Option("--input-tokens", "-i", metavar="N", help="Uncached input tokens per request.")
-]
-OutputTokens = Annotated[
-    str, typer.Option("--output-tokens", "-o", metavar="N", help="Output tokens per request (reasoning included).")
-]
-CacheReadTokens = Annotated[str, typer.Option(metavar="N", help="Prompt-cache reads per request.")]
-CacheWriteTokens = Annotated[str, typer.Option(metavar="N", help="5-minute cache writes per request.")]
-CacheWrite1hTokens = Annotated[str, typer.Option(metavar="N", help="1-hour cache writes per request.")]
-ReasoningTokens = Annotated[str, typer.Option(metavar="N", help="Reasoning tokens per request (part of output).")]
-Requests = Annotated[
-    str, typer.Option("--requests", "-n", metavar="N", help="Requests in the period (a month for recommend).")
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Also print every offer's own notes.")]
+SeatsOpt = Annotated[
+    int,
+    typer.Option(
+        "--seats", min=1, metavar="N", help="Coding-tool seats sharing the workload (listed apart from APIs)."
+    ),
 ]
 
 
-def count(name: str, text: str | None, default: str = "0") -> Decimal:
-    """A non-negative number given on the command line."""
-    raw = default if text is None else text
-    try:
-        value = Decimal(raw.replace("_", "").replace(",", ""))
-    except InvalidOperation:
-        raise UsageError(f"--{name} must be a number, got {raw!r}") from None
-    if not value.is_finite() or value < 0:
-        raise UsageError(f"--{name} must be a non-negative number, got {raw!r}")
-    return value
-
-
-def share(name: str, text: str | None) -> Decimal:
-    value = count(name, text)
-    if value > 1:
-        raise UsageError(f"--{name} is a share between 0 and 1, got {text!r}")
-    return value
+def require_tokens(w, command: str) -> None:
+    """No token flag at all is a mistake, not a $0 workload: say what to add (exit 1, one line)."""
+    if not w.has_tokens():
+        raise UsageError(
+            f"no tokens given: add per-request token counts, e.g. `billpath {command} --input-tokens 2000 "
+            "--output-tokens 500 --requests 10000` (-i/-o/-n for short)"
+        )
 
 
 def parse_date(name: str, text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"--{name} must be a date like 2026-03-01, got {text!r}") from None
+    return None if text is None else workload.parse_date(f"--{name}", text)
 
 
-PricesOpt = Annotated[
-    str | None,
-    typer.Option("--prices", metavar="FILE", help="Your negotiated prices (TOML overlay; see examples/prices.toml)."),
-]
+DateOpt = Annotated[str | None, typer.Option(metavar="DATE", help=workload.BY_NAME["at"].help)]
+PricesOpt = Annotated[str | None, typer.Option("--prices", metavar="FILE", help=workload.BY_NAME["prices"].help)]
 
 
 def catalog_for(prices: str | None):
@@ -131,41 +106,3 @@ def catalog_for(prices: str | None):
     from billpath.catalog.store import load_catalog
 
     return apply_overlay(load_catalog(), prices)
-
-
-def per_request_usage(
-    input_tokens: str,
-    output_tokens: str,
-    cache_read_tokens: str,
-    cache_write_tokens: str,
-    cache_write_1h_tokens: str,
-    reasoning_tokens: str,
-):
-    """The per-request token flags of compare/recommend as one Usage (each checked like `count`)."""
-    from billpath.usage.record import Usage
-
-    return Usage(
-        input_tokens=count("input-tokens", input_tokens),
-        output_tokens=count("output-tokens", output_tokens),
-        cache_read_tokens=count("cache-read-tokens", cache_read_tokens),
-        cache_write_tokens=count("cache-write-tokens", cache_write_tokens),
-        cache_write_1h_tokens=count("cache-write-1h-tokens", cache_write_1h_tokens),
-        reasoning_tokens=count("reasoning-tokens", reasoning_tokens),
-    )
-
-
-def require_tokens(per_request, command: str) -> None:
-    """No token flag at all is a mistake, not a $0 workload: say what to add (exit 1, one line)."""
-    if not any(
-        (
-            per_request.input_tokens,
-            per_request.output_tokens,
-            per_request.cache_read_tokens,
-            per_request.cache_write_tokens,
-            per_request.cache_write_1h_tokens,
-        )
-    ):
-        raise UsageError(
-            f"no tokens given: add per-request token counts, e.g. `billpath {command} --input-tokens 2000 "
-            "--output-tokens 500 --requests 10000` (-i/-o/-n for short)"
-        )

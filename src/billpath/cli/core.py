@@ -6,92 +6,45 @@ from typing import Annotated
 
 import typer
 
-from billpath.cli.app import (
-    CacheReadTokens,
-    CacheWrite1hTokens,
-    CacheWriteTokens,
-    Fmt,
-    FormatOpt,
-    InputTokens,
-    OutputTokens,
-    PricesOpt,
-    ReasoningTokens,
-    Requests,
-    app,
-    catalog_for,
-    count,
-    parse_date,
-    per_request_usage,
-    require_tokens,
-    share,
-)
+from billpath.cli.app import Fmt, FormatOpt, SeatsOpt, VerboseOpt, app, require_tokens
+from billpath.cli.options import workload_options
+from billpath.usage.workload import Workload
 
 
 @app.command("compare")
+@workload_options()
 def compare_cmd(
     models: Annotated[
         list[str],
         typer.Argument(metavar="MODEL...", help="Canonical id, display name, or any channel's id; several allowed."),
     ],
-    input_tokens: InputTokens = "0",
-    output_tokens: OutputTokens = "0",
-    cache_read_tokens: CacheReadTokens = "0",
-    cache_write_tokens: CacheWriteTokens = "0",
-    cache_write_1h_tokens: CacheWrite1hTokens = "0",
-    reasoning_tokens: ReasoningTokens = "0",
-    requests: Requests = "1",
-    batch_share: Annotated[str, typer.Option(metavar="F", help="Share of requests sent as batch (0-1).")] = "0",
-    at: Annotated[str | None, typer.Option(metavar="DATE", help="Price at this date (default: today).")] = None,
-    payment: Annotated[
-        str | None, typer.Option(help="Aggregator payment method: card (default), crypto or byok.")
-    ] = None,
-    credit_purchase: Annotated[
-        str | None, typer.Option(metavar="USD", help="Size of each aggregator credit purchase (default 100).")
-    ] = None,
+    workload: Workload,
     all_variants: Annotated[bool, typer.Option(help="Also show service tiers (fast, priority, flex).")] = False,
-    cache_hit_share: Annotated[
-        str, typer.Option(metavar="F", help="Share of --input-tokens read from the prompt cache (0-1).")
-    ] = "0",
-    seats: Annotated[
-        int, typer.Option("--seats", min=1, metavar="N", help="Coding-tool seats sharing the workload (team plans).")
-    ] = 1,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also print every offer's own notes.")] = False,
-    prices: PricesOpt = None,
+    seats: SeatsOpt = 1,
+    verbose: VerboseOpt = False,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
-    """Compare what MODEL costs for a workload on every channel that sells it (token flags are per request)."""
-    from billpath.analysis.compare import compare
+    """Compare what MODEL costs for a workload on every channel that sells it (token flags are per request).
+
+    API channels are ranked; coding-tool seats (application plans) are listed apart. Several models:
+    each one's comparison and the channels that sell them all, with a total.
+    """
+    from billpath.api import compare
+    from billpath.catalog.store import load_catalog
     from billpath.report.compare import compare_view
     from billpath.report.render import emit
 
-    per_request = per_request_usage(
-        input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, reasoning_tokens
-    )
-    from billpath.analysis.scenarios import with_cache_hits
-
-    catalog = catalog_for(prices)
     for m in models:
-        catalog.resolve(m)  # an unknown name is the first thing to say
-    kw = dict(
-        batch_share=share("batch-share", batch_share),
-        at=parse_date("at", at),
-        payment=payment,
-        purchase_usd=count("credit-purchase", credit_purchase) if credit_purchase else None,
-        all_variants=all_variants,
-        seats=seats,
-        catalog=catalog,
-    )
-    require_tokens(per_request, "compare " + " ".join(f'"{m}"' if " " in m else m for m in models))
-    per_request = with_cache_hits(per_request, share("cache-hit-share", cache_hit_share))
-    n = count("requests", requests)
+        load_catalog().resolve(m)  # an unknown name is the first thing to say
+    require_tokens(workload, "compare " + " ".join(f'"{m}"' if " " in m else m for m in models))
     if len(models) > 1:
-        from billpath.analysis.multi_compare import compare_models
+        from billpath.analysis.multi_compare import MultiComparison, combine
         from billpath.report.compare import multi_compare_view
 
-        many = compare_models(models, per_request, n, **kw)
+        many = combine(MultiComparison([compare(m, workload, all_variants=all_variants, seats=seats) for m in models]))
         emit(fmt.value, many.to_dict(), multi_compare_view(many), verbose)
         return
-    result = compare(models[0], per_request, n, **kw)
+    result = compare(models[0], workload, all_variants=all_variants, seats=seats)
     emit(fmt.value, result.to_dict(), compare_view(result), verbose)
 
 

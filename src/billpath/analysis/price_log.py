@@ -102,6 +102,7 @@ class PriceLogResult:
     best_mix: dict | None = None
     by_offer: dict[str, dict[tuple[str, str], Decimal]] = field(default_factory=dict)  # model -> offer -> cost
     verdict: str = ""
+    rows_over_context: int = 0  # rejected: a prompt longer than the model's context window for one request
 
     @property
     def total(self) -> Decimal:
@@ -259,21 +260,32 @@ def _price_log(
         st = statements(catalog.offers, "usage", "groups", "routes", "prices", "priced")
         run_statement(log.con, f"CREATE TEMP TABLE groups AS {st.reduce}", progress, log.label)
         log.after_reduce()
+        over_context = 0
+        if engine == "duckdb":  # Spark: the check is not run there yet (docs/spark.md)
+            from billpath.analysis import context_window
+
+            over_context = context_window.check(log.con, catalog, st.reduce)
         terms = FeeTerms(payment, purchase_usd or DEFAULT_PURCHASE_USD)
-        return _result(log.con, catalog, st, log.inputs, at, terms)
+        return _result(log.con, catalog, st, log.inputs, at, terms, over_context)
     except log.errors as exc:
         raise LogError(f"cannot read the usage log: {' '.join(str(exc).split())}") from None
     finally:
         log.con.close()
 
 
-def _result(con, catalog: Catalog, st, inputs: list[Input], at: date, terms: FeeTerms) -> PriceLogResult:
+def _result(
+    con, catalog: Catalog, st, inputs: list[Input], at: date, terms: FeeTerms, over_context: int = 0
+) -> PriceLogResult:
     counts = con.execute(
         "SELECT COALESCE(SUM(rows_n), 0), COALESCE(SUM(CASE WHEN NOT ok THEN rows_n ELSE 0 END), 0),"
         " COALESCE(SUM(CASE WHEN ok AND day IS NULL THEN rows_n ELSE 0 END), 0) FROM groups"
     ).fetchone()
     rows_total, rows_rejected, undated = (int(x) for x in counts)
     notes: list[str] = []
+    if over_context:
+        from billpath.analysis.context_window import note
+
+        notes.append(note(over_context))
     for i in inputs:
         notes.extend(n for n in i.notes if n not in notes)
         if i.skipped:
@@ -307,6 +319,7 @@ def _result(con, catalog: Catalog, st, inputs: list[Input], at: date, terms: Fee
         reconcile=[],
         notes=notes,
     )
+    result.rows_over_context = over_context
     _tally(result, catalog, groups, routes, terms)
     for d in days:
         result.by_day.setdefault(d["day"], Tally()).add(d)

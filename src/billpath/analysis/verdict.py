@@ -148,6 +148,12 @@ def price_log_verdict(result, best_mix: dict | None) -> str:
     if problems:
         counts += f" ({', '.join(problems)}: see below)"
     text = f"The log cost {display(result.total)} on the channels it used ({counts})."
+    over = getattr(result, "rows_over_context", 0)
+    if over:
+        text = (
+            f"{over:,} rows are longer than their model's context window as one request and are rejected "
+            "(daily totals? add a requests column). " + text
+        )
     if best_mix and best_mix["by_model"]:
         delta = Decimal(best_mix["delta_usd"])
         if result.total and -delta < result.total / 1000:  # under 0.1%: not a reason to move
@@ -161,7 +167,7 @@ def price_log_verdict(result, best_mix: dict | None) -> str:
                 f"({signed_usd(delta)}, {signed_pct(pct(delta, result.total))})."
             )
         else:
-            text += f" It is already on the cheapest channel for every model ({mix})."
+            text += f" Moving any model to another channel saves less than 0.1% (cheapest mix: {mix})."
     return text
 
 

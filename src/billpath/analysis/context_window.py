@@ -1,0 +1,89 @@
+"""A row whose prompt exceeds its model's context window cannot be one request: reject it, by line.
+
+A log of daily totals without a `requests` column reads as one huge request per row, which would be
+priced at a long-context rate (twice the price) instead of being questioned. The check costs nothing
+on a normal log: from the reduced groups (each knows its prompt class, i.e. the tier thresholds its
+requests lie between) it decides whether any row CAN exceed its model's window; only then is the
+usage relation wrapped with the check and reduced again, so the offending rows are rejected with
+their line numbers and the rest is priced as usual.
+"""
+
+from __future__ import annotations
+
+from billpath.catalog.store import Catalog
+from billpath.pricing.table import thresholds
+from billpath.usage.columns import sql_str
+from billpath.usage.routes import Router
+
+PROMPT = "(u.input_tokens + u.cache_read_tokens + u.cache_write_tokens + u.cache_write_1h_tokens)"
+N = "(CASE WHEN u.requests > 0 THEN u.requests ELSE 1 END)"
+MARK = "exceeds the context window"
+
+
+def context_window(catalog: Catalog, model: str, channel: str | None, variant: str | None) -> int | None:
+    """The largest prompt one request may carry: the offer's own window, else the model's."""
+    for o in catalog.offers_for(model):
+        if o.channel == channel and o.variant == variant and o.features.get("max_context_tokens"):
+            return int(o.features["max_context_tokens"])
+    m = catalog.models.get(model)
+    return m.context_tokens if m and m.context_tokens else None
+
+
+def _upper(classes: list[int], prompt_class: int) -> int | None:
+    """The next threshold above a prompt class (requests of the class are at most that): None for the top one."""
+    above = [t for t in classes if t > prompt_class]
+    return min(above) if above else None
+
+
+def check(con, catalog: Catalog, reduce_sql: str) -> int:
+    """Reject rows over their model's context window (re-reducing `groups`); returns how many were rejected."""
+    classes = thresholds(catalog.offers)
+    rows = con.execute(
+        "SELECT model, provider, variant, MAX(prompt_class) FROM groups WHERE ok GROUP BY model, provider, variant"
+    ).fetchall()
+    router = Router(catalog)
+    limits = []
+    for raw_model, raw_provider, raw_variant, top in rows:
+        route = router.route(raw_model, raw_provider, raw_variant)
+        if route.reason or route.model is None:
+            continue
+        ctx = context_window(catalog, route.model, route.channel, route.variant)
+        if ctx is None:
+            continue
+        upper = _upper(classes, int(top))
+        if upper is None or ctx < upper:  # some request of this name could be longer than the window
+            limits.append((raw_model, raw_provider, raw_variant, route.model, ctx))
+    if not limits:
+        return 0
+    values = ", ".join(
+        f"({sql_str(a)}, {sql_str(b)}, {sql_str(c)}, {sql_str(m)}, {ctx})" for a, b, c, m, ctx in limits
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE context_limits AS SELECT * FROM (VALUES "
+        + values
+        + ") t(raw_model, raw_provider, raw_variant, model_id, ctx)"
+    )
+    over = f"(u.ok AND l.ctx IS NOT NULL AND {PROMPT} > l.ctx * {N})"
+    message = (
+        f"'prompt of ' || {PROMPT} || ' tokens per request {MARK} of ' || l.model_id || ' (' || l.ctx || "
+        "'): a row holding several requests needs a requests column'"
+    )
+    con.execute("ALTER VIEW usage RENAME TO usage_unchecked")
+    con.execute(
+        f"""CREATE TEMP VIEW usage AS SELECT u.* REPLACE (
+  CASE WHEN {over} THEN {message} ELSE u.error END AS error,
+  (u.ok AND NOT COALESCE({over}, FALSE)) AS ok)
+FROM usage_unchecked u LEFT JOIN context_limits l
+  ON u.model = l.raw_model AND u.provider = l.raw_provider AND u.variant = l.raw_variant"""
+    )
+    con.execute("DROP TABLE groups")
+    con.execute(f"CREATE TEMP TABLE groups AS {reduce_sql}")
+    (n,) = con.execute(f"SELECT COUNT(*) FROM usage WHERE error LIKE '%{MARK}%'").fetchone()
+    return int(n)
+
+
+def note(rejected: int) -> str:
+    return (
+        f"{rejected:,} rows exceed their model's context window as single requests and are rejected: "
+        "if each row sums several requests (daily totals), add a requests column"
+    )

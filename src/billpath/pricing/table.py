@@ -39,7 +39,7 @@ NO_NEXT_TIER = 2**62  # above every prompt class
 SUM = "DECIMAL(38,0)"
 
 PROMPT_FIELDS = ("input_tokens", "cache_read_tokens", "cache_write_tokens", "cache_write_1h_tokens")
-GROUP_KEYS = ("model", "provider", "variant", "day", "batch", "prompt_class", "ok")
+GROUP_KEYS = ("model", "provider", "variant", "day", "batch", "prompt_class", "ok", "user_id")
 PRICE_COLUMNS: tuple[str, ...] = (
     "model",
     "channel",
@@ -151,7 +151,7 @@ def prompt_class_sql(tiers_above: list[int], prompt: str = "prompt", n: str = "n
 def reduce_sql(usage: str, tiers_above: list[int], sum_type: str | None = None) -> str:
     """Group the normalised usage relation (see `billpath.usage.columns`) into priceable groups.
 
-    `usage` has columns model, provider, variant (VARCHAR, '' when absent), day (DATE), batch
+    `usage` has columns model, provider, variant, user_id (VARCHAR, '' when absent), day (DATE), batch
     (BOOLEAN), the quantity fields (integers), logged_cost (DECIMAL or NULL), error (NULL or the
     reason the row is rejected) and ok (error IS NULL). Rejected rows are counted in groups with `ok`
     false (their reasons are read from `usage` itself, only when there are any), so one pass over the
@@ -174,7 +174,7 @@ def reduce_sql(usage: str, tiers_above: list[int], sum_type: str | None = None) 
 FROM (
   SELECT p.*, {prompt_class_sql(tiers_above, "p.prompt", "p.n")} AS prompt_class
   FROM (
-    SELECT u.model, u.provider, u.variant, u.day, u.batch, u.ok, {fields}, u.logged_cost,
+    SELECT u.model, u.provider, u.variant, u.day, u.batch, u.ok, u.user_id, {fields}, u.logged_cost,
       {prompt} AS prompt, CASE WHEN u.requests > 0 THEN u.requests ELSE 1 END AS n
     FROM {usage} u
   ) p
@@ -209,7 +209,7 @@ def price_sql(groups: str, routes: str, prices: str) -> str:
     """
     quantities = ", ".join(f"g.{f}" for f in QUANTITY_FIELDS)
     return f"""SELECT g.model AS raw_model, g.provider AS raw_provider, g.variant AS raw_variant,
-  r.model, r.channel, r.variant, g.day, g.batch, g.prompt_class, g.rows_n, {quantities},
+  r.model, r.channel, r.variant, g.day, g.batch, g.prompt_class, g.user_id, g.rows_n, {quantities},
   g.logged_rows, g.logged_zero_rows, g.logged_cost,
   p.above_input_tokens AS tier, p.has_batch,
   {_costs("g", "p")}

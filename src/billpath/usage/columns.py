@@ -5,7 +5,7 @@ streamed, never loaded whole into Python. Other formats are parsed in Python by 
 arrive here as Arrow batches of canonical text columns. Both paths go through ONE validation
 (`normalize_sql`), so a value is accepted or rejected the same way whatever format carried it.
 
-The normalised relation has: source, line, model, provider, variant, day, batch, the quantity fields,
+The normalised relation has: source, line, model, provider, variant, day, batch, user_id, the quantity fields,
 logged_cost, error (NULL when the row is valid, else why it is rejected) and ok (error IS NULL,
 computed as one boolean so that pricing never builds a message for a valid row).
 """
@@ -31,7 +31,7 @@ QUANTITY_FIELDS: tuple[str, ...] = (
 TOKEN_COLUMNS = tuple(f for f in QUANTITY_FIELDS if f != "requests")
 # Canonical columns (README, "Price a usage log") plus billpath's optional cache_write_1h_tokens, variant and cost_usd
 # (what the log itself says the row cost, for reconciliation).
-CANONICAL = ("timestamp", "model", "channel", "variant", *TOKEN_COLUMNS, "batch", "requests", "cost_usd")
+CANONICAL = ("timestamp", "model", "channel", "variant", *TOKEN_COLUMNS, "batch", "requests", "cost_usd", "user")
 REQUIRED = ("model", "input_tokens", "output_tokens")
 MAX_TOKENS = 10**15  # per row: larger counts are a broken export, and would overflow 64-bit tier arithmetic
 MAX_REQUESTS = 10**12
@@ -193,9 +193,10 @@ def normalize_sql(source: str, types: dict[str, str], source_id: int, line: str,
     ok = "NOT (" + " OR ".join(f"COALESCE({cond}, FALSE)" for cond, _ in checks) + ")"
     provider = _text_column("channel", cols.get("channel"), False).value
     variant = _text_column("variant", cols.get("variant"), False).value
+    user = _text_column("user", cols.get("user"), False).value  # who made the requests ('' when not logged)
     fields = ",\n  ".join(f"{c.value} AS {name}" for name, c in counts.items())
     return f"""SELECT {source_id} AS source, {line} AS line, {model.value} AS model, {provider} AS provider,
-  {variant} AS variant, {day.value} AS day, {batch.value} AS batch,
+  {variant} AS variant, {day.value} AS day, {batch.value} AS batch, {user} AS user_id,
   {fields},
   {cost.value} AS logged_cost, {error} AS error, {ok} AS ok
 FROM {source} s"""

@@ -34,6 +34,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "requests": ("request_count", "num_requests", "n_requests", "calls"),
     "cost_usd": ("cost", "spend", "amount_usd", "cost_in_usd"),
     "batch": ("is_batch",),
+    "user": ("user_id", "user_email", "email", "member", "actor"),
 }
 ALIASES = {syn: field for field, names in SYNONYMS.items() for syn in names}
 FIELD_LIMIT = 1 << 20  # one CSV cell; a longer one rejects its row

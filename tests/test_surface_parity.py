@@ -37,6 +37,7 @@ PRESENTATION = {
     "progress",
     "catalog",
     "verbose",
+    "by",  # --by picks the table's rows; the JSON holds every view
 }  # how an answer is shown or where it is computed, not what it asks
 EXEMPT = {
     ("web", "prices"): "the server never opens a file a client names; the web prices on the bundled catalog",

@@ -124,6 +124,8 @@ def price_log(
     catalog: Catalog | None = None,
     progress: Progress | None = None,
     columns: list[str] | None = None,
+    since: date | None = None,
+    until: date | None = None,
     **params: Unpack[TermsParams],
 ):
     """Price usage log files (files, directories or globs) exactly; `.to_dict()` is `price-log --format json`.
@@ -147,6 +149,8 @@ def price_log(
         payment=w.payment,
         purchase_usd=w.credit_purchase,
         columns=columns,
+        since=since,
+        until=until,
     )
 
 

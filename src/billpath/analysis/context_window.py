@@ -55,9 +55,7 @@ def check(con, catalog: Catalog, reduce_sql: str) -> int:
             limits.append((raw_model, raw_provider, raw_variant, route.model, ctx))
     if not limits:
         return 0
-    values = ", ".join(
-        f"({sql_str(a)}, {sql_str(b)}, {sql_str(c)}, {sql_str(m)}, {ctx})" for a, b, c, m, ctx in limits
-    )
+    values = ", ".join(f"({sql_str(a)}, {sql_str(b)}, {sql_str(c)}, {sql_str(m)}, {ctx})" for a, b, c, m, ctx in limits)
     con.execute(
         "CREATE OR REPLACE TEMP TABLE context_limits AS SELECT * FROM (VALUES "
         + values

@@ -26,7 +26,7 @@ def per_seat_note(seats: int) -> str:
     )
 
 
-def _api_offer(catalog: Catalog, model: str, at: date) -> Offer | None:
+def api_offer(catalog: Catalog, model: str, at: date) -> Offer | None:
     """The maker's own list price (standard variant): what usage-pool plans bill against."""
     direct = catalog.direct_channel(model)
     for o in catalog.offers_at(model, at):
@@ -78,7 +78,7 @@ def price_plan(
     """
     if seats < 1:
         raise UsageError(f"--seats must be at least 1 (got {seats})")
-    api = _api_offer(catalog, model, at)
+    api = api_offer(catalog, model, at)
     notes = [f"{plan.name}: {plan.note}", per_seat_note(seats)]
     n = Decimal(seats)
     if plan.billing == "usage-pool":
@@ -130,7 +130,7 @@ def plan_quotes(catalog: Catalog, model: str, usage: Usage, at: date, batch_shar
         if not plan.offers_model(model):
             continue
         if plan.billing == "usage-pool" and api_quote is None:
-            api = _api_offer(catalog, model, at)
+            api = api_offer(catalog, model, at)
             api_quote = _api_quote(api, usage, catalog, batch_share) if api else None
         q = price_plan(plan, model, usage, catalog, at, batch_share, api_quote, seats)
         if q is not None:

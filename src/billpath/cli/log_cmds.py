@@ -8,11 +8,20 @@ from typing import Annotated
 
 import typer
 
-from billpath.cli.app import Fmt, FormatOpt, app
+from billpath.cli.app import Fmt, FormatOpt, app, parse_date
 from billpath.cli.options import PRICING_TERMS, workload_options
 from billpath.usage.workload import Workload
 
 INPUT_FORMATS = "auto|openai-usage|anthropic-usage|otel|litellm|openrouter|langfuse|canonical"
+
+
+class By(StrEnum):
+    model = "model"
+    channel = "channel"
+    day = "day"
+    week = "week"
+    month = "month"
+    user = "user"
 
 
 class Engine(StrEnum):
@@ -28,6 +37,15 @@ def price_log_cmd(
     input_format: Annotated[
         str, typer.Option("--input-format", metavar="FORMAT", help=f"Log format ({INPUT_FORMATS}).")
     ] = "auto",
+    by: Annotated[
+        By, typer.Option("--by", help="Rows of the table: one per model, channel, day, week, month or user.")
+    ] = By.model,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="DATE", help="Only rows dated on or after DATE (UTC).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", metavar="DATE", help="Only rows dated on or before DATE (UTC).")
+    ] = None,
     column: Annotated[
         list[str] | None,
         typer.Option(
@@ -49,12 +67,19 @@ def price_log_cmd(
     progress = _progress_bar() if fmt is not Fmt.json and sys.stderr.isatty() else None
     try:
         result = price_log(
-            files, workload, input_format=input_format, engine=engine.value, progress=progress, columns=column
+            files,
+            workload,
+            input_format=input_format,
+            engine=engine.value,
+            progress=progress,
+            columns=column,
+            since=parse_date("since", since),
+            until=parse_date("until", until),
         )
     finally:
         if progress is not None:
             progress.close()
-    emit(fmt.value, result.to_dict(), price_log_view(result))
+    emit(fmt.value, result.to_dict(), price_log_view(result, by.value))
 
 
 class _progress_bar:

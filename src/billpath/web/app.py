@@ -364,6 +364,8 @@ def _install_price_log(app: FastAPI, settings: Settings) -> None:
         column: Annotated[
             list[str] | None, Form(description="FIELD=HEADER: map a CSV header to a canonical field (repeatable).")
         ] = None,
+        since: Annotated[date | None, Form(description="Only rows dated on or after this day (UTC).")] = None,
+        until: Annotated[date | None, Form(description="Only rows dated on or before this day (UTC).")] = None,
     ) -> Response:
         from billpath.api import price_log
 
@@ -378,7 +380,13 @@ def _install_price_log(app: FastAPI, settings: Settings) -> None:
                 names[str(path)] = _client_name(upload.filename, i)
             try:
                 payload = price_log(
-                    paths, terms, input_format=input_format, catalog=_catalog(), columns=column
+                    paths,
+                    terms,
+                    input_format=input_format,
+                    catalog=_catalog(),
+                    columns=column,
+                    since=since,
+                    until=until,
                 ).to_dict()
             except BillpathError as exc:  # name the client's files, not the server's temporary paths
                 raise type(exc)(_unlocate(str(exc), names, tmp)) from None

@@ -11,7 +11,6 @@ their line numbers and the rest is priced as usual.
 from __future__ import annotations
 
 from billpath.catalog.store import Catalog
-from billpath.pricing.table import thresholds
 from billpath.usage.columns import sql_str
 from billpath.usage.routes import Router
 
@@ -37,7 +36,7 @@ def _upper(classes: list[int], prompt_class: int) -> int | None:
 
 def check(con, catalog: Catalog, reduce_sql: str) -> int:
     """Reject rows over their model's context window (re-reducing `groups`); returns how many were rejected."""
-    classes = thresholds(catalog.offers)
+    classes = catalog.tier_thresholds()  # the prompt classes the reduce step used
     rows = con.execute(
         "SELECT model, provider, variant, MAX(prompt_class) FROM groups WHERE ok GROUP BY model, provider, variant"
     ).fetchall()

@@ -60,8 +60,8 @@ def recommend_cmd(
     if model is None:
         if not log:
             raise UsageError("give a MODEL, or --log FILE to recommend a channel for every model of a log")
-        terms = workload.with_(
-            input_tokens=0, output_tokens=0, cache_read_tokens=0, cache_write_tokens=0, cache_write_1h_tokens=0
+        terms = Workload(
+            at=workload.at, payment=workload.payment, credit_purchase=workload.credit_purchase, prices=workload.prices
         )
         payload = recommend_log(log, terms, requires=require or [], input_format=input_format)
         emit(fmt.value, payload, recommend_view(payload), verbose)

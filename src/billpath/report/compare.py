@@ -152,10 +152,11 @@ def seats_view(c: Comparison, unpriceable: list[dict] = ()) -> TableView:
         for note in q.notes:
             if note.startswith(("usage at the maker", "other plans")) or "premium requests;" in note:
                 footer.append(f"{q.offer.channel}/{q.offer.variant}: {note}")
-    footer += [f"not priceable on {x['channel']}: {x['reason']}" for x in unpriceable]
+    footer += [f"{x['channel']}: not priceable per token (--verbose says why)" for x in unpriceable]
     if c.seats:
         footer.append(f"--seats N prices a team ({display(c.seats[0].total)} here for {n} seat{'s' if n > 1 else ''})")
     detail = [f"{q.offer.channel}/{q.offer.variant}: {note}" for q in c.seats for note in q.notes]
+    detail += [f"not priceable on {x['channel']}: {x['reason']}" for x in unpriceable]
     return TableView(title=title, columns=columns, rows=rows, footer=footer, detail=detail, compact=COMPACT)
 
 

@@ -216,9 +216,7 @@ def _render_one(view: TableView, width: int, verbose: bool, out: list[str]) -> N
         out += _rich_table(view, keep, width)
         dropped = [view.columns[i] for i in range(len(view.columns)) if i not in keep]
         if dropped:
-            out += wrap_line(
-                f"(narrow terminal: {', '.join(dropped)} not shown; widen it or use --format csv/json)", width
-            )
+            out += wrap_line(f"(narrow: {', '.join(dropped)} hidden; widen or --format csv/json)", width)
     for line in [*view.footer, *(view.detail if verbose else [])]:
         out += wrap_line(line, width)
     for s in view.sections:

@@ -51,8 +51,9 @@ DESCRIPTIONS = {
     "langfuse": ("Langfuse observations export (`usageDetails`, `costDetails`)", "langfuse-observations.json"),
     "canonical": (
         "`timestamp, model, channel, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, "
-        "reasoning_tokens, batch, requests` (+ optional `cache_write_1h_tokens`, `variant`, `cost_usd`) as CSV, "
-        "JSON Lines or Parquet; a file, a directory or a glob",
+        "reasoning_tokens, batch, requests` (+ optional `cache_write_1h_tokens`, `variant`, `cost_usd`, `user`) as "
+        "CSV (any of `, ; tab |`; header synonyms such as `prompt_tokens`, case and spacing ignored), JSON Lines "
+        "or Parquet; a file, a directory or a glob",
         "usage.csv",
     ),
 }

@@ -37,8 +37,10 @@ def best_mix(
     candidates: list[tuple[str, str, str, int, Decimal]],
     logged_total: Decimal,
     terms: FeeTerms | None = None,
-) -> dict:
-    """`{"total_usd", "delta_usd", "by_model": [{"model", "channel", "variant", "total_usd"}]}`.
+) -> tuple[dict, list[str]]:
+    """(`{"total_usd", "delta_usd", "by_model": [{"model", "channel", "variant", "total_usd"}]}`, kept models).
+
+    Kept models: no one offer serves all their rows, so they stay as logged (in the total, not in by_model).
 
     need_rows: priced rows per model; requests: requests per model; current: model -> (channel,
     variant) -> what the log's rows of that model cost there (fees excluded); candidates: (channel,
@@ -94,6 +96,4 @@ def best_mix(
             for m in sorted(chosen)
         ],
     }
-    if missing:
-        out["kept_as_logged"] = missing
-    return out
+    return out, missing

@@ -537,7 +537,7 @@ def _best_mix(result: PriceLogResult, catalog: Catalog, rows: list[dict], terms:
     from billpath.analysis.verdict import price_log_verdict
 
     if result.by_model:
-        result.best_mix = best_mix(
+        result.best_mix, kept = best_mix(
             catalog,
             {m: t.rows for m, t in result.by_model.items()},
             {m: t.quantities["requests"] for m, t in result.by_model.items()},
@@ -546,6 +546,8 @@ def _best_mix(result: PriceLogResult, catalog: Catalog, rows: list[dict], terms:
             result.total,
             terms,
         )
+        if kept:
+            _add_note(result.notes, f"best mix: {', '.join(kept)} kept as logged (no one channel serves all its rows)")
     result.verdict = price_log_verdict(result, result.best_mix)
 
 

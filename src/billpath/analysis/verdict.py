@@ -88,10 +88,9 @@ def compare_verdict(comp) -> str:
     gap = largest_hidden_cost(comp.quotes)
     if gap is not None:
         q, g = gap
-        sentences.append(
-            f"Largest hidden cost: {g['note'].split(':')[0]} on {offer_label(q.offer.channel, q.offer.variant)} "
-            f"({signed_usd(Decimal(g['amount']))})."
-        )
+        what = g["note"].split(":")[0].replace(" here", "")
+        where = offer_label(q.offer.channel, q.offer.variant)
+        sentences.append(f"Largest hidden cost: {what} on {where} ({signed_usd(Decimal(g['amount']))}).")
     elif comp.seats:
         s = comp.seats[0]
         seats = f"{comp.seat_count} seats" if comp.seat_count > 1 else "one seat"

@@ -154,8 +154,6 @@ def best_mix_view(r: PriceLogResult) -> TableView:
     footer = [
         "each model on the cheapest channel that sells it on every day of the log (default offer, list prices + fees)"
     ]
-    if mix.get("kept_as_logged"):
-        footer.append(f"kept as logged (no one channel serves all their rows): {', '.join(mix['kept_as_logged'])}")
     return TableView(
         "The whole bill: best channel per model",
         ["model", "as logged", "best channel", "best", "delta", "delta %"],

@@ -336,3 +336,20 @@ def test_csv_is_plain_in_every_command():
                     for r in rows:
                         assert r[k] == "" or (D(r[k]) is not None and "$" not in r[k] and "," not in r[k]), (args, k)
         assert re.search(r"_usd\b", out), args
+
+
+def test_scenarios_never_rank_seats_among_api_channels(tmp_path, catalog):
+    from billpath.analysis.scenarios import run_scenarios
+
+    path = tmp_path / "gpt.toml"
+    path.write_text(
+        'start = 2026-11-01\nmonths = 3\n[[scenarios]]\nname = "gpt-pipeline"\nrequests = 100000\n'
+        'input_tokens = 4000\noutput_tokens = 400\ncache_hit_share = "0.3"\nmodels = { "gpt-5.5" = "1" }\n'
+    )
+    out = run_scenarios(path, catalog=catalog)
+    kinds = {catalog.channels[r["channel"]].kind for r in out["rows"]}
+    assert kinds and "application" not in kinds
+    assert out["seats"] and {catalog.channels[r["channel"]].kind for r in out["seats"]} == {"application"}
+    cheapest_seat = min(D(r["total"]) for r in out["seats"])
+    assert cheapest_seat < D(out["rows"][0]["total"])  # cheaper as one seat, and still not ranked among the APIs
+    assert out["rows"][0]["channel"] in out["verdict"] and "cursor" not in out["verdict"]

@@ -388,7 +388,8 @@ def workload_of(result: dict, target: str) -> tuple[Usage, str]:
     days = sorted(d["day"] for d in result.get("by_day", []) if d.get("day"))
     span = f"{days[0]}..{days[-1]}" if days else "undated rows"
     note = (
-        f"workload from the log: {row['requests']:,} requests of {target} ({span}); costs are for that period, "
+        f"workload from the log: {row['requests']:,} request{'' if row['requests'] == 1 else 's'} of {target} "
+        f"({span}); costs are for that period, "
         "not extrapolated to a month"
     )
     return usage, note

@@ -285,6 +285,8 @@ def test_help_never_truncates_an_option_name():
         assert "…" not in res.stdout
         for flag in re.findall(r"--[a-z][a-z0-9-]+", res.stdout):
             assert flag in res.stdout
+        wide = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"}, terminal_width=200).stdout
+        assert set(res.stdout.split()) == set(wide.split()), command  # wrapping at 80 splits no word
     out = runner.invoke(app, ["compare", "-h"], env={"COLUMNS": "80"}).stdout
     for flag in ("--cache-read-tokens", "--cache-write-1h-tokens", "--input-tokens", "--format", "--json"):
         assert flag in out

@@ -14,11 +14,75 @@ from billpath.report.render import FORMATS
 from billpath.usage import workload
 
 
+def _wrap(text: str, width: int, initial_indent: str = "", subsequent_indent: str = "") -> str:
+    """Help text wrapped at spaces only: an id such as `anthropic-usage` or a flag is never cut in two."""
+    import textwrap
+
+    out = []
+    for i, para in enumerate(text.split("\n\n")):
+        if para.startswith("\b"):
+            out.append(para[1:].lstrip("\n"))
+            continue
+        first = initial_indent if i == 0 else subsequent_indent
+        out.append(
+            textwrap.fill(
+                " ".join(para.split()),
+                width=max(width, 20),
+                initial_indent=first,
+                subsequent_indent=subsequent_indent,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )
+    return "\n\n".join(out)
+
+
+_BaseContext = TyperGroup.context_class  # typer's own click context (typer vendors click)
+
+
+class _Formatter(_BaseContext.formatter_class):
+    """click's help formatter, wrapping only at spaces (click's own breaks words at hyphens)."""
+
+    def write_text(self, text: str) -> None:
+        indent = " " * self.current_indent
+        self.write(_wrap(text, self.width, indent, indent) + "\n")
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        rows = list(rows)
+        first_col = min(max((len(a) for a, _ in rows), default=0), col_max) + col_spacing
+        for first, second in rows:
+            self.write(f"{'':>{self.current_indent}}{first}")
+            if not second:
+                self.write("\n")
+                continue
+            if len(first) <= first_col - col_spacing:
+                self.write(" " * (first_col - len(first)))
+            else:
+                self.write("\n" + " " * (first_col + self.current_indent))
+            lines = _wrap(second, max(self.width - first_col - 2, 10)).splitlines() or [""]
+            self.write(lines[0] + "\n")
+            for line in lines[1:]:
+                self.write(f"{'':>{first_col + self.current_indent}}{line}\n")
+
+
+class _Context(_BaseContext):
+    formatter_class = _Formatter
+
+
 class _Group(TyperGroup):
-    """The command group: `--json` anywhere before `--` is `--format json` (one shortcut for every command)."""
+    """The command group: `--json` anywhere before `--` is `--format json` (one shortcut for every command);
+    help of the group and of every command through `_Formatter`."""
+
+    context_class = _Context
 
     def parse_args(self, ctx, args: list[str]) -> list[str]:
         return super().parse_args(ctx, json_shortcut(args))
+
+    def get_command(self, ctx, cmd_name: str):
+        cmd = super().get_command(ctx, cmd_name)
+        if cmd is not None:
+            cmd.context_class = _Context
+        return cmd
 
 
 def json_shortcut(args: list[str]) -> list[str]:

@@ -12,7 +12,7 @@ from billpath.cli.app import Fmt, FormatOpt, app, parse_date
 from billpath.cli.options import PRICING_TERMS, workload_options
 from billpath.usage.workload import Workload
 
-INPUT_FORMATS = "auto|openai-usage|anthropic-usage|otel|litellm|openrouter|langfuse|canonical"
+INPUT_FORMATS = "auto, openai-usage, anthropic-usage, otel, litellm, openrouter, langfuse, canonical"
 
 
 class By(StrEnum):

@@ -10,8 +10,10 @@ their line numbers and the rest is priced as usual.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from billpath.catalog.store import Catalog
-from billpath.usage.columns import sql_str
+from billpath.usage.columns import USAGE_COLUMNS
 from billpath.usage.routes import Router
 
 PROMPT = "(u.input_tokens + u.cache_read_tokens + u.cache_write_tokens + u.cache_write_1h_tokens)"
@@ -34,8 +36,11 @@ def _upper(classes: list[int], prompt_class: int) -> int | None:
     return min(above) if above else None
 
 
-def check(con, catalog: Catalog, reduce_sql: str) -> int:
-    """Reject rows over their model's context window (re-reducing `groups`); returns how many were rejected."""
+def check(con, catalog: Catalog, engine: str, reduce_again: Callable[[], None]) -> int:
+    """Reject rows over their model's context window (`reduce_again` rebuilds `groups`); returns how many.
+
+    The same statements on DuckDB and Spark; only how the unchecked relation keeps its name differs.
+    """
     classes = catalog.tier_thresholds()  # the prompt classes the reduce step used
     rows = con.execute(
         "SELECT model, provider, variant, MAX(prompt_class) FROM groups WHERE ok GROUP BY model, provider, variant"
@@ -54,28 +59,40 @@ def check(con, catalog: Catalog, reduce_sql: str) -> int:
             limits.append((raw_model, raw_provider, raw_variant, route.model, ctx))
     if not limits:
         return 0
-    values = ", ".join(f"({sql_str(a)}, {sql_str(b)}, {sql_str(c)}, {sql_str(m)}, {ctx})" for a, b, c, m, ctx in limits)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE context_limits AS SELECT * FROM (VALUES "
-        + values
-        + ") t(raw_model, raw_provider, raw_variant, model_id, ctx)"
+    import pyarrow as pa
+
+    cols = list(zip(*limits, strict=True))
+    con.register(
+        "context_limits",
+        pa.table(
+            {
+                "raw_model": pa.array(cols[0], pa.string()),
+                "raw_provider": pa.array(cols[1], pa.string()),
+                "raw_variant": pa.array(cols[2], pa.string()),
+                "model_id": pa.array(cols[3], pa.string()),
+                "ctx": pa.array(cols[4], pa.int64()),
+            }
+        ),
     )
     over = f"(u.ok AND l.ctx IS NOT NULL AND {PROMPT} > l.ctx * {N})"
     message = (
-        f"'prompt of ' || {PROMPT} || ' tokens per request {MARK} of ' || l.model_id || ' (' || l.ctx || "
-        "'): a row holding several requests needs a requests column'"
+        f"'prompt of ' || CAST({PROMPT} AS VARCHAR) || ' tokens per request {MARK} of ' || l.model_id || ' (' || "
+        "CAST(l.ctx AS VARCHAR) || '): a row holding several requests needs a requests column'"
     )
-    con.execute("ALTER VIEW usage RENAME TO usage_unchecked")
+    if engine == "duckdb":  # a DuckDB view is bound by name: rename it before wrapping it
+        con.execute("ALTER VIEW usage RENAME TO usage_unchecked")
+    else:  # a Spark relation is bound when defined: a copy under the new name keeps the old definition
+        con.execute("CREATE OR REPLACE TEMP VIEW usage_unchecked AS SELECT * FROM usage")
+    keep = ", ".join(f"u.{c}" for c in USAGE_COLUMNS if c not in ("error", "ok"))
     con.execute(
-        f"""CREATE TEMP VIEW usage AS SELECT u.* REPLACE (
+        f"""CREATE OR REPLACE TEMP VIEW usage AS SELECT {keep},
   CASE WHEN {over} THEN {message} ELSE u.error END AS error,
-  (u.ok AND NOT COALESCE({over}, FALSE)) AS ok)
+  (u.ok AND NOT COALESCE({over}, FALSE)) AS ok
 FROM usage_unchecked u LEFT JOIN context_limits l
   ON u.model = l.raw_model AND u.provider = l.raw_provider AND u.variant = l.raw_variant"""
     )
-    con.execute("DROP TABLE groups")
-    con.execute(f"CREATE TEMP TABLE groups AS {reduce_sql}")
-    (n,) = con.execute(f"SELECT COUNT(*) FROM usage WHERE error LIKE '%{MARK}%'").fetchone()
+    reduce_again()
+    (n,) = con.execute(f"SELECT COUNT(*) AS n FROM usage WHERE error LIKE '%{MARK}%'").fetchone()
     return int(n)
 
 

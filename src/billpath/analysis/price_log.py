@@ -300,11 +300,13 @@ def _price_log(
         st = statements(catalog.tier_thresholds(), "usage", "groups", "routes", "prices", "priced")
         run_statement(log.con, f"CREATE TEMP TABLE groups AS {st.reduce}", progress, log.label)
         log.after_reduce()
-        over_context = 0
-        if engine == "duckdb":  # Spark: the check is not run there yet (docs/spark.md)
-            from billpath.analysis import context_window
+        from billpath.analysis import context_window
 
-            over_context = context_window.check(log.con, catalog, st.reduce)
+        def reduce_again() -> None:
+            run_statement(log.con, f"CREATE OR REPLACE TEMP TABLE groups AS {st.reduce}", progress, log.label)
+            log.after_reduce()
+
+        over_context = context_window.check(log.con, catalog, engine, reduce_again)
         terms = FeeTerms(payment, purchase_usd or DEFAULT_PURCHASE_USD)
         result = _result(log.con, catalog, st, log.inputs, at, terms, over_context)
         if outside:

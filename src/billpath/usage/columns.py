@@ -42,6 +42,23 @@ TIME_TYPES = {"TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NS", "TIMESTAM
 WHOLE = r"^\s*\+?[0-9]{1,18}(\.0*)?\s*$"
 
 
+# The normalised relation's columns, in `normalize_sql`'s order (a wrapper view re-selects them by name).
+USAGE_COLUMNS: tuple[str, ...] = (
+    "source",
+    "line",
+    "model",
+    "provider",
+    "variant",
+    "day",
+    "batch",
+    "user_id",
+    *QUANTITY_FIELDS,
+    "logged_cost",
+    "error",
+    "ok",
+)
+
+
 class LogError(BillpathError):
     """A usage log that cannot be read at all (as opposed to rows rejected one by one)."""
 

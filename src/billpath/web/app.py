@@ -93,6 +93,16 @@ def _status_of(exc: BillpathError) -> tuple[int, str]:
     return 400, "bad-request"
 
 
+def _form_date(name: str, text: str) -> date | None:
+    """An optional date form field ('' when not given); a bad one is a 400 naming the field."""
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise BillpathError(f"{name} must be a date like 2026-10-01, got {text!r}") from None
+
+
 def _validation_detail(exc: RequestValidationError) -> str:
     parts = []
     for err in exc.errors():
@@ -364,8 +374,8 @@ def _install_price_log(app: FastAPI, settings: Settings) -> None:
         column: Annotated[
             list[str] | None, Form(description="FIELD=HEADER: map a CSV header to a canonical field (repeatable).")
         ] = None,
-        since: Annotated[date | None, Form(description="Only rows dated on or after this day (UTC).")] = None,
-        until: Annotated[date | None, Form(description="Only rows dated on or before this day (UTC).")] = None,
+        since: Annotated[str, Form(description="Only rows dated on or after this day (UTC), e.g. 2026-10-01.")] = "",
+        until: Annotated[str, Form(description="Only rows dated on or before this day (UTC), e.g. 2026-10-31.")] = "",
     ) -> Response:
         from billpath.api import price_log
 
@@ -385,8 +395,8 @@ def _install_price_log(app: FastAPI, settings: Settings) -> None:
                     input_format=input_format,
                     catalog=_catalog(),
                     columns=column,
-                    since=since,
-                    until=until,
+                    since=_form_date("since", since),
+                    until=_form_date("until", until),
                 ).to_dict()
             except BillpathError as exc:  # name the client's files, not the server's temporary paths
                 raise type(exc)(_unlocate(str(exc), names, tmp)) from None

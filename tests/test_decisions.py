@@ -140,16 +140,18 @@ def test_price_log_and_scenarios_have_verdicts():
 
 def test_notes_are_deduplicated_and_detail_is_verbose():
     args = ["compare", "gpt-5.5", "-i", "4000", "-o", "400", "-n", "100000"]
-    short, verbose = cli(*args, columns=200), cli(*args, "--verbose", columns=200)
+    short, verbose = cli(*args, columns=5000), cli(*args, "--verbose", columns=5000)  # wide: nothing wraps
     data = json.loads(cli(*args, "--json"))
-    per_offer = [n for q in data["quotes"] for n in q["notes"]]
-    lines = short.splitlines()
-    assert len(lines) < len(verbose.splitlines())
-    assert len(lines) == len(set(lines)) or all(not ln.strip() or lines.count(ln) == 1 for ln in lines if "│" not in ln)
-    for n in per_offer:  # every per-offer note is still in the verbose output (and in the JSON)
-        assert n.split(":")[0] in verbose
-    for note in {n for n in per_offer if per_offer.count(n) > 1}:  # a repeated note is printed once by default
-        assert sum(note in ln for ln in lines) <= 1
+    notes = [ln for ln in short.splitlines() if ln.strip() and not ln.startswith(("┌", "│", "├", "└"))]
+    assert len(notes) == len(set(notes))  # every note line once
+    assert len(short.splitlines()) < len(verbose.splitlines())
+    for q in data["quotes"]:  # every per-offer note is in the verbose output (and the JSON keeps them all)
+        for n in q["notes"]:
+            assert f"{q['channel']}/{q['variant']}: {n}" in verbose
+    repeated = {n for q in data["quotes"] for n in q["notes"] if sum(n in p["notes"] for p in data["quotes"]) > 1}
+    assert repeated
+    for note in repeated:  # a note several channels share is printed once by default, naming them
+        assert sum(note in ln for ln in short.splitlines()) <= 1
 
 
 # -- item 3: the whole bill --------------------------------------------------------------------------

@@ -29,6 +29,7 @@ SAME = {
     "paths": "file",
     "path": "file",
     "requires": "require",
+    "focus_reprice": "reprice",
     "models": "model",
     "columns": "column",
 }  # spelling per surface -> one name
@@ -44,6 +45,7 @@ EXEMPT = {
     ("web", "log"): "the web's usage logs are uploads to /api/price-log; a GET cannot carry a file",
     ("web", "input_format"): "only with --log (see log)",
     ("web", "engine"): "the server runs the embedded engine; Spark is a batch choice for the CLI and Python",
+    ("web", "reprice"): "only for the FOCUS CSV file (--format focus); the web answers the JSON, which has reprice",
 }
 
 

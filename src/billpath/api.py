@@ -128,6 +128,7 @@ def price_log(
     engine: str = "duckdb",
     catalog: Catalog | None = None,
     progress: Progress | None = None,
+    focus_reprice: str | None = None,
     columns: list[str] | None = None,
     since: date | None = None,
     until: date | None = None,
@@ -138,6 +139,7 @@ def price_log(
     Of the workload keywords, a log uses its purchase terms: `at` (prices for rows without a timestamp),
     `payment` and `credit_purchase` (aggregator fees) and `prices` (an overlay file); the tokens are the
     log's own. `engine="spark"` runs the same pricing statements on Spark (canonical Parquet; docs/spark.md).
+    `focus_reprice` adds the priced rows re-priced on that channel to the FOCUS lines (`--format focus`).
     """
     from billpath.analysis.price_log import price_log as _price_log
 
@@ -153,6 +155,7 @@ def price_log(
         engine=engine,
         payment=w.payment,
         purchase_usd=w.credit_purchase,
+        focus_reprice=focus_reprice,
         columns=columns,
         since=since,
         until=until,

@@ -17,7 +17,7 @@ from billpath.usage.columns import USAGE_COLUMNS
 from billpath.usage.routes import Router
 
 PROMPT = "(u.input_tokens + u.cache_read_tokens + u.cache_write_tokens + u.cache_write_1h_tokens)"
-N = "(CASE WHEN u.requests > 0 THEN u.requests ELSE 1 END)"
+N = "(CASE WHEN u.requests > 0 THEN u.requests END)"  # 0 requests: a bill line, count unknown: not judged
 MARK = "exceeds the context window"
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from billpath.analysis import exports
 from billpath.catalog.store import Catalog, load_catalog
 from billpath.engines.base import Progress, create_table, run_statement
 from billpath.errors import CatalogError
@@ -99,11 +100,15 @@ class PriceLogResult:
     rejected: list[dict]
     reconcile: list[dict]
     notes: list[str]
+    by_user: dict[str, dict] = field(default_factory=dict)
+    application_fees: list[dict] = field(default_factory=list)
+    focus: list[dict] = field(default_factory=list)  # FOCUS-ready lines (`--format focus`)
+    fee_channel_names: dict[str, str] = field(default_factory=dict)
     best_mix: dict | None = None
     by_offer: dict[str, dict[tuple[str, str], Decimal]] = field(default_factory=dict)  # model -> offer -> cost
     verdict: str = ""
     rows_over_context: int = 0  # rejected: a prompt longer than the model's context window for one request
-    by_user: dict[str, Tally] = field(default_factory=dict)  # when the log has a user column
+    user_tallies: dict[str, Tally] = field(default_factory=dict)  # per user, by component (`--by user`)
     seats: list[dict] = field(default_factory=list)  # coding-tool seats, each user on their own usage
     rows_outside_period: int = 0  # left out by --since/--until
 
@@ -153,7 +158,6 @@ class PriceLogResult:
             "by_day": [_tally_dict({"day": d.isoformat()}, t, tokens=False) for d, t in sorted(self.by_day.items())],
             "by_week": [_tally_dict({"week": k}, t, tokens=False) for k, t in sorted(self.periods("week").items())],
             "by_month": [_tally_dict({"month": k}, t, tokens=False) for k, t in sorted(self.periods("month").items())],
-            "by_user": [_tally_dict({"user": u}, t) for u, t in sorted(self.by_user.items())],
             "seats": self.seats,
             "reprice": {c: exact(v) for c, v in sorted(self.reprice.items(), key=lambda kv: (kv[1], kv[0]))},
             "reprice_incomplete": self.reprice_incomplete,
@@ -161,8 +165,20 @@ class PriceLogResult:
             "unpriced": self.unpriced,
             "rejected": self.rejected,
             "reconcile": self.reconcile,
+            **({"by_user": [{"user": u, **v} for u, v in sorted(self.by_user.items())]} if self.by_user else {}),
+            **({"application_fees": self.application_fees} if self.application_fees else {}),
+            **({"export_totals": totals} if (totals := _export_totals(self.inputs)) else {}),
             "notes": self.notes,
         }
+
+
+def _export_totals(inputs: list[Input]) -> list[dict]:
+    """Amounts the inputs state outside their usage rows (included pool, overage, tax, credits), as stated."""
+    return [
+        {"file": i.path, "group": group, **{k: exact(v) for k, v in sorted(amounts.items())}}
+        for i in inputs
+        for group, amounts in sorted(i.totals.items())
+    ]
 
 
 def _tally_dict(head: dict, t: Tally, tokens: bool = True) -> dict:
@@ -229,6 +245,7 @@ def price_log(
     engine: str = "duckdb",
     payment: str | None = None,
     purchase_usd: Decimal | None = None,
+    focus_reprice: str | None = None,
     columns: list[str] | dict[str, str] | None = None,
     since: date | None = None,
     until: date | None = None,
@@ -275,7 +292,19 @@ def _period(con, since: date | None, until: date | None) -> int:
 
 
 def _price_log(
-    paths, input_format, at, catalog, progress, memory_limit, threads, engine, payment, purchase_usd, since, until
+    paths,
+    input_format,
+    at,
+    catalog,
+    progress,
+    memory_limit,
+    threads,
+    engine,
+    payment,
+    purchase_usd,
+    since,
+    until,
+    focus_reprice,
 ) -> PriceLogResult:
     catalog = catalog or load_catalog()
     at = at or date.today()
@@ -308,7 +337,7 @@ def _price_log(
 
         over_context = context_window.check(log.con, catalog, engine, reduce_again)
         terms = FeeTerms(payment, purchase_usd or DEFAULT_PURCHASE_USD)
-        result = _result(log.con, catalog, st, log.inputs, at, terms, over_context)
+        result = _result(log.con, catalog, st, log.inputs, at, terms, focus_reprice, over_context)
         if outside:
             result.rows_outside_period = outside
             span = f"{since or 'the start'}..{until or 'the end'}"
@@ -321,7 +350,14 @@ def _price_log(
 
 
 def _result(
-    con, catalog: Catalog, st, inputs: list[Input], at: date, terms: FeeTerms, over_context: int = 0
+    con,
+    catalog: Catalog,
+    st,
+    inputs: list[Input],
+    at: date,
+    terms: FeeTerms,
+    focus_reprice: str | None = None,
+    over_context: int = 0,
 ) -> PriceLogResult:
     counts = con.execute(
         "SELECT COALESCE(SUM(rows_n), 0), COALESCE(SUM(CASE WHEN NOT ok THEN rows_n ELSE 0 END), 0),"
@@ -374,6 +410,8 @@ def _result(
         _users(con, catalog, result)
     reprice_rows = _fetch(con, f"SELECT * FROM ({st.reprice}) r ORDER BY channel, variant, model")
     _reprice(result, catalog, reprice_rows, terms)
+    _exports(con, catalog, result, inputs, focus_reprice)
+    _reconcile(result, exports.reconcile_lines(con, inputs))
     _best_mix(result, catalog, reprice_rows, terms)
     if rows_rejected:
         result.rejected = [
@@ -462,6 +500,56 @@ def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes:
         }
         for u in sorted(unpriced.values(), key=lambda u: -u["rows"])
     ]
+
+
+def _exports(con, catalog: Catalog, result: PriceLogResult, inputs: list[Input], focus_reprice: str | None) -> None:
+    """Application fees (the Cursor Token Rate), per-user totals and FOCUS lines (`billpath.analysis.exports`)."""
+    if focus_reprice is not None and focus_reprice not in catalog.channels:
+        raise LogError(f"unknown channel {focus_reprice!r} to re-price on; see `billpath channels`")
+    users = exports.by_user(con)
+    fees = exports.token_rate(con)
+    for r in fees:
+        fee = r["usd"]
+        result.cost.fees += fee
+        result.by_model[r["model"]].cost.fees += fee
+        result.by_day.setdefault(r["day"], Tally()).cost.fees += fee
+        result.by_channel.setdefault(("cursor", "token-rate"), Tally()).cost.fees += fee
+        if r["user_id"]:
+            users.setdefault(r["user_id"], {"rows": 0, "usd": ZERO, "logged_rows": 0, "logged": None})["usd"] += fee
+    if fees:
+        total = sum((r["usd"] for r in fees), ZERO)
+        result.application_fees.append(
+            {
+                "channel": "cursor",
+                "fee": "Cursor Token Rate (Teams plans)",
+                "usd_per_mtok": exact(exports.TOKEN_RATE_PER_MTOK),
+                "tokens": sum(r["tokens"] for r in fees),
+                "total_usd": exact(total),
+                "source": exports.TOKEN_RATE_SOURCE,
+            }
+        )
+        _add_note(result.notes, f"Cursor Token Rate: {display(total)} on the team rows' tokens (in the total)")
+    result.by_user = {u: _user_entry(v) for u, v in sorted(users.items())}
+    result.focus = exports.focus_lines(con, focus_reprice)
+    for line in result.focus:  # names for FinOps tools: the channel's and the model maker's
+        channel, model = catalog.channels.get(line["channel"]), catalog.models.get(line["model"])
+        line["channel_name"] = channel.name if channel else line["channel"]
+        line["maker"] = getattr(model, "maker", "") if model else ""
+    result.fee_channel_names = {ch: catalog.channels[ch].name for ch, _ in result.by_channel if ch in catalog.channels}
+
+
+def _user_entry(v: dict) -> dict:
+    entry = {"rows": v["rows"], "total_usd": exact(v["usd"])}
+    if v["logged_rows"]:
+        logged = Decimal(v["logged"])
+        entry.update(
+            rows_with_logged_cost=v["logged_rows"], logged_usd=exact(logged), difference_usd=exact(logged - v["usd"])
+        )
+    return entry
+
+
+def _reconcile(result: PriceLogResult, lines: dict[str, list[dict]]) -> None:
+    """Logged against computed cost per model (and, for bills, per day and line type with causes)."""
     for m, t in sorted(result.by_model.items()):
         if not t.logged_rows:
             continue
@@ -477,6 +565,13 @@ def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes:
             entry["flag"] = (
                 f"{t.logged_zero_rows} rows logged $0 for a model billpath prices (cost not tracked by the logger)"
             )
+        if m in lines:
+            entry["lines"] = lines[m]
+            causes = sorted(
+                {part.split(":")[0] for line in lines[m] for part in line.get("cause", "").split("; ") if part}
+            )
+            if causes:
+                entry["causes"] = causes
         result.reconcile.append(entry)
 
 
@@ -514,7 +609,7 @@ def _users(con, catalog: Catalog, result: PriceLogResult) -> None:
     from billpath.usage.record import Usage
 
     for u in _fetch(con, _summary_sql("priced", ("user_id",), "tier IS NOT NULL")):
-        result.by_user.setdefault(u["user_id"] or "(no user)", Tally()).add(u)
+        result.user_tallies.setdefault(u["user_id"] or "(no user)", Tally()).add(u)
     sums = ", ".join(f"SUM({f}) AS {f}" for f in QUANTITY_FIELDS)
     totals: dict[tuple[str, str], dict[str, dict[str, int]]] = {}
     for r in _fetch(

@@ -8,11 +8,24 @@ from typing import Annotated
 
 import typer
 
-from billpath.cli.app import Fmt, FormatOpt, app, parse_date
+from billpath.cli.app import app, parse_date
 from billpath.cli.options import PRICING_TERMS, workload_options
 from billpath.usage.workload import Workload
 
-INPUT_FORMATS = "auto, openai-usage, anthropic-usage, otel, litellm, openrouter, langfuse, canonical"
+INPUT_FORMATS = (
+    "auto, openai-usage, anthropic-usage, otel, litellm, openrouter, langfuse, canonical, "
+    "cursor-csv, cursor-api, copilot-usage, aws-cur, focus, azure-cost, gcp-billing"
+)
+
+
+class LogFmt(StrEnum):
+    """price-log's output formats: the common ones plus FOCUS 1.2 CSV."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    focus = "focus"
 
 
 class By(StrEnum):
@@ -57,14 +70,18 @@ def price_log_cmd(
     engine: Annotated[
         Engine, typer.Option("--engine", help="Where the pricing SQL runs: duckdb (embedded) or spark (docs/spark.md).")
     ] = Engine.duckdb,
-    fmt: FormatOpt = Fmt.table,
+    fmt: Annotated[LogFmt, typer.Option("--format", "-f", help="Output format (focus: FOCUS 1.2 CSV).")] = LogFmt.table,
+    reprice: Annotated[
+        str | None,
+        typer.Option("--reprice", metavar="CHANNEL", help="With --format focus: also the rows re-priced on CHANNEL."),
+    ] = None,
 ) -> None:
     """Price a usage log on the channels it used, and what it would cost on every other channel."""
     from billpath.api import price_log
     from billpath.report.price_log import price_log_view
     from billpath.report.render import emit
 
-    progress = _progress_bar() if fmt is not Fmt.json and sys.stderr.isatty() else None
+    progress = _progress_bar() if fmt not in (LogFmt.json, LogFmt.focus) and sys.stderr.isatty() else None
     try:
         result = price_log(
             files,
@@ -72,6 +89,7 @@ def price_log_cmd(
             input_format=input_format,
             engine=engine.value,
             progress=progress,
+            focus_reprice=reprice,
             columns=column,
             since=parse_date("since", since),
             until=parse_date("until", until),
@@ -79,6 +97,11 @@ def price_log_cmd(
     finally:
         if progress is not None:
             progress.close()
+    if fmt is LogFmt.focus:
+        from billpath.report.focus import focus_csv
+
+        sys.stdout.write(focus_csv(result))
+        return
     emit(fmt.value, result.to_dict(), price_log_view(result, by.value))
 
 

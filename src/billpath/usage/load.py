@@ -25,6 +25,7 @@ class Input:
     format: str
     notes: list[str] = field(default_factory=list)
     skipped: int = 0
+    totals: dict = field(default_factory=dict)  # the reader's `Sink.totals`
     error: str | None = None  # set when the file was unreadable and skipped (one file of a directory or glob)
 
 
@@ -167,7 +168,7 @@ def load(
                     f"{path.name}: {size / 2**30:.1f} GiB of text read in Python; canonical Parquet is read by DuckDB "
                     f"directly, many times faster: duckdb -c \"COPY (SELECT * FROM '{path}') TO '{path.stem}.parquet'\""
                 )
-            inputs.append(Input(str(path), fmt, notes, sink.skipped))
+            inputs.append(Input(str(path), fmt, notes, sink.skipped, sink.totals))
             types = {c: "VARCHAR" for c in CANONICAL}
             parts.append(normalize_sql(table, types, sql_str(str(path)), 's."line"', pre_error="error"))
     if parquet:

@@ -14,8 +14,19 @@ from pathlib import Path
 from billpath.usage.columns import REQUIRED, LogError
 from billpath.usage.readers import anthropic_usage, canonical, langfuse, litellm, openai_usage, openrouter, otel
 from billpath.usage.readers.base import iter_json_records, iter_lines
+from billpath.usage.readers.exports import CSV_DETECT, EXPORT_DESCRIPTIONS, EXPORT_READERS, JSON_DETECT
 
-FORMATS = ("auto", "openai-usage", "anthropic-usage", "otel", "litellm", "openrouter", "langfuse", "canonical")
+FORMATS = (
+    "auto",
+    "openai-usage",
+    "anthropic-usage",
+    "otel",
+    "litellm",
+    "openrouter",
+    "langfuse",
+    "canonical",
+    *EXPORT_READERS,
+)
 READERS = {
     "openai-usage": openai_usage,
     "anthropic-usage": anthropic_usage,
@@ -24,6 +35,7 @@ READERS = {
     "openrouter": openrouter,
     "langfuse": langfuse,
     "canonical": canonical,
+    **EXPORT_READERS,
 }
 # What each format is and its sample in examples/ (the README's formats table is generated from this).
 DESCRIPTIONS = {
@@ -51,14 +63,15 @@ DESCRIPTIONS = {
     "langfuse": ("Langfuse observations export (`usageDetails`, `costDetails`)", "langfuse-observations.json"),
     "canonical": (
         "`timestamp, model, channel, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, "
-        "reasoning_tokens, batch, requests` (+ optional `cache_write_1h_tokens`, `variant`, `cost_usd`, `user`) as "
-        "CSV (any of `, ; tab |`; header synonyms such as `prompt_tokens`, case and spacing ignored), JSON Lines "
-        "or Parquet; a file, a directory or a glob",
+        "reasoning_tokens, batch, requests` (+ optional `cache_write_1h_tokens`, `variant`, `cost_usd`, `user`, "
+        "`effective_cost_usd`, `list_cost_usd`) as CSV (any of `, ; tab |`; header synonyms such as "
+        "`prompt_tokens`, case and spacing ignored), JSON Lines or Parquet; a file, a directory or a glob",
         "usage.csv",
     ),
+    **EXPORT_DESCRIPTIONS,
 }
 # Most specific first: a format whose markers are unique to it.
-DETECT_ORDER = ("otel", "anthropic-usage", "openai-usage", "langfuse", "openrouter", "litellm")
+DETECT_ORDER = ("otel", "anthropic-usage", "openai-usage", "langfuse", "openrouter", "litellm", *JSON_DETECT)
 PARQUET_MAGIC = b"PAR1"
 DATA_SUFFIXES = (".parquet", ".csv", ".jsonl", ".ndjson", ".json")
 
@@ -124,6 +137,10 @@ def detect(path: Path) -> str:
         header = []
     if litellm.looks_like_header(header):
         return "litellm"
+    names = [h.strip() for h in header]
+    for fmt in CSV_DETECT:
+        if READERS[fmt].looks_like_header(names):
+            return fmt
     if all(r in {canonical.canonical_name(h) for h in header} for r in REQUIRED):
         return "canonical"
     found = ", ".join(h.strip() for h in header) if header else first.strip()[:200]

@@ -70,8 +70,8 @@ def exact_totals(catalog, rows):
         day = date.fromisoformat(r["timestamp"][:10])
         prompt = sum(r[k] for k in ("input_tokens", "cache_read_tokens", "cache_write_tokens", "cache_write_1h_tokens"))
         window = context_window(catalog, route.model, route.channel, route.variant)
-        if window is not None and prompt > window * max(r["requests"], 1):
-            rejected += 1  # longer than the model's context window for one request: not one request
+        if window is not None and r["requests"] > 0 and prompt > window * r["requests"]:
+            rejected += 1  # longer than the model's context window per request (0 requests: count unknown)
             continue
         offers = [
             o

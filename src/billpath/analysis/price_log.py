@@ -277,6 +277,7 @@ def price_log(
             purchase_usd,
             since,
             until,
+            focus_reprice,
         )
 
 

@@ -65,6 +65,7 @@ def compare(
     workload: Workload | None = None,
     *,
     all_variants: bool = False,
+    seats: int = 1,
     catalog: Catalog | None = None,
     **params: Unpack[WorkloadParams],
 ) -> Comparison:
@@ -86,6 +87,7 @@ def compare(
         payment=w.payment,
         purchase_usd=w.credit_purchase,
         all_variants=all_variants,
+        seats=seats,
         catalog=_overlaid(catalog, w.prices),
     )
 
@@ -128,6 +130,9 @@ def price_log(
     catalog: Catalog | None = None,
     progress: Progress | None = None,
     focus_reprice: str | None = None,
+    columns: list[str] | None = None,
+    since: date | None = None,
+    until: date | None = None,
     **params: Unpack[TermsParams],
 ):
     """Price usage log files (files, directories or globs) exactly; `.to_dict()` is `price-log --format json`.
@@ -152,6 +157,9 @@ def price_log(
         payment=w.payment,
         purchase_usd=w.credit_purchase,
         focus_reprice=focus_reprice,
+        columns=columns,
+        since=since,
+        until=until,
     )
 
 
@@ -162,12 +170,14 @@ def recommend(
     requires: list[str] | tuple[str, ...] = (),
     log: list[str] | None = None,
     input_format: str = "auto",
+    seats: int = 1,
     catalog: Catalog | None = None,
     **params: Unpack[WorkloadParams],
 ):
     """Channels ranked for a month of this workload under `requires`; `.to_dict()` is `recommend --format json`.
 
-    With `log` (usage files), the workload is the log's own (its totals, its request count).
+    With `log` (usage files), the workload is the log's own (its totals, its request count). Application
+    plans are priced for `seats` seats and listed apart (`seats`), never ranked among the API channels.
     """
     from billpath.analysis.recommend import recommend as _recommend
 
@@ -188,10 +198,35 @@ def recommend(
         at=w.at,
         payment=w.payment,
         purchase_usd=w.credit_purchase,
+        seats=seats,
         catalog=catalog,
     )
     result.workload_note = note
     return result
+
+
+def recommend_log(
+    log: list[str],
+    workload: Workload | None = None,
+    *,
+    requires: list[str] | tuple[str, ...] = (),
+    input_format: str = "auto",
+    catalog: Catalog | None = None,
+    **params: Unpack[TermsParams],
+) -> dict:
+    """`recommend --log FILE` without a model: the best channel per model of the log, the mix and its delta."""
+    from billpath.analysis.recommend import recommend_log as _recommend_log
+
+    w = _workload(workload, dict(params))
+    return _recommend_log(
+        log,
+        input_format=input_format,
+        requires=list(requires),
+        at=w.at,
+        payment=w.payment,
+        purchase_usd=w.credit_purchase,
+        catalog=_overlaid(catalog, w.prices),
+    )
 
 
 def explain(model: str, *, at: date | None = None, prices: str | None = None, catalog: Catalog | None = None) -> dict:

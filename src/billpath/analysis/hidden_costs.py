@@ -30,12 +30,14 @@ class Gap:
     feature: str
     amount: Decimal | None  # extra cost for this workload (None: not priced, a capability only)
     note: str
+    missing: tuple[str, ...] = ()  # for "capabilities": the features this channel lacks
 
     def to_dict(self) -> dict:
         return {
             "feature": self.feature,
             "amount": None if self.amount is None else exact(self.amount),
             "note": self.note,
+            **({"missing": list(self.missing)} if self.missing else {}),
         }
 
 
@@ -104,7 +106,8 @@ def feature_gaps(
         if ref.features.get(k) and not offer.features.get(k) and k != "prompt_caching"
     ]
     if missing:
-        gaps.append(Gap("capabilities", None, f"missing here vs {ref.channel}: {', '.join(missing)} (not priced)"))
+        note = f"missing here vs {ref.channel}: {', '.join(missing)} (not priced)"
+        gaps.append(Gap("capabilities", None, note, tuple(missing)))
     ref_ctx, ctx = ref.features.get("max_context_tokens"), offer.features.get("max_context_tokens")
     if ref_ctx and ctx and ctx < ref_ctx:
         gaps.append(Gap("context", None, f"context up to {ctx:,} tokens here vs {ref_ctx:,} on {ref.channel}"))
@@ -231,7 +234,7 @@ def annotate(comparison, catalog: Catalog, batch_share: Decimal, payment=None) -
     """Add priced feature gaps and version-lag notes to every quote of a comparison."""
     newest: dict[str, str] = {}
     refs: dict[str, Offer | None] = {}
-    for q in comparison.quotes:
+    for q in (*comparison.quotes, *getattr(comparison, "seats", ())):
         model = q.offer.model
         if model not in refs:
             refs[model] = direct_offer(catalog, model, comparison.at)

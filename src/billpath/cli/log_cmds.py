@@ -8,13 +8,13 @@ from typing import Annotated
 
 import typer
 
-from billpath.cli.app import app
+from billpath.cli.app import app, parse_date
 from billpath.cli.options import PRICING_TERMS, workload_options
 from billpath.usage.workload import Workload
 
 INPUT_FORMATS = (
-    "auto|openai-usage|anthropic-usage|otel|litellm|openrouter|langfuse|canonical|"
-    "cursor-csv|cursor-api|copilot-usage|aws-cur|focus|azure-cost|gcp-billing"
+    "auto, openai-usage, anthropic-usage, otel, litellm, openrouter, langfuse, canonical, "
+    "cursor-csv, cursor-api, copilot-usage, aws-cur, focus, azure-cost, gcp-billing"
 )
 
 
@@ -26,6 +26,15 @@ class LogFmt(StrEnum):
     csv = "csv"
     markdown = "markdown"
     focus = "focus"
+
+
+class By(StrEnum):
+    model = "model"
+    channel = "channel"
+    day = "day"
+    week = "week"
+    month = "month"
+    user = "user"
 
 
 class Engine(StrEnum):
@@ -41,6 +50,28 @@ def price_log_cmd(
     input_format: Annotated[
         str, typer.Option("--input-format", metavar="FORMAT", help=f"Log format ({INPUT_FORMATS}).")
     ] = "auto",
+    by: Annotated[
+        By | None,
+        typer.Option(
+            "--by",
+            help="Rows of the table: one per model (default), channel, day, week, month or user. Without it, "
+            "--format csv is the whole result (counts, each model and channel, unpriced and rejected rows, total).",
+        ),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="DATE", help="Only rows dated on or after DATE (UTC).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", metavar="DATE", help="Only rows dated on or before DATE (UTC).")
+    ] = None,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--column",
+            metavar="FIELD=HEADER",
+            help="Map a CSV header to a canonical field, e.g. --column input_tokens='Prompt Tokens' (repeatable).",
+        ),
+    ] = None,
     engine: Annotated[
         Engine, typer.Option("--engine", help="Where the pricing SQL runs: duckdb (embedded) or spark (docs/spark.md).")
     ] = Engine.duckdb,
@@ -64,6 +95,9 @@ def price_log_cmd(
             engine=engine.value,
             progress=progress,
             focus_reprice=reprice,
+            columns=column,
+            since=parse_date("since", since),
+            until=parse_date("until", until),
         )
     finally:
         if progress is not None:
@@ -73,7 +107,7 @@ def price_log_cmd(
 
         sys.stdout.write(focus_csv(result))
         return
-    emit(fmt.value, result.to_dict(), price_log_view(result))
+    emit(fmt.value, result.to_dict(), price_log_view(result, by.value if by else None))
 
 
 class _progress_bar:

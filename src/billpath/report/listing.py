@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from billpath.catalog.store import Catalog, load_catalog
-from billpath.money import display
-from billpath.report.render import TableView
+from billpath.report.render import TableView, Usd
 
 
 def _cheapest(catalog: Catalog, model: str, at: date) -> dict | None:
@@ -64,14 +63,16 @@ def models_listing(
     rows = []
     for it in items:
         ch = it["cheapest"]
-        cheapest = (
-            f"{ch['channel']} {display(_d(ch['input_per_mtok']))}/{display(_d(ch['output_per_mtok']))}" if ch else ""
+        prices = [Usd(_d(ch["input_per_mtok"])), Usd(_d(ch["output_per_mtok"]))] if ch else ["", ""]
+        rows.append(
+            [it["id"], it["name"], it["maker"], ", ".join(it["channels"]), ch["channel"] if ch else "", *prices]
         )
-        rows.append([it["id"], it["name"], it["maker"], ", ".join(it["channels"]), cheapest])
     view = TableView(
-        title=f"{len(items)} models (cheapest: per million input/output tokens)",
-        columns=["id", "name", "maker", "channels", "cheapest"],
+        title=f"{len(items)} models (cheapest channel, per million input/output tokens)",
+        columns=["id", "name", "maker", "channels", "cheapest", "in per Mtok", "out per Mtok"],
         rows=rows,
+        compact=["id", "cheapest", "in per Mtok", "out per Mtok"],
+        wrap=["channels", "name"],
     )
     return {"models": items}, view
 

@@ -17,6 +17,7 @@ from billpath.usage.readers import READERS, format_of, is_parquet
 from billpath.usage.readers.base import COLUMNS, Sink
 
 BATCH_ROWS = 65_536
+BIG_TEXT_LOG = 256 * 1024 * 1024  # bytes: above this a CSV/JSON log gets the hint to convert it to Parquet
 
 
 @dataclass
@@ -26,6 +27,7 @@ class Input:
     notes: list[str] = field(default_factory=list)
     skipped: int = 0
     totals: dict = field(default_factory=dict)  # the reader's `Sink.totals`
+    error: str | None = None  # set when the file was unreadable and skipped (one file of a directory or glob)
 
 
 class ArrowSink(Sink):
@@ -36,6 +38,7 @@ class ArrowSink(Sink):
         self.con, self.table = con, table
         self._reset()
         self.count = 0
+        self.on_rows: Callable[[int], None] | None = None  # progress: rows read so far, after each batch
 
     def _reset(self) -> None:
         self.columns: dict[str, list] = {c: [] for c in COLUMNS}
@@ -54,6 +57,8 @@ class ArrowSink(Sink):
             return
         append_columns(self.con, self.table, RAW_TYPES, self.columns)
         self._reset()
+        if self.on_rows:
+            self.on_rows(self.count)
 
 
 RAW_TYPES = {c: "BIGINT" if c == "line" else "VARCHAR" for c in COLUMNS}
@@ -134,9 +139,20 @@ def load(
     inputs: list[Input] = []
     parquet: list[Path] = []
     resolved = resolve(args)
+    single = len(resolved.files) == 1  # one file that cannot be read fails the run; in a set it is skipped
+
+    def skip(path: Path, exc: LogError) -> None:
+        inputs.append(Input(str(path), "unreadable", [f"{path}: skipped, not read: {exc}"], error=str(exc)))
+
     for path in resolved.files:
         try:
-            fmt = format_of(path, input_format)
+            try:
+                fmt = format_of(path, input_format)
+            except LogError as exc:
+                if single:
+                    raise
+                skip(path, exc)  # one odd file does not fail a directory: skipped, and the result says so
+                continue
             if fmt == "canonical" and is_parquet(path):
                 parquet.append(path)
                 inputs.append(Input(str(path), "canonical-parquet"))
@@ -146,11 +162,27 @@ def load(
             table = f"raw_{len(parts)}"
             _create_raw(con, table)
             sink = ArrowSink(con, table)
-            READERS[fmt].read(path, sink)
+            if on_file:
+                sink.on_rows = lambda n, p=str(path), f=fmt: on_file(p, f"{f}, {n:,} rows read")
+            try:
+                READERS[fmt].read(path, sink)
+            except LogError as exc:
+                if single:
+                    raise
+                con.execute(f"DROP TABLE {table}")
+                skip(path, exc)
+                continue
             sink.flush()
         except OSError as exc:  # permission denied, a file removed while read, an I/O error: one line naming it
             raise LogError(f"{path}: cannot read: {exc.strerror or exc}") from None
-        inputs.append(Input(str(path), fmt, list(sink.notes), sink.skipped, sink.totals))
+        notes = list(sink.notes)
+        size = path.stat().st_size
+        if size > BIG_TEXT_LOG and fmt == "canonical":
+            notes.append(
+                f"{path.name}: {size / 2**30:.1f} GiB of text read in Python; canonical Parquet is read by DuckDB "
+                f"directly, many times faster: duckdb -c \"COPY (SELECT * FROM '{path}') TO '{path.stem}.parquet'\""
+            )
+        inputs.append(Input(str(path), fmt, notes, sink.skipped, sink.totals))
         types = {c: "VARCHAR" for c in CANONICAL}
         parts.append(normalize_sql(table, types, sql_str(str(path)), 's."line"', pre_error="error"))
     if resolved.notes and inputs:
@@ -158,5 +190,8 @@ def load(
     if parquet:
         relation, types = _parquet_relation(con, parquet)
         parts.append(normalize_sql(relation, types, 's."filename"', 's."file_row_number" + 1'))
+    if not parts:
+        errors = "; ".join(i.error or "" for i in inputs if i.error)
+        raise LogError(f"no readable usage file: {errors}")
     con.execute("CREATE OR REPLACE TEMP VIEW usage AS\n" + "\nUNION ALL\n".join(parts))
     return inputs, parts

@@ -125,6 +125,16 @@ def _status_of(exc: BillpathError) -> tuple[int, str]:
     return 400, "bad-request"
 
 
+def _form_date(name: str, text: str) -> date | None:
+    """An optional date form field ('' when not given); a bad one is a 400 naming the field."""
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise BillpathError(f"{name} must be a date like 2026-10-01, got {text!r}") from None
+
+
 def _validation_detail(exc: RequestValidationError) -> str:
     parts = []
     for err in exc.errors():
@@ -253,11 +263,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         model: Model,
         w: Annotated[Workload, Depends(workload)],
         all_variants: Annotated[bool, Query(description="Also show service tiers (fast, priority, flex).")] = False,
+        seats: Annotated[int, Query(ge=1, le=100_000, description="Coding-tool seats sharing the workload.")] = 1,
     ) -> Response:
         from billpath.api import compare
 
         def answer() -> bytes:
-            return _json(compare(model, w, all_variants=all_variants, catalog=_catalog()).to_dict())
+            return _json(compare(model, w, all_variants=all_variants, seats=seats, catalog=_catalog()).to_dict())
 
         # Computed on a worker thread: measured 3-4x the throughput of computing on the event loop
         # (bench/serve_load.py --mix unique), and answers from the cache keep flowing meanwhile.
@@ -280,10 +291,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 json_schema_extra={"items": {"type": "string", "enum": _requirements()}},
             ),
         ] = None,
+        seats: Annotated[int, Query(ge=1, le=100_000, description="Coding-tool seats sharing the workload.")] = 1,
     ) -> Response:
         from billpath.api import recommend
 
-        result = recommend(model, w, requires=require or [], catalog=_catalog())
+        result = recommend(model, w, requires=require or [], seats=seats, catalog=_catalog())
         return Response(_json(result.to_dict()), media_type=JSON)
 
     @app.get(
@@ -415,6 +427,11 @@ def _install_price_log(app: FastAPI, settings: Settings) -> None:
         ],
         terms: Annotated[Workload, Depends(pricing_terms)],
         input_format: Annotated[LOG_FORMATS, Form()] = "auto",
+        column: Annotated[
+            list[str] | None, Form(description="FIELD=HEADER: map a CSV header to a canonical field (repeatable).")
+        ] = None,
+        since: Annotated[str, Form(description="Only rows dated on or after this day (UTC), e.g. 2026-10-01.")] = "",
+        until: Annotated[str, Form(description="Only rows dated on or before this day (UTC), e.g. 2026-10-31.")] = "",
     ) -> Response:
         with tempfile.TemporaryDirectory(prefix="billpath-upload-") as tmp:
             paths, names = [], {}
@@ -426,15 +443,22 @@ def _install_price_log(app: FastAPI, settings: Settings) -> None:
                 paths.append(str(path))
                 names[str(path)] = _client_name(upload.filename, i)
             try:
+                options = {
+                    "columns": column or None,
+                    "since": _form_date("since", since),
+                    "until": _form_date("until", until),
+                }
                 if settings.isolate_price_log:
                     from billpath.web.isolated import price_log_isolated
 
-                    payload = await price_log_isolated(paths, input_format, terms)
+                    payload = await price_log_isolated(paths, input_format, terms, options)
                 else:
                     from billpath.api import price_log
 
                     def priced() -> dict:
-                        return price_log(paths, terms, input_format=input_format, catalog=_catalog()).to_dict()
+                        return price_log(
+                            paths, terms, input_format=input_format, catalog=_catalog(), **options
+                        ).to_dict()
 
                     payload = await run_in_threadpool(priced)
             except BillpathError as exc:  # name the client's files, not the server's temporary paths

@@ -64,8 +64,8 @@ DESCRIPTIONS = {
     "canonical": (
         "`timestamp, model, channel, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, "
         "reasoning_tokens, batch, requests` (+ optional `cache_write_1h_tokens`, `variant`, `cost_usd`, `user`, "
-        "`effective_cost_usd`, `list_cost_usd`) as CSV, "
-        "JSON Lines or Parquet; a file, a directory or a glob",
+        "`effective_cost_usd`, `list_cost_usd`) as CSV (any of `, ; tab |`; header synonyms such as "
+        "`prompt_tokens`, case and spacing ignored), JSON Lines or Parquet; a file, a directory or a glob",
         "usage.csv",
     ),
     **EXPORT_DESCRIPTIONS,
@@ -120,7 +120,7 @@ def detect(path: Path) -> str:
     if first is None:
         raise LogError(f"{path}: empty file (only blank lines)")
     try:
-        header = next(csv.reader([first]))
+        header = next(csv.reader([first], delimiter=canonical.sniff_delimiter(first)))
     except csv.Error:
         header = []
     if litellm.looks_like_header(header):
@@ -131,9 +131,11 @@ def detect(path: Path) -> str:
             return fmt
     if all(r in {canonical.canonical_name(h) for h in header} for r in REQUIRED):
         return "canonical"
+    found = ", ".join(h.strip() for h in header) if header else first.strip()[:200]
     raise LogError(
-        f"{path}: unknown usage format (not Parquet, JSON or a CSV with model,input_tokens,output_tokens); "
-        f"name it with --input-format ({', '.join(FORMATS[1:])})"
+        f"{path}: unknown usage format (not Parquet, JSON or a CSV with model, input_tokens, output_tokens; "
+        f"header found: {found[:300]}); map columns with --column FIELD=HEADER or name the format with "
+        f"--input-format ({', '.join(FORMATS[1:])})"
     )
 
 

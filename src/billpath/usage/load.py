@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from billpath.usage.duck import CANONICAL, LogError, describe, normalize_sql, sql_str
-from billpath.usage.readers import READERS, expand, format_of, is_parquet
+from billpath.usage.readers import READERS, agent_tree, expand, format_of, is_parquet
 from billpath.usage.readers.base import COLUMNS, Sink
 
 BATCH_ROWS = 65_536
@@ -95,23 +95,39 @@ def load(
     parts: list[str] = []
     inputs: list[Input] = []
     parquet: list[Path] = []
+
+    def read(label: str, fmt: str, reader: Callable[[Sink], None]) -> None:
+        if on_file:
+            on_file(label, fmt)
+        table = f"raw_{len(parts)}"
+        _create_raw(con, table)
+        sink = ArrowSink(con, table)
+        reader(sink)
+        sink.flush()
+        inputs.append(Input(label, fmt, list(sink.notes), sink.skipped))
+        types = {c: "VARCHAR" for c in CANONICAL}
+        parts.append(normalize_sql(table, types, sql_str(label), 's."line"', pre_error="error"))
+
     for arg in args:
-        for path in expand(arg):
+        files = expand(arg)
+        tree = agent_tree(Path(arg), files, input_format)
+        if tree is not None:  # a coding-agent log tree: one pass, one input (duplicates matched across files)
+            fmt, mine = tree
+            foreign: list[Path] = []
+
+            def read_tree(sink: Sink, fmt=fmt, mine=mine, root=Path(arg), foreign=foreign) -> None:
+                foreign.extend(READERS[fmt].read_files(mine, sink, root))
+
+            read(arg, fmt, read_tree)
+            done = set(mine) - set(foreign)
+            files = [f for f in files if f not in done]  # other formats in the tree: read one by one
+        for path in files:
             fmt = format_of(path, input_format)
             if fmt == "canonical" and is_parquet(path):
                 parquet.append(path)
                 inputs.append(Input(str(path), "canonical-parquet"))
                 continue
-            if on_file:
-                on_file(str(path), fmt)
-            table = f"raw_{len(parts)}"
-            _create_raw(con, table)
-            sink = ArrowSink(con, table)
-            READERS[fmt].read(path, sink)
-            sink.flush()
-            inputs.append(Input(str(path), fmt, list(sink.notes), sink.skipped))
-            types = {c: "VARCHAR" for c in CANONICAL}
-            parts.append(normalize_sql(table, types, sql_str(str(path)), 's."line"', pre_error="error"))
+            read(str(path), fmt, lambda sink, fmt=fmt, path=path: READERS[fmt].read(path, sink))
     if parquet:
         relation, types = _parquet_relation(con, parquet)
         parts.append(normalize_sql(relation, types, 's."filename"', 's."file_row_number" + 1'))

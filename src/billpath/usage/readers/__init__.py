@@ -13,10 +13,32 @@ import json
 from pathlib import Path
 
 from billpath.usage.duck import REQUIRED, LogError
-from billpath.usage.readers import anthropic_usage, canonical, langfuse, litellm, openai_usage, openrouter, otel
+from billpath.usage.readers import (
+    anthropic_usage,
+    canonical,
+    claude_code,
+    codex,
+    gemini_cli,
+    langfuse,
+    litellm,
+    openai_usage,
+    openrouter,
+    otel,
+)
 from billpath.usage.readers.base import iter_json_records, iter_lines
 
-FORMATS = ("auto", "openai-usage", "anthropic-usage", "otel", "litellm", "openrouter", "langfuse", "canonical")
+AGENT_FORMATS = ("claude-code", "codex", "gemini-cli")  # coding-agent logs: a tree of files read as one log
+FORMATS = (
+    "auto",
+    "openai-usage",
+    "anthropic-usage",
+    "otel",
+    "litellm",
+    "openrouter",
+    "langfuse",
+    "canonical",
+    *AGENT_FORMATS,
+)
 READERS = {
     "openai-usage": openai_usage,
     "anthropic-usage": anthropic_usage,
@@ -25,9 +47,12 @@ READERS = {
     "openrouter": openrouter,
     "langfuse": langfuse,
     "canonical": canonical,
+    "claude-code": claude_code,
+    "codex": codex,
+    "gemini-cli": gemini_cli,
 }
 # Most specific first: a format whose markers are unique to it.
-DETECT_ORDER = ("otel", "anthropic-usage", "openai-usage", "langfuse", "openrouter", "litellm")
+DETECT_ORDER = (*AGENT_FORMATS, "otel", "anthropic-usage", "openai-usage", "langfuse", "openrouter", "litellm")
 PARQUET_MAGIC = b"PAR1"
 DATA_SUFFIXES = (".parquet", ".csv", ".jsonl", ".ndjson", ".json")
 
@@ -99,6 +124,21 @@ def detect(path: Path) -> str:
         f"{path}: unknown usage format (not Parquet, JSON or a CSV with model,input_tokens,output_tokens); "
         f"name it with --input-format ({', '.join(FORMATS[1:])})"
     )
+
+
+def agent_tree(arg: Path, files: list[Path], requested: str) -> tuple[str, list[Path]] | None:
+    """(format, files) when a directory argument is a coding-agent log tree, read as ONE log.
+
+    The format is the one requested, or (auto) the first file's; the reader itself hands back any
+    file that is not its own (those are then read one by one, by format).
+    """
+    if not arg.is_dir() or not files or requested not in (*AGENT_FORMATS, "auto"):
+        return None
+    fmt = requested if requested != "auto" else detect(files[0])
+    if fmt not in AGENT_FORMATS:
+        return None
+    suffixes = READERS[fmt].SUFFIXES
+    return fmt, [f for f in files if f.suffix.lower() in suffixes]
 
 
 def format_of(path: Path, requested: str) -> str:

@@ -10,7 +10,10 @@ import typer
 
 from billpath.cli.app import Fmt, FormatOpt, PricesOpt, app, catalog_for, parse_date
 
-INPUT_FORMATS = "auto|openai-usage|anthropic-usage|otel|litellm|openrouter|langfuse|canonical"
+INPUT_FORMATS = (
+    "auto|openai-usage|anthropic-usage|otel|litellm|openrouter|langfuse|canonical|claude-code|codex|gemini-cli"
+)
+SOURCES = "claude-code|codex|gemini-cli"
 
 
 class Engine(StrEnum):
@@ -20,7 +23,9 @@ class Engine(StrEnum):
 
 @app.command("price-log")
 def price_log_cmd(
-    files: Annotated[list[str], typer.Argument(help="Usage files, directories or globs.", metavar="FILE...")],
+    files: Annotated[
+        list[str] | None, typer.Argument(help="Usage files, directories or globs.", metavar="FILE...")
+    ] = None,
     input_format: Annotated[
         str, typer.Option("--input-format", metavar="FORMAT", help=f"Log format ({INPUT_FORMATS}).")
     ] = "auto",
@@ -32,11 +37,44 @@ def price_log_cmd(
         Engine, typer.Option("--engine", help="Where the pricing SQL runs: duckdb (embedded) or spark (docs/spark.md).")
     ] = Engine.duckdb,
     fmt: FormatOpt = Fmt.table,
+    source: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--source",
+            metavar="AGENT",
+            help=f"Read a coding agent's logs from their default locations on this machine ({SOURCES}); repeatable.",
+        ),
+    ] = None,
+    plan: Annotated[
+        str | None,
+        typer.Option(
+            "--plan",
+            metavar="PLAN",
+            help="Compare with a subscription (claude-max-5x, chatgpt-pro, cursor-pro, copilot-pro-plus, ...).",
+        ),
+    ] = None,
 ) -> None:
     """Price a usage log on the channels it used, and what it would cost on every other channel."""
     from billpath.analysis.price_log import price_log
     from billpath.report.price_log import price_log_view
     from billpath.report.render import emit
+
+    files = list(files or [])
+    for agent in source or []:
+        from billpath.usage.agent_sources import find
+
+        found = find(agent)
+        typer.echo(f"{agent}: reading {', '.join(str(d) for d in found.dirs)}", err=True)
+        files += [str(d) for d in found.dirs]
+        if input_format == "auto" and len(source) == 1:
+            input_format = agent
+    if not files:
+        raise typer.BadParameter("give usage files (FILE...) or --source AGENT", param_hint="FILE...")
+    if plan is not None:
+        from billpath.analysis.subscription import plan_ids
+
+        if plan not in plan_ids():
+            raise typer.BadParameter(f"unknown plan {plan!r}; use one of: {', '.join(plan_ids())}", param_hint="--plan")
 
     progress = _progress_bar() if fmt is not Fmt.json and sys.stderr.isatty() else None
     try:
@@ -52,7 +90,15 @@ def price_log_cmd(
     finally:
         if progress is not None:
             progress.close()
-    emit(fmt.value, result.to_dict(), price_log_view(result))
+    payload, view = result.to_dict(), price_log_view(result)
+    if plan is not None:
+        from billpath.analysis.subscription import equivalence
+        from billpath.report.subscription import lines
+
+        eq = equivalence(result, plan, catalog)
+        payload["subscription"] = eq.to_dict()
+        view.footer += lines(eq)
+    emit(fmt.value, payload, view)
 
 
 class _progress_bar:

@@ -37,7 +37,17 @@ COUNT = r"^\d{1,12}(\.\d{1,4})?$"
 SHARE = r"^(0(\.\d{1,6})?|1(\.0{1,6})?)$"
 REQUESTS = r"^0*[1-9]\d{0,11}(\.\d{1,4})?$"
 LOG_FORMATS = Literal[
-    "auto", "openai-usage", "anthropic-usage", "otel", "litellm", "openrouter", "langfuse", "canonical"
+    "auto",
+    "openai-usage",
+    "anthropic-usage",
+    "otel",
+    "litellm",
+    "openrouter",
+    "langfuse",
+    "canonical",
+    "claude-code",
+    "codex",
+    "gemini-cli",
 ]
 UPLOAD_SUFFIX = re.compile(r"^\.[A-Za-z0-9]{1,10}$")
 

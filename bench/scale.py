@@ -30,7 +30,7 @@ from datetime import date
 engine, path, memory = sys.argv[1], sys.argv[2], sys.argv[3] or None
 t0 = time.perf_counter()
 if engine == "spark":
-    from billpath.pricing.spark_engine import session
+    from billpath.engines.spark import session
     session()
 t1 = time.perf_counter()
 from billpath.analysis.price_log import price_log

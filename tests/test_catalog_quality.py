@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from billpath.catalog.check import DOCS, docs_block, run_check
+from billpath.catalog.crosscheck import DOCS, docs_block, run_check
 from billpath.catalog.validate import stale_schemas, validate_snapshot
 
 BIN = Path(sys.executable).parent / "billpath"
@@ -22,7 +22,7 @@ def check() -> dict:
 
 
 def test_check_count_in_docs_is_current(check) -> None:
-    assert docs_block(check) in DOCS.read_text(encoding="utf-8"), "run `python -m billpath.catalog.check --docs`"
+    assert docs_block(check) in DOCS.read_text(encoding="utf-8"), "run `python -m billpath.catalog.crosscheck --docs`"
 
 
 def test_every_disagreement_has_both_values_and_a_stated_rule(check) -> None:
@@ -128,7 +128,7 @@ def test_models_json_lists_over_1000_chat_models_with_channels_and_cheapest() ->
 
 
 def test_models_search_maker_channel_filters() -> None:
-    from billpath.catalog.listing import models_listing
+    from billpath.report.listing import models_listing
 
     payload, _ = models_listing(search="llama", maker="meta", channel="groq")
     ids = [m["id"] for m in payload["models"]]

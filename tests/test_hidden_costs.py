@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from billpath.analysis.compare import compare
-from billpath.analysis.hidden import lag_report, lag_rows
-from billpath.catalog.overlay import _rebuild
+from billpath.analysis.hidden_costs import lag_report, lag_rows
+from billpath.catalog.price_overlay import _rebuild
 from billpath.usage.record import Usage
 
 from .conftest import TODAY
@@ -39,7 +39,7 @@ def test_missing_batch_is_priced_with_and_without_the_feature(catalog):
     assert _by(comp, "anthropic", "standard").total == D("114.75")
     azure = _by(comp, "azure")  # Claude in Foundry: no batch price
     assert azure.total == D(135)
-    gap = next(g for g in azure.extras["hidden_costs"] if g["feature"] == "batch")
+    gap = next(g for g in azure.hidden_costs if g["feature"] == "batch")
     assert D(gap["amount"]) == D("20.25")
     assert "no batch here: +$20.25/month (30% batch share billed on demand)" in azure.notes
 
@@ -48,11 +48,11 @@ def test_missing_prompt_caching_is_priced(catalog):
     comp = compare("deepseek-v3.2", Usage(cache_read_tokens=1_000_000), at=TODAY, catalog=catalog)
     bedrock = _by(comp, "aws-bedrock", "standard")
     assert bedrock.total == D("0.62")  # 1M cached reads billed as input at 0.62
-    gap = next(g for g in bedrock.extras["hidden_costs"] if g["feature"] == "prompt_caching")
+    gap = next(g for g in bedrock.hidden_costs if g["feature"] == "prompt_caching")
     # with caching at DeepSeek's own ratio (0.028 / 0.28 = 0.1): 0.062, so the gap is 0.558
     assert D(gap["amount"]) == D("0.558")
     # zero-cost gaps are not reported (OpenRouter lacks only cache-write prices, and there are no writes)
-    assert not [g for g in _by(comp, "openrouter").extras["hidden_costs"] if g["feature"] == "prompt_caching"]
+    assert not [g for g in _by(comp, "openrouter").hidden_costs if g["feature"] == "prompt_caching"]
 
 
 def test_application_plans_priced_for_the_workload(catalog):

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from billpath.analysis.compare import compare
-from billpath.catalog.extras_schema import validate_extras
-from billpath.catalog.overlay import apply_overlay
+from billpath.catalog.plans_schema import validate_plans_and_discounts
+from billpath.catalog.price_overlay import apply_overlay
 from billpath.errors import BillpathError
 from billpath.usage.record import Usage
 
@@ -96,7 +96,7 @@ def test_missing_overlay_file(tmp_path, catalog):
 
 
 def test_bundled_plans_and_discounts_validate_strictly():
-    plans, discounts = validate_extras()
+    plans, discounts = validate_plans_and_discounts()
     assert plans >= 8 and discounts >= 10
 
 
@@ -108,7 +108,7 @@ def test_plan_schema_rejects_incomplete_plans(tmp_path):
     )
     (tmp_path / "discounts.toml").write_text("discounts = []\n", encoding="utf-8")
     with pytest.raises(BillpathError, match="usage-pool plan needs"):
-        validate_extras(tmp_path)
+        validate_plans_and_discounts(tmp_path)
 
 
 def test_price_log_honours_the_overlay():

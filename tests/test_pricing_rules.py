@@ -134,3 +134,11 @@ def test_floats_are_refused() -> None:
 def test_reasoning_cannot_exceed_output() -> None:
     with pytest.raises(UsageError):
         Usage(output_tokens=10, reasoning_tokens=11)
+
+
+def test_usage_quantities_are_exactly_the_rules_quantities():
+    """The usage relation's quantity columns (usage layer) are the ones the pricing rules' components use."""
+    from billpath.pricing.rules import COMPONENTS
+    from billpath.usage.columns import QUANTITY_FIELDS
+
+    assert tuple(dict.fromkeys(f for c in COMPONENTS for f in (*c.plus, *c.minus))) == QUANTITY_FIELDS

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from billpath.analysis.recommend import _crossing, recommend
-from billpath.catalog.overlay import apply_overlay
+from billpath.catalog.price_overlay import apply_overlay
 from billpath.cli import app
 from billpath.errors import UsageError
 from billpath.usage.record import Usage

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from billpath.analysis.explain import QUESTIONS, explain
+from billpath.analysis.explain import QUESTIONS, explain_model
 from billpath.analysis.scenarios import run_scenarios, with_cache_hits
 from billpath.cli import app
 from billpath.errors import BillpathError
@@ -68,7 +68,7 @@ def test_scenarios_file_errors(tmp_path, catalog):
 
 
 def test_explain_answers_the_four_questions_with_citations(catalog):
-    out = explain("claude-sonnet-4-6", at=TODAY, catalog=catalog)
+    out = explain_model("claude-sonnet-4-6", at=TODAY, catalog=catalog)
     answers = {a["question"]: a for a in out["answers"]}
     assert list(answers) == list(QUESTIONS)
     cloud = answers[QUESTIONS[0]]
@@ -109,7 +109,7 @@ def test_lag_json_contract():
 
 
 def test_spend_discount_judged_on_the_channel_month(tmp_path, catalog):
-    from billpath.catalog.overlay import apply_overlay
+    from billpath.catalog.price_overlay import apply_overlay
 
     (tmp_path / "s.toml").write_text(
         'months = 1\nstart = 2026-11-26\nchannels = ["anthropic"]\n[[scenarios]]\nname = "mix"\nrequests = 100000\n'

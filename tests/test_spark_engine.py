@@ -12,17 +12,17 @@ from decimal import Decimal
 import pytest
 
 from billpath.errors import BillpathError
-from billpath.usage.duck import WHOLE
+from billpath.usage.columns import WHOLE
 
 sqlglot = pytest.importorskip("sqlglot")
 
-from billpath.pricing.spark_engine import SparkEngineError, to_spark  # noqa: E402
+from billpath.engines.spark import SparkEngineError, to_spark  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def spark():
     pytest.importorskip("pyspark")
-    from billpath.pricing import spark_engine
+    from billpath.engines import spark as spark_engine
 
     session = spark_engine.session("local[2]")
     yield session
@@ -80,7 +80,7 @@ def test_compiled_validation_regex_matches_duckdb(spark):
 
 @pytest.mark.slow
 def test_reads_parquet_file_directory_and_glob(spark, tmp_path):
-    from billpath.pricing.spark_engine import read_parquet
+    from billpath.engines.spark import read_parquet
     from billpath.usage.genlog import write_log
 
     write_log(tmp_path / "parts", 3000, files=3)

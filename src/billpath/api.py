@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from billpath.analysis.compare import Comparison, Quote, quote_offer, workload
+from billpath.analysis.compare import Comparison
 from billpath.analysis.compare import compare as _compare
 from billpath.catalog.store import Catalog, load_catalog
 from billpath.errors import BillpathError
+from billpath.pricing.quote import Quote, quote_offer, workload
 from billpath.usage.record import Usage
 
 Number = int | str | Decimal
@@ -134,7 +135,7 @@ def price_log(
 
 
 def _overlaid(catalog: Catalog | None, prices: str | None) -> Catalog:
-    from billpath.catalog.overlay import apply_overlay
+    from billpath.catalog.price_overlay import apply_overlay
 
     return apply_overlay(catalog or load_catalog(), prices)
 
@@ -178,14 +179,14 @@ def recommend(
 
 def explain(model: str, *, at: date | None = None, prices: str | None = None, catalog: Catalog | None = None) -> dict:
     """The article's four questions for `model`, answered from the catalog (`explain --format json`)."""
-    from billpath.analysis.explain import explain as _explain
+    from billpath.analysis.explain import explain_model
 
-    return _explain(model, at=at, catalog=_overlaid(catalog, prices))
+    return explain_model(model, at=at, catalog=_overlaid(catalog, prices))
 
 
 def lag(model: str, *, prices: str | None = None, catalog: Catalog | None = None) -> dict:
     """Days behind the maker's release per channel (`lag --format json`)."""
-    from billpath.analysis.hidden import lag_report
+    from billpath.analysis.hidden_costs import lag_report
 
     return lag_report(model, catalog=_overlaid(catalog, prices))
 

@@ -6,51 +6,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from billpath.analysis.hidden_costs import annotate, apply_volume_discounts
+from billpath.analysis.plans import plan_quotes
 from billpath.catalog.store import Catalog, Offer, Resolved, load_catalog
-from billpath.errors import UsageError
-from billpath.money import ZERO, exact, pct
-from billpath.pricing.exact import Cost, price_usage
-from billpath.pricing.fees import DEFAULT_PURCHASE_USD, channel_fee
+from billpath.money import ZERO, pct
+from billpath.pricing.quote import Quote, quote_offer, usage_dict, workload
 from billpath.usage.record import Usage
 
 SHOWN_BY_DEFAULT = ("standard", "location")
 KIND_ORDER = {"direct": 0, "cloud": 1, "aggregator": 2, "application": 3}
-
-
-@dataclass
-class Quote:
-    """The exact cost of a usage under one offer, with fees and the notes that explain it."""
-
-    offer: Offer
-    channel_kind: str
-    cost: Cost
-    notes: list[str]
-    markup_vs_direct_pct: Decimal | None = None
-    extras: dict = field(default_factory=dict)  # e.g. hidden_costs (analysis/hidden.py)
-
-    @property
-    def total(self) -> Decimal:
-        return self.cost.total
-
-    def to_dict(self) -> dict:
-        o = self.offer
-        return {
-            "channel": o.channel,
-            "channel_kind": self.channel_kind,
-            "variant": o.variant,
-            "channel_model_id": o.channel_model_id,
-            "cost": {
-                **{name: exact(v) for name, v in self.cost.components.items()},
-                "fees": exact(self.cost.fees),
-                "total": exact(self.total),
-            },
-            "markup_vs_direct_pct": None if self.markup_vs_direct_pct is None else str(self.markup_vs_direct_pct),
-            "notes": self.notes,
-            "effective_from": o.effective_from.isoformat(),
-            "available_from": o.available_from.isoformat() if o.available_from else None,
-            "source": {"url": o.source.url, "checked": o.source.checked},
-            **self.extras,
-        }
 
 
 @dataclass
@@ -69,56 +33,6 @@ class Comparison:
             "quotes": [q.to_dict() for q in self.quotes],
             "unavailable": self.unavailable,
         }
-
-
-def usage_dict(u: Usage) -> dict:
-    return {
-        "input_tokens": exact(u.input_tokens),
-        "output_tokens": exact(u.output_tokens),
-        "cache_read_tokens": exact(u.cache_read_tokens),
-        "cache_write_tokens": exact(u.cache_write_tokens),
-        "cache_write_1h_tokens": exact(u.cache_write_1h_tokens),
-        "reasoning_tokens": exact(u.reasoning_tokens),
-        "requests": exact(u.requests),
-    }
-
-
-def workload(per_request: Usage, requests: Decimal) -> Usage:
-    """Per-request token counts times `requests`: the period's usage."""
-    if requests <= 0:
-        raise UsageError(f"requests must be at least 1 (got {requests})")
-    return per_request.scaled(requests)
-
-
-def quote_offer(
-    offer: Offer,
-    usage: Usage,
-    catalog: Catalog,
-    batch_share: Decimal = ZERO,
-    payment: str | None = None,
-    purchase_usd: Decimal | None = None,
-) -> Quote:
-    """Price a period's usage on one offer: on-demand and batch shares, then channel fees."""
-    if not ZERO <= batch_share <= 1:
-        raise UsageError(f"batch share must be between 0 and 1 (got {batch_share})")
-    cost, notes = Cost(), list(offer.notes)
-    for share, batch in ((1 - batch_share, False), (batch_share, True)):
-        if share == 0:
-            continue
-        # Within one tier cost is linear, and a share of the requests has the same average request
-        # (so the same tier): the share's cost is the whole usage's cost times the share.
-        priced = price_usage(usage, offer, batch=batch)
-        if share != 1:
-            priced.cost.scale(share)
-        cost.add(priced.cost)
-        notes.extend(n for n in priced.notes if n not in notes)
-    channel = catalog.channels[offer.channel]
-    cost.fees, fee_note = channel_fee(
-        channel, cost.tokens_total, usage.requests, payment, purchase_usd or DEFAULT_PURCHASE_USD
-    )
-    if fee_note:
-        notes.append(fee_note)
-    return Quote(offer=offer, channel_kind=channel.kind, cost=cost, notes=notes)
 
 
 def _chosen_offers(
@@ -174,10 +88,7 @@ def compare(
     usage = workload(per_request, requests)
     offers, unavailable = _chosen_offers(catalog, resolved, at, all_variants)
     quotes = [quote_offer(o, usage, catalog, batch_share, payment, purchase_usd) for o in offers]
-    # Hidden costs (analysis/hidden.py, analysis/plans.py): application plans, spend-dependent discounts.
-    from billpath.analysis.hidden import annotate, apply_volume_discounts
-    from billpath.analysis.plans import plan_quotes
-
+    # Hidden costs: application plans (analysis/plans.py), spend-dependent discounts (analysis/hidden_costs.py).
     app_quotes, app_unavailable = plan_quotes(catalog, resolved.model, usage, at, batch_share)
     replaced = {q.offer.channel for q in app_quotes} | {u["channel"] for u in app_unavailable}
     unavailable = [u for u in unavailable if u["channel"] not in replaced] + app_unavailable

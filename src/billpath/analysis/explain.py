@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from billpath.analysis.compare import quote_offer, workload
-from billpath.analysis.hidden import direct_offer, lag_rows
+from billpath.analysis.hidden_costs import direct_offer, lag_rows
 from billpath.catalog.store import Catalog, Offer, load_catalog
 from billpath.money import exact, pct
+from billpath.pricing.quote import quote_offer, workload
 from billpath.usage.record import Usage
 
 QUESTIONS = (
@@ -37,7 +37,7 @@ def _prices(o: Offer) -> str:
     return f"{t.input_per_mtok}/{t.output_per_mtok} per Mtok"
 
 
-def explain(model: str, *, at: date | None = None, catalog: Catalog | None = None) -> dict:
+def explain_model(model: str, *, at: date | None = None, catalog: Catalog | None = None) -> dict:
     catalog = catalog or load_catalog()
     at = at or date.today()
     m = catalog.resolve(model).model
@@ -115,8 +115,8 @@ def explain(model: str, *, at: date | None = None, catalog: Catalog | None = Non
     answers.append({"question": QUESTIONS[2], "answer": a3, "evidence": ev3})
 
     # 4. volume discounts
-    from billpath.catalog.extras import published_discounts
-    from billpath.catalog.overlay import volume_discounts
+    from billpath.catalog.plans import published_discounts
+    from billpath.catalog.price_overlay import volume_discounts
 
     channels = sorted({o.channel for o in live})
     pub = [d for d in published_discounts() if d.channel in channels]

@@ -6,10 +6,11 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from billpath.catalog.extras import Plan, plans
+from billpath.catalog.plans import Plan, plans
 from billpath.catalog.store import Catalog, Offer
 from billpath.money import ZERO, display
 from billpath.pricing.exact import Cost
+from billpath.pricing.quote import Quote, quote_offer
 from billpath.usage.record import Usage
 
 PER_SEAT = "priced for one seat; --requests is taken as one month of that seat's prompts"
@@ -46,8 +47,6 @@ def _synthetic_offer(plan: Plan, model: str, api: Offer | None) -> Offer:
 
 def _api_quote(api, usage: Usage, catalog: Catalog, batch_share: Decimal):
     """The usage at the maker's API list price, as an application bills it (no batch: all on demand)."""
-    from billpath.analysis.compare import quote_offer
-
     return quote_offer(replace(api, batch_multiplier=None), usage, catalog, batch_share)
 
 
@@ -56,8 +55,6 @@ def price_plan(plan: Plan, model: str, usage: Usage, catalog: Catalog, at: date,
 
     `api_quote` (from `_api_quote`) saves re-pricing the same usage for every usage-pool plan.
     """
-    from billpath.analysis.compare import Quote
-
     api = _api_offer(catalog, model, at)
     notes = [f"{plan.name}: {plan.note}", PER_SEAT]
     if plan.billing == "usage-pool":

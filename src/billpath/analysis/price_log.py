@@ -6,14 +6,13 @@ the engine session and turns the priced groups into the `price-log` result (DESI
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from billpath.catalog.store import Catalog, load_catalog
+from billpath.engines.base import Progress, run_statement
 from billpath.errors import CatalogError
 from billpath.money import ZERO, display, exact
 from billpath.pricing.fees import channel_fee
@@ -27,8 +26,8 @@ from billpath.pricing.table import (
     price_table,
     statements,
 )
-from billpath.usage.duck import LogError, connect
-from billpath.usage.load import Input, load
+from billpath.usage.columns import LogError
+from billpath.usage.load import Input
 from billpath.usage.routes import Route, Router
 
 COMPONENT_NAMES = tuple(c.name for c in COMPONENTS)
@@ -139,36 +138,6 @@ def _tally_dict(head: dict, t: Tally, tokens: bool = True) -> dict:
     return out
 
 
-Progress = Callable[[str, float | None], None]
-
-
-def _run(con, sql: str, progress: Progress | None, label: str) -> None:
-    """Run one statement; with `progress`, report DuckDB's own progress while it runs."""
-    if progress is None:
-        con.execute(sql)
-        return
-    failure: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            con.execute(sql)
-        except BaseException as exc:  # re-raised in the caller's thread
-            failure.append(exc)
-
-    worker = threading.Thread(target=work, daemon=True)
-    worker.start()
-    while worker.is_alive():
-        worker.join(0.1)
-        try:
-            done = con.query_progress()
-        except Exception:
-            done = -1
-        progress(label, done / 100 if done and done >= 0 else None)
-    progress(label, 1.0)
-    if failure:
-        raise failure[0]
-
-
 _PRICES: dict[tuple, tuple[Catalog, object]] = {}
 
 
@@ -242,28 +211,29 @@ def price_log(
 
     `engine="spark"` runs the same statements on Spark (canonical Parquet; see docs/spark.md).
     """
-    import duckdb
-
     catalog = catalog or load_catalog()
     at = at or date.today()
     paths = [paths] if isinstance(paths, str) else list(paths)
     if engine == "spark":
-        from billpath.pricing import spark_engine
+        from billpath.engines import spark
 
-        return spark_engine.price_log(paths, input_format=input_format, at=at, catalog=catalog, progress=progress)
-    if engine != "duckdb":
-        raise LogError(f"unknown engine {engine!r}; use duckdb or spark")
-    con = connect(memory_limit, threads)
-    try:
+        log = spark.open_log(paths, input_format)
+    elif engine == "duckdb":
+        from billpath.engines import duckdb
+
         on_file = (lambda path, fmt: progress(f"reading {path} ({fmt})", None)) if progress else None
-        inputs, _ = load(con, paths, input_format, on_file)
+        log = duckdb.open_log(paths, input_format, on_file, memory_limit, threads)
+    else:
+        raise LogError(f"unknown engine {engine!r}; use duckdb or spark")
+    try:
         st = statements(catalog.offers, "usage", "groups", "routes", "prices", "priced")
-        _run(con, f"CREATE TEMP TABLE groups AS {st.reduce}", progress, "pricing")
-        return _result(con, catalog, st, inputs, at)
-    except duckdb.Error as exc:
+        run_statement(log.con, f"CREATE TEMP TABLE groups AS {st.reduce}", progress, log.label)
+        log.after_reduce()
+        return _result(log.con, catalog, st, log.inputs, at)
+    except log.errors as exc:
         raise LogError(f"cannot read the usage log: {' '.join(str(exc).split())}") from None
     finally:
-        con.close()
+        log.con.close()
 
 
 def _result(con, catalog: Catalog, st, inputs: list[Input], at: date) -> PriceLogResult:

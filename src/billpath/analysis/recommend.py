@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from billpath.analysis.compare import KIND_ORDER, Comparison, Quote, compare, quote_offer
+from billpath.analysis.compare import KIND_ORDER, Comparison, compare
 from billpath.catalog.store import Catalog, Channel, load_catalog
 from billpath.errors import UsageError
 from billpath.money import ZERO, display, exact
+from billpath.pricing.quote import Quote, quote_offer
 from billpath.usage.record import Usage
 
 FEATURES = {
@@ -207,7 +208,7 @@ def _entry(i: int, q: Quote, ranked: list[Quote], catalog: Catalog, requires: li
 
 def _cost_fn(q: Quote, usage: Usage, catalog: Catalog, batch_share: Decimal, payment: tuple):
     """Monthly cost of the workload scaled by k on the quote's offer, with fees and spend discounts."""
-    from billpath.analysis.hidden import apply_volume_discounts
+    from billpath.analysis.hidden_costs import apply_volume_discounts
 
     def cost(k: Decimal) -> Decimal:
         scaled = quote_offer(q.offer, usage.scaled(k), catalog, batch_share, *payment)
@@ -223,7 +224,7 @@ def _list_spend(q: Quote) -> Decimal:
 
 
 def _breakpoints(q: Quote, usage: Usage, catalog: Catalog, unit_cost: Decimal) -> set[Decimal]:
-    from billpath.catalog.overlay import volume_discounts
+    from billpath.catalog.price_overlay import volume_discounts
 
     points: set[Decimal] = set()
     for d in volume_discounts(catalog):

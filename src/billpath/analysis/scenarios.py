@@ -97,7 +97,7 @@ class Row:
 def load_scenarios(path: Path | str):
     from pydantic import ValidationError
 
-    from billpath.catalog.extras_schema import explain
+    from billpath.catalog.plans_schema import validation_error
 
     path = Path(path)
     try:
@@ -109,12 +109,12 @@ def load_scenarios(path: Path | str):
     try:
         return _schema().model_validate(data)
     except ValidationError as exc:
-        raise explain(path, exc) from None
+        raise validation_error(path, exc) from None
 
 
 def channel_spend_discount(catalog: Catalog, channel: str, spend_by_model: dict[str, Decimal]) -> Decimal:
     """Spend-dependent discounts (overlay or published) on a channel's month, judged on its list spend."""
-    from billpath.catalog.overlay import volume_discounts
+    from billpath.catalog.price_overlay import volume_discounts
 
     off = ZERO
     for d in volume_discounts(catalog):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from billpath.analysis.price_log import PriceLogResult
-from billpath.catalog.extras import Plan, plans
+from billpath.catalog.plans import Plan, plans
 from billpath.catalog.store import Catalog
 from billpath.catalog.subscriptions import Subscription, subscriptions
 from billpath.errors import BillpathError

@@ -17,7 +17,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from billpath.catalog.names import normalize_name
-from billpath.catalog.schema import Channel, ChannelFile, Model, ModelsFile, Offer, Prices, Variant
+from billpath.catalog.schema import ChannelFile, ChannelSpec, ModelsFile, ModelSpec, OfferSpec, Prices, Variant
 from billpath.catalog.store import PRICE_FIELDS
 from billpath.errors import CatalogError
 from billpath.money import exact, price_micro
@@ -43,7 +43,7 @@ def _explain(path: Path, exc: ValidationError) -> CatalogError:
     return CatalogError("\n".join(lines))
 
 
-def load_sources(data_dir: Path = DATA_DIR) -> tuple[list[Model], list[ChannelFile]]:
+def load_sources(data_dir: Path = DATA_DIR) -> tuple[list[ModelSpec], list[ChannelFile]]:
     """Read and strictly validate models.toml and every channels/*.toml."""
     models_path = data_dir / "models.toml"
     try:
@@ -81,7 +81,9 @@ def _tiers(prices: Prices, tiers: list, factor: Decimal) -> list[dict]:
     return out
 
 
-def _blocks(offer: Offer, channel: str, by_channel: dict[str, ChannelFile]) -> list[tuple[Offer, date, date | None]]:
+def _blocks(
+    offer: OfferSpec, channel: str, by_channel: dict[str, ChannelFile]
+) -> list[tuple[OfferSpec, date, date | None]]:
     """The price blocks an offer is made of: its own, or each parent block overlapping its period.
 
     An inheriting offer follows the parent's price history: a parent price change is a new block here too.
@@ -112,7 +114,7 @@ def _blocks(offer: Offer, channel: str, by_channel: dict[str, ChannelFile]) -> l
     return blocks
 
 
-def _expand(offer: Offer, channel: Channel, by_channel: dict[str, ChannelFile]) -> Iterable[dict]:
+def _expand(offer: OfferSpec, channel: ChannelSpec, by_channel: dict[str, ChannelFile]) -> Iterable[dict]:
     inherited = None
     if offer.inherit:
         uplift = "" if offer.multiplier == 1 else f" x{offer.multiplier}"
@@ -140,7 +142,7 @@ def _expand(offer: Offer, channel: Channel, by_channel: dict[str, ChannelFile]) 
             yield _variant(base, parent, offer.multiplier, v, offer)
 
 
-def _variant(base: dict, parent: Offer, multiplier: Decimal, v: Variant, offer: Offer) -> dict:
+def _variant(base: dict, parent: OfferSpec, multiplier: Decimal, v: Variant, offer: OfferSpec) -> dict:
     source = v.source or offer.source
     assert parent.prices is not None
     return {
@@ -169,7 +171,7 @@ def _close_periods(offers: list[dict]) -> None:
                 raise CatalogError(f"offer {key}: periods overlap ({a['effective_to']} > {b['effective_from']})")
 
 
-def _aliases(models: list[Model], offers: list[dict]) -> dict[str, list]:
+def _aliases(models: list[ModelSpec], offers: list[dict]) -> dict[str, list]:
     """Normalized name -> [model, channel or null, variant or null]. Ambiguous names are an error."""
     index: dict[str, list] = {}
 
@@ -194,7 +196,7 @@ def _aliases(models: list[Model], offers: list[dict]) -> dict[str, list]:
     return dict(sorted(index.items()))
 
 
-def curated_offers(models: list[Model], files: list[ChannelFile]) -> list[dict]:
+def curated_offers(models: list[ModelSpec], files: list[ChannelFile]) -> list[dict]:
     """Every curated offer expanded to snapshot form (inheritance, multipliers and variants resolved)."""
     known = {m.id for m in models}
     by_channel = {f.channel.id: f for f in files}
@@ -209,7 +211,7 @@ def curated_offers(models: list[Model], files: list[ChannelFile]) -> list[dict]:
     return offers
 
 
-def import_sources(models: list[Model], curated: list[dict], channels: set[str], overrides: Iterable = ()):
+def import_sources(models: list[ModelSpec], curated: list[dict], channels: set[str], overrides: Iterable = ()):
     """Run the importers over the vendored sources (catalog/sources/) and merge them under the curated offers."""
     from billpath.catalog.importers import genai_prices, litellm, merge
 
@@ -283,13 +285,13 @@ def build(data_dir: Path = DATA_DIR, extra_offers: Iterable[dict] = (), imports:
     }
 
 
-def _model_dict(m: Model) -> dict:
+def _model_dict(m: ModelSpec) -> dict:
     d = m.model_dump(mode="json", exclude={"source"})
     d["source"] = {"url": m.source.url, "checked": m.source.checked.isoformat()}
     return d
 
 
-def _channel_dict(c: Channel) -> dict:
+def _channel_dict(c: ChannelSpec) -> dict:
     return json.loads(c.model_dump_json())
 
 

@@ -19,11 +19,14 @@ ChannelKind = Literal["direct", "cloud", "aggregator", "application"]
 VariantKind = Literal["standard", "location", "service-tier"]
 
 
+STRICT = ConfigDict(extra="forbid", frozen=True)  # unknown fields fail; specs are values
+
+
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = STRICT
 
 
-class Source(Strict):
+class SourceSpec(Strict):
     """Where a fact comes from and when a person last checked it."""
 
     url: str = Field(min_length=8)
@@ -72,10 +75,10 @@ class Variant(Strict):
     ids: list[str] = []
     note: str
     batch: bool | None = None  # None: same as the base offer
-    source: Source | None = None
+    source: SourceSpec | None = None
 
 
-class Offer(Strict):
+class OfferSpec(Strict):
     """A model sold on a channel, valid from `effective_from` until the next dated offer (or `effective_to`)."""
 
     model: Id
@@ -94,10 +97,10 @@ class Offer(Strict):
     effective_to: date | None = None
     variants: list[Variant] = []
     note: str | None = None
-    source: Source
+    source: SourceSpec
 
     @model_validator(mode="after")
-    def _prices_or_inherit(self) -> Offer:
+    def _prices_or_inherit(self) -> OfferSpec:
         if (self.prices is None) == (self.inherit is None):
             raise ValueError("give exactly one of `prices` or `inherit` (a channel id to take prices from)")
         if self.inherit and self.tiers:
@@ -116,13 +119,13 @@ class CreditFee(Strict):
 
 
 class Fees(Strict):
-    """Channel fees outside token prices (OpenRouter: on credit purchases, and on BYOK usage)."""
+    """ChannelSpec fees outside token prices (OpenRouter: on credit purchases, and on BYOK usage)."""
 
     credit: dict[str, CreditFee] = {}
     default_payment: str | None = None
     byok_pct: Decimal | None = Field(default=None, ge=0, le=100)
     byok_free_requests_per_month: int = 0
-    source: Source | None = None
+    source: SourceSpec | None = None
 
     @model_validator(mode="after")
     def _default_known(self) -> Fees:
@@ -131,7 +134,7 @@ class Fees(Strict):
         return self
 
 
-class Channel(Strict):
+class ChannelSpec(Strict):
     id: Id
     kind: ChannelKind
     name: str
@@ -140,18 +143,18 @@ class Channel(Strict):
     multi_maker: bool = False
     fees: Fees = Fees()
     notes: list[str] = []
-    source: Source
+    source: SourceSpec
 
 
 class ChannelFile(Strict):
     """One file per channel: `catalog/data/channels/<id>.toml`."""
 
-    channel: Channel
-    offers: list[Offer] = []
+    channel: ChannelSpec
+    offers: list[OfferSpec] = []
 
     @field_validator("offers")
     @classmethod
-    def _unique_offers(cls, offers: list[Offer]) -> list[Offer]:
+    def _unique_offers(cls, offers: list[OfferSpec]) -> list[OfferSpec]:
         seen: set[tuple[str, str, date]] = set()
         for o in offers:
             key = (o.model, o.variant, o.effective_from)
@@ -161,7 +164,7 @@ class ChannelFile(Strict):
         return offers
 
 
-class Model(Strict):
+class ModelSpec(Strict):
     id: Id
     name: str
     maker: Id
@@ -170,15 +173,15 @@ class Model(Strict):
     aliases: list[str] = []
     context_tokens: int | None = None
     open_weights: bool = False
-    source: Source
+    source: SourceSpec
 
 
 class ModelsFile(Strict):
-    models: list[Model]
+    models: list[ModelSpec]
 
     @field_validator("models")
     @classmethod
-    def _sorted_unique(cls, models: list[Model]) -> list[Model]:
+    def _sorted_unique(cls, models: list[ModelSpec]) -> list[ModelSpec]:
         ids = [m.id for m in models]
         for a, b in pairwise(ids):
             if a >= b:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 
+from billpath.catalog.local_updates import load_overrides, override_dir
 from billpath.catalog.names import loose_name, normalize_name
 from billpath.errors import CatalogError, UnknownChannel, UnknownModel
 
@@ -345,6 +347,17 @@ def _with_overrides(bundled: list[dict], override: list[dict]) -> list[dict]:
 _CACHE: dict[Path, Catalog] = {}
 
 
+def default_variants(offers: Iterable[Offer]) -> dict[tuple[str, str], str]:
+    """(model, channel) -> the variant a log without one is priced on: the channel's standard one."""
+    best: dict[tuple[str, str], tuple] = {}
+    for o in offers:
+        rank = (o.variant_kind != "standard", o.variant_kind != "location", o.variant)
+        key = (o.model, o.channel)
+        if key not in best or rank < best[key][0]:
+            best[key] = (rank, o.variant)
+    return {k: v[1] for k, v in best.items()}
+
+
 def load_catalog(path: Path | None = None) -> Catalog:
     """The bundled snapshot (or `path`), parsed once per process, with the user's `catalog update` overrides."""
     path = path or SNAPSHOT
@@ -369,18 +382,5 @@ def load_catalog(path: Path | None = None) -> Catalog:
 
 
 def _overrides() -> dict:
-    """User-level price overrides written by `billpath catalog update` (never the installed package)."""
-    from billpath.catalog.overrides import load_overrides  # only reached when the directory exists
-
+    """User-level price updates written by `billpath catalog update` (never the installed package)."""
     return load_overrides() if override_dir().is_dir() else {}
-
-
-def override_dir() -> Path:
-    """$BILLPATH_HOME/overrides, else $XDG_CONFIG_HOME/billpath/overrides (default ~/.config)."""
-    import os
-
-    home = os.environ.get("BILLPATH_HOME")
-    if home:
-        return Path(home) / "overrides"
-    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(config) / "billpath" / "overrides"

@@ -60,8 +60,7 @@ def validate_subscriptions(path: Path = PATH) -> int:
 
     from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-    from billpath.catalog.schema import Id
-    from billpath.catalog.schema import Source as SourceSpec
+    from billpath.catalog.schema import Id, SourceSpec
 
     class Entry(BaseModel):
         model_config = ConfigDict(extra="forbid", frozen=True)

@@ -13,9 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 
-from billpath.catalog.overrides import write_override
+from billpath.catalog.local_updates import write_override
 from billpath.errors import UsageError
-from billpath.report.render import TableView
 
 DEFAULT_URLS = {
     "openrouter": "https://openrouter.ai/api/v1/models",
@@ -170,24 +169,3 @@ def _row(o: dict, diffs: list[dict] | None) -> dict:
 
 def apply_update(plan: dict) -> Path:
     return write_override(plan["source"], plan["override"])
-
-
-def update_view(plan: dict, written: Path | None) -> TableView:
-    rows = [
-        [
-            r["model"],
-            r["channel"],
-            r["variant"],
-            "changed",
-            "; ".join(f"{d['field']}: {d['old']} -> {d['new']}" for d in r["differences"]),
-        ]
-        for r in plan["changed"]
-    ]
-    rows += [[r["model"], r["channel"], r["variant"], "new", ""] for r in plan["added"]]
-    where = f"wrote {written}" if written else "dry run: nothing written"
-    return TableView(
-        title=f"{plan['source']}: {len(plan['changed'])} changed, {len(plan['added'])} new, "
-        f"{plan['unchanged']} unchanged offers ({where})",
-        columns=["model", "channel", "variant", "what", "differences"],
-        rows=rows,
-    )

@@ -132,7 +132,7 @@ def validate_snapshot(snapshot: dict) -> list[str]:
 
 def schemas() -> dict[str, str]:
     """JSON Schema of the hand-edited data files, from the pydantic models (file name -> text)."""
-    from billpath.catalog.extras_schema import DiscountsFile, OverlayFile, PlansFile
+    from billpath.catalog.plans_schema import DiscountsFile, OverlayFile, PlansFile
     from billpath.catalog.schema import ChannelFile, ModelsFile
 
     out = {}

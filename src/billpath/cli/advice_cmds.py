@@ -96,7 +96,7 @@ def lag_cmd(
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """Days each channel got MODEL after the maker's release ("unknown" where no source gives a date)."""
-    from billpath.analysis.hidden import lag_report
+    from billpath.analysis.hidden_costs import lag_report
     from billpath.report.advice import lag_view
     from billpath.report.render import emit
 
@@ -112,11 +112,11 @@ def explain_cmd(
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """The article's four questions for MODEL, answered from the catalog, citing the offers used."""
-    from billpath.analysis.explain import explain
+    from billpath.analysis.explain import explain_model
     from billpath.report.advice import explain_view
     from billpath.report.render import emit
 
-    payload = explain(model, at=parse_date("at", at), catalog=catalog_for(prices))
+    payload = explain_model(model, at=parse_date("at", at), catalog=catalog_for(prices))
     emit(fmt.value, payload, explain_view(payload))
 
 

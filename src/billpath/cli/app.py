@@ -70,7 +70,7 @@ PricesOpt = Annotated[
 
 def catalog_for(prices: str | None):
     """The bundled catalog, seen through the user's `--prices` overlay when one is given."""
-    from billpath.catalog.overlay import apply_overlay
+    from billpath.catalog.price_overlay import apply_overlay
     from billpath.catalog.store import load_catalog
 
     return apply_overlay(load_catalog(), prices)

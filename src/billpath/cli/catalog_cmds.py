@@ -39,12 +39,12 @@ def catalog_validate() -> None:
     """Validate the catalog strictly: curated files, imported offers and your overrides (sources, dates, prices,
     tiers, effective ranges, names)."""
     from billpath.catalog.build import build
-    from billpath.catalog.extras_schema import validate_extras
+    from billpath.catalog.plans_schema import validate_plans_and_discounts
     from billpath.catalog.validate import stale_schemas, validate_snapshot
     from billpath.errors import CatalogError
 
     snapshot = build()
-    plans, discounts = validate_extras()  # plans.toml and discounts.toml (issue 4)
+    plans, discounts = validate_plans_and_discounts()  # plans.toml and discounts.toml (issue 4)
     from billpath.catalog.subscriptions import validate_subscriptions
 
     plans += validate_subscriptions()  # subscriptions.toml (coding-agent plans, issue 14)
@@ -66,12 +66,12 @@ def catalog_validate() -> None:
 
 def _override_problems(snapshot: dict) -> list[str]:
     """Your `catalog update` override files, checked like the bundled offers."""
-    from billpath.catalog.store import override_dir
+    from billpath.catalog.local_updates import override_dir
     from billpath.catalog.validate import validate_snapshot
 
     if not override_dir().is_dir():
         return []
-    from billpath.catalog.overrides import load_overrides
+    from billpath.catalog.local_updates import load_overrides
 
     data = load_overrides()
     offers = [o for group in data["offers"].values() for o in group]
@@ -107,7 +107,8 @@ def catalog_schema(
 @catalog_app.command("check")
 def catalog_check(fmt: FormatOpt = Fmt.table) -> None:
     """List every offer where the sources disagree: both values, the difference, and the rule that picked one."""
-    from billpath.catalog.check import check_view, run_check
+    from billpath.catalog.crosscheck import run_check
+    from billpath.report.catalog_views import check_view
     from billpath.report.render import emit
 
     payload = run_check()
@@ -134,7 +135,8 @@ def catalog_update(
 
     The only command that touches the network, and only with a URL (the default for openrouter and litellm).
     """
-    from billpath.catalog.update import apply_update, plan_update, update_view
+    from billpath.catalog.update import apply_update, plan_update
+    from billpath.report.catalog_views import update_view
     from billpath.report.render import emit
 
     plan = plan_update(source, list(from_ or []), endpoints=list(endpoints or []))

@@ -77,7 +77,7 @@ def models_cmd(
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """List the catalog's models with the channels that sell them."""
-    from billpath.catalog.listing import models_listing
+    from billpath.report.listing import models_listing
     from billpath.report.render import emit
 
     payload, view = models_listing(search=search, maker=maker, channel=channel)
@@ -87,7 +87,7 @@ def models_cmd(
 @app.command("channels")
 def channels_cmd(fmt: FormatOpt = Fmt.table) -> None:
     """List the channels: kind, billing, fees, and how many models each sells."""
-    from billpath.catalog.listing import channels_listing
+    from billpath.report.listing import channels_listing
     from billpath.report.render import emit
 
     payload, view = channels_listing()

@@ -3,7 +3,7 @@
 Everything here is engine-neutral: a price table built from the same `price_rows(offer)` the exact
 evaluator uses (unit prices as integer femto-dollars, 1e-15 USD, so sums are exact integers), and
 plain ANSI SQL text (joins, CASE, SUM over DECIMAL(38,0)) that DuckDB runs today and Spark can run
-unchanged. Reading files is the engine's business (`billpath.usage.duck`), not this module's.
+unchanged. Reading files is the engine's business (`billpath.usage.columns`), not this module's.
 
 The statement follows DESIGN's reduce-then-price idea. Within one price period and one tier, cost is
 linear in every quantity, so:
@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from billpath.catalog.store import Offer
+from billpath.catalog.store import Offer, default_variants
 from billpath.errors import CatalogError
 from billpath.pricing.rules import COMPONENTS, price_rows
+from billpath.usage.columns import QUANTITY_FIELDS
 
 # Money in SQL is an integer count of femto-dollars (1e-15 USD): every catalog unit price, batch halves of
 # 6-decimal per-Mtok prices included, is a whole number of them, and sums stay far below 128-bit limits.
@@ -37,8 +38,6 @@ FAR_FUTURE = date(9999, 12, 31)
 NO_NEXT_TIER = 2**62  # above every prompt class
 SUM = "DECIMAL(38,0)"
 
-# Usage quantities the components are built from, in a fixed order (COMPONENTS' plus and minus fields).
-QUANTITY_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(f for c in COMPONENTS for f in (*c.plus, *c.minus)))
 PROMPT_FIELDS = ("input_tokens", "cache_read_tokens", "cache_write_tokens", "cache_write_1h_tokens")
 GROUP_KEYS = ("model", "provider", "variant", "day", "batch", "prompt_class", "ok")
 PRICE_COLUMNS: tuple[str, ...] = (
@@ -84,17 +83,6 @@ def in_units(unit_price: Decimal, offer: Offer) -> int:
             f"1e-{UNIT_DIGITS} USD: the table evaluator cannot sum it exactly"
         )
     return int(scaled)
-
-
-def default_variants(offers: Iterable[Offer]) -> dict[tuple[str, str], str]:
-    """(model, channel) -> the variant a log without one is priced on: the channel's standard one."""
-    best: dict[tuple[str, str], tuple] = {}
-    for o in offers:
-        rank = (o.variant_kind != "standard", o.variant_kind != "location", o.variant)
-        key = (o.model, o.channel)
-        if key not in best or rank < best[key][0]:
-            best[key] = (rank, o.variant)
-    return {k: v[1] for k, v in best.items()}
 
 
 def exact_offer(offer: Offer, rows: list | None = None) -> str | None:
@@ -161,7 +149,7 @@ def prompt_class_sql(tiers_above: list[int], prompt: str = "prompt", n: str = "n
 
 
 def reduce_sql(usage: str, tiers_above: list[int], sum_type: str | None = None) -> str:
-    """Group the normalised usage relation (see `billpath.usage.duck`) into priceable groups.
+    """Group the normalised usage relation (see `billpath.usage.columns`) into priceable groups.
 
     `usage` has columns model, provider, variant (VARCHAR, '' when absent), day (DATE), batch
     (BOOLEAN), the quantity fields (integers), logged_cost (DECIMAL or NULL), error (NULL or the

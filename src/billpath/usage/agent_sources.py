@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from billpath.usage.duck import LogError
+from billpath.usage.columns import LogError
 
 SOURCES = ("claude-code", "codex", "gemini-cli")
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from billpath.usage.duck import CANONICAL, LogError, describe, normalize_sql, sql_str
+from billpath.usage.columns import CANONICAL, LogError, describe, normalize_sql, sql_str
 from billpath.usage.readers import READERS, agent_tree, expand, format_of, is_parquet
 from billpath.usage.readers.base import COLUMNS, Sink
 

@@ -13,9 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from billpath.catalog.names import loose_name, normalize_name
-from billpath.catalog.store import Catalog
+from billpath.catalog.store import Catalog, default_variants
 from billpath.errors import UnknownModel
-from billpath.pricing.table import default_variants
 
 WEAK = "~"
 # Provider names seen in logs -> channel ids (LiteLLM providers, OTel provider names, OpenRouter

@@ -306,7 +306,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Days each channel got the model after its release (same JSON as `billpath lag --format json`)",
     )
     def api_lag(model: Model) -> Response:
-        from billpath.analysis.hidden import lag_report
+        from billpath.analysis.hidden_costs import lag_report
 
         return Response(_json(lag_report(model, catalog=_catalog())), media_type=JSON)
 
@@ -320,9 +320,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         model: Model,
         at: Annotated[date | None, Query(description="Price at this date (default today).")] = None,
     ) -> Response:
-        from billpath.analysis.explain import explain
+        from billpath.analysis.explain import explain_model
 
-        return Response(_json(explain(model, at=at, catalog=_catalog())), media_type=JSON)
+        return Response(_json(explain_model(model, at=at, catalog=_catalog())), media_type=JSON)
 
     @app.get(
         "/api/models",
@@ -335,7 +335,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         maker: Annotated[str | None, Query(max_length=100)] = None,
         channel: Annotated[str | None, Query(max_length=100)] = None,
     ) -> Response:
-        from billpath.catalog.listing import models_listing
+        from billpath.report.listing import models_listing
 
         payload, _ = models_listing(search=search, maker=maker, channel=channel)
         return Response(_json(payload), media_type=JSON)
@@ -347,7 +347,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="List channels (same JSON as `billpath channels --format json`)",
     )
     def api_channels() -> Response:
-        from billpath.catalog.listing import channels_listing
+        from billpath.report.listing import channels_listing
 
         payload, _ = channels_listing()
         return Response(_json(payload), media_type=JSON)

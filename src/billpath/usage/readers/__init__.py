@@ -2,7 +2,7 @@
 
 Each format module has `read(path, sink)` (rows, rejected rows and notes onto a `Sink`) and
 `looks_like(sample)` for detection. Canonical Parquet (and directories or globs of canonical files)
-are read by DuckDB itself; see `billpath.usage.duck`.
+are read by DuckDB itself; see `billpath.usage.columns`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import glob
 import json
 from pathlib import Path
 
-from billpath.usage.duck import REQUIRED, LogError
+from billpath.usage.columns import REQUIRED, LogError
 from billpath.usage.readers import (
     anthropic_usage,
     canonical,

@@ -1,7 +1,7 @@
 """What every reader shares: the row sink, JSON walking, and safe line-by-line reading.
 
 A reader turns one file into canonical rows (text values, validated later in one place:
-`billpath.usage.duck.normalize_sql`), rejected rows (a line and a reason) and notes (what it had to
+`billpath.usage.columns.normalize_sql`), rejected rows (a line and a reason) and notes (what it had to
 assume). It never drops a row silently: a row it cannot use is rejected with its line number.
 """
 
@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from billpath.usage.duck import CANONICAL, LogError
+from billpath.usage.columns import CANONICAL, LogError
 
 COLUMNS = ("line", *CANONICAL, "error")
 MAX_LINE = 64 * 2**20  # a longer line is rejected, not read into memory

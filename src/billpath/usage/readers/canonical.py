@@ -1,6 +1,6 @@
 """The canonical usage table (DESIGN.md) as CSV or JSON Lines, parsed here with exact line numbers.
 
-Canonical Parquet is read by DuckDB directly (`billpath.usage.duck`). Columns: timestamp, model,
+Canonical Parquet is read by DuckDB directly (`billpath.usage.columns`). Columns: timestamp, model,
 channel, input_tokens (excludes cached tokens), output_tokens (includes reasoning), cache_read_tokens,
 cache_write_tokens (5-minute), reasoning_tokens (part of output), batch, requests; billpath also
 reads cache_write_1h_tokens, variant and cost_usd (the cost the log itself states).
@@ -12,7 +12,7 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from billpath.usage.duck import CANONICAL, REQUIRED, LogError
+from billpath.usage.columns import CANONICAL, REQUIRED, LogError
 from billpath.usage.readers.base import Sink, iter_json_records, iter_lines
 
 ALIASES = {"provider": "channel", "cost": "cost_usd", "reasoning_output_tokens": "reasoning_tokens"}
@@ -24,7 +24,7 @@ def canonical_name(column: str) -> str:
     return ALIASES.get(key, key)
 
 
-def _decoded(path: Path, bad: dict[int, str]) -> Iterator[str]:
+def decoded_lines(path: Path, bad: dict[int, str]) -> Iterator[str]:
     for number, line, err in iter_lines(path):
         if err:
             bad[number] = err
@@ -36,7 +36,7 @@ def _decoded(path: Path, bad: dict[int, str]) -> Iterator[str]:
 def read_csv(path: Path, sink: Sink) -> None:
     bad: dict[int, str] = {}
     csv.field_size_limit(FIELD_LIMIT)
-    reader = csv.reader(_decoded(path, bad), strict=True)
+    reader = csv.reader(decoded_lines(path, bad), strict=True)
     try:
         header = next(reader)
     except StopIteration:

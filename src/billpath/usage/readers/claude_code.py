@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from billpath.usage.duck import LogError
+from billpath.usage.columns import LogError
 from billpath.usage.readers.base import MAX_LINE, Sink, iter_lines, num
 
 NAME = "claude-code"

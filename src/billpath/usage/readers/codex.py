@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from billpath.usage.duck import LogError
+from billpath.usage.columns import LogError
 from billpath.usage.readers.base import WEAK, Sink, iter_lines, num
 
 NAME = "codex"

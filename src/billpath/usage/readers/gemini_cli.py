@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from billpath.usage.duck import LogError
+from billpath.usage.columns import LogError
 from billpath.usage.readers.base import ListSink, Sink, iter_json_records, num
 
 NAME = "gemini-cli"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from billpath.errors import BillpathError
 from billpath.usage.readers.base import Sink, guarded, iter_json_records, num, position, records, text
-from billpath.usage.readers.canonical import FIELD_LIMIT, _decoded
+from billpath.usage.readers.canonical import FIELD_LIMIT, decoded_lines
 
 MARKERS = ("spend", "prompt_tokens")
 
@@ -49,7 +49,7 @@ def read(path: Path, sink: Sink) -> None:
 def _read_csv(path: Path, sink: Sink) -> None:
     bad: dict[int, str] = {}
     csv.field_size_limit(FIELD_LIMIT)
-    reader = csv.DictReader(_decoded(path, bad), strict=True)
+    reader = csv.DictReader(decoded_lines(path, bad), strict=True)
     last = 1
     while True:
         try:

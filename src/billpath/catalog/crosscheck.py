@@ -2,7 +2,7 @@
 
 Sources: the curated files, genai-prices (GP) and litellm (LL) package data, OpenRouter's API (via
 `catalog update`). The count is kept in docs/catalog.md (a test fails when it drifts):
-regenerate that block with `python -m billpath.catalog.check --docs`.
+regenerate that block with `python -m billpath.catalog.crosscheck --docs`.
 """
 
 from __future__ import annotations
@@ -11,11 +11,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from billpath.report.render import TableView
-
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "catalog.md"
 BEGIN, END = (
-    "<!-- catalog-check:begin (generated: python -m billpath.catalog.check --docs) -->",
+    "<!-- catalog-check:begin (generated: python -m billpath.catalog.crosscheck --docs) -->",
     "<!-- catalog-check:end -->",
 )
 RULES = {
@@ -50,33 +48,6 @@ def run_check() -> dict:
         "stats": result.stats,
         "disagreements": items,
     }
-
-
-def _fmt(diff: dict) -> str:
-    rel = f" ({diff['relative_difference']}%)" if diff["relative_difference"] is not None else ""
-    return f"{diff['field']}: {diff['chosen']} vs {diff['other']}{rel}"
-
-
-def check_view(payload: dict) -> TableView:
-    rows = [
-        [
-            d["model"],
-            d["channel"],
-            d["variant"],
-            d["chosen"],
-            d["other"],
-            d["rule"],
-            "; ".join(map(_fmt, d["differences"])),
-        ]
-        for d in payload["disagreements"]
-    ]
-    footer = [f"{rule}: {n} ({RULES.get(rule, '')})" for rule, n in payload["by_rule"].items()]
-    return TableView(
-        title=f"{payload['count']} disagreements on {payload['offers']} offers (chosen value first)",
-        columns=["model", "channel", "variant", "chosen", "other", "rule", "differences (chosen vs other)"],
-        rows=rows,
-        footer=footer,
-    )
 
 
 def docs_block(payload: dict) -> str:

@@ -1,6 +1,6 @@
 """Plans and published discounts, read at run time with `tomllib` into plain dataclasses (no pydantic).
 
-Their strict schema lives in `extras_schema.py`; the test suite and `catalog validate` enforce it.
+Their strict schema lives in `plans_schema.py`; the test suite and `catalog validate` enforce it.
 """
 
 from __future__ import annotations

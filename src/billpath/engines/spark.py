@@ -19,6 +19,7 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from billpath.engines.base import LoadedLog
 from billpath.errors import BillpathError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -345,7 +346,7 @@ def inputs(args: list[str], input_format: str = "auto") -> tuple[list, list[str]
     Local arguments are expanded exactly as the DuckDB engine expands them (a file, a directory's
     data files, a glob) and must be Parquet; a URI (`s3://bucket/logs/*.parquet`) is left to Spark.
     """
-    from billpath.usage.duck import LogError
+    from billpath.usage.columns import LogError
     from billpath.usage.readers import expand, format_of, is_parquet
 
     if input_format not in ("auto", "canonical"):
@@ -375,7 +376,7 @@ def load(con: SparkConnection, local: list, remote: list[str]) -> list:
     """Create the `usage` view over the inputs, validated by the shared `normalize_sql`; the inputs read."""
     from pyspark.sql import functions as F
 
-    from billpath.usage.duck import REQUIRED, LogError, normalize_sql
+    from billpath.usage.columns import REQUIRED, LogError, normalize_sql
     from billpath.usage.load import Input
 
     spark = con.spark
@@ -405,31 +406,26 @@ def load(con: SparkConnection, local: list, remote: list[str]) -> list:
     return [Input(str(p), "canonical-parquet") for p in local] + [Input(a, "canonical-parquet") for a in remote]
 
 
-def price_log(
-    paths: list[str],
-    *,
-    input_format: str = "auto",
-    at,
-    catalog,
-    progress=None,
-):
-    """`billpath.analysis.price_log.price_log` on Spark: the same statements and the same result assembly.
+def open_log(paths: list[str], input_format: str = "auto") -> LoadedLog:
+    """The price-log driver's input on Spark: the `usage` view over canonical Parquet, validated alike.
 
     Only the connection and the loader differ from the DuckDB engine; the reduce, price and reprice
-    statements and every step after them are the price-log driver's own, run through `SparkConnection`.
+    statements and every step after them are the driver's own, run through `SparkConnection`.
     """
-    from billpath.analysis.price_log import _result, _run
-    from billpath.pricing.table import QUANTITY_FIELDS, statements
+    from billpath.usage.columns import QUANTITY_FIELDS
 
     local, remote = inputs(paths, input_format)
     con = SparkConnection(session())
     try:
         read = load(con, local, remote)
-        st = statements(catalog.offers, "usage", "groups", "routes", "prices", "priced")
-        _run(con, f"CREATE TEMP TABLE groups AS {st.reduce}", progress, "pricing on Spark")
-        # The pass over the log sums 64-bit integers (fast; ANSI mode makes an overflow an error, never a
-        # wrong sum). The few groups then go to DECIMAL(38,0), so quantity x femto-price cannot overflow.
-        con.recast("groups", QUANTITY_FIELDS, "decimal(38,0)")
-        return _result(con, catalog, st, read, at)
-    finally:
+    except BaseException:
         con.close()
+        raise
+    # The pass over the log sums 64-bit integers (fast; ANSI mode makes an overflow an error, never a
+    # wrong sum). The few groups then go to DECIMAL(38,0), so quantity x femto-price cannot overflow.
+    return LoadedLog(
+        con=con,
+        inputs=read,
+        label="pricing on Spark",
+        after_reduce=lambda: con.recast("groups", QUANTITY_FIELDS, "decimal(38,0)"),
+    )

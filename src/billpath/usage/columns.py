@@ -1,4 +1,4 @@
-"""DuckDB side of a usage log: reading files into the normalised `usage` relation the table evaluator prices.
+"""The normalised `usage` relation the table evaluator prices: its columns and the SQL that validates a file into it.
 
 Canonical Parquet, CSV and JSONL files are read by DuckDB itself (a file, a directory or a glob),
 streamed, never loaded whole into Python. Other formats are parsed in Python by their readers and
@@ -12,14 +12,22 @@ computed as one boolean so that pricing never builds a message for a valid row).
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 
 from billpath.errors import BillpathError
-from billpath.pricing.table import QUANTITY_FIELDS
 
+# The quantities a usage row carries, in the order every engine's SQL and the JSON output list them.
+# `billpath.pricing.table` checks that the pricing rules' components use exactly these.
+QUANTITY_FIELDS: tuple[str, ...] = (
+    "input_tokens",
+    "output_tokens",
+    "reasoning_tokens",
+    "cache_read_tokens",
+    "cache_write_tokens",
+    "cache_write_1h_tokens",
+    "requests",
+)
 TOKEN_COLUMNS = tuple(f for f in QUANTITY_FIELDS if f != "requests")
 # Canonical columns (DESIGN.md) plus billpath's optional cache_write_1h_tokens, variant and cost_usd
 # (what the log itself says the row cost, for reconciliation).
@@ -36,23 +44,6 @@ WHOLE = r"^\s*\+?[0-9]{1,18}(\.0*)?\s*$"
 
 class LogError(BillpathError):
     """A usage log that cannot be read at all (as opposed to rows rejected one by one)."""
-
-
-def connect(memory_limit: str | None = None, threads: int | None = None):
-    """An in-memory DuckDB with bounded memory (it spills to a temp dir past the limit), UTC dates."""
-    import duckdb
-
-    con = duckdb.connect(":memory:")
-    con.execute(f"SET memory_limit = '{memory_limit or os.environ.get('BILLPATH_DUCKDB_MEMORY', '1GB')}'")
-    # Past the limit DuckDB spills here (its default is ./.tmp, in whatever directory the user is in).
-    spill = os.environ.get("BILLPATH_DUCKDB_TEMP") or os.path.join(
-        tempfile.gettempdir(), f"billpath-duckdb-{os.getpid()}"
-    )
-    con.execute(f"SET temp_directory = {sql_str(spill)}")
-    con.execute(f"SET threads = {int(threads or os.cpu_count() or 2)}")
-    con.execute("SET TimeZone = 'UTC'")
-    con.execute("SET preserve_insertion_order = false")
-    return con
 
 
 def sql_str(text: str) -> str:

@@ -1,6 +1,6 @@
 """User-level price overrides: what `billpath catalog update` writes and the runtime loader honours.
 
-One JSON file per source in `store.override_dir()` ($BILLPATH_HOME/overrides or
+One JSON file per source in `override_dir()` ($BILLPATH_HOME/overrides or
 $XDG_CONFIG_HOME/billpath/overrides). An override's offers replace the bundled offers of the same model on
 the same channel; its new models and names are added. The installed package is never edited.
 """
@@ -10,8 +10,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from billpath.catalog.store import override_dir
 from billpath.errors import CatalogError
+
+
+def override_dir() -> Path:
+    """$BILLPATH_HOME/overrides, else $XDG_CONFIG_HOME/billpath/overrides (default ~/.config)."""
+    import os
+
+    home = os.environ.get("BILLPATH_HOME")
+    if home:
+        return Path(home) / "overrides"
+    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(config) / "billpath" / "overrides"
 
 
 def override_path(source: str) -> Path:

@@ -31,7 +31,7 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-from billpath.catalog.extras import Discount
+from billpath.catalog.plans import Discount
 from billpath.catalog.store import PRICE_FIELDS as STORE_PRICE_FIELDS
 from billpath.catalog.store import Catalog, Offer, Source, TierPrices
 from billpath.errors import BillpathError, CatalogError
@@ -82,7 +82,7 @@ def load_overlay(path: Path | str):
     """Parse and strictly validate an overlay file; errors say what to fix."""
     from pydantic import ValidationError
 
-    from billpath.catalog.extras_schema import OverlayFile, explain
+    from billpath.catalog.plans_schema import OverlayFile, validation_error
 
     path = Path(path)
     try:
@@ -96,7 +96,7 @@ def load_overlay(path: Path | str):
     try:
         return OverlayFile.model_validate(data)
     except ValidationError as exc:
-        raise explain(path, exc) from None
+        raise validation_error(path, exc) from None
 
 
 def apply_overlay(catalog: Catalog, path: Path | str | None) -> Catalog:
@@ -188,7 +188,7 @@ def _model(catalog: Catalog, name: str, where: str) -> str:
 
 def volume_discounts(catalog: Catalog) -> list[Discount]:
     """Spend-dependent discounts in force: the overlay's, plus published ones with a percentage."""
-    from billpath.catalog.extras import published_discounts
+    from billpath.catalog.plans import published_discounts
 
     published = [d for d in published_discounts() if d.percent_off is not None]
     return [*published, *getattr(catalog, "volume_discounts", [])]

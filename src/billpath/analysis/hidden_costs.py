@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from billpath.catalog.store import Catalog, Offer, TierPrices
 from billpath.money import ZERO, display, exact
+from billpath.pricing.quote import quote_offer
 from billpath.pricing.rules import NO_BATCH_NOTE
 from billpath.usage.record import Usage
 
@@ -74,8 +75,6 @@ def feature_gaps(
     A priced gap is the quote as it is minus the same workload priced on the same offer WITH the feature
     (batch at the maker's multiplier, cache at the maker's ratios): computed, never asserted.
     """
-    from billpath.analysis.compare import quote_offer
-
     offer: Offer = quote.offer
     if offer.variant_kind == "plan":
         return []
@@ -154,7 +153,7 @@ class LagRow:
 
 def lag_rows(catalog: Catalog, model: str) -> tuple[date | None, list[LagRow]]:
     """Per channel: when the model arrived there, and how many days after the maker's release."""
-    from billpath.catalog.extras import plans
+    from billpath.catalog.plans import plans
 
     m = catalog.models[model]
     direct = catalog.direct_channel(model)
@@ -193,7 +192,7 @@ def lag_notes(quote, catalog: Catalog, at: date, newest: str | None = None) -> l
     newest = newest or newest_in_family(catalog, offer.model, at)
     if newest != offer.model:
         on_channel = [o for o in catalog.offers_at(newest, at) if o.channel == offer.channel and o.live_at(at)]
-        from billpath.catalog.extras import plans
+        from billpath.catalog.plans import plans
 
         on_plan = any(p.channel == offer.channel and p.valid_at(at) and p.offers_model(newest) for p in plans())
         if not on_channel and not on_plan:
@@ -210,7 +209,7 @@ def lag_notes(quote, catalog: Catalog, at: date, newest: str | None = None) -> l
 
 def apply_volume_discounts(quotes: list, catalog: Catalog) -> None:
     """Apply discounts that start at a monthly spend (overlay or published) to the quotes that reach it."""
-    from billpath.catalog.overlay import volume_discounts
+    from billpath.catalog.price_overlay import volume_discounts
 
     discounts = volume_discounts(catalog)
     if not discounts:
@@ -237,7 +236,7 @@ def annotate(comparison, catalog: Catalog, batch_share: Decimal, payment=None) -
         if model not in refs:
             refs[model] = direct_offer(catalog, model, comparison.at)
         gaps = feature_gaps(q, comparison.usage, catalog, comparison.at, batch_share, payment, refs[model])
-        q.extras["hidden_costs"] = [g.to_dict() for g in gaps]
+        q.hidden_costs = [g.to_dict() for g in gaps]
         if any(g.feature == "batch" for g in gaps):  # the priced note replaces the generic one
             q.notes[:] = [n for n in q.notes if n != NO_BATCH_NOTE]
         q.notes.extend(g.note for g in gaps if g.note not in q.notes)

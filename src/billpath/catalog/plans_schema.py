@@ -1,6 +1,6 @@
 """Strict schema of plans.toml, discounts.toml and user price overlays (pydantic; unknown fields fail).
 
-The runtime reads plans and discounts with `tomllib` only (see `extras.py`), so start-up stays light;
+The runtime reads plans and discounts with `tomllib` only (see `plans.py`), so start-up stays light;
 this schema is enforced by the test suite and `billpath catalog validate`, and on every overlay file.
 """
 
@@ -11,20 +11,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
-from billpath.catalog.schema import Id, Price, Source
+from billpath.catalog.schema import STRICT, Id, Price, SourceSpec
 from billpath.errors import CatalogError
 
 Usd = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=6)]
 Pct = Annotated[Decimal, Field(gt=0, lt=100, decimal_places=4)]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class PlanSpec(BaseModel):
+    model_config = STRICT
 
-
-class Plan(Strict):
     channel: Id
     id: Id
     name: str
@@ -40,10 +38,10 @@ class Plan(Strict):
     effective_from: date
     effective_to: date | None = None
     note: str
-    source: Source
+    source: SourceSpec
 
     @model_validator(mode="after")
-    def _complete(self) -> Plan:
+    def _complete(self) -> PlanSpec:
         if self.arrivals and not self.arrivals_source:
             raise ValueError("`arrivals` need `arrivals_source` (where the dates come from)")
         if self.billing == "usage-pool" and (self.included_usd is None or not self.models):
@@ -59,21 +57,25 @@ class Plan(Strict):
         return self
 
 
-class PlansFile(Strict):
-    plans: list[Plan]
+class PlansFile(BaseModel):
+    model_config = STRICT
+
+    plans: list[PlanSpec]
 
 
-class Discount(Strict):
+class DiscountSpec(BaseModel):
+    model_config = STRICT
+
     channel: Id
     kind: Literal["volume", "committed-use", "none-published"]
     percent_off: Pct | None = None
     min_monthly_usd: Usd | None = None
     models: list[Id] = []
     note: str
-    source: Source
+    source: SourceSpec
 
     @model_validator(mode="after")
-    def _pct(self) -> Discount:
+    def _pct(self) -> DiscountSpec:
         if self.kind == "none-published" and self.percent_off is not None:
             raise ValueError("a `none-published` entry has no `percent_off`")
         if self.kind == "volume" and self.percent_off is None:
@@ -81,11 +83,15 @@ class Discount(Strict):
         return self
 
 
-class DiscountsFile(Strict):
-    discounts: list[Discount]
+class DiscountsFile(BaseModel):
+    model_config = STRICT
+
+    discounts: list[DiscountSpec]
 
 
-class OverlayDiscount(Strict):
+class OverlayDiscount(BaseModel):
+    model_config = STRICT
+
     """Percent off a channel's list prices (all its models, or `models`), from `min_monthly_usd` of spend."""
 
     channel: str
@@ -95,7 +101,9 @@ class OverlayDiscount(Strict):
     note: str | None = None
 
 
-class OverlayPrice(Strict):
+class OverlayPrice(BaseModel):
+    model_config = STRICT
+
     """Explicit per-Mtok prices for one model on one channel (fields left out keep the catalog's)."""
 
     model: str
@@ -110,12 +118,14 @@ class OverlayPrice(Strict):
     note: str | None = None
 
 
-class OverlayFile(Strict):
+class OverlayFile(BaseModel):
+    model_config = STRICT
+
     discounts: list[OverlayDiscount] = []
     prices: list[OverlayPrice] = []
 
 
-def explain(path: Path | str, exc: ValidationError) -> CatalogError:
+def validation_error(path: Path | str, exc: ValidationError) -> CatalogError:
     lines = [f"{path}: {len(exc.errors())} problem(s):"]
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"])
@@ -124,11 +134,11 @@ def explain(path: Path | str, exc: ValidationError) -> CatalogError:
     return CatalogError("; ".join(lines))
 
 
-def validate_extras(data_dir: Path | None = None) -> tuple[int, int]:
+def validate_plans_and_discounts(data_dir: Path | None = None) -> tuple[int, int]:
     """Validate plans.toml and discounts.toml strictly; return how many plans and discount entries."""
     import tomllib
 
-    from billpath.catalog.extras import DATA_DIR
+    from billpath.catalog.plans import DATA_DIR
 
     data_dir = data_dir or DATA_DIR
     counts = []
@@ -137,7 +147,7 @@ def validate_extras(data_dir: Path | None = None) -> tuple[int, int]:
         try:
             parsed = schema.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
         except ValidationError as exc:
-            raise explain(path, exc) from exc
+            raise validation_error(path, exc) from exc
         except tomllib.TOMLDecodeError as exc:
             raise CatalogError(f"{path}: not valid TOML: {exc}") from exc
         counts.append(len(next(iter(parsed.model_dump().values()))))

@@ -1,0 +1,68 @@
+"""What the price-log driver needs from an engine: a SQL connection, and a usage log loaded into it.
+
+An engine (DuckDB in `engines.duckdb`, Spark local or cluster in `engines.spark`) creates the normalised
+`usage` relation (see `billpath.usage.columns`) on its connection; the driver (`billpath.analysis.price_log`)
+then runs the same reduce, price and re-price statements on either, and assembles the same result.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from billpath.usage.load import Input
+
+
+class Connection(Protocol):
+    """The part of a DuckDB connection the driver uses (`SparkConnection` implements it on Spark)."""
+
+    def execute(self, sql: str) -> Any: ...
+
+    def register(self, name: str, table: Any) -> Any: ...
+
+    def query_progress(self) -> float: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class LoadedLog:
+    """A usage log read into an engine: the connection holding `usage`, and what was read."""
+
+    con: Connection
+    inputs: list[Input]
+    label: str = "pricing"  # progress label of the pass over the log
+    after_reduce: Callable[[], None] = field(default=lambda: None)  # engine step once `groups` exists
+    errors: tuple[type[BaseException], ...] = ()  # the engine's own errors, reported as unreadable logs
+
+
+Progress = Callable[[str, float | None], None]
+
+
+def run_statement(con: Connection, sql: str, progress: Progress | None, label: str) -> None:
+    """Run one statement; with `progress`, report DuckDB's own progress while it runs."""
+    if progress is None:
+        con.execute(sql)
+        return
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            con.execute(sql)
+        except BaseException as exc:  # re-raised in the caller's thread
+            failure.append(exc)
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.1)
+        try:
+            done = con.query_progress()
+        except Exception:
+            done = -1
+        progress(label, done / 100 if done and done >= 0 else None)
+    progress(label, 1.0)
+    if failure:
+        raise failure[0]

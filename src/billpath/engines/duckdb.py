@@ -1,0 +1,50 @@
+"""The embedded engine: a usage log read into an in-memory DuckDB (streaming, bounded memory, spilling to disk)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+
+from billpath.engines.base import LoadedLog
+from billpath.usage.columns import LogError, sql_str
+from billpath.usage.load import load
+
+
+def connect(memory_limit: str | None = None, threads: int | None = None):
+    """An in-memory DuckDB with bounded memory (it spills to a temp dir past the limit), UTC dates."""
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    con.execute(f"SET memory_limit = '{memory_limit or os.environ.get('BILLPATH_DUCKDB_MEMORY', '1GB')}'")
+    # Past the limit DuckDB spills here (its default is ./.tmp, in whatever directory the user is in).
+    spill = os.environ.get("BILLPATH_DUCKDB_TEMP") or os.path.join(
+        tempfile.gettempdir(), f"billpath-duckdb-{os.getpid()}"
+    )
+    con.execute(f"SET temp_directory = {sql_str(spill)}")
+    con.execute(f"SET threads = {int(threads or os.cpu_count() or 2)}")
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET preserve_insertion_order = false")
+    return con
+
+
+def open_log(
+    paths: list[str],
+    input_format: str = "auto",
+    on_file: Callable[[str, str], None] | None = None,
+    memory_limit: str | None = None,
+    threads: int | None = None,
+) -> LoadedLog:
+    """Read `paths` (files, directories, globs) into a new DuckDB as the `usage` relation."""
+    import duckdb
+
+    con = connect(memory_limit, threads)
+    try:
+        inputs, _ = load(con, paths, input_format, on_file)
+    except duckdb.Error as exc:
+        con.close()
+        raise LogError(f"cannot read the usage log: {' '.join(str(exc).split())}") from None
+    except BaseException:
+        con.close()
+        raise
+    return LoadedLog(con=con, inputs=inputs, errors=(duckdb.Error,))

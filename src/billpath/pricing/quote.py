@@ -1,0 +1,99 @@
+"""The exact cost of one period's usage on one offer (a Quote): on-demand and batch shares, then channel fees."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from billpath.catalog.store import Catalog, Offer
+from billpath.errors import UsageError
+from billpath.money import ZERO, exact
+from billpath.pricing.exact import Cost, price_usage
+from billpath.pricing.fees import DEFAULT_PURCHASE_USD, channel_fee
+from billpath.usage.record import Usage
+
+
+@dataclass
+class Quote:
+    """The exact cost of a usage under one offer, with fees and the notes that explain it."""
+
+    offer: Offer
+    channel_kind: str
+    cost: Cost
+    notes: list[str]
+    markup_vs_direct_pct: Decimal | None = None
+    hidden_costs: list[dict] | None = None  # priced feature gaps, set by analysis.hidden_costs.annotate
+
+    @property
+    def total(self) -> Decimal:
+        return self.cost.total
+
+    def to_dict(self) -> dict:
+        o = self.offer
+        return {
+            "channel": o.channel,
+            "channel_kind": self.channel_kind,
+            "variant": o.variant,
+            "channel_model_id": o.channel_model_id,
+            "cost": {
+                **{name: exact(v) for name, v in self.cost.components.items()},
+                "fees": exact(self.cost.fees),
+                "total": exact(self.total),
+            },
+            "markup_vs_direct_pct": None if self.markup_vs_direct_pct is None else str(self.markup_vs_direct_pct),
+            "notes": self.notes,
+            "effective_from": o.effective_from.isoformat(),
+            "available_from": o.available_from.isoformat() if o.available_from else None,
+            "source": {"url": o.source.url, "checked": o.source.checked},
+            **({} if self.hidden_costs is None else {"hidden_costs": self.hidden_costs}),
+        }
+
+
+def usage_dict(u: Usage) -> dict:
+    return {
+        "input_tokens": exact(u.input_tokens),
+        "output_tokens": exact(u.output_tokens),
+        "cache_read_tokens": exact(u.cache_read_tokens),
+        "cache_write_tokens": exact(u.cache_write_tokens),
+        "cache_write_1h_tokens": exact(u.cache_write_1h_tokens),
+        "reasoning_tokens": exact(u.reasoning_tokens),
+        "requests": exact(u.requests),
+    }
+
+
+def workload(per_request: Usage, requests: Decimal) -> Usage:
+    """Per-request token counts times `requests`: the period's usage."""
+    if requests <= 0:
+        raise UsageError(f"requests must be at least 1 (got {requests})")
+    return per_request.scaled(requests)
+
+
+def quote_offer(
+    offer: Offer,
+    usage: Usage,
+    catalog: Catalog,
+    batch_share: Decimal = ZERO,
+    payment: str | None = None,
+    purchase_usd: Decimal | None = None,
+) -> Quote:
+    """Price a period's usage on one offer: on-demand and batch shares, then channel fees."""
+    if not ZERO <= batch_share <= 1:
+        raise UsageError(f"batch share must be between 0 and 1 (got {batch_share})")
+    cost, notes = Cost(), list(offer.notes)
+    for share, batch in ((1 - batch_share, False), (batch_share, True)):
+        if share == 0:
+            continue
+        # Within one tier cost is linear, and a share of the requests has the same average request
+        # (so the same tier): the share's cost is the whole usage's cost times the share.
+        priced = price_usage(usage, offer, batch=batch)
+        if share != 1:
+            priced.cost.scale(share)
+        cost.add(priced.cost)
+        notes.extend(n for n in priced.notes if n not in notes)
+    channel = catalog.channels[offer.channel]
+    cost.fees, fee_note = channel_fee(
+        channel, cost.tokens_total, usage.requests, payment, purchase_usd or DEFAULT_PURCHASE_USD
+    )
+    if fee_note:
+        notes.append(fee_note)
+    return Quote(offer=offer, channel_kind=channel.kind, cost=cost, notes=notes)

@@ -47,7 +47,7 @@ NO_TTL_NOTE = (
 
 def looks_like(obj: object) -> bool:
     """A Claude Code transcript line: its `type` and the transcript's own keys."""
-    if not isinstance(obj, dict) or obj.get("type") not in LINE_TYPES:
+    if not isinstance(obj, dict) or not isinstance(obj.get("type"), str) or obj["type"] not in LINE_TYPES:
         return False
     return any(k in obj for k in ("parentUuid", "leafUuid", "sessionId")) or (
         obj.get("type") == "file-history-snapshot" and "messageId" in obj
@@ -128,8 +128,9 @@ def _line(tree: _Tree, label: str, number: int, raw: bytes, err: str | None) -> 
     if err:
         sink.reject(number, f"{label}: {err}")
         return
-    if b'"usage"' not in raw:  # no usage key anywhere in the line (a quote inside a string is escaped)
-        tree.not_usage += 1
+    has_usage = b'"usage"' in raw  # a usage key (a quote inside a JSON string is escaped, so never a false miss)
+    if not has_usage and raw.rstrip().endswith(b"}"):
+        tree.not_usage += 1  # not parsed (fast); a line cut short is parsed below and rejected, never skipped
         return
     try:
         obj = json.loads(raw)
@@ -138,6 +139,9 @@ def _line(tree: _Tree, label: str, number: int, raw: bytes, err: str | None) -> 
         return
     except (ValueError, RecursionError) as exc:
         sink.reject(number, f"{label}: not valid JSON ({str(exc).split(':')[0]})")
+        return
+    if not has_usage:
+        tree.not_usage += 1
         return
     message = obj.get("message") if isinstance(obj, dict) else None
     if not isinstance(obj, dict) or obj.get("type") != "assistant" or not isinstance(message, dict):

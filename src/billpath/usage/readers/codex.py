@@ -28,7 +28,12 @@ KEYS = ("input_tokens", "cached_input_tokens", "output_tokens", "reasoning_outpu
 
 
 def looks_like(obj: object) -> bool:
-    return isinstance(obj, dict) and obj.get("type") in TYPES and isinstance(obj.get("payload"), dict)
+    return (
+        isinstance(obj, dict)
+        and isinstance(obj.get("type"), str)
+        and obj["type"] in TYPES
+        and (isinstance(obj.get("payload"), dict))
+    )
 
 
 def claims(first: bytes) -> bool:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from billpath.usage.columns import LogError
-from billpath.usage.readers.base import ListSink, Sink, iter_json_records, num
+from billpath.usage.readers.base import ListSink, Sink, iter_json_records, num, text
 
 NAME = "gemini-cli"
 SUFFIXES = (".json", ".jsonl")
@@ -82,7 +82,7 @@ def _message(where: int, label: str, m: object, session: object, sink: Sink, see
     if not isinstance(m, dict) or m.get("type") != "gemini" or not isinstance(m.get("tokens"), dict):
         stats["other"] += 1
         return
-    key = (session, m.get("id"))
+    key = (text(session), text(m.get("id")))
     if m.get("id") is not None:
         if key in seen:
             stats["repeats"] += 1

@@ -47,6 +47,16 @@ class ArrowSink(Sink):
         if len(self.columns["line"]) >= BATCH_ROWS:
             self.flush()
 
+    def add_columns(self, columns: dict[str, list]) -> None:
+        """Many rows in one Arrow batch (a reader that builds its rows column-wise skips the per-row loop)."""
+        if not columns or not next(iter(columns.values())):
+            return
+        self.flush()
+        n = len(columns["line"])
+        self.columns = {c: columns.get(c) or [None] * n for c in COLUMNS}
+        self.count += n
+        self.flush()
+
     def flush(self) -> None:
         import pyarrow as pa
 

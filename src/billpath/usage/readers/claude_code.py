@@ -23,17 +23,35 @@ files, and 14,000 files cost one pass, not 14,000 tables.
 
 from __future__ import annotations
 
-import json
+import itertools
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from billpath.usage.columns import LogError
-from billpath.usage.readers.base import MAX_LINE, Sink, iter_lines, num
+from billpath.usage.readers.base import MAX_LINE, Sink, iter_lines, num, text
+
+try:  # orjson parses a large tree several times faster; the standard parser gives the same values
+    from orjson import loads
+except ImportError:  # pragma: no cover
+    from json import loads
 
 NAME = "claude-code"
 SUFFIXES = (".jsonl",)
 BEDROCK_ID = re.compile(r"^(?:arn:aws[^/]*/)?(?:[a-z]{2,6}\.)?anthropic\.")
+ROW_COLUMNS = (
+    "line",
+    "timestamp",
+    "model",
+    "channel",
+    "variant",
+    "input_tokens",
+    "output_tokens",
+    "cache_read_tokens",
+    "cache_write_tokens",
+    "cache_write_1h_tokens",
+)
 LINE_TYPES = {"user", "assistant", "system", "summary", "file-history-snapshot", "queue-operation", "progress"}
 GLOBAL_NOTE = (
     "Claude Code on {channel}: the log shows a bare model id, which cannot tell a global endpoint from a "
@@ -57,7 +75,7 @@ def looks_like(obj: object) -> bool:
 def claims(first: bytes) -> bool:
     """Does a file whose first non-blank line is `first` belong to this reader?"""
     try:
-        return looks_like(json.loads(first))
+        return looks_like(loads(first))
     except (ValueError, RecursionError):
         return False
 
@@ -75,6 +93,7 @@ class _Tree:
     no_ttl: int = 0
     anonymous: int = 0
     global_channels: set[str] = field(default_factory=set)
+    routes: dict[tuple, tuple] = field(default_factory=dict)  # (id prefix, model, speed, geo) -> route
 
 
 def read(path: Path, sink: Sink) -> None:
@@ -86,41 +105,48 @@ def read_files(paths: list[Path], sink: Sink, root: Path | None = None) -> list[
     """Read every file of a tree as one log; returns the files that are not Claude Code logs."""
     tree = _Tree(sink)
     foreign: list[Path] = []
+    prefix = str(root) + os.sep if root is not None else None
     for path in paths:
-        label = _label(path, root)
-        lines = _lines(path)
-        first = next(lines, None)
+        name = str(path)
+        label = name[len(prefix) :] if prefix and name.startswith(prefix) else name
+        try:
+            big = os.stat(name).st_size > MAX_LINE
+            lines = _big_lines(path) if big else _small_lines(name)
+            first = next(lines, None)
+        except OSError as exc:
+            sink.reject(0, f"{label}: cannot read: {exc.strerror or exc}")
+            continue
         if first is None:
             continue  # an empty session file: nothing to read
         if first[2] is None and not claims(first[1]):
             foreign.append(path)
             continue
-        _line(tree, label, *first)
-        for item in lines:
-            _line(tree, label, *item)
+        usage_line = _line
+        not_usage = 0
+        for number, raw, err in itertools.chain((first,), lines):
+            if err is None and b'"usage"' not in raw and raw.endswith(b"}"):
+                not_usage += 1  # the hot path: a line with no usage key is not parsed at all
+                continue
+            usage_line(tree, label, number, raw, err)
+        tree.not_usage += not_usage
     _flush(tree)
     return foreign
 
 
-def _label(path: Path, root: Path | None) -> str:
-    if root is not None:
-        try:
-            return str(path.relative_to(root))
-        except ValueError:
-            pass
-    return str(path)
+def _small_lines(name: str):
+    """(line number, raw bytes, None) for each non-blank line of a file read whole (fast)."""
+    with open(name, "rb") as f:
+        data = f.read()
+    for number, raw in enumerate(data.split(b"\n"), 1):
+        if raw and (raw[-1:] == b"}" or raw.strip()):
+            yield number, raw, None
 
 
-def _lines(path: Path):
-    """(line number, raw bytes, error) for each non-blank line. Small files are read whole (fast)."""
-    if path.stat().st_size <= MAX_LINE:
-        for number, raw in enumerate(path.read_bytes().split(b"\n"), 1):
-            if raw.strip():
-                yield number, raw, None
-        return
-    for number, text, err in iter_lines(path):
-        if err or (text and text.strip()):
-            yield number, (text or "").encode(), err
+def _big_lines(path: Path):
+    """The same for a file too large to read whole: bounded lines (a huge line is an error)."""
+    for number, line, err in iter_lines(path):
+        if err or (line and line.strip()):
+            yield number, (line or "").encode(), err
 
 
 def _line(tree: _Tree, label: str, number: int, raw: bytes, err: str | None) -> None:
@@ -128,12 +154,12 @@ def _line(tree: _Tree, label: str, number: int, raw: bytes, err: str | None) -> 
     if err:
         sink.reject(number, f"{label}: {err}")
         return
-    has_usage = b'"usage"' in raw  # a usage key (a quote inside a JSON string is escaped, so never a false miss)
-    if not has_usage and raw.rstrip().endswith(b"}"):
-        tree.not_usage += 1  # not parsed (fast); a line cut short is parsed below and rejected, never skipped
-        return
+    # A usage key (a quote inside a JSON string is escaped, so a usage key is never missed). Lines
+    # without one reach here only when they do not end like a JSON object: parsed, so that a line cut
+    # short (a crash mid-write) is rejected, never skipped.
+    has_usage = b'"usage"' in raw
     try:
-        obj = json.loads(raw)
+        obj = loads(raw)
     except UnicodeDecodeError as exc:
         sink.reject(number, f"{label}: not UTF-8 text ({exc.reason} at byte {exc.start})")
         return
@@ -186,14 +212,14 @@ def _line(tree: _Tree, label: str, number: int, raw: bytes, err: str | None) -> 
 def _fields(tree: _Tree, obj: dict, message: dict, usage: dict, model: object) -> list:
     if not isinstance(model, str) or not model.strip():
         raise ValueError("assistant message without a model")
-    uncached = num(usage.get("input_tokens"))
-    output = num(usage.get("output_tokens"))
-    read_ = num(usage.get("cache_read_input_tokens"))
-    written = num(usage.get("cache_creation_input_tokens"))
+    uncached = _count(usage.get("input_tokens"))
+    output = _count(usage.get("output_tokens"))
+    read_ = _count(usage.get("cache_read_input_tokens"))
+    written = _count(usage.get("cache_creation_input_tokens"))
     split = usage.get("cache_creation")
     if isinstance(split, dict) and ("ephemeral_5m_input_tokens" in split or "ephemeral_1h_input_tokens" in split):
-        w5 = num(split.get("ephemeral_5m_input_tokens"))
-        w1h = num(split.get("ephemeral_1h_input_tokens"))
+        w5 = _count(split.get("ephemeral_5m_input_tokens"))
+        w1h = _count(split.get("ephemeral_1h_input_tokens"))
         if w5 + w1h > written:
             raise ValueError(
                 f"cache_creation split ({w5} 5m + {w1h} 1h) exceeds cache_creation_input_tokens ({written})"
@@ -203,8 +229,20 @@ def _fields(tree: _Tree, obj: dict, message: dict, usage: dict, model: object) -
         w5, w1h = written, 0
         if written:
             tree.no_ttl += 1
-    channel, variant, model = _route(tree, str(message.get("id") or ""), model.strip(), usage)
+    msg_id = message.get("id")
+    kind = msg_id[:9] if type(msg_id) is str and msg_id[:9] in ("msg_bdrk_", "msg_vrtx_") else ""
+    key = (kind, model, usage.get("speed"), usage.get("inference_geo"))
+    route = tree.routes.get(key) if all(type(k) is str or k is None for k in key) else None
+    if route is None:
+        route = _route(tree, kind, model.strip(), usage)
+        if all(type(k) is str or k is None for k in key):
+            tree.routes[key] = route
+    channel, variant, model = route
     return [obj.get("timestamp"), model, channel, variant, uncached, output, read_, w5, w1h]
+
+
+def _count(value: object) -> int:
+    return value if type(value) is int else num(value)  # ints (nearly all) skip the general conversion
 
 
 def _route(tree: _Tree, msg_id: str, model: str, usage: dict) -> tuple[str, str | None, str]:
@@ -239,24 +277,24 @@ def _route(tree: _Tree, msg_id: str, model: str, usage: dict) -> tuple[str, str 
 def _flush(tree: _Tree) -> None:
     sink = tree.sink
     replays = 0
+    # Rows go to the sink column-wise, as canonical text: no per-row dict or per-field conversion.
+    cols: dict[str, list] = {c: [] for c in ROW_COLUMNS}
+    line, stamp, model_, channel_, variant_ = (cols[c] for c in ROW_COLUMNS[:5])
+    counts = [cols[c] for c in ROW_COLUMNS[5:]]
     for key, f in tree.kept.items():
-        ts, model, channel, variant, uncached, output, read_, w5, w1h, sidechain, number = f
+        ts, model, channel, variant, *tokens, sidechain, number = f
         if sidechain and key[0] is not None and key[0] in tree.parents:
             replays += 1
             continue
-        sink.row(
-            number,
-            timestamp=ts,
-            model=model,
-            channel=channel,
-            variant=variant,
-            input_tokens=uncached,
-            output_tokens=output,
-            cache_read_tokens=read_,
-            cache_write_tokens=w5,
-            cache_write_1h_tokens=w1h,
-            requests=1,
-        )
+        line.append(number)
+        stamp.append(ts if type(ts) is str else text(ts))
+        model_.append(model)
+        channel_.append(channel)
+        variant_.append(variant)
+        for values, v in zip(counts, tokens, strict=True):
+            values.append(str(v))
+    cols["requests"] = ["1"] * len(line)
+    sink.add_columns(cols)
     skipped = tree.not_usage + tree.synthetic + tree.duplicate_lines + replays
     sink.skipped += skipped
     if skipped:

@@ -385,3 +385,86 @@ def test_reader_emits_canonical_rows():
     files = sorted((EXAMPLES / "claude-code").rglob("*.jsonl"))
     assert read_claude(files, sink) == []
     assert len(sink.rows) == 8 and all(r["error"] is None for r in sink.rows)
+
+
+def test_standard_json_parser_gives_the_same_result(monkeypatch):
+    import json as std
+
+    from billpath.usage.readers import claude_code
+
+    monkeypatch.setattr(claude_code, "loads", std.loads)
+    assert price_log([str(EXAMPLES / "claude-code")]).total == D("0.3178")
+
+
+# ---------------------------------------------------------------- --source and --plan (the CLI)
+
+
+def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    import os
+
+    return subprocess.run(
+        [str(BIN), "price-log", *args], capture_output=True, text=True, env={**os.environ, **(env or {})}
+    )
+
+
+def test_source_reads_the_default_locations_and_says_which(tmp_path):
+    home = tmp_path / "home"
+    shutil.copytree(EXAMPLES / "claude-code" / "projects", home / ".claude" / "projects")
+    shutil.copytree(EXAMPLES / "codex" / "sessions", home / ".codex" / "sessions")
+    shutil.copytree(EXAMPLES / "gemini-cli" / "tmp", home / ".gemini" / "tmp")
+    env = {"HOME": str(home), "CLAUDE_CONFIG_DIR": "", "CODEX_HOME": "", "GEMINI_DATA_DIR": ""}
+    for source, total in (("claude-code", "0.3178"), ("codex", "0.948"), ("gemini-cli", "0.38865")):
+        out = cli("--source", source, "--format", "json", env=env)
+        assert out.returncode == 0, out.stderr
+        assert json.loads(out.stdout)["total_usd"] == total
+        assert out.stderr.startswith(f"{source}: reading {home}"), out.stderr
+    out = cli("--source", "claude-code", "--source", "codex", "--format", "json", env=env)
+    assert json.loads(out.stdout)["total_usd"] == "1.2658"
+
+
+def test_source_honours_the_agents_own_overrides(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(EXAMPLES / "claude-code" / "projects", a / "projects")
+    shutil.copytree(EXAMPLES / "claude-code" / "projects", b / "projects")
+    out = cli("--source", "claude-code", "--format", "json", env={"CLAUDE_CONFIG_DIR": f"{a},{b}"})
+    assert out.returncode == 0 and f"{a / 'projects'}, {b / 'projects'}" in out.stderr
+    assert json.loads(out.stdout)["total_usd"] == "0.3178"  # the same messages in both: counted once
+    shutil.copytree(EXAMPLES / "codex" / "sessions", tmp_path / "cx" / "sessions")
+    out = cli("--source", "codex", "--format", "json", env={"CODEX_HOME": str(tmp_path / "cx")})
+    assert json.loads(out.stdout)["total_usd"] == "0.948"
+
+
+def test_source_with_no_logs_is_a_one_line_error(tmp_path):
+    out = cli("--source", "codex", env={"HOME": str(tmp_path), "CODEX_HOME": ""})
+    assert out.returncode == 1 and out.stderr.count("\n") == 1 and "no codex logs found" in out.stderr
+
+
+def test_plan_flat_subscription_against_the_api(tmp_path):
+    out = cli(str(EXAMPLES / "claude-code"), "--plan", "claude-max-5x", "--format", "json")
+    sub = json.loads(out.stdout)["subscription"]
+    # one calendar month (2026-11) of Claude Code logs: the fee is $100; the tokens cost $0.3178 as logged.
+    assert sub["months"] == ["2026-11"] and sub["plan_usd"] == "100"
+    tokens = 131_150  # every token kind of the eight messages, summed by hand from the sample
+    assert sub["tokens"] == tokens
+    assert D(sub["effective_usd_per_mtok"]) == (D(100) * M / tokens).quantize(D("0.0001"))
+    logged = sub["api_channels"][0]
+    assert logged["channel"] == "as logged" and logged["total_usd"] == "0.3178" and logged["cheaper_than_plan"]
+    assert "API would have been cheaper" in sub["verdict"]
+    assert sub["source"]["url"].startswith("https://")
+
+
+def test_plan_usage_pool_adds_what_exceeds_the_included_dollars(tmp_path):
+    # 3,000 Claude Sonnet requests of 10,000 output tokens: 3,000 x 10,000 x 15 / 1M = $450 at API prices.
+    lines = [cc_line(f"msg_01p{i}", f"req_{i}", "claude-sonnet-4-6", cc_usage(0, 0, 0, 0, 10_000)) for i in range(3000)]
+    write_jsonl(tmp_path / "p" / "s.jsonl", lines)
+    out = cli(str(tmp_path), "--plan", "cursor-pro", "--format", "json")
+    sub = json.loads(out.stdout)["subscription"]
+    assert sub["plan_usd"] == "450"  # $20 seat + ($450 - $20 included)
+    out = cli(str(tmp_path), "--plan", "chatgpt-pro", "--format", "json")
+    sub = json.loads(out.stdout)["subscription"]
+    assert sub["covered_models"] == [] and sub["uncovered_models"] == ["claude-sonnet-4-6"]
+
+
+def test_unknown_plan_is_a_usage_error():
+    out = cli(str(EXAMPLES / "codex"), "--plan", "nope")
+    assert out.returncode == 2 and "claude-max-5x" in out.stderr

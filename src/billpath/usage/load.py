@@ -118,19 +118,27 @@ def load(
         types = {c: "VARCHAR" for c in CANONICAL}
         parts.append(normalize_sql(table, types, sql_str(label), 's."line"', pre_error="error"))
 
-    for arg in args:
-        files = expand(arg)
+    # Coding-agent log trees: each agent's directories are ONE input, read in one pass (a message
+    # logged twice, in two directories or two files, counts once). Other files: one input each.
+    listed = [(arg, expand(arg)) for arg in args]
+    trees: dict[str, list[tuple[str, list[Path]]]] = {}
+    for arg, files in listed:
         tree = agent_tree(Path(arg), files, input_format)
-        if tree is not None:  # a coding-agent log tree: one pass, one input (duplicates matched across files)
-            fmt, mine = tree
-            foreign: list[Path] = []
+        if tree is not None:
+            trees.setdefault(tree[0], []).append((arg, tree[1]))
+    claimed: set[Path] = set()
+    for fmt, dirs in trees.items():
+        foreign: list[Path] = []
 
-            def read_tree(sink: Sink, fmt=fmt, mine=mine, root=Path(arg), foreign=foreign) -> None:
-                foreign.extend(READERS[fmt].read_files(mine, sink, root))
+        def read_tree(sink: Sink, fmt=fmt, dirs=dirs, foreign=foreign) -> None:
+            mine = [f for _, files in dirs for f in files]
+            foreign.extend(READERS[fmt].read_files(mine, sink, Path(dirs[0][0]) if len(dirs) == 1 else None))
 
-            read(arg, fmt, read_tree)
-            done = set(mine) - set(foreign)
-            files = [f for f in files if f not in done]  # other formats in the tree: read one by one
+        read(", ".join(arg for arg, _ in dirs), fmt, read_tree)
+        claimed.update(f for _, files in dirs for f in files)
+        claimed.difference_update(foreign)  # other formats in the tree: read one by one below
+    for _arg, files in listed:
+        files = [f for f in files if f not in claimed] if claimed else files
         for path in files:
             fmt = format_of(path, input_format)
             if fmt == "canonical" and is_parquet(path):

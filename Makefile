@@ -5,7 +5,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint format catalog system bench bench-serve clean
+.PHONY: help run test test-fast checks lint format catalog docs system bench bench-serve clean
+
+## help: list the targets
+help:
+	@grep -E '^## ' Makefile | sed 's/^## /  /'
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -27,18 +31,27 @@ run: $(STAMP)
 system:
 	./scripts/setup-system.sh
 
-## test: set up everything and run lint, the catalog check and the whole test suite
-test: $(DEV_STAMP) system
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/billpath catalog build --check
-	$(BIN)/billpath catalog validate
+## test: set up everything (Python packages, Chromium, Java) and run every check and the whole test suite (CI)
+test: $(DEV_STAMP) system checks
 	$(BIN)/python -m pytest
 
+## test-fast: the inner loop: every check and the fast tests (no apt, no Spark, no browser)
+test-fast: $(DEV_STAMP) checks
+	$(BIN)/python -m pytest -m "not slow"
+
+checks: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/gen_docs.py --check
+	$(BIN)/billpath catalog build --check
+	$(BIN)/billpath catalog validate
+
+## lint: ruff check and format check
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+## format: format the code and fix what ruff can
 format: $(DEV_STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
@@ -47,6 +60,11 @@ format: $(DEV_STAMP)
 catalog: $(STAMP)
 	$(BIN)/billpath catalog build
 
+## docs: regenerate docs/cli.md and the README's generated tables
+docs: $(STAMP)
+	$(BIN)/python scripts/gen_docs.py
+
+## bench: start-up and price-log speed, side by side with their baselines
 bench: $(DEV_STAMP)
 	$(BIN)/python bench/startup.py
 
@@ -54,5 +72,6 @@ bench: $(DEV_STAMP)
 bench-serve: $(DEV_STAMP)
 	$(BIN)/python bench/serve_load.py
 
+## clean: remove the venv and caches
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job: compare the seed article's four models for a sample workload on every channel,
+# The main job: compare the article's four models for a sample workload on every channel,
 # then price the bundled sample usage log (and re-price it on every other channel).
 set -euo pipefail
 cd "$(dirname "$0")/.."

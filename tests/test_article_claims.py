@@ -1,4 +1,5 @@
-"""Every claim of the seed article (shared/mission/seed-article.txt), reproduced or refuted by a command.
+"""Every claim of the article "What Is AI Model Reselling? How Distribution Deals Affect Your API Bill"
+(2026-06-22; see docs/article-claims.md), reproduced or refuted by a command.
 
 Each test runs the command that docs/article-claims.md names for the claim and pins the result to the
 bundled catalog. If a price in the catalog changes, the test that depends on it fails and the document

@@ -57,10 +57,10 @@ def test_breadth_at_least_1000_chat_models(snapshot) -> None:
 def test_split_snapshot_reads_one_model_without_parsing_the_rest(tmp_path) -> None:
     index = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
     assert index["offers_file"] == OFFERS_FILE.name and "offers" not in index
-    start, length = index["offers_index"]["claude-opus-4-8"]
-    with OFFERS_FILE.open("rb") as f:
-        f.seek(start)
-        line = json.loads(f.read(length))
+    assert "offers_index" not in index  # no byte offsets: a one-price change is a one-line diff
+    lines = OFFERS_FILE.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(index["offers_models"])
+    line = json.loads(lines[index["offers_models"].index("claude-opus-4-8")])
     assert {o["model"] for o in line} == {"claude-opus-4-8"}
     for path in (SNAPSHOT, OFFERS_FILE):
         shutil.copy(path, tmp_path / path.name)
@@ -84,3 +84,21 @@ def test_build_reads_only_the_repository_no_package_data_and_no_network(tmp_path
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
+
+
+def test_a_one_price_change_is_a_one_line_diff_of_the_snapshot() -> None:
+    """Changing one offer's price rewrites that model's line of the offers file and nothing else."""
+    from billpath.catalog.build import build, render
+
+    snapshot = build()
+    before = render(snapshot)
+    offer = next(o for o in snapshot["offers"] if o["model"] == "claude-opus-4-8")
+    offer["tiers"][0]["input_per_mtok"] = "123.456"
+    after = render(snapshot)
+    assert after[SNAPSHOT.name] == before[SNAPSHOT.name]
+    changed = [
+        (a, b)
+        for a, b in zip(before[OFFERS_FILE.name].splitlines(), after[OFFERS_FILE.name].splitlines(), strict=True)
+        if a != b
+    ]
+    assert len(changed) == 1 and "123.456" in changed[0][1]

@@ -4,69 +4,83 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import TypedDict, Unpack
 
 from billpath.analysis.compare import Comparison
 from billpath.analysis.compare import compare as _compare
 from billpath.catalog.store import Catalog, load_catalog
-from billpath.errors import BillpathError
-from billpath.pricing.quote import Quote, quote_offer, workload
-from billpath.usage.record import Usage
+from billpath.engines.base import Progress
+from billpath.errors import BillpathError, UsageError
+from billpath.pricing.quote import Quote, quote_offer
+from billpath.usage.workload import Workload
 
 Number = int | str | Decimal
 
 
-def _per_request(
-    input_tokens: Number,
-    output_tokens: Number,
-    cache_read_tokens: Number,
-    cache_write_tokens: Number,
-    cache_write_1h_tokens: Number,
-    reasoning_tokens: Number,
-) -> Usage:
-    return Usage(
-        input_tokens=Decimal(input_tokens),
-        output_tokens=Decimal(output_tokens),
-        cache_read_tokens=Decimal(cache_read_tokens),
-        cache_write_tokens=Decimal(cache_write_tokens),
-        cache_write_1h_tokens=Decimal(cache_write_1h_tokens),
-        reasoning_tokens=Decimal(reasoning_tokens),
-    )
+class TermsParams(TypedDict, total=False):
+    """The purchase terms as keyword arguments (`billpath.usage.workload.TERMS`)."""
+
+    at: date | str | None
+    payment: str | None
+    credit_purchase: Number | None
+    prices: str | None
+
+
+class WorkloadParams(TermsParams, total=False):
+    """The workload as keyword arguments (`billpath.usage.workload.FIELDS`; numbers as int, str or Decimal)."""
+
+    input_tokens: Number
+    output_tokens: Number
+    cache_read_tokens: Number
+    cache_write_tokens: Number
+    cache_write_1h_tokens: Number
+    reasoning_tokens: Number
+    requests: Number
+    batch_share: Number
+    cache_hit_share: Number
+
+
+def _workload(workload: Workload | None, params: dict[str, object]) -> Workload:
+    """The workload given, or one built from the keyword arguments (never both)."""
+    if workload is None:
+        return Workload.of(**params)
+    if params:
+        raise TypeError(f"pass workload= or workload keywords, not both ({', '.join(sorted(params))})")
+    return workload
+
+
+def _overlaid(catalog: Catalog | None, prices: str | None) -> Catalog:
+    """The catalog (default: the bundled one) seen through a `--prices` overlay when one is given."""
+    from billpath.catalog.price_overlay import apply_overlay
+
+    return apply_overlay(catalog or load_catalog(), prices)
 
 
 def compare(
     model: str,
+    workload: Workload | None = None,
     *,
-    input_tokens: Number = 0,
-    output_tokens: Number = 0,
-    cache_read_tokens: Number = 0,
-    cache_write_tokens: Number = 0,
-    cache_write_1h_tokens: Number = 0,
-    reasoning_tokens: Number = 0,
-    requests: Number = 1,
-    batch_share: Number = 0,
-    at: date | None = None,
-    payment: str | None = None,
     all_variants: bool = False,
     catalog: Catalog | None = None,
+    **params: Unpack[WorkloadParams],
 ) -> Comparison:
-    """Quotes for `requests` requests of the given per-request tokens on every channel, cheapest first."""
-    per_request = _per_request(
-        input_tokens,
-        output_tokens,
-        cache_read_tokens,
-        cache_write_tokens,
-        cache_write_1h_tokens,
-        reasoning_tokens,
-    )
+    """Quotes for the workload on every channel, cheapest first; `.to_dict()` is `compare --format json`.
+
+    Workload keywords: the per-request tokens (`input_tokens`, `output_tokens`, `cache_read_tokens`,
+    `cache_write_tokens`, `cache_write_1h_tokens`, `reasoning_tokens`), `requests`, `batch_share`,
+    `cache_hit_share`, `at`, `payment`, `credit_purchase` and `prices` (an overlay file), or one `workload=`.
+    """
+    w = _workload(workload, dict(params))
     return _compare(
         model,
-        per_request,
-        Decimal(requests),
-        batch_share=Decimal(batch_share),
-        at=at,
-        payment=payment,
+        w.per_request(),
+        w.requests,
+        batch_share=w.batch_share,
+        at=w.at,
+        payment=w.payment,
+        purchase_usd=w.credit_purchase,
         all_variants=all_variants,
-        catalog=catalog,
+        catalog=_overlaid(catalog, w.prices),
     )
 
 
@@ -75,21 +89,14 @@ def quote(
     channel: str | None = None,
     variant: str | None = None,
     *,
-    input_tokens: Number = 0,
-    output_tokens: Number = 0,
-    cache_read_tokens: Number = 0,
-    cache_write_tokens: Number = 0,
-    cache_write_1h_tokens: Number = 0,
-    reasoning_tokens: Number = 0,
-    requests: Number = 1,
-    batch_share: Number = 0,
-    at: date | None = None,
-    payment: str | None = None,
+    workload: Workload | None = None,
     catalog: Catalog | None = None,
+    **params: Unpack[WorkloadParams],
 ) -> Quote:
     """The quote on one channel (default: the channel a channel-specific id names, else the maker's own)."""
-    catalog = catalog or load_catalog()
-    at = at or date.today()
+    w = _workload(workload, dict(params))
+    catalog = _overlaid(catalog, w.prices)
+    at = w.at or date.today()
     resolved = catalog.resolve(model)
     channel = channel or resolved.channel or catalog.direct_channel(resolved.model)
     if channel is None:
@@ -103,78 +110,79 @@ def quote(
         offers = [o for o in offers if o.variant_kind == "standard"] or offers
     if not offers:
         raise BillpathError(f"no offer for {resolved.model} on {channel}{f' ({variant})' if variant else ''} at {at}")
-    usage = workload(
-        _per_request(
-            input_tokens,
-            output_tokens,
-            cache_read_tokens,
-            cache_write_tokens,
-            cache_write_1h_tokens,
-            reasoning_tokens,
-        ),
-        Decimal(requests),
-    )
-    return quote_offer(offers[0], usage, catalog, Decimal(batch_share), payment)
+    return quote_offer(offers[0], w.usage(), catalog, w.batch_share, w.payment, w.credit_purchase)
 
 
 def price_log(
     paths: list[str] | str,
+    workload: Workload | None = None,
     *,
     input_format: str = "auto",
-    at: date | None = None,
-    catalog: Catalog | None = None,
     engine: str = "duckdb",
+    catalog: Catalog | None = None,
+    progress: Progress | None = None,
+    **params: Unpack[TermsParams],
 ):
     """Price usage log files (files, directories or globs) exactly; `.to_dict()` is `price-log --format json`.
 
-    `engine="spark"` runs the same pricing statements on Spark (canonical Parquet; docs/spark.md).
+    Of the workload keywords, a log uses its purchase terms: `at` (prices for rows without a timestamp),
+    `payment` and `credit_purchase` (aggregator fees) and `prices` (an overlay file); the tokens are the
+    log's own. `engine="spark"` runs the same pricing statements on Spark (canonical Parquet; docs/spark.md).
     """
     from billpath.analysis.price_log import price_log as _price_log
 
-    return _price_log(paths, input_format=input_format, at=at, catalog=catalog, engine=engine)
-
-
-def _overlaid(catalog: Catalog | None, prices: str | None) -> Catalog:
-    from billpath.catalog.price_overlay import apply_overlay
-
-    return apply_overlay(catalog or load_catalog(), prices)
+    w = _workload(workload, dict(params))
+    if w.has_tokens() or w.requests != 1 or w.batch_share or w.cache_hit_share:
+        raise UsageError("a usage log carries its own tokens: give price_log only at, payment, credit_purchase, prices")
+    return _price_log(
+        paths,
+        input_format=input_format,
+        at=w.at,
+        catalog=_overlaid(catalog, w.prices),
+        progress=progress,
+        engine=engine,
+        payment=w.payment,
+        purchase_usd=w.credit_purchase,
+    )
 
 
 def recommend(
     model: str,
+    workload: Workload | None = None,
     *,
-    input_tokens: Number = 0,
-    output_tokens: Number = 0,
-    cache_read_tokens: Number = 0,
-    cache_write_tokens: Number = 0,
-    cache_write_1h_tokens: Number = 0,
-    reasoning_tokens: Number = 0,
-    requests: Number = 1,
-    batch_share: Number = 0,
-    cache_hit_share: Number = 0,
     requires: list[str] | tuple[str, ...] = (),
-    at: date | None = None,
-    payment: str | None = None,
-    prices: str | None = None,
+    log: list[str] | None = None,
+    input_format: str = "auto",
     catalog: Catalog | None = None,
+    **params: Unpack[WorkloadParams],
 ):
-    """Channels ranked for a month of this workload under `requires`; `.to_dict()` is `recommend --format json`."""
-    from billpath.analysis.recommend import recommend as _recommend
-    from billpath.analysis.scenarios import with_cache_hits
+    """Channels ranked for a month of this workload under `requires`; `.to_dict()` is `recommend --format json`.
 
-    per_request = _per_request(
-        input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, reasoning_tokens
-    )
-    return _recommend(
+    With `log` (usage files), the workload is the log's own (its totals, its request count).
+    """
+    from billpath.analysis.recommend import recommend as _recommend
+
+    w = _workload(workload, dict(params))
+    catalog = _overlaid(catalog, w.prices)
+    per_request, requests, note = w.per_request(), w.requests, None
+    if log:
+        from billpath.analysis.recommend import workload_from_log
+
+        per_request, note = workload_from_log(log, model, input_format=input_format, catalog=catalog)
+        requests = Decimal(1)  # the log's totals already hold its request count
+    result = _recommend(
         model,
-        with_cache_hits(per_request, Decimal(cache_hit_share)),
-        Decimal(requests),
+        per_request,
+        requests,
         requires=list(requires),
-        batch_share=Decimal(batch_share),
-        at=at,
-        payment=payment,
-        catalog=_overlaid(catalog, prices),
+        batch_share=w.batch_share,
+        at=w.at,
+        payment=w.payment,
+        purchase_usd=w.credit_purchase,
+        catalog=catalog,
     )
+    result.workload_note = note
+    return result
 
 
 def explain(model: str, *, at: date | None = None, prices: str | None = None, catalog: Catalog | None = None) -> dict:

@@ -1,7 +1,7 @@
 """Price a usage log: read it, reduce it, price the groups, re-price them on every other channel.
 
 The pricing is the table evaluator's SQL (`billpath.pricing.table`) run on DuckDB; this module owns
-the engine session and turns the priced groups into the `price-log` result (DESIGN.md contract).
+the engine session and turns the priced groups into the `price-log` result (README, "Price a usage log").
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from billpath.catalog.store import Catalog, load_catalog
 from billpath.engines.base import Progress, run_statement
 from billpath.errors import CatalogError
 from billpath.money import ZERO, display, exact
-from billpath.pricing.fees import channel_fee
+from billpath.pricing.fees import DEFAULT_PURCHASE_USD, FeeTerms, channel_fee
 from billpath.pricing.rules import COMPONENTS, NO_BATCH_NOTE
 from billpath.pricing.table import (
     PRICE_COLUMNS,
@@ -206,9 +206,12 @@ def price_log(
     memory_limit: str | None = None,
     threads: int | None = None,
     engine: str = "duckdb",
+    payment: str | None = None,
+    purchase_usd: Decimal | None = None,
 ) -> PriceLogResult:
     """Price every row of the usage files `paths` (files, directories or globs) on its own channel.
 
+    `payment` and `purchase_usd` are the terms channel fees are computed on (rule 5; default card, $100).
     `engine="spark"` runs the same statements on Spark (canonical Parquet; see docs/spark.md).
     """
     catalog = catalog or load_catalog()
@@ -229,14 +232,15 @@ def price_log(
         st = statements(catalog.offers, "usage", "groups", "routes", "prices", "priced")
         run_statement(log.con, f"CREATE TEMP TABLE groups AS {st.reduce}", progress, log.label)
         log.after_reduce()
-        return _result(log.con, catalog, st, log.inputs, at)
+        terms = FeeTerms(payment, purchase_usd or DEFAULT_PURCHASE_USD)
+        return _result(log.con, catalog, st, log.inputs, at, terms)
     except log.errors as exc:
         raise LogError(f"cannot read the usage log: {' '.join(str(exc).split())}") from None
     finally:
         log.con.close()
 
 
-def _result(con, catalog: Catalog, st, inputs: list[Input], at: date) -> PriceLogResult:
+def _result(con, catalog: Catalog, st, inputs: list[Input], at: date, terms: FeeTerms) -> PriceLogResult:
     counts = con.execute(
         "SELECT COALESCE(SUM(rows_n), 0), COALESCE(SUM(CASE WHEN NOT ok THEN rows_n ELSE 0 END), 0),"
         " COALESCE(SUM(CASE WHEN ok AND day IS NULL THEN rows_n ELSE 0 END), 0) FROM groups"
@@ -276,10 +280,11 @@ def _result(con, catalog: Catalog, st, inputs: list[Input], at: date) -> PriceLo
         reconcile=[],
         notes=notes,
     )
-    _tally(result, catalog, groups, routes)
+    _tally(result, catalog, groups, routes, terms)
     for d in days:
         result.by_day.setdefault(d["day"], Tally()).add(d)
-    _reprice(result, catalog, _fetch(con, f"SELECT * FROM ({st.reprice}) r ORDER BY channel, variant, model"))
+    reprice_rows = _fetch(con, f"SELECT * FROM ({st.reprice}) r ORDER BY channel, variant, model")
+    _reprice(result, catalog, reprice_rows, terms)
     if rows_rejected:
         result.rejected = [
             {"file": f, "line": int(line), "error": err}
@@ -315,7 +320,7 @@ def _summary_sql(priced: str, keys: tuple[str, ...], where: str = "TRUE") -> str
     )
 
 
-def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes: dict) -> None:
+def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes: dict, terms: FeeTerms) -> None:
     unpriced: dict[str, dict] = {}
     notes = result.notes
     for g in groups:
@@ -349,7 +354,7 @@ def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes:
                 f"{g['model']}: requests above {g['tier']:,} input tokens priced entirely at the long-context rate",
             )
     for (channel, _variant), tally in sorted(result.by_channel.items()):
-        fee = _channel_fee(catalog, channel, tally.cost.total, Decimal(tally.quantities["requests"]), notes)
+        fee = _channel_fee(catalog, channel, tally.cost.total, Decimal(tally.quantities["requests"]), notes, terms)
         tally.cost.fees += fee
         result.cost.fees += fee
     result.rows_unpriced = sum(u["rows"] for u in unpriced.values())
@@ -381,9 +386,11 @@ def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes:
         result.reconcile.append(entry)
 
 
-def _channel_fee(catalog: Catalog, channel: str, subtotal: Decimal, requests: Decimal, notes: list[str]) -> Decimal:
-    """Rule 5 on a channel's token cost in the log (default payment method), with its note."""
-    fee, note = channel_fee(catalog.channels[channel], subtotal, requests, None)
+def _channel_fee(
+    catalog: Catalog, channel: str, subtotal: Decimal, requests: Decimal, notes: list[str], terms: FeeTerms
+) -> Decimal:
+    """Rule 5 on a channel's token cost in the log, on the run's payment terms, with its note."""
+    fee, note = channel_fee(catalog.channels[channel], subtotal, requests, terms.payment, terms.purchase_usd)
     if note:
         _add_note(notes, f"{channel}: fee {display(fee)} added: {note}")
     return fee
@@ -407,7 +414,7 @@ def _no_price_reason(catalog: Catalog, route: Route) -> str:
     return f"no price for {route.model} on {route.channel}/{route.variant} at the row's date ({span})"
 
 
-def _reprice(result: PriceLogResult, catalog: Catalog, rows: list[dict]) -> None:
+def _reprice(result: PriceLogResult, catalog: Catalog, rows: list[dict], terms: FeeTerms) -> None:
     used = {c for c, _ in result.by_channel}
     need = {m: t.rows for m, t in result.by_model.items()}
     per_channel: dict[str, dict] = defaultdict(lambda: {"cost": ZERO, "rows": defaultdict(int), "notes": []})
@@ -427,7 +434,7 @@ def _reprice(result: PriceLogResult, catalog: Catalog, rows: list[dict]) -> None
         if not missing:
             requests = Decimal(sum(t.quantities["requests"] for t in result.by_model.values()))
             result.reprice[channel] = slot["cost"] + _channel_fee(
-                catalog, channel, slot["cost"], requests, result.notes
+                catalog, channel, slot["cost"], requests, result.notes, terms
             )
             for n in slot["notes"]:
                 _add_note(result.notes, f"reprice on {channel}: {n}")

@@ -296,24 +296,22 @@ def _channel_dict(c: ChannelSpec) -> dict:
 
 
 def render(snapshot: dict) -> dict[str, str]:
-    """The snapshot as files: an index (models, channels, aliases, where each model's offers are) read at
-    start-up, and one line of offers per model read only for the models a command prices.
+    """The snapshot as files: an index (models, channels, aliases, which line holds each model's offers) read
+    at start-up, and one line of offers per model parsed only for the models a command prices.
 
-    One JSON value per line: compact to parse, and a price change is a one-line diff.
+    One JSON value per line and no byte offsets: compact to parse, and a price change is a one-line diff.
     """
     by_model: dict[str, list[dict]] = {}
     for o in snapshot["offers"]:
         by_model.setdefault(o["model"], []).append(o)
-    lines, index, offset = [], {}, 0
-    for model in sorted(by_model):
-        compact = [_compact_offer(o) for o in by_model[model]]
-        line = (json.dumps(compact, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
-        index[model] = [offset, len(line)]
-        offset += len(line)
-        lines.append(line.decode("utf-8"))
+    models = sorted(by_model)
+    lines = [
+        json.dumps([_compact_offer(o) for o in by_model[m]], ensure_ascii=False, separators=(",", ":")) + "\n"
+        for m in models
+    ]
     head = {k: v for k, v in snapshot.items() if k not in ("offers",)}
     head["offers_file"] = OFFERS_FILE.name
-    head["offers_index"] = index
+    head["offers_models"] = models  # line i of the offers file holds models[i]'s offers (offsets found at load)
     return {SNAPSHOT.name: _index_text(head), OFFERS_FILE.name: "".join(lines)}
 
 

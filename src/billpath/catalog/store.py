@@ -300,30 +300,38 @@ def _channels(items: list[dict]) -> dict[str, Channel]:
 
 
 class _OfferLines:
-    """The per-model offers file: one JSON line per model, found by byte offset from the index."""
+    """The per-model offers file: line i holds the offers of `models[i]`, split into lines on first use."""
 
-    def __init__(self, path: Path, index: dict[str, list[int]], extra: dict[str, list[dict]] | None = None) -> None:
+    def __init__(self, path: Path, models: list[str], extra: dict[str, list[dict]] | None = None) -> None:
         self.path = path
-        self.index = index
+        self.index = {m: i for i, m in enumerate(models)}
         self.extra = extra or {}  # user overrides: model -> offers replacing the bundled ones per channel
-        self._data: bytes | None = None
+        self._lines: list[bytes] | None = None
 
     def models(self) -> list[str]:
         return sorted({*self.index, *self.extra})
 
+    def _line(self, i: int) -> bytes:
+        if self._lines is None:
+            try:
+                lines = self.path.read_bytes().split(b"\n")
+            except FileNotFoundError:
+                raise CatalogError(
+                    f"catalog offers file {self.path} is missing: run `billpath catalog build`"
+                ) from None
+            if lines[-1] == b"":
+                lines.pop()
+            if len(lines) != len(self.index):
+                raise CatalogError(
+                    f"catalog offers file {self.path} has {len(lines)} lines for {len(self.index)} models: "
+                    "run `billpath catalog build`"
+                )
+            self._lines = lines
+        return self._lines[i]
+
     def read(self, model: str) -> list[dict]:
-        bundled: list[dict] = []
         where = self.index.get(model)
-        if where is not None:
-            if self._data is None:
-                try:
-                    self._data = self.path.read_bytes()
-                except FileNotFoundError:
-                    raise CatalogError(
-                        f"catalog offers file {self.path} is missing: run `billpath catalog build`"
-                    ) from None
-            start, length = where
-            bundled = json.loads(self._data[start : start + length])
+        bundled: list[dict] = [] if where is None else json.loads(self._line(where))
         override = self.extra.get(model)
         return _with_overrides(bundled, override) if override else bundled
 
@@ -372,7 +380,7 @@ def load_catalog(path: Path | None = None) -> Catalog:
             catalog = Catalog.from_dict(data)
         else:
             overrides = _overrides() if path == SNAPSHOT else {}
-            lines = _OfferLines(path.parent / data["offers_file"], data["offers_index"], overrides.get("offers"))
+            lines = _OfferLines(path.parent / data["offers_file"], data["offers_models"], overrides.get("offers"))
             models = _models(data["models"] + overrides["models"] if overrides else data["models"])
             extra = overrides.get("aliases")
             aliases = {**extra, **data["aliases"]} if extra else data["aliases"]

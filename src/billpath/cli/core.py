@@ -6,66 +6,25 @@ from typing import Annotated
 
 import typer
 
-from billpath.cli.app import (
-    Count,
-    Fmt,
-    FormatOpt,
-    PricesOpt,
-    app,
-    catalog_for,
-    count,
-    parse_date,
-    per_request_usage,
-    share,
-)
+from billpath.cli.app import Fmt, FormatOpt, app
+from billpath.cli.options import workload_options
+from billpath.usage.workload import Workload
 
 
 @app.command("compare")
+@workload_options()
 def compare_cmd(
     model: Annotated[str, typer.Argument(help="Canonical id, display name, or any channel's id for it.")],
-    input_tokens: Count = "0",
-    output_tokens: Count = "0",
-    cache_read_tokens: Count = "0",
-    cache_write_tokens: Count = "0",
-    cache_write_1h_tokens: Count = "0",
-    reasoning_tokens: Count = "0",
-    requests: Count = "1",
-    batch_share: Annotated[str, typer.Option(metavar="F", help="Share of requests sent as batch (0-1).")] = "0",
-    at: Annotated[str | None, typer.Option(metavar="DATE", help="Price at this date (default: today).")] = None,
-    payment: Annotated[
-        str | None, typer.Option(help="Aggregator payment method: card (default), crypto or byok.")
-    ] = None,
-    credit_purchase: Annotated[
-        str | None, typer.Option(metavar="USD", help="Size of each aggregator credit purchase (default 100).")
-    ] = None,
+    workload: Workload,
     all_variants: Annotated[bool, typer.Option(help="Also show service tiers (fast, priority, flex).")] = False,
-    cache_hit_share: Annotated[
-        str, typer.Option(metavar="F", help="Share of --input-tokens read from the prompt cache (0-1).")
-    ] = "0",
-    prices: PricesOpt = None,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """Compare what MODEL costs for a workload on every channel that sells it (token flags are per request)."""
-    from billpath.analysis.compare import compare
+    from billpath.api import compare
     from billpath.report.compare import compare_view
     from billpath.report.render import emit
 
-    per_request = per_request_usage(
-        input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, reasoning_tokens
-    )
-    from billpath.analysis.scenarios import with_cache_hits
-
-    result = compare(
-        model,
-        with_cache_hits(per_request, share("cache-hit-share", cache_hit_share)),
-        count("requests", requests),
-        batch_share=share("batch-share", batch_share),
-        at=parse_date("at", at),
-        payment=payment,
-        purchase_usd=count("credit-purchase", credit_purchase) if credit_purchase else None,
-        all_variants=all_variants,
-        catalog=catalog_for(prices),
-    )
+    result = compare(model, workload, all_variants=all_variants)
     emit(fmt.value, result.to_dict(), compare_view(result))
 
 

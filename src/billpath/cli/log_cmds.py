@@ -8,7 +8,9 @@ from typing import Annotated
 
 import typer
 
-from billpath.cli.app import Fmt, FormatOpt, PricesOpt, app, catalog_for, parse_date
+from billpath.cli.app import Fmt, FormatOpt, app
+from billpath.cli.options import PRICING_TERMS, workload_options
+from billpath.usage.workload import Workload
 
 INPUT_FORMATS = (
     "auto|openai-usage|anthropic-usage|otel|litellm|openrouter|langfuse|canonical|claude-code|codex|gemini-cli"
@@ -22,17 +24,15 @@ class Engine(StrEnum):
 
 
 @app.command("price-log")
+@workload_options(PRICING_TERMS, help={"at": "Prices for rows without a timestamp (default: today)."})
 def price_log_cmd(
     files: Annotated[
         list[str] | None, typer.Argument(help="Usage files, directories or globs.", metavar="FILE...")
     ] = None,
+    workload: Workload | None = None,  # given by @workload_options
     input_format: Annotated[
         str, typer.Option("--input-format", metavar="FORMAT", help=f"Log format ({INPUT_FORMATS}).")
     ] = "auto",
-    at: Annotated[
-        str | None, typer.Option(metavar="DATE", help="Prices for rows without a timestamp (default: today).")
-    ] = None,
-    prices: PricesOpt = None,
     engine: Annotated[
         Engine, typer.Option("--engine", help="Where the pricing SQL runs: duckdb (embedded) or spark (docs/spark.md).")
     ] = Engine.duckdb,
@@ -55,7 +55,7 @@ def price_log_cmd(
     ] = None,
 ) -> None:
     """Price a usage log on the channels it used, and what it would cost on every other channel."""
-    from billpath.analysis.price_log import price_log
+    from billpath.api import price_log
     from billpath.report.price_log import price_log_view
     from billpath.report.render import emit
 
@@ -78,24 +78,17 @@ def price_log_cmd(
 
     progress = _progress_bar() if fmt is not Fmt.json and sys.stderr.isatty() else None
     try:
-        catalog = catalog_for(prices)
-        result = price_log(
-            files,
-            input_format=input_format,
-            at=parse_date("at", at),
-            catalog=catalog,
-            progress=progress,
-            engine=engine.value,
-        )
+        result = price_log(files, workload, input_format=input_format, engine=engine.value, progress=progress)
     finally:
         if progress is not None:
             progress.close()
     payload, view = result.to_dict(), price_log_view(result)
     if plan is not None:
         from billpath.analysis.subscription import equivalence
+        from billpath.catalog.store import load_catalog
         from billpath.report.subscription import lines
 
-        eq = equivalence(result, plan, catalog)
+        eq = equivalence(result, plan, load_catalog())
         payload["subscription"] = eq.to_dict()
         view.footer += lines(eq)
     emit(fmt.value, payload, view)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from billpath.catalog.store import Channel
@@ -19,6 +20,14 @@ def payment_methods(channel: Channel) -> list[str]:
     if channel.fees.get("byok_pct") is not None:
         methods.append(BYOK)
     return methods
+
+
+@dataclass(frozen=True)
+class FeeTerms:
+    """How credits are bought, which decides an aggregator's fees: payment method and purchase size."""
+
+    payment: str | None = None  # card (default), crypto or byok
+    purchase_usd: Decimal = DEFAULT_PURCHASE_USD
 
 
 def channel_fee(

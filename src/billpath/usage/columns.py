@@ -29,7 +29,7 @@ QUANTITY_FIELDS: tuple[str, ...] = (
     "requests",
 )
 TOKEN_COLUMNS = tuple(f for f in QUANTITY_FIELDS if f != "requests")
-# Canonical columns (DESIGN.md) plus billpath's optional cache_write_1h_tokens, variant and cost_usd
+# Canonical columns (README, "Price a usage log") plus billpath's optional cache_write_1h_tokens, variant and cost_usd
 # (what the log itself says the row cost, for reconciliation).
 CANONICAL = ("timestamp", "model", "channel", "variant", *TOKEN_COLUMNS, "batch", "requests", "cost_usd")
 REQUIRED = ("model", "input_tokens", "output_tokens")

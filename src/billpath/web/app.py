@@ -6,15 +6,16 @@ command prints with `--format json`, so the page, the API and the terminal never
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import re
 import tempfile
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
@@ -25,6 +26,7 @@ from starlette.staticfiles import StaticFiles
 
 from billpath import __version__
 from billpath.errors import BillpathError, CatalogError, UnknownChannel, UnknownModel, UsageError
+from billpath.usage.workload import FIELDS, TERMS, Field, Workload
 from billpath.web import schemas
 from billpath.web.safety import PROBLEM, BodyLimit, ResultCache, SecurityHeaders, Timeout, problem_body
 
@@ -154,57 +156,38 @@ Count = Annotated[str, Query(pattern=COUNT, max_length=17, description="Tokens p
 Model = Annotated[str, Query(min_length=1, max_length=200, description="Canonical id, display name or channel id.")]
 
 
-@dataclass(frozen=True)
-class Workload:
-    """The workload flags `compare` and `recommend` share, parsed exactly as the CLI parses them."""
-
-    tokens: dict[str, Decimal]
-    cache_hit_share: Decimal
-    requests: Decimal
-    batch_share: Decimal
-    at: date | None
-    payment: str | None
-
-    def per_request(self):
-        from billpath.analysis.scenarios import with_cache_hits
-        from billpath.usage.record import Usage
-
-        return with_cache_hits(Usage(**self.tokens), self.cache_hit_share)
+# The workload's query parameters, from the one list of workload fields (`billpath.usage.workload.FIELDS`).
+# `prices` names a file: a client cannot name a file on the server, so the web has no overlay.
+WEB_FIELDS = tuple(f for f in FIELDS if f.kind != "path")
+TERMS_FIELDS = tuple(f for f in WEB_FIELDS if f in TERMS)
+QUERY_TEXT = {"count": (COUNT, 17), "requests": (REQUESTS, 24), "usd": (REQUESTS, 24), "share": (SHARE, 8)}
 
 
-async def workload(  # async: parsed inline, no thread hop
-    input_tokens: Count = "0",
-    output_tokens: Count = "0",
-    cache_read_tokens: Count = "0",
-    cache_write_tokens: Count = "0",
-    cache_write_1h_tokens: Count = "0",
-    reasoning_tokens: Count = "0",
-    requests: Annotated[
-        str, Query(pattern=REQUESTS, max_length=24, description="Requests in the period (at least 1).")
-    ] = "1",
-    batch_share: Annotated[str, Query(pattern=SHARE, max_length=8, description="Share sent as batch (0-1).")] = "0",
-    cache_hit_share: Annotated[
-        str, Query(pattern=SHARE, max_length=8, description="Share of input_tokens read from the cache (0-1).")
-    ] = "0",
-    at: Annotated[date | None, Query(description="Price at this date (default today).")] = None,
-    payment: Literal["card", "crypto", "byok"] | None = None,
-) -> Workload:
-    tokens = {
-        "input_tokens": input_tokens,
-        "output_tokens": output_tokens,
-        "cache_read_tokens": cache_read_tokens,
-        "cache_write_tokens": cache_write_tokens,
-        "cache_write_1h_tokens": cache_write_1h_tokens,
-        "reasoning_tokens": reasoning_tokens,
-    }
-    return Workload(
-        tokens={k: Decimal(v) for k, v in tokens.items()},
-        cache_hit_share=Decimal(cache_hit_share),
-        requests=Decimal(requests),
-        batch_share=Decimal(batch_share),
-        at=at,
-        payment=payment,
+def _query_parameter(f: Field) -> inspect.Parameter:
+    if f.kind == "date":
+        annotation: Any = Annotated[date | None, Query(description=f.help)]
+    elif f.kind == "payment":
+        annotation = Annotated[Literal["card", "crypto", "byok"] | None, Query(description=f.help)]
+    else:
+        pattern, length = QUERY_TEXT[f.kind]
+        annotation = Annotated[str | None, Query(pattern=pattern, max_length=length, description=f.help)]
+    return inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation)
+
+
+def _workload_dependency(selected: tuple[Field, ...]) -> Callable[..., Awaitable[Workload]]:
+    """A FastAPI dependency reading `selected` workload fields from the query string into one Workload."""
+
+    async def dependency(**values: object) -> Workload:  # async: parsed inline, no thread hop
+        return Workload.parse(values)
+
+    dependency.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [_query_parameter(f) for f in selected], return_annotation=Workload
     )
+    return dependency
+
+
+workload = _workload_dependency(WEB_FIELDS)
+pricing_terms = _workload_dependency(TERMS_FIELDS)
 
 
 def _requirements() -> list[str]:
@@ -243,26 +226,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def api_compare(
         model: Model,
         w: Annotated[Workload, Depends(workload)],
-        credit_purchase: Annotated[
-            str | None, Query(pattern=REQUESTS, max_length=24, description="USD per aggregator credit purchase.")
-        ] = None,
         all_variants: Annotated[bool, Query(description="Also show service tiers (fast, priority, flex).")] = False,
     ) -> Response:
-        from billpath.analysis.compare import compare
+        from billpath.api import compare
 
         def answer() -> bytes:
-            result = compare(
-                model,
-                w.per_request(),
-                w.requests,
-                batch_share=w.batch_share,
-                at=w.at,
-                payment=w.payment,
-                purchase_usd=Decimal(credit_purchase) if credit_purchase else None,
-                all_variants=all_variants,
-                catalog=_catalog(),
-            )
-            return _json(result.to_dict())
+            return _json(compare(model, w, all_variants=all_variants, catalog=_catalog()).to_dict())
 
         # Computed on a worker thread so answers from the cache keep flowing meanwhile.
         return Response(await run_in_threadpool(answer), media_type=JSON)
@@ -285,18 +254,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ),
         ] = None,
     ) -> Response:
-        from billpath.analysis.recommend import recommend
+        from billpath.api import recommend
 
-        result = recommend(
-            model,
-            w.per_request(),
-            w.requests,
-            requires=require or [],
-            batch_share=w.batch_share,
-            at=w.at,
-            payment=w.payment,
-            catalog=_catalog(),
-        )
+        result = recommend(model, w, requires=require or [], catalog=_catalog())
         return Response(_json(result.to_dict()), media_type=JSON)
 
     @app.get(
@@ -364,6 +324,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return Response(_json(info), media_type=JSON)
 
     _install_price_log(app, settings)
+    _install_scenarios(app)
     _install_page(app)
 
     # Added innermost first: security headers, then the body limit and the Host check, wrap everything.
@@ -406,9 +367,10 @@ def _install_price_log(app: FastAPI, settings: Settings) -> None:
         file: Annotated[
             list[UploadFile], File(description="One or more usage log files.", json_schema_extra={"minItems": 1})
         ],
+        terms: Annotated[Workload, Depends(pricing_terms)],
         input_format: Annotated[LOG_FORMATS, Form()] = "auto",
     ) -> Response:
-        from billpath.analysis.price_log import price_log
+        from billpath.api import price_log
 
         with tempfile.TemporaryDirectory(prefix="billpath-upload-") as tmp:
             paths, names = [], {}
@@ -420,11 +382,36 @@ def _install_price_log(app: FastAPI, settings: Settings) -> None:
                 paths.append(str(path))
                 names[str(path)] = _client_name(upload.filename, i)
             try:
-                payload = price_log(paths, input_format=input_format).to_dict()
+                payload = price_log(paths, terms, input_format=input_format, catalog=_catalog()).to_dict()
             except BillpathError as exc:  # name the client's files, not the server's temporary paths
                 raise type(exc)(_unlocate(str(exc), names, tmp)) from None
         for item in payload.get("inputs", []):
             item["file"] = names.get(item.get("file"), item.get("file"))
+        return Response(_unlocate(_json(payload).decode(), names, tmp).encode(), media_type=JSON)
+
+
+def _install_scenarios(app: FastAPI) -> None:
+    @app.post(
+        "/api/scenarios",
+        response_class=Response,
+        responses={200: schemas.ok({"type": "object"}, "Scenarios month by month"), **schemas.problems(400, 413, 422)},
+        summary="Named workload scenarios side by side (same JSON as `billpath scenarios FILE --format json`)",
+    )
+    def api_scenarios(
+        file: Annotated[UploadFile, File(description="A scenarios TOML file (see examples/scenarios.toml).")],
+    ) -> Response:
+        from billpath.api import scenarios
+
+        with tempfile.TemporaryDirectory(prefix="billpath-upload-") as tmp:
+            path = Path(tmp) / "scenarios.toml"
+            path.write_bytes(file.file.read())
+            names = {str(path): _client_name(file.filename, 0)}
+            try:
+                payload = scenarios(str(path), catalog=_catalog())
+            except BillpathError as exc:  # name the client's file, not the server's temporary path
+                # A scenarios file the catalog's schema rejects is the client's error, not the server's.
+                kind = UsageError if isinstance(exc, CatalogError) else type(exc)
+                raise kind(_unlocate(str(exc), names, tmp)) from None
         return Response(_unlocate(_json(payload).decode(), names, tmp).encode(), media_type=JSON)
 
 

@@ -53,6 +53,51 @@ READERS = {
     "codex": codex,
     "gemini-cli": gemini_cli,
 }
+# What each format is and its sample in examples/ (the README's formats table is generated from this).
+DESCRIPTIONS = {
+    "openai-usage": (
+        "OpenAI Usage API, `organization/usage/completions` pages (input includes cached tokens: converted)",
+        "openai-usage.json",
+    ),
+    "anthropic-usage": (
+        "Anthropic usage report, `usage_report/messages` "
+        "(`service_tier: batch`, `inference_geo: us`, `context_window`)",
+        "anthropic-usage.json",
+    ),
+    "otel": (
+        "OpenTelemetry GenAI spans as OTLP JSON (`gen_ai.usage.*`; channel from `server.address` when present)",
+        "otel-spans.json",
+    ),
+    "litellm": (
+        "LiteLLM SpendLogs as CSV or JSON (`custom_llm_provider`, cache counts from `metadata`)",
+        "litellm-spendlogs.csv",
+    ),
+    "openrouter": (
+        "OpenRouter generation records (`native_tokens_*`; BYOK rows priced on the provider that billed your key)",
+        "openrouter-generations.json",
+    ),
+    "langfuse": ("Langfuse observations export (`usageDetails`, `costDetails`)", "langfuse-observations.json"),
+    "claude-code": (
+        "Claude Code session logs (`~/.claude/projects/**.jsonl`, subagent files included): one usage per "
+        "`message.id` + `requestId`; channel from `msg_bdrk_` / `msg_vrtx_` ids and Bedrock / Vertex model ids",
+        "claude-code/",
+    ),
+    "codex": (
+        "Codex CLI rollouts (`~/.codex/sessions/YYYY/MM/DD/rollout-*.jsonl`): `token_count` running totals "
+        "differenced per request",
+        "codex/",
+    ),
+    "gemini-cli": (
+        "Gemini CLI chats (`~/.gemini/tmp/*/chats/*.json`): cached tokens inside input, thoughts billed as output",
+        "gemini-cli/",
+    ),
+    "canonical": (
+        "`timestamp, model, channel, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, "
+        "reasoning_tokens, batch, requests` (+ optional `cache_write_1h_tokens`, `variant`, `cost_usd`) as CSV, "
+        "JSON Lines or Parquet; a file, a directory or a glob",
+        "usage.csv",
+    ),
+}
 # Most specific first: a format whose markers are unique to it.
 DETECT_ORDER = (*AGENT_FORMATS, "otel", "anthropic-usage", "openai-usage", "langfuse", "openrouter", "litellm")
 PARQUET_MAGIC = b"PAR1"

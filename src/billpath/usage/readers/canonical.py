@@ -1,4 +1,4 @@
-"""The canonical usage table (DESIGN.md) as CSV or JSON Lines, parsed here with exact line numbers.
+"""The canonical usage table (README, "Price a usage log") as CSV or JSON Lines, parsed here with exact line numbers.
 
 Canonical Parquet is read by DuckDB directly (`billpath.usage.columns`). Columns: timestamp, model,
 channel, input_tokens (excludes cached tokens), output_tokens (includes reasoning), cache_read_tokens,

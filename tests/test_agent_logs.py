@@ -417,7 +417,7 @@ def test_source_reads_the_default_locations_and_says_which(tmp_path):
         out = cli("--source", source, "--format", "json", env=env)
         assert out.returncode == 0, out.stderr
         assert json.loads(out.stdout)["total_usd"] == total
-        assert out.stderr.startswith(f"{source}: reading {home}"), out.stderr
+        assert out.stderr.startswith(f"{source}: read {home}"), out.stderr
     out = cli("--source", "claude-code", "--source", "codex", "--format", "json", env=env)
     assert json.loads(out.stdout)["total_usd"] == "1.2658"
 
@@ -468,3 +468,33 @@ def test_plan_usage_pool_adds_what_exceeds_the_included_dollars(tmp_path):
 def test_unknown_plan_is_a_usage_error():
     out = cli(str(EXAMPLES / "codex"), "--plan", "nope")
     assert out.returncode == 2 and "claude-max-5x" in out.stderr
+
+
+def test_old_builds_cost_usd_is_reconciled_not_used(tmp_path):
+    line = cc_line("msg_01old", "req_old", "claude-sonnet-4-6", cc_usage(1000, 0, 0, 0, 100))
+    line["costUSD"] = 0.0049  # Claude Code <= 1.0.9 wrote its own estimate; repeated on every block
+    write_jsonl(tmp_path / "s.jsonl", [line, line])
+    r = price_log([str(tmp_path / "s.jsonl")])
+    assert r.total == sonnet_cost(1000, 0, 0, 0, 100) == D("0.0045")
+    (entry,) = r.reconcile
+    assert entry["logged_usd"] == "0.0049" and entry["difference_usd"] == "0.0004"
+
+
+def test_web_upload_of_an_agent_log_with_a_plan_is_the_cli_json():
+    from fastapi.testclient import TestClient
+
+    from billpath.web.app import Settings, create_app
+
+    client = TestClient(create_app(Settings()), raise_server_exceptions=False)
+    path = EXAMPLES / "codex/sessions/2026/11/17/rollout-2026-11-17T10-02-11-019a8c3e-7f21-7b40-9d5e-2c4a6e8f0b13.jsonl"
+    with path.open("rb") as f:
+        r = client.post("/api/price-log", files={"file": (path.name, f)}, data={"plan": "chatgpt-pro"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["total_usd"] == "0.908" and body["inputs"][0]["format"] == "codex"
+    assert body["subscription"]["plan_usd"] == "200" and body["subscription"]["covered_models"] == [
+        "gpt-5.3-codex",
+        "gpt-5.5",
+    ]
+    cli_json = json.loads(cli(str(path), "--plan", "chatgpt-pro", "--format", "json").stdout)
+    assert cli_json["subscription"] == body["subscription"]

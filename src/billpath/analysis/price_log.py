@@ -99,6 +99,7 @@ class PriceLogResult:
     rejected: list[dict]
     reconcile: list[dict]
     notes: list[str]
+    subscription: object | None = None  # `price-log --plan`: an analysis.subscription.Equivalence
 
     @property
     def total(self) -> Decimal:
@@ -126,6 +127,7 @@ class PriceLogResult:
             "rejected": self.rejected,
             "reconcile": self.reconcile,
             "notes": self.notes,
+            **({"subscription": self.subscription.to_dict()} if self.subscription is not None else {}),
         }
 
 

@@ -60,15 +60,7 @@ def price_log_cmd(
     from billpath.report.render import emit
 
     files = list(files or [])
-    for agent in source or []:
-        from billpath.usage.agent_sources import find
-
-        found = find(agent)
-        typer.echo(f"{agent}: reading {', '.join(str(d) for d in found.dirs)}", err=True)
-        files += [str(d) for d in found.dirs]
-        if input_format == "auto" and len(source) == 1:
-            input_format = agent
-    if not files:
+    if not files and not source:
         raise typer.BadParameter("give usage files (FILE...) or --source AGENT", param_hint="FILE...")
     if plan is not None:
         from billpath.analysis.subscription import plan_ids
@@ -78,20 +70,27 @@ def price_log_cmd(
 
     progress = _progress_bar() if fmt is not Fmt.json and sys.stderr.isatty() else None
     try:
-        result = price_log(files, workload, input_format=input_format, engine=engine.value, progress=progress)
+        result = price_log(
+            files,
+            workload,
+            input_format=input_format,
+            engine=engine.value,
+            progress=progress,
+            source=source,
+            plan=plan,
+        )
     finally:
         if progress is not None:
             progress.close()
-    payload, view = result.to_dict(), price_log_view(result)
-    if plan is not None:
-        from billpath.analysis.subscription import equivalence
-        from billpath.catalog.store import load_catalog
+    for i in result.inputs if source else []:  # say which directories were read
+        if i.format in source:
+            typer.echo(f"{i.format}: read {i.path}", err=True)
+    view = price_log_view(result)
+    if result.subscription is not None:
         from billpath.report.subscription import lines
 
-        eq = equivalence(result, plan, load_catalog())
-        payload["subscription"] = eq.to_dict()
-        view.footer += lines(eq)
-    emit(fmt.value, payload, view)
+        view.footer += lines(result.subscription)
+    emit(fmt.value, result.to_dict(), view)
 
 
 class _progress_bar:

@@ -369,6 +369,9 @@ def _install_price_log(app: FastAPI, settings: Settings) -> None:
         ],
         terms: Annotated[Workload, Depends(pricing_terms)],
         input_format: Annotated[LOG_FORMATS, Form()] = "auto",
+        plan: Annotated[
+            str | None, Form(description="Compare with a subscription (e.g. claude-max-5x, cursor-pro).")
+        ] = None,
     ) -> Response:
         from billpath.api import price_log
 
@@ -382,7 +385,7 @@ def _install_price_log(app: FastAPI, settings: Settings) -> None:
                 paths.append(str(path))
                 names[str(path)] = _client_name(upload.filename, i)
             try:
-                payload = price_log(paths, terms, input_format=input_format, catalog=_catalog()).to_dict()
+                payload = price_log(paths, terms, input_format=input_format, catalog=_catalog(), plan=plan).to_dict()
             except BillpathError as exc:  # name the client's files, not the server's temporary paths
                 raise type(exc)(_unlocate(str(exc), names, tmp)) from None
         for item in payload.get("inputs", []):

@@ -46,6 +46,7 @@ ROW_COLUMNS = (
     "model",
     "channel",
     "variant",
+    "cost_usd",
     "input_tokens",
     "output_tokens",
     "cache_read_tokens",
@@ -202,7 +203,7 @@ def _line(tree: _Tree, label: str, number: int, raw: bytes, err: str | None) -> 
     tree.duplicate_lines += 1
     # The same message again (another content block). Streaming can log a partial output count on an
     # early block: keep the largest count of each kind, so the final usage wins whatever the order.
-    for i in range(4, 9):
+    for i in range(5, 10):
         if fields[i] > seen[i]:
             seen[i] = fields[i]
     if seen[-2] and not sidechain:
@@ -238,7 +239,9 @@ def _fields(tree: _Tree, obj: dict, message: dict, usage: dict, model: object) -
         if all(type(k) is str or k is None for k in key):
             tree.routes[key] = route
     channel, variant, model = route
-    return [obj.get("timestamp"), model, channel, variant, uncached, output, read_, w5, w1h]
+    cost = obj.get("costUSD")  # written by Claude Code up to 1.0.9 only: an estimate, reconciled, never used
+    cost = None if cost is None or type(cost) is bool else text(cost)
+    return [obj.get("timestamp"), model, channel, variant, cost, uncached, output, read_, w5, w1h]
 
 
 def _count(value: object) -> int:
@@ -279,10 +282,10 @@ def _flush(tree: _Tree) -> None:
     replays = 0
     # Rows go to the sink column-wise, as canonical text: no per-row dict or per-field conversion.
     cols: dict[str, list] = {c: [] for c in ROW_COLUMNS}
-    line, stamp, model_, channel_, variant_ = (cols[c] for c in ROW_COLUMNS[:5])
-    counts = [cols[c] for c in ROW_COLUMNS[5:]]
+    line, stamp, model_, channel_, variant_, cost_ = (cols[c] for c in ROW_COLUMNS[:6])
+    counts = [cols[c] for c in ROW_COLUMNS[6:]]
     for key, f in tree.kept.items():
-        ts, model, channel, variant, *tokens, sidechain, number = f
+        ts, model, channel, variant, cost, *tokens, sidechain, number = f
         if sidechain and key[0] is not None and key[0] in tree.parents:
             replays += 1
             continue
@@ -291,6 +294,7 @@ def _flush(tree: _Tree) -> None:
         model_.append(model)
         channel_.append(channel)
         variant_.append(variant)
+        cost_.append(cost)
         for values, v in zip(counts, tokens, strict=True):
             values.append(str(v))
     cols["requests"] = ["1"] * len(line)

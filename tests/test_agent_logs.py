@@ -377,7 +377,7 @@ def test_explicit_format_on_a_foreign_file_is_a_one_line_error(tmp_path):
         capture_output=True,
         text=True,
     )
-    assert out.returncode == 1 and "not a Claude Code session log" in out.stderr and "Traceback" not in out.stderr
+    assert out.returncode == 1 and "not a claude-code log" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_reader_emits_canonical_rows():
@@ -498,3 +498,16 @@ def test_web_upload_of_an_agent_log_with_a_plan_is_the_cli_json():
     ]
     cli_json = json.loads(cli(str(path), "--plan", "chatgpt-pro", "--format", "json").stdout)
     assert cli_json["subscription"] == body["subscription"]
+
+
+def test_agent_files_among_other_formats_are_still_one_log(tmp_path):
+    # The first file is not an agent log, so the tree is read file by file: the Claude Code files
+    # must still be one input (the subagent file's replay of a parent message is dropped).
+    shutil.copy(EXAMPLES / "openai-usage.json", tmp_path / "a-openai-usage.json")
+    shutil.copytree(EXAMPLES / "claude-code", tmp_path / "b-claude")
+    r = price_log([str(tmp_path)])
+    assert sorted(i.format for i in r.inputs) == ["claude-code", "openai-usage"]
+    assert r.total == D("0.3178") + price_log([str(EXAMPLES / "openai-usage.json")]).total
+    # Files named one by one on the command line: the same.
+    files = [str(p) for p in sorted((EXAMPLES / "claude-code").rglob("*.jsonl"))]
+    assert price_log(files).total == D("0.3178")

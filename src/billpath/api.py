@@ -148,7 +148,7 @@ def price_log(
     if not paths:
         raise UsageError("give usage files, directories or globs, or a coding agent's logs with source=")
     if plan is not None:
-        from billpath.analysis.subscription import plan_ids
+        from billpath.catalog.subscriptions import plan_ids
 
         if plan not in plan_ids():
             raise UsageError(f"unknown plan {plan!r}; use one of: {', '.join(plan_ids())}")

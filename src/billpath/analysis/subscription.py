@@ -15,31 +15,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import TYPE_CHECKING
 
-from billpath.analysis.price_log import PriceLogResult
 from billpath.catalog.plans import Plan, plans
 from billpath.catalog.store import Catalog
-from billpath.catalog.subscriptions import Subscription, subscriptions
+from billpath.catalog.subscriptions import Subscription, plan_ids, pool_id, subscriptions
 from billpath.errors import BillpathError
 from billpath.money import ZERO, display, exact
 
+if TYPE_CHECKING:
+    from billpath.analysis.price_log import PriceLogResult
+
+__all__ = ["Equivalence", "UnknownPlan", "equivalence", "plan_ids"]
 MTOK = Decimal(1_000_000)
 RATE_PLACES = Decimal("0.0001")
 TOKEN_FIELDS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "cache_write_1h_tokens")
-SHORT = {"github-copilot": "copilot"}
 
 
 class UnknownPlan(BillpathError):
     """A --plan id that names no subscription or usage-pool plan."""
-
-
-def plan_ids() -> list[str]:
-    """Every id `--plan` accepts: flat subscriptions, then usage-pool plans as `<app>-<plan>`."""
-    return [s.id for s in subscriptions()] + [_pool_id(p) for p in plans() if p.billing == "usage-pool"]
-
-
-def _pool_id(p: Plan) -> str:
-    return f"{SHORT.get(p.channel, p.channel)}-{p.id}"
 
 
 def _find(plan_id: str) -> Subscription | Plan:
@@ -47,7 +41,7 @@ def _find(plan_id: str) -> Subscription | Plan:
         if s.id == plan_id:
             return s
     for p in plans():
-        if p.billing == "usage-pool" and _pool_id(p) == plan_id:
+        if p.billing == "usage-pool" and pool_id(p) == plan_id:
             return p
     raise UnknownPlan(f"unknown plan {plan_id!r}; use one of: {', '.join(plan_ids())}")
 

@@ -17,6 +17,7 @@ from billpath.catalog.store import Source
 from billpath.errors import CatalogError
 
 PATH = Path(__file__).parent / "data" / "subscriptions.toml"
+SHORT = {"github-copilot": "copilot"}  # application channel -> the prefix of its plans' `--plan` ids
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,18 @@ def subscriptions() -> tuple[Subscription, ...]:
         )
         for s in data["subscriptions"]
     )
+
+
+def pool_id(plan) -> str:
+    """The `--plan` id of a usage-pool application plan (`plans.toml`): `<app>-<plan>`, e.g. `copilot-pro-plus`."""
+    return f"{SHORT.get(plan.channel, plan.channel)}-{plan.id}"
+
+
+def plan_ids() -> list[str]:
+    """Every id `price-log --plan` accepts: flat subscriptions, then usage-pool plans."""
+    from billpath.catalog.plans import plans
+
+    return [s.id for s in subscriptions()] + [pool_id(p) for p in plans() if p.billing == "usage-pool"]
 
 
 def validate_subscriptions(path: Path = PATH) -> int:

@@ -63,7 +63,7 @@ def price_log_cmd(
     if not files and not source:
         raise typer.BadParameter("give usage files (FILE...) or --source AGENT", param_hint="FILE...")
     if plan is not None:
-        from billpath.analysis.subscription import plan_ids
+        from billpath.catalog.subscriptions import plan_ids
 
         if plan not in plan_ids():
             raise typer.BadParameter(f"unknown plan {plan!r}; use one of: {', '.join(plan_ids())}", param_hint="--plan")

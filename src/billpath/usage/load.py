@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from billpath.usage.columns import CANONICAL, LogError, describe, normalize_sql, sql_str
-from billpath.usage.readers import READERS, agent_tree, expand, format_of, is_parquet
+from billpath.usage.readers import AGENT_FORMATS, READERS, agent_tree, expand, format_of, is_parquet
 from billpath.usage.readers.base import COLUMNS, Sink
 
 BATCH_ROWS = 65_536
@@ -127,25 +127,39 @@ def load(
         if tree is not None:
             trees.setdefault(tree[0], []).append((arg, tree[1]))
     claimed: set[Path] = set()
-    for fmt, dirs in trees.items():
+
+    def read_agent(fmt: str, dirs: list[tuple[str, list[Path]]]) -> list[Path]:
         foreign: list[Path] = []
 
-        def read_tree(sink: Sink, fmt=fmt, dirs=dirs, foreign=foreign) -> None:
+        def read_tree(sink: Sink) -> None:
             mine = [f for _, files in dirs for f in files]
-            foreign.extend(READERS[fmt].read_files(mine, sink, Path(dirs[0][0]) if len(dirs) == 1 else None))
+            root = Path(dirs[0][0]) if len(dirs) == 1 and Path(dirs[0][0]).is_dir() else None
+            foreign.extend(READERS[fmt].read_files(mine, sink, root))
 
-        read(", ".join(arg for arg, _ in dirs), fmt, read_tree)
+        read(", ".join(dict.fromkeys(arg for arg, _ in dirs)), fmt, read_tree)
+        return foreign
+
+    for fmt, dirs in trees.items():
         claimed.update(f for _, files in dirs for f in files)
-        claimed.difference_update(foreign)  # other formats in the tree: read one by one below
-    for _arg, files in listed:
+        claimed.difference_update(read_agent(fmt, dirs))  # other formats in the tree: read one by one below
+    # Agent-log files met one by one (named on the command line, or in a directory of mixed formats):
+    # still one input per agent, so that de-duplication spans them.
+    late: dict[str, list[tuple[str, list[Path]]]] = {}
+    for arg, files in listed:
         files = [f for f in files if f not in claimed] if claimed else files
         for path in files:
             fmt = format_of(path, input_format)
+            if fmt in AGENT_FORMATS:
+                late.setdefault(fmt, []).append((arg, [path]))
+                continue
             if fmt == "canonical" and is_parquet(path):
                 parquet.append(path)
                 inputs.append(Input(str(path), "canonical-parquet"))
                 continue
             read(str(path), fmt, lambda sink, fmt=fmt, path=path: READERS[fmt].read(path, sink))
+    for fmt, dirs in late.items():
+        for path in read_agent(fmt, dirs):
+            raise LogError(f"{path}: not a {fmt} log")
     if parquet:
         relation, types = _parquet_relation(con, parquet)
         parts.append(normalize_sql(relation, types, 's."filename"', 's."file_row_number" + 1'))

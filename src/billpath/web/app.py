@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 
 from billpath import __version__
+from billpath.catalog.subscriptions import plan_ids as _plan_ids
 from billpath.errors import BillpathError, CatalogError, UnknownChannel, UnknownModel, UsageError
 from billpath.usage.workload import FIELDS, TERMS, Field, Workload
 from billpath.web import schemas
@@ -51,6 +52,7 @@ LOG_FORMATS = Literal[
     "codex",
     "gemini-cli",
 ]
+PLAN_IDS = Literal[tuple(_plan_ids())]  # type: ignore[valid-type]  # `price-log --plan`: the schema lists them
 UPLOAD_SUFFIX = re.compile(r"^\.[A-Za-z0-9]{1,10}$")
 
 
@@ -370,7 +372,7 @@ def _install_price_log(app: FastAPI, settings: Settings) -> None:
         terms: Annotated[Workload, Depends(pricing_terms)],
         input_format: Annotated[LOG_FORMATS, Form()] = "auto",
         plan: Annotated[
-            str | None, Form(description="Compare with a subscription (e.g. claude-max-5x, cursor-pro).")
+            PLAN_IDS | None, Form(description="Compare with a subscription (e.g. claude-max-5x, cursor-pro).")
         ] = None,
     ) -> Response:
         from billpath.api import price_log

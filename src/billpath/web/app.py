@@ -52,7 +52,8 @@ LOG_FORMATS = Literal[
     "codex",
     "gemini-cli",
 ]
-PLAN_IDS = Literal[tuple(_plan_ids())]  # type: ignore[valid-type]  # `price-log --plan`: the schema lists them
+# `price-log --plan`: the schema lists them; "" (the default) is no plan (a multipart form has no null)
+PLAN_IDS = Literal[("", *_plan_ids())]  # type: ignore[valid-type]
 UPLOAD_SUFFIX = re.compile(r"^\.[A-Za-z0-9]{1,10}$")
 
 
@@ -372,8 +373,8 @@ def _install_price_log(app: FastAPI, settings: Settings) -> None:
         terms: Annotated[Workload, Depends(pricing_terms)],
         input_format: Annotated[LOG_FORMATS, Form()] = "auto",
         plan: Annotated[
-            PLAN_IDS | None, Form(description="Compare with a subscription (e.g. claude-max-5x, cursor-pro).")
-        ] = None,
+            PLAN_IDS, Form(description="Compare with a subscription (e.g. claude-max-5x, cursor-pro); empty: none.")
+        ] = "",
     ) -> Response:
         from billpath.api import price_log
 
@@ -387,7 +388,9 @@ def _install_price_log(app: FastAPI, settings: Settings) -> None:
                 paths.append(str(path))
                 names[str(path)] = _client_name(upload.filename, i)
             try:
-                payload = price_log(paths, terms, input_format=input_format, catalog=_catalog(), plan=plan).to_dict()
+                payload = price_log(
+                    paths, terms, input_format=input_format, catalog=_catalog(), plan=plan or None
+                ).to_dict()
             except BillpathError as exc:  # name the client's files, not the server's temporary paths
                 raise type(exc)(_unlocate(str(exc), names, tmp)) from None
         for item in payload.get("inputs", []):

@@ -4,7 +4,7 @@ import json
 import shutil
 
 from billpath.catalog.build import OFFERS_FILE, SNAPSHOT, build, render, stale_files
-from billpath.catalog.store import load_catalog
+from billpath.catalog.store import Catalog, load_catalog
 
 
 def test_snapshot_is_current_and_deterministic(snapshot) -> None:
@@ -102,3 +102,15 @@ def test_a_one_price_change_is_a_one_line_diff_of_the_snapshot() -> None:
         if a != b
     ]
     assert len(changed) == 1 and "123.456" in changed[0][1]
+
+
+def test_tier_thresholds_read_off_the_snapshot_text_equal_those_of_the_parsed_offers() -> None:
+    from billpath.catalog.store import thresholds
+
+    bundled = load_catalog(SNAPSHOT)
+    fast = Catalog(
+        models=bundled.models, channels=bundled.channels, aliases=bundled.aliases, offer_lines=bundled._lines
+    )
+    assert fast.tier_thresholds() == thresholds(bundled.offers)
+    assert fast._all is None  # read off the text: no offer parsed
+    assert fast.tier_thresholds()  # the catalog has long-context tiers (GPT-5.5, Gemini, ...)

@@ -9,7 +9,7 @@ import pytest
 
 from billpath.analysis.compare import compare
 from billpath.analysis.hidden_costs import lag_report, lag_rows
-from billpath.catalog.price_overlay import _rebuild
+from billpath.catalog.store import Catalog
 from billpath.usage.record import Usage
 
 from .conftest import TODAY
@@ -95,7 +95,7 @@ def test_lag_days_and_unknowns(catalog):
 
 def test_compare_notes_a_missing_newer_family_member(catalog):
     offers = [o for o in catalog.offers if not (o.model == "gemini-3.1-pro-preview" and o.channel == "google-vertex")]
-    cat = _rebuild(catalog, offers, [], "test")
+    cat = Catalog(models=catalog.models, channels=catalog.channels, offers=offers, aliases=catalog.aliases)
     comp = compare(
         "gemini-2.5-pro", Usage(input_tokens=1000, output_tokens=1000), D(100), at=date(2026, 6, 1), catalog=cat
     )
@@ -113,7 +113,7 @@ def test_late_arrival_is_a_lag_note(catalog):
         else o
         for o in catalog.offers
     ]
-    cat = _rebuild(catalog, offers, [], "test")
+    cat = Catalog(models=catalog.models, channels=catalog.channels, offers=offers, aliases=catalog.aliases)
     comp = compare("claude-opus-4-8", Usage(input_tokens=1000), at=TODAY, catalog=cat)
     assert any("arrived 14 days after" in n for n in _by(comp, "aws-bedrock", "global").notes)
     before = compare("claude-opus-4-8", Usage(input_tokens=1000), at=date(2026, 6, 1), catalog=cat)

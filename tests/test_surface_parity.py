@@ -46,7 +46,8 @@ def _api_options(fn) -> set[str]:
     names = {SAME.get(n, n) for n, p in params.items() if p.kind is not p.VAR_KEYWORD}
     keywords = [p for p in params.values() if p.kind is p.VAR_KEYWORD]
     if keywords:
-        (unpacked,) = get_args(get_type_hints(fn, include_extras=True)[keywords[0].name])
+        annotation = fn.__annotations__[keywords[0].name]  # "Unpack[...Params]" (postponed annotations)
+        (unpacked,) = get_args(eval(annotation, vars(billpath.api)))
         names |= set(get_type_hints(unpacked))
     names.discard("workload")
     return names - PRESENTATION

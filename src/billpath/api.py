@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TypedDict, Unpack
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
-from billpath.analysis.compare import Comparison
-from billpath.analysis.compare import compare as _compare
 from billpath.catalog.store import Catalog, load_catalog
 from billpath.engines.base import Progress
 from billpath.errors import BillpathError, UsageError
 from billpath.pricing.quote import Quote, quote_offer
 from billpath.usage.workload import Workload
+
+if TYPE_CHECKING:  # imported by the functions that need them: `price-log` never loads the comparison code
+    from billpath.analysis.compare import Comparison
 
 Number = int | str | Decimal
 
@@ -51,6 +52,8 @@ def _workload(workload: Workload | None, params: dict[str, object]) -> Workload:
 
 def _overlaid(catalog: Catalog | None, prices: str | None) -> Catalog:
     """The catalog (default: the bundled one) seen through a `--prices` overlay when one is given."""
+    if prices is None:
+        return catalog or load_catalog()
     from billpath.catalog.price_overlay import apply_overlay
 
     return apply_overlay(catalog or load_catalog(), prices)
@@ -70,6 +73,8 @@ def compare(
     `cache_write_tokens`, `cache_write_1h_tokens`, `reasoning_tokens`), `requests`, `batch_share`,
     `cache_hit_share`, `at`, `payment`, `credit_purchase` and `prices` (an overlay file), or one `workload=`.
     """
+    from billpath.analysis.compare import compare as _compare
+
     w = _workload(workload, dict(params))
     return _compare(
         model,

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
-from billpath.catalog.store import Catalog, Offer, TierPrices
+from billpath.catalog.store import Catalog, Offer
 from billpath.money import ZERO, display, exact
 from billpath.pricing.quote import quote_offer
 from billpath.pricing.rules import NO_BATCH_NOTE
@@ -243,10 +243,6 @@ def annotate(comparison, catalog: Catalog, batch_share: Decimal, payment=None) -
         if model not in newest:
             newest[model] = newest_in_family(catalog, model, comparison.at)
         q.notes.extend(n for n in lag_notes(q, catalog, comparison.at, newest[model]) if n not in q.notes)
-
-
-def tiers_summary(t: TierPrices) -> str:
-    return f"{t.input_per_mtok}/{t.output_per_mtok}"
 
 
 def lag_report(model: str, *, catalog: Catalog | None = None) -> dict:

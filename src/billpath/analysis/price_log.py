@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from billpath.catalog.store import Catalog, load_catalog
-from billpath.engines.base import Progress, run_statement
+from billpath.engines.base import Progress, create_table, run_statement
 from billpath.errors import CatalogError
 from billpath.money import ZERO, display, exact
 from billpath.pricing.fees import DEFAULT_PURCHASE_USD, FeeTerms, channel_fee
@@ -140,55 +140,40 @@ def _tally_dict(head: dict, t: Tally, tokens: bool = True) -> dict:
     return out
 
 
-_PRICES: dict[tuple, tuple[Catalog, object]] = {}
+_PRICES: dict[tuple, tuple[Catalog, dict[str, list]]] = {}
+ROUTE_TYPES = dict.fromkeys(("raw_model", "raw_provider", "raw_variant", "model", "channel", "variant"), "VARCHAR")
 
 
-def _prices_arrow(catalog: Catalog, models: frozenset[str]):
-    """The price table of `models` (every channel) as Arrow, built once per catalog and model set."""
-    import pyarrow as pa
-
+def _price_columns(catalog: Catalog, models: frozenset[str]) -> dict[str, list]:
+    """The price table of `models` (every channel) by column, built once per catalog and model set."""
     key = (id(catalog), models)
     hit = _PRICES.get(key)
     if hit is not None and hit[0] is catalog:
         return hit[1]
     rows = price_table(o for m in sorted(models) for o in catalog.offers_for(m))
-    arrow_types = {
-        "VARCHAR": pa.string(),
-        "BOOLEAN": pa.bool_(),
-        "DATE": pa.date32(),
-        "BIGINT": pa.int64(),
-        "INTEGER": pa.int32(),
-    }
-    cols = {c: pa.array([r[i] for r in rows], arrow_types[PRICE_TYPES[c]]) for i, c in enumerate(PRICE_COLUMNS)}
-    table = pa.table(cols)
+    columns = {c: [r[i] for r in rows] for i, c in enumerate(PRICE_COLUMNS)}
     if len(_PRICES) > 32:
         _PRICES.clear()
-    _PRICES[key] = (catalog, table)
-    return table
+    _PRICES[key] = (catalog, columns)
+    return columns
 
 
 def _register_prices(con, catalog: Catalog, models: frozenset[str]) -> None:
-    con.register("prices_arrow", _prices_arrow(catalog, models))  # by name: DuckDB and the Spark engine alike
-    con.execute("CREATE OR REPLACE TEMP TABLE prices AS SELECT * FROM prices_arrow")
+    create_table(con, "prices", PRICE_TYPES, _price_columns(catalog, models))
 
 
 def _register_routes(con, router: Router, keys: list[tuple[str, str, str]]) -> dict[tuple, Route]:
-    import pyarrow as pa
-
     routes = {k: router.route(*k) for k in keys}
     ok = {k: (r if r.reason is None else Route()) for k, r in routes.items()}  # unresolved: NULL route
-    routes_arrow = pa.table(
-        {
-            "raw_model": pa.array([k[0] for k in ok], pa.string()),
-            "raw_provider": pa.array([k[1] for k in ok], pa.string()),
-            "raw_variant": pa.array([k[2] for k in ok], pa.string()),
-            "model": pa.array([r.model for r in ok.values()], pa.string()),
-            "channel": pa.array([r.channel for r in ok.values()], pa.string()),
-            "variant": pa.array([r.variant for r in ok.values()], pa.string()),
-        }
-    )
-    con.register("routes_arrow", routes_arrow)
-    con.execute("CREATE OR REPLACE TEMP TABLE routes AS SELECT * FROM routes_arrow")
+    columns = {
+        "raw_model": [k[0] for k in ok],
+        "raw_provider": [k[1] for k in ok],
+        "raw_variant": [k[2] for k in ok],
+        "model": [r.model for r in ok.values()],
+        "channel": [r.channel for r in ok.values()],
+        "variant": [r.variant for r in ok.values()],
+    }
+    create_table(con, "routes", ROUTE_TYPES, columns)
     return routes
 
 
@@ -231,7 +216,7 @@ def price_log(
     else:
         raise LogError(f"unknown engine {engine!r}; use duckdb or spark")
     try:
-        st = statements(catalog.offers, "usage", "groups", "routes", "prices", "priced")
+        st = statements(catalog.tier_thresholds(), "usage", "groups", "routes", "prices", "priced")
         run_statement(log.con, f"CREATE TEMP TABLE groups AS {st.reduce}", progress, log.label)
         log.after_reduce()
         terms = FeeTerms(payment, purchase_usd or DEFAULT_PURCHASE_USD)

@@ -49,7 +49,6 @@ class OverlaidCatalog(Catalog):
         self._base = base
         self._rewrite = rewrite  # Offer -> Offer
         self.volume_discounts = discounts
-        self.overlay_path = path
 
     def offers_for(self, model: str) -> list[Offer]:
         if model not in self._by_model:
@@ -62,12 +61,8 @@ class OverlaidCatalog(Catalog):
             self._set_all([self._rewrite(o) for o in self._base.offers])
         return self._all
 
-
-def _rebuild(base: Catalog, offers: list[Offer], discounts: list[Discount], path: str) -> Catalog:
-    """A plain catalog over `offers` (tests and tools that edit offers directly)."""
-    cat = Catalog(models=base.models, channels=base.channels, offers=offers, aliases=base.aliases)
-    cat.volume_discounts = discounts
-    return cat
+    def tier_thresholds(self) -> list[int]:
+        return self._base.tier_thresholds()  # an overlay sets prices within tiers, never a tier's threshold
 
 
 def _scale_tier(t: TierPrices, factor: Decimal) -> TierPrices:

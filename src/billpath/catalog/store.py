@@ -181,6 +181,15 @@ class Catalog:
             self._set_all([o for model in self._lines.models() for o in self.offers_for(model)])
         return self._all
 
+    def tier_thresholds(self) -> list[int]:
+        """Every long-context threshold of the catalog's offers, highest first (a log's prompt classes).
+
+        From the snapshot's text when no offer is parsed yet, so pricing a small log parses only its models.
+        """
+        if self._all is None and self._lines is not None:
+            return self._lines.thresholds()
+        return thresholds(self.offers)
+
     @classmethod
     def from_dict(cls, data: dict) -> Catalog:
         models, channels = _models(data["models"]), _channels(data["channels"])
@@ -299,6 +308,9 @@ def _channels(items: list[dict]) -> dict[str, Channel]:
     }
 
 
+THRESHOLD = re.compile(rb'"above_input_tokens":(\d+)')
+
+
 class _OfferLines:
     """The per-model offers file: line i holds the offers of `models[i]`, split into lines on first use."""
 
@@ -311,7 +323,7 @@ class _OfferLines:
     def models(self) -> list[str]:
         return sorted({*self.index, *self.extra})
 
-    def _line(self, i: int) -> bytes:
+    def _all_lines(self) -> list[bytes]:
         if self._lines is None:
             try:
                 lines = self.path.read_bytes().split(b"\n")
@@ -327,11 +339,19 @@ class _OfferLines:
                     "run `billpath catalog build`"
                 )
             self._lines = lines
-        return self._lines[i]
+        return self._lines
+
+    def thresholds(self) -> list[int]:
+        """The offers' tier thresholds, read off the file's text (compact JSON) and the overrides."""
+        found = {int(m) for line in self._all_lines() for m in THRESHOLD.findall(line)}
+        found |= {
+            int(t.get("above_input_tokens", 0)) for offers in self.extra.values() for o in offers for t in o["tiers"]
+        }
+        return sorted((t for t in found if t > 0), reverse=True)
 
     def read(self, model: str) -> list[dict]:
         where = self.index.get(model)
-        bundled: list[dict] = [] if where is None else json.loads(self._line(where))
+        bundled: list[dict] = [] if where is None else json.loads(self._all_lines()[where])
         override = self.extra.get(model)
         return _with_overrides(bundled, override) if override else bundled
 
@@ -353,6 +373,11 @@ def _with_overrides(bundled: list[dict], override: list[dict]) -> list[dict]:
 
 
 _CACHE: dict[Path, Catalog] = {}
+
+
+def thresholds(offers: Iterable[Offer]) -> list[int]:
+    """Every long-context threshold of `offers`, highest first."""
+    return sorted({t.above_input_tokens for o in offers for t in o.tiers if t.above_input_tokens > 0}, reverse=True)
 
 
 def default_variants(offers: Iterable[Offer]) -> dict[tuple[str, str], str]:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from billpath.usage.load import Input
+from billpath.usage.load import Input, append_columns
 
 
 class Connection(Protocol):
@@ -66,3 +66,16 @@ def run_statement(con: Connection, sql: str, progress: Progress | None, label: s
     progress(label, 1.0)
     if failure:
         raise failure[0]
+
+
+def create_table(con: Connection, name: str, types: dict[str, str], columns: dict[str, list]) -> None:
+    """A temp table `name` (SQL `types` by column) holding `columns`: the engine's own `create_table` where it
+    has one (Spark: a broadcast view), else a DuckDB table filled by `usage.load.append_columns`."""
+    own = getattr(con, "create_table", None)
+    if own is not None:
+        own(name, types, columns)
+        return
+    ddl = ", ".join(f'"{c}" {t}' for c, t in types.items())
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({ddl})")
+    if columns and len(next(iter(columns.values()))):
+        append_columns(con, name, types, columns)

@@ -235,6 +235,13 @@ class SparkConnection:
 
         self._define(name, broadcast(self.spark.createDataFrame(arrow_table)), cache=False)
 
+    def create_table(self, name: str, types: dict[str, str], columns: dict[str, list]) -> None:
+        """`engines.base.create_table` on Spark: the columns as a broadcast view, then a temp table."""
+        from billpath.usage.load import arrow_table
+
+        self.register(f"{name}_arrow", arrow_table(types, columns))
+        self.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
+
     def view(self, name: str, df: DataFrame) -> None:
         self._define(name, df, cache=False)
 

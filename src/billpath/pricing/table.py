@@ -133,11 +133,6 @@ def price_table(offers: Iterable[Offer]) -> list[tuple]:
     return rows
 
 
-def thresholds(offers: Iterable[Offer]) -> list[int]:
-    """Every long-context threshold in the catalog, highest first (the prompt classes)."""
-    return sorted({t.above_input_tokens for o in offers for t in o.tiers if t.above_input_tokens > 0}, reverse=True)
-
-
 def prompt_class_sql(tiers_above: list[int], prompt: str = "prompt", n: str = "n") -> str:
     """Rule 1 per row: the highest threshold with prompt > threshold * n (n = requests, at least 1), else 0."""
     if not tiers_above:
@@ -256,10 +251,13 @@ class Statement:
     reprice: str
 
 
-def statements(offers: Iterable[Offer], usage: str, groups: str, routes: str, prices: str, priced: str) -> Statement:
-    """The statements over relations named `usage` -> `groups`, (`routes`, `prices`) -> `priced`."""
+def statements(tiers_above: list[int], usage: str, groups: str, routes: str, prices: str, priced: str) -> Statement:
+    """The statements over relations named `usage` -> `groups`, (`routes`, `prices`) -> `priced`.
+
+    `tiers_above` are the catalog's long-context thresholds (`Catalog.tier_thresholds`): the prompt classes.
+    """
     return Statement(
-        reduce=reduce_sql(usage, thresholds(offers)),
+        reduce=reduce_sql(usage, tiers_above),
         price=price_sql(groups, routes, prices),
         reprice=reprice_sql(priced, prices),
     )

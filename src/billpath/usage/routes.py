@@ -121,11 +121,12 @@ class Router:
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        self.defaults = default_variants(catalog.offers)
-        self.variants: dict[tuple[str, str], set[str]] = {}
-        for o in catalog.offers:
-            self.variants.setdefault((o.model, o.channel), set()).add(o.variant)
         self._memo: dict[tuple[str, str, str], Route] = {}
+
+    def _variants(self, model: str, channel: str) -> tuple[set[str], str | None]:
+        """The variants `channel` sells `model` in, and the one a log without a variant gets."""
+        offers = [o for o in self.catalog.offers_for(model) if o.channel == channel]
+        return {o.variant for o in offers}, default_variants(offers).get((model, channel))
 
     def route(self, raw_model: str, raw_provider: str = "", raw_variant: str = "") -> Route:
         key = (raw_model, raw_provider, raw_variant)
@@ -167,12 +168,12 @@ class Router:
         if self.catalog.channels[channel].kind == "application":
             r.reason = f"{channel} is an application channel: usage is bundled in a subscription, not priced per token"
             return r
-        known = self.variants.get((resolved.model, channel))
+        known, default = self._variants(resolved.model, channel)
         if not known:
             r.reason = f"{channel} does not sell {resolved.model}"
             return r
         variant = raw_variant.strip() or (resolved.variant if resolved.channel == channel else None)
-        variant = variant or self.defaults[(resolved.model, channel)]
+        variant = variant or default
         if variant not in known:
             r.reason = f"no {variant!r} price for {resolved.model} on {channel} (known: {', '.join(sorted(known))})"
             return r

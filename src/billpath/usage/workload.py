@@ -107,9 +107,6 @@ class Workload:
             raise UsageError(f"requests must be at least 1 (got {self.requests})")
         return self.per_request().scaled(self.requests)
 
-    def with_(self, **changes: object) -> Workload:
-        return replace(self, **changes)  # type: ignore[arg-type]
-
     def has_tokens(self) -> bool:
         return any(getattr(self, f) for f in TOKEN_FIELDS)
 

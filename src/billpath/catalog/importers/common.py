@@ -47,9 +47,6 @@ class Imported:
     def variant(self) -> str:
         return self.tier or self.location
 
-    def base_prices(self) -> dict:
-        return self.tiers[0]
-
 
 def dec(value) -> Decimal | None:
     """A source number as an exact Decimal (floats through their shortest repr, never binary noise)."""

@@ -233,10 +233,6 @@ def _variant_names(recs: list[Imported]) -> tuple[str, dict[tuple[str, str | Non
     return base, names
 
 
-def _values(t: dict) -> dict:
-    return {f: t.get(f) for f in COMPARED}
-
-
 def _compare(chosen: dict, other: dict) -> list[dict]:
     """Differences between two offers' current prices (base tier, tiers, batch)."""
     diffs = []

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import glob
-import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -201,7 +200,3 @@ def format_of(path: Path, requested: str) -> str:
     if requested not in FORMATS:
         raise LogError(f"unknown input format {requested!r}; use one of: {', '.join(FORMATS)}")
     return detect(path) if requested == "auto" else requested
-
-
-def sample_json(obj: object) -> str:
-    return json.dumps(obj)[:200]

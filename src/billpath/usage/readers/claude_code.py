@@ -59,7 +59,7 @@ GLOBAL_NOTE = (
     "regional or geo one; priced at the global offer (regional/geo endpoints cost 10% more on recent models)"
 )
 NO_TTL_NOTE = (
-    "Claude Code: {n} messages carry no 5-minute/1-hour split of their cache writes (older builds); "
+    "Claude Code: {n} assistant lines carry no 5-minute/1-hour split of their cache writes (older builds); "
     "priced as 5-minute writes (1-hour writes cost more)"
 )
 

@@ -104,7 +104,7 @@ DATA_SUFFIXES = (".parquet", ".csv", ".jsonl", ".ndjson", ".json")
 
 
 def _data_files(root: Path) -> Iterator[Path]:
-    """Data files under `root`, recursively (os.walk: a tree of 14,000 files in tens of milliseconds)."""
+    """Data files under `root`, recursively (os.walk: several times faster than rglob on thousands of files)."""
     for folder, _dirs, names in os.walk(root):
         for name in names:
             full = os.path.join(folder, name)

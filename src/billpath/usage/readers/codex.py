@@ -64,7 +64,10 @@ def read_files(paths: list[Path], sink: Sink, root: Path | None = None) -> list[
         )
     if stats["resets"]:
         sink.note(f"Codex: {stats['resets']} running totals went down (a reset); counting restarted from them")
-    sink.note("Codex: the rollout does not say whether it ran on an API key or a ChatGPT plan; priced at API rates")
+    sink.note(
+        "Codex: the rollout does not say whether it ran on an API key or a ChatGPT plan, nor its service tier "
+        "(priority is set in config.toml): priced at standard API rates"
+    )
     return foreign
 
 

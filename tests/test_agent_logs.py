@@ -463,6 +463,9 @@ def test_plan_usage_pool_adds_what_exceeds_the_included_dollars(tmp_path):
     out = cli(str(tmp_path), "--plan", "chatgpt-pro", "--format", "json")
     sub = json.loads(out.stdout)["subscription"]
     assert sub["covered_models"] == [] and sub["uncovered_models"] == ["claude-sonnet-4-6"]
+    # A flat $20 plan against $450 of API tokens: no channel is cheaper, and the verdict says what it saved.
+    sub = json.loads(cli(str(tmp_path), "--plan", "claude-pro", "--format", "json").stdout)["subscription"]
+    assert sub["plan_usd"] == "20" and sub["cheaper_than_plan"] == [] and "the plan saved" in sub["verdict"]
 
 
 def test_unknown_plan_is_a_usage_error():

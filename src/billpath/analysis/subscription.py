@@ -87,7 +87,8 @@ class Equivalence:
             f"{display(logged.total_usd)} at API prices on the log's own channels"
         )
         if best.total_usd < self.plan_usd:
-            return f"{head}, so the API would have been cheaper: {best.channel} {display(best.total_usd)}, " + (
+            where = "on those channels" if best is logged else f"cheapest on {best.channel}: {display(best.total_usd)}"
+            return f"{head}, so the API would have been cheaper ({where}), " + (
                 f"{display(self.plan_usd - best.total_usd)} less than the plan."
             )
         return f"{head} (cheapest: {best.channel} {display(best.total_usd)}): the plan saved " + (

@@ -121,7 +121,7 @@ def test_parquet_path_agrees_too(catalog, tmp_path, rows):
         # Sonnet 4.6 on 2026-03-12: 200k tier, judged per average request: 400,001 over 2 requests > 200k each
         (400_001, 2, 200_000),
         (400_000, 2, 0),  # exactly 200k per request is not above the threshold
-        (200_001, 0, 200_000),  # zero requests count as one
+        (200_001, 0, 0),  # zero requests: a bill line of unknown request count, priced at the base tier
     ],
 )
 def test_tier_judged_on_average_request(catalog, tmp_path, input_tokens, requests, tier):

@@ -30,6 +30,9 @@ def test_api_conforms_to_its_openapi(case) -> None:
         if case.path == "/api/price-log":  # any bytes fit the schema; a log that cannot be read is a 400
             assert response.status_code == 400 and body["type"] == "urn:billpath:problem:bad-request", body
             return
+        if case.path == "/api/scenarios":  # any bytes fit the schema; a file that is not valid scenarios is a 422
+            assert response.status_code == 422 and body["type"] == "urn:billpath:problem:bad-usage", body
+            return
         assert response.status_code in (404, 422), body
         if response.status_code == 422:
             assert body["type"] == "urn:billpath:problem:bad-usage", body

@@ -128,6 +128,7 @@ def price_log(
     progress: Progress | None = None,
     source: list[str] | str | None = None,
     plan: str | None = None,
+    focus_reprice: str | None = None,
     **params: Unpack[TermsParams],
 ):
     """Price usage log files (files, directories or globs) exactly; `.to_dict()` is `price-log --format json`.
@@ -135,6 +136,7 @@ def price_log(
     Of the workload keywords, a log uses its purchase terms: `at` (prices for rows without a timestamp),
     `payment` and `credit_purchase` (aggregator fees) and `prices` (an overlay file); the tokens are the
     log's own. `engine="spark"` runs the same pricing statements on Spark (canonical Parquet; docs/spark.md).
+    `focus_reprice` adds the priced rows re-priced on that channel to the FOCUS lines (`--format focus`).
     """
     from billpath.analysis.price_log import price_log as _price_log
 
@@ -167,6 +169,7 @@ def price_log(
         engine=engine,
         payment=w.payment,
         purchase_usd=w.credit_purchase,
+        focus_reprice=focus_reprice,
     )
     if plan is not None:  # subscription equivalence: the plan against the same tokens on every API channel
         from billpath.analysis.subscription import equivalence

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from billpath.analysis import exports
 from billpath.catalog.store import Catalog, load_catalog
 from billpath.engines.base import Progress, create_table, run_statement
 from billpath.errors import CatalogError
@@ -99,6 +100,10 @@ class PriceLogResult:
     rejected: list[dict]
     reconcile: list[dict]
     notes: list[str]
+    by_user: dict[str, dict] = field(default_factory=dict)
+    application_fees: list[dict] = field(default_factory=list)
+    focus: list[dict] = field(default_factory=list)  # FOCUS-ready lines (`--format focus`)
+    fee_channel_names: dict[str, str] = field(default_factory=dict)
     subscription: object | None = None  # `price-log --plan`: an analysis.subscription.Equivalence
 
     @property
@@ -126,9 +131,21 @@ class PriceLogResult:
             "unpriced": self.unpriced,
             "rejected": self.rejected,
             "reconcile": self.reconcile,
+            **({"by_user": [{"user": u, **v} for u, v in sorted(self.by_user.items())]} if self.by_user else {}),
+            **({"application_fees": self.application_fees} if self.application_fees else {}),
+            **({"export_totals": totals} if (totals := _export_totals(self.inputs)) else {}),
             "notes": self.notes,
             **({"subscription": self.subscription.to_dict()} if self.subscription is not None else {}),
         }
+
+
+def _export_totals(inputs: list[Input]) -> list[dict]:
+    """Amounts the inputs state outside their usage rows (included pool, overage, tax, credits), as stated."""
+    return [
+        {"file": i.path, "group": group, **{k: exact(v) for k, v in sorted(amounts.items())}}
+        for i in inputs
+        for group, amounts in sorted(i.totals.items())
+    ]
 
 
 def _tally_dict(head: dict, t: Tally, tokens: bool = True) -> dict:
@@ -195,6 +212,7 @@ def price_log(
     engine: str = "duckdb",
     payment: str | None = None,
     purchase_usd: Decimal | None = None,
+    focus_reprice: str | None = None,
 ) -> PriceLogResult:
     """Price every row of the usage files `paths` (files, directories or globs) on its own channel.
 
@@ -220,14 +238,16 @@ def price_log(
         run_statement(log.con, f"CREATE TEMP TABLE groups AS {st.reduce}", progress, log.label)
         log.after_reduce()
         terms = FeeTerms(payment, purchase_usd or DEFAULT_PURCHASE_USD)
-        return _result(log.con, catalog, st, log.inputs, at, terms)
+        return _result(log.con, catalog, st, log.inputs, at, terms, focus_reprice)
     except log.errors as exc:
         raise LogError(f"cannot read the usage log: {' '.join(str(exc).split())}") from None
     finally:
         log.con.close()
 
 
-def _result(con, catalog: Catalog, st, inputs: list[Input], at: date, terms: FeeTerms) -> PriceLogResult:
+def _result(
+    con, catalog: Catalog, st, inputs: list[Input], at: date, terms: FeeTerms, focus_reprice: str | None = None
+) -> PriceLogResult:
     counts = con.execute(
         "SELECT COALESCE(SUM(rows_n), 0), COALESCE(SUM(CASE WHEN NOT ok THEN rows_n ELSE 0 END), 0),"
         " COALESCE(SUM(CASE WHEN ok AND day IS NULL THEN rows_n ELSE 0 END), 0) FROM groups"
@@ -272,6 +292,8 @@ def _result(con, catalog: Catalog, st, inputs: list[Input], at: date, terms: Fee
         result.by_day.setdefault(d["day"], Tally()).add(d)
     reprice_rows = _fetch(con, f"SELECT * FROM ({st.reprice}) r ORDER BY channel, variant, model")
     _reprice(result, catalog, reprice_rows, terms)
+    _exports(con, catalog, result, inputs, focus_reprice)
+    _reconcile(result, exports.reconcile_lines(con, inputs))
     if rows_rejected:
         result.rejected = [
             {"file": f, "line": int(line), "error": err}
@@ -355,6 +377,56 @@ def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes:
         }
         for u in sorted(unpriced.values(), key=lambda u: -u["rows"])
     ]
+
+
+def _exports(con, catalog: Catalog, result: PriceLogResult, inputs: list[Input], focus_reprice: str | None) -> None:
+    """Application fees (the Cursor Token Rate), per-user totals and FOCUS lines (`billpath.analysis.exports`)."""
+    if focus_reprice is not None and focus_reprice not in catalog.channels:
+        raise LogError(f"unknown channel {focus_reprice!r} to re-price on; see `billpath channels`")
+    users = exports.by_user(con)
+    fees = exports.token_rate(con)
+    for r in fees:
+        fee = r["usd"]
+        result.cost.fees += fee
+        result.by_model[r["model"]].cost.fees += fee
+        result.by_day.setdefault(r["day"], Tally()).cost.fees += fee
+        result.by_channel.setdefault(("cursor", "token-rate"), Tally()).cost.fees += fee
+        if r["user_id"]:
+            users.setdefault(r["user_id"], {"rows": 0, "usd": ZERO, "logged_rows": 0, "logged": None})["usd"] += fee
+    if fees:
+        total = sum((r["usd"] for r in fees), ZERO)
+        result.application_fees.append(
+            {
+                "channel": "cursor",
+                "fee": "Cursor Token Rate (Teams plans)",
+                "usd_per_mtok": exact(exports.TOKEN_RATE_PER_MTOK),
+                "tokens": sum(r["tokens"] for r in fees),
+                "total_usd": exact(total),
+                "source": exports.TOKEN_RATE_SOURCE,
+            }
+        )
+        _add_note(result.notes, f"Cursor Token Rate: {display(total)} on the team rows' tokens (in the total)")
+    result.by_user = {u: _user_entry(v) for u, v in sorted(users.items())}
+    result.focus = exports.focus_lines(con, focus_reprice)
+    for line in result.focus:  # names for FinOps tools: the channel's and the model maker's
+        channel, model = catalog.channels.get(line["channel"]), catalog.models.get(line["model"])
+        line["channel_name"] = channel.name if channel else line["channel"]
+        line["maker"] = getattr(model, "maker", "") if model else ""
+    result.fee_channel_names = {ch: catalog.channels[ch].name for ch, _ in result.by_channel if ch in catalog.channels}
+
+
+def _user_entry(v: dict) -> dict:
+    entry = {"rows": v["rows"], "total_usd": exact(v["usd"])}
+    if v["logged_rows"]:
+        logged = Decimal(v["logged"])
+        entry.update(
+            rows_with_logged_cost=v["logged_rows"], logged_usd=exact(logged), difference_usd=exact(logged - v["usd"])
+        )
+    return entry
+
+
+def _reconcile(result: PriceLogResult, lines: dict[str, list[dict]]) -> None:
+    """Logged against computed cost per model (and, for bills, per day and line type with causes)."""
     for m, t in sorted(result.by_model.items()):
         if not t.logged_rows:
             continue
@@ -370,6 +442,13 @@ def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes:
             entry["flag"] = (
                 f"{t.logged_zero_rows} rows logged $0 for a model billpath prices (cost not tracked by the logger)"
             )
+        if m in lines:
+            entry["lines"] = lines[m]
+            causes = sorted(
+                {part.split(":")[0] for line in lines[m] for part in line.get("cause", "").split("; ") if part}
+            )
+            if causes:
+                entry["causes"] = causes
         result.reconcile.append(entry)
 
 

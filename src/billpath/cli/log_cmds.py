@@ -8,14 +8,25 @@ from typing import Annotated
 
 import typer
 
-from billpath.cli.app import Fmt, FormatOpt, app
+from billpath.cli.app import app
 from billpath.cli.options import PRICING_TERMS, workload_options
 from billpath.usage.workload import Workload
 
 INPUT_FORMATS = (
-    "auto|openai-usage|anthropic-usage|otel|litellm|openrouter|langfuse|canonical|claude-code|codex|gemini-cli"
+    "auto|openai-usage|anthropic-usage|otel|litellm|openrouter|langfuse|canonical|"
+    "cursor-csv|cursor-api|copilot-usage|aws-cur|focus|azure-cost|gcp-billing|claude-code|codex|gemini-cli"
 )
 SOURCES = "claude-code|codex|gemini-cli"
+
+
+class LogFmt(StrEnum):
+    """price-log's output formats: the common ones plus FOCUS 1.2 CSV."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    focus = "focus"
 
 
 class Engine(StrEnum):
@@ -36,7 +47,11 @@ def price_log_cmd(
     engine: Annotated[
         Engine, typer.Option("--engine", help="Where the pricing SQL runs: duckdb (embedded) or spark (docs/spark.md).")
     ] = Engine.duckdb,
-    fmt: FormatOpt = Fmt.table,
+    fmt: Annotated[LogFmt, typer.Option("--format", "-f", help="Output format (focus: FOCUS 1.2 CSV).")] = LogFmt.table,
+    reprice: Annotated[
+        str | None,
+        typer.Option("--reprice", metavar="CHANNEL", help="With --format focus: also the rows re-priced on CHANNEL."),
+    ] = None,
     source: Annotated[
         list[str] | None,
         typer.Option(
@@ -68,7 +83,7 @@ def price_log_cmd(
         if plan not in plan_ids():
             raise typer.BadParameter(f"unknown plan {plan!r}; use one of: {', '.join(plan_ids())}", param_hint="--plan")
 
-    progress = _progress_bar() if fmt is not Fmt.json and sys.stderr.isatty() else None
+    progress = _progress_bar() if fmt not in (LogFmt.json, LogFmt.focus) and sys.stderr.isatty() else None
     try:
         result = price_log(
             files,
@@ -78,6 +93,7 @@ def price_log_cmd(
             progress=progress,
             source=source,
             plan=plan,
+            focus_reprice=reprice,
         )
     finally:
         if progress is not None:
@@ -85,6 +101,11 @@ def price_log_cmd(
     for i in result.inputs if source else []:  # say which directories were read
         if i.format in source:
             typer.echo(f"{i.format}: read {i.path}", err=True)
+    if fmt is LogFmt.focus:
+        from billpath.report.focus import focus_csv
+
+        sys.stdout.write(focus_csv(result))
+        return
     view = price_log_view(result)
     if result.subscription is not None:
         from billpath.report.subscription import lines

@@ -7,6 +7,8 @@ Rules:
 1. Tier: a request's prompt = input + cache read + cache write (5m and 1h). The request is priced at
    the highest tier whose `above_input_tokens` it exceeds (strictly), and the WHOLE request moves
    there. An aggregated row of n requests is judged on its average request: prompt > above * n.
+   A row of 0 requests (a bill line: it aggregates an unknown number of requests, and a bill names
+   its long-context lines apart) is in the base tier.
 2. Components: each usage quantity times its price. Reasoning tokens are inside output; they are
    taken out of output and priced at the reasoning price, which defaults to the output price.
 3. Missing components fall back to what the user would be forced to buy: no cache-read price ->
@@ -139,8 +141,10 @@ def price_rows(offer: Offer) -> list[PriceRow]:
 
 
 def select_tier(tiers_above: list[int], prompt_tokens: Decimal, requests: Decimal) -> int:
-    """Rule 1: the highest threshold strictly exceeded by the (average) request's prompt."""
-    n = requests if requests > 0 else Decimal(1)
+    """Rule 1: the highest threshold strictly exceeded by the (average) request's prompt (0 requests: base)."""
+    if requests <= 0:
+        return 0
+    n = requests
     chosen = 0
     for above in tiers_above:
         if prompt_tokens > above * n:

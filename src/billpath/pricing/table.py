@@ -10,7 +10,9 @@ linear in every quantity, so:
 
 1. `reduce_sql` groups the log by logged model/provider/variant, day, batch and *prompt class*: the
    highest long-context threshold (over every offer in the catalog) the row's average request
-   exceeds. Tier membership is decided per row, before grouping (rule 1).
+   exceeds. Tier membership is decided per row, before grouping (rule 1). A row of 0 requests (a
+   bill line: it aggregates an unknown number of requests) is in the base class; a bill names its
+   long-context lines apart.
 2. `price_sql` joins the groups (through the resolved routes) to the price table: the offer valid on
    the group's day, the offer's tier for that prompt class, batch (or on-demand where the offer has
    no batch, rule 4) and multiplies each component's quantity by its unit price (rules 2 and 3).
@@ -39,7 +41,7 @@ NO_NEXT_TIER = 2**62  # above every prompt class
 SUM = "DECIMAL(38,0)"
 
 PROMPT_FIELDS = ("input_tokens", "cache_read_tokens", "cache_write_tokens", "cache_write_1h_tokens")
-GROUP_KEYS = ("model", "provider", "variant", "day", "batch", "prompt_class", "ok")
+GROUP_KEYS = ("model", "provider", "variant", "user_id", "day", "batch", "prompt_class", "ok")
 PRICE_COLUMNS: tuple[str, ...] = (
     "model",
     "channel",
@@ -134,11 +136,11 @@ def price_table(offers: Iterable[Offer]) -> list[tuple]:
 
 
 def prompt_class_sql(tiers_above: list[int], prompt: str = "prompt", n: str = "n") -> str:
-    """Rule 1 per row: the highest threshold with prompt > threshold * n (n = requests, at least 1), else 0."""
+    """Rule 1 per row: the highest threshold with prompt > threshold * n (n = requests), else 0 (0 too if n is NULL)."""
     if not tiers_above:
         return "0"
     # Most requests are below every threshold: one comparison settles them.
-    first = f"WHEN {prompt} <= {min(tiers_above)} * {n} THEN 0 "
+    first = f"WHEN {n} IS NULL OR {prompt} <= {min(tiers_above)} * {n} THEN 0 "
     whens = " ".join(f"WHEN {prompt} > {above} * {n} THEN {above}" for above in tiers_above)
     return f"CASE {first}{whens} ELSE 0 END"
 
@@ -169,8 +171,8 @@ def reduce_sql(usage: str, tiers_above: list[int], sum_type: str | None = None) 
 FROM (
   SELECT p.*, {prompt_class_sql(tiers_above, "p.prompt", "p.n")} AS prompt_class
   FROM (
-    SELECT u.model, u.provider, u.variant, u.day, u.batch, u.ok, {fields}, u.logged_cost,
-      {prompt} AS prompt, CASE WHEN u.requests > 0 THEN u.requests ELSE 1 END AS n
+    SELECT u.model, u.provider, u.variant, u.user_id, u.day, u.batch, u.ok, {fields}, u.logged_cost,
+      {prompt} AS prompt, CASE WHEN u.requests > 0 THEN u.requests END AS n
     FROM {usage} u
   ) p
 ) t
@@ -204,7 +206,7 @@ def price_sql(groups: str, routes: str, prices: str) -> str:
     """
     quantities = ", ".join(f"g.{f}" for f in QUANTITY_FIELDS)
     return f"""SELECT g.model AS raw_model, g.provider AS raw_provider, g.variant AS raw_variant,
-  r.model, r.channel, r.variant, g.day, g.batch, g.prompt_class, g.rows_n, {quantities},
+  r.model, r.channel, r.variant, g.user_id, g.day, g.batch, g.prompt_class, g.rows_n, {quantities},
   g.logged_rows, g.logged_zero_rows, g.logged_cost,
   p.above_input_tokens AS tier, p.has_batch,
   {_costs("g", "p")}
@@ -240,6 +242,16 @@ JOIN {prices} p ON {_offer_join("g", "p", "g.model", "p.channel")} AND p.is_defa
   AND (p.available_from IS NULL OR p.available_from <= g.day)
 WHERE g.tier IS NOT NULL
 GROUP BY p.channel, p.variant, g.model"""
+
+
+def component_costs_sql(g: str, p: str) -> str:
+    """Each component's cost (`c_<name>`) and fallback flag (`gap_<name>`) of group `g` at price row `p`."""
+    return _costs(g, p)
+
+
+def offer_join_sql(g: str, p: str, model: str, channel: str) -> str:
+    """The join condition to the price row in force for group `g` (period, tier, batch mode)."""
+    return _offer_join(g, p, model, channel)
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,18 @@ def price_log_view(r: PriceLogResult) -> TableView:
     for rec in r.reconcile:
         line = f"logged vs computed, {rec['model']}: ${rec['logged_usd']} vs ${rec['computed_usd']}"
         footer.append(line + (f" ({rec['flag']})" if "flag" in rec else ""))
+        for ln in rec.get("lines", []):
+            if "cause" in ln:
+                billed = f"billed ${ln['logged_usd']} vs ${ln['computed_usd']}"
+                footer.append(f"  {ln['day']} {ln['line_type']}: {billed}: {ln['cause']}")
+    for user, u in sorted(r.by_user.items()):
+        logged = f" (export: ${u['logged_usd']})" if "logged_usd" in u else ""
+        footer.append(f"user {user}: ${u['total_usd']}{logged}")
+    for fee in r.application_fees:
+        footer.append(f"{fee['fee']}: ${fee['total_usd']} on {fee['tokens']:,} tokens (in the total)")
+    for t in r.to_dict().get("export_totals", []):
+        amounts = ", ".join(f"{k} ${v}" for k, v in t.items() if k not in ("file", "group"))
+        footer.append(f"stated in the export, {t['group']}: {amounts}")
     footer += [f"note: {n}" for n in r.notes]
     columns = ["model", "rows", "requests", "input", "output", "cache", "total"]
     return TableView(title=title, columns=columns, rows=rows, footer=footer)

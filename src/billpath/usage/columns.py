@@ -5,8 +5,9 @@ streamed, never loaded whole into Python. Other formats are parsed in Python by 
 arrive here as Arrow batches of canonical text columns. Both paths go through ONE validation
 (`normalize_sql`), so a value is accepted or rejected the same way whatever format carried it.
 
-The normalised relation has: source, line, model, provider, variant, day, batch, the quantity fields,
-logged_cost, error (NULL when the row is valid, else why it is rejected) and ok (error IS NULL,
+The normalised relation has: source, line, model, provider, variant, user_id ('' when absent), day,
+batch, the quantity fields, logged_cost, effective_cost and list_cost (NULL where the input states
+none), error (NULL when the row is valid, else why it is rejected) and ok (error IS NULL,
 computed as one boolean so that pricing never builds a message for a valid row).
 """
 
@@ -30,8 +31,22 @@ QUANTITY_FIELDS: tuple[str, ...] = (
 )
 TOKEN_COLUMNS = tuple(f for f in QUANTITY_FIELDS if f != "requests")
 # Canonical columns (README, "Price a usage log") plus billpath's optional cache_write_1h_tokens, variant and cost_usd
-# (what the log itself says the row cost, for reconciliation).
-CANONICAL = ("timestamp", "model", "channel", "variant", *TOKEN_COLUMNS, "batch", "requests", "cost_usd")
+# (what the log itself says the row cost, for reconciliation), and user (who used it, where an export
+# says: per-user totals).
+# A bill also states its effective (amortised, after discounts) and list cost: effective_cost_usd, list_cost_usd.
+CANONICAL = (
+    "timestamp",
+    "model",
+    "channel",
+    "variant",
+    *TOKEN_COLUMNS,
+    "batch",
+    "requests",
+    "cost_usd",
+    "user",
+    "effective_cost_usd",
+    "list_cost_usd",
+)
 REQUIRED = ("model", "input_tokens", "output_tokens")
 MAX_TOKENS = 10**15  # per row: larger counts are a broken export, and would overflow 64-bit tier arithmetic
 MAX_REQUESTS = 10**12
@@ -151,12 +166,12 @@ def _batch_column(t: str | None) -> Column:
     raise LogError(f"column 'batch' has type {t}; expected true/false")
 
 
-def _cost_column(t: str | None) -> Column:
+def _cost_column(t: str | None, col: str = "cost_usd") -> Column:
     if t is None:
         return Column(f"CAST(NULL AS {COST_TYPE})", [])
-    text = f"NULLIF(TRIM({_as_text('cost_usd')}), '')"
+    text = f"NULLIF(TRIM({_as_text(col)}), '')"
     value = f"TRY_CAST({text} AS {COST_TYPE})"
-    return Column(value, [(f"{text} IS NOT NULL AND {value} IS NULL", f"'cost_usd is not a number: ' || {text}")])
+    return Column(value, [(f"{text} IS NOT NULL AND {value} IS NULL", f"'{col} is not a number: ' || {text}")])
 
 
 def normalize_sql(source: str, types: dict[str, str], source_id: int, line: str, pre_error: str | None = None) -> str:
@@ -176,10 +191,12 @@ def normalize_sql(source: str, types: dict[str, str], source_id: int, line: str,
         _batch_column(cols.get("batch")),
         _cost_column(cols.get("cost_usd")),
     )
+    effective = _cost_column(cols.get("effective_cost_usd"), "effective_cost_usd")
+    listed = _cost_column(cols.get("list_cost_usd"), "list_cost_usd")
     checks: list[tuple[str, str]] = []
     if pre_error:
         checks.append((f"{_q(pre_error)} IS NOT NULL", _q(pre_error)))
-    for col in (model, *counts.values(), day, batch, cost):
+    for col in (model, *counts.values(), day, batch, cost, effective, listed):
         checks += col.checks
     out, rsn = counts["output_tokens"].value, counts["reasoning_tokens"].value
     checks.append(
@@ -193,11 +210,13 @@ def normalize_sql(source: str, types: dict[str, str], source_id: int, line: str,
     ok = "NOT (" + " OR ".join(f"COALESCE({cond}, FALSE)" for cond, _ in checks) + ")"
     provider = _text_column("channel", cols.get("channel"), False).value
     variant = _text_column("variant", cols.get("variant"), False).value
+    user = _text_column("user", cols.get("user"), False).value
     fields = ",\n  ".join(f"{c.value} AS {name}" for name, c in counts.items())
     return f"""SELECT {source_id} AS source, {line} AS line, {model.value} AS model, {provider} AS provider,
-  {variant} AS variant, {day.value} AS day, {batch.value} AS batch,
+  {variant} AS variant, {user} AS user_id, {day.value} AS day, {batch.value} AS batch,
   {fields},
-  {cost.value} AS logged_cost, {error} AS error, {ok} AS ok
+  {cost.value} AS logged_cost, {effective.value} AS effective_cost, {listed.value} AS list_cost,
+  {error} AS error, {ok} AS ok
 FROM {source} s"""
 
 

@@ -24,6 +24,7 @@ class Input:
     format: str
     notes: list[str] = field(default_factory=list)
     skipped: int = 0
+    totals: dict = field(default_factory=dict)  # the reader's `Sink.totals`
 
 
 class ArrowSink(Sink):
@@ -143,7 +144,7 @@ def load(
         sink = ArrowSink(con, table)
         reader(sink)
         sink.flush()
-        inputs.append(Input(label, fmt, list(sink.notes), sink.skipped))
+        inputs.append(Input(label, fmt, list(sink.notes), sink.skipped, sink.totals))
         types = {c: "VARCHAR" for c in CANONICAL}
         parts.append(normalize_sql(table, types, sql_str(label), 's."line"', pre_error="error"))
 

@@ -163,7 +163,10 @@ class Router:
             if channel is None:
                 r.reason = f"the log names no channel and {resolved.model} has no maker's own channel to assume"
                 return r
-            r.notes.append(f"no channel in the log: {resolved.model} priced on its maker's own channel ({channel})")
+            if provider:  # a weak name that is not a channel (an application priced at the makers' API rates)
+                r.notes.append(f"{provider} rows: {resolved.model} priced on its maker's own channel ({channel})")
+            else:
+                r.notes.append(f"no channel in the log: {resolved.model} priced on its maker's own channel ({channel})")
         r.channel = channel
         if self.catalog.channels[channel].kind == "application":
             r.reason = f"{channel} is an application channel: usage is bundled in a subscription, not priced per token"
@@ -172,7 +175,10 @@ class Router:
         if not known:
             r.reason = f"{channel} does not sell {resolved.model}"
             return r
-        variant = raw_variant.strip() or (resolved.variant if resolved.channel == channel else None)
+        hint = raw_variant.startswith(WEAK)  # a weak variant: a bill's hint, used where the channel sells it
+        variant = raw_variant.removeprefix(WEAK).strip() or (resolved.variant if resolved.channel == channel else None)
+        if hint and variant not in known:
+            variant = None
         variant = variant or default
         if variant not in known:
             r.reason = f"no {variant!r} price for {resolved.model} on {channel} (known: {', '.join(sorted(known))})"

@@ -51,6 +51,13 @@ LOG_FORMATS = Literal[
     "claude-code",
     "codex",
     "gemini-cli",
+    "cursor-csv",
+    "cursor-api",
+    "copilot-usage",
+    "aws-cur",
+    "focus",
+    "azure-cost",
+    "gcp-billing",
 ]
 # `price-log --plan`: the schema lists them; "" (the default) is no plan (a multipart form has no null)
 PLAN_IDS = Literal[("", *_plan_ids())]  # type: ignore[valid-type]

@@ -27,6 +27,7 @@ from billpath.usage.readers import (
     otel,
 )
 from billpath.usage.readers.base import iter_json_records, iter_lines
+from billpath.usage.readers.exports import CSV_DETECT, EXPORT_DESCRIPTIONS, EXPORT_READERS, JSON_DETECT
 
 AGENT_FORMATS = ("claude-code", "codex", "gemini-cli")  # coding-agent logs: a tree of files read as one log
 FORMATS = (
@@ -39,6 +40,7 @@ FORMATS = (
     "langfuse",
     "canonical",
     *AGENT_FORMATS,
+    *EXPORT_READERS,
 )
 READERS = {
     "openai-usage": openai_usage,
@@ -51,6 +53,7 @@ READERS = {
     "claude-code": claude_code,
     "codex": codex,
     "gemini-cli": gemini_cli,
+    **EXPORT_READERS,
 }
 # What each format is and its sample in examples/ (the README's formats table is generated from this).
 DESCRIPTIONS = {
@@ -92,13 +95,24 @@ DESCRIPTIONS = {
     ),
     "canonical": (
         "`timestamp, model, channel, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, "
-        "reasoning_tokens, batch, requests` (+ optional `cache_write_1h_tokens`, `variant`, `cost_usd`) as CSV, "
+        "reasoning_tokens, batch, requests` (+ optional `cache_write_1h_tokens`, `variant`, `cost_usd`, `user`, "
+        "`effective_cost_usd`, `list_cost_usd`) as CSV, "
         "JSON Lines or Parquet; a file, a directory or a glob",
         "usage.csv",
     ),
+    **EXPORT_DESCRIPTIONS,
 }
 # Most specific first: a format whose markers are unique to it.
-DETECT_ORDER = (*AGENT_FORMATS, "otel", "anthropic-usage", "openai-usage", "langfuse", "openrouter", "litellm")
+DETECT_ORDER = (
+    *AGENT_FORMATS,
+    "otel",
+    "anthropic-usage",
+    "openai-usage",
+    "langfuse",
+    "openrouter",
+    "litellm",
+    *JSON_DETECT,
+)
 PARQUET_MAGIC = b"PAR1"
 DATA_SUFFIXES = (".parquet", ".csv", ".jsonl", ".ndjson", ".json")
 
@@ -173,6 +187,10 @@ def detect(path: Path) -> str:
         header = []
     if litellm.looks_like_header(header):
         return "litellm"
+    names = [h.strip() for h in header]
+    for fmt in CSV_DETECT:
+        if READERS[fmt].looks_like_header(names):
+            return fmt
     if all(r in {canonical.canonical_name(h) for h in header} for r in REQUIRED):
         return "canonical"
     raise LogError(

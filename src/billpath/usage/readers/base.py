@@ -67,6 +67,9 @@ class Sink:
     def __init__(self) -> None:
         self.notes: dict[str, None] = {}
         self.skipped = 0  # records that are not usage at all (e.g. OTel spans without GenAI usage)
+        # Amounts an export states outside its usage rows (e.g. a Copilot report's included pool and
+        # overage, a bill's tax and credit lines): {group: {name: Decimal}}, reported as they are.
+        self.totals: dict[str, dict[str, Decimal]] = {}
 
     def row(self, line: int, **fields: object) -> None:
         """One canonical row (keys from `CANONICAL`; values as JSON or text)."""
@@ -79,6 +82,10 @@ class Sink:
 
     def note(self, message: str) -> None:
         self.notes[message] = None
+
+    def total(self, group: str, name: str, amount: Decimal) -> None:
+        slot = self.totals.setdefault(group, {})
+        slot[name] = slot.get(name, Decimal(0)) + amount
 
     def add(self, record: dict) -> None:
         raise NotImplementedError

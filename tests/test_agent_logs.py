@@ -514,3 +514,12 @@ def test_agent_files_among_other_formats_are_still_one_log(tmp_path):
     # Files named one by one on the command line: the same.
     files = [str(p) for p in sorted((EXAMPLES / "claude-code").rglob("*.jsonl"))]
     assert price_log(files).total == D("0.3178")
+
+
+def test_agent_log_written_as_focus_reads_back_to_the_same_total(tmp_path):
+    out = cli(str(EXAMPLES / "claude-code"), "--format", "focus")
+    assert out.returncode == 0, out.stderr
+    path = tmp_path / "claude-code-focus.csv"
+    path.write_text(out.stdout)
+    r = price_log([str(path)])
+    assert r.total == D("0.3178") and r.rows_rejected == 0

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from billpath.catalog.crosscheck import DOCS, docs_block, run_check
-from billpath.catalog.validate import stale_schemas, validate_snapshot
+from billpath.catalog.schema_files import stale_schemas
+from billpath.catalog.validate import validate_snapshot
 
 BIN = Path(sys.executable).parent / "billpath"
 

@@ -101,7 +101,7 @@ def test_report_renders_offline_in_chromium(report: Path) -> None:
         expect = sync_api.expect
         expect(page.locator("#log-total")).to_have_text("$19.50")
         expect(page.locator("#log-rejected")).to_have_text("1")
-        expect(page.locator("#log-by-day tbody tr")).to_have_count(2)
+        expect(page.locator("#log-by-day tbody tr.row")).to_have_count(2)  # each row may have a detail row
         expect(page.locator("#log-by-day")).to_contain_text("2026-11-03")
         expect(page.locator("#log-unpriced-rows")).to_contain_text("no-such-model")
         assert page.locator("#log-reprice svg.chart g.bar").count() >= 1

@@ -274,9 +274,44 @@ def test_serve_refuses_a_taken_port_in_one_line() -> None:
     assert "Traceback" not in res.stderr and len(res.stderr.strip().splitlines()) == 1
 
 
-def test_serve_checks_its_limits() -> None:
-    res = _cli("serve", "--max-upload-mb", "0")
-    assert res.returncode == 1 and "must be positive" in res.stderr
+@pytest.mark.parametrize(
+    "flag", ["--max-upload-mb", "--timeout", "--header-timeout", "--idle-timeout"], ids=lambda f: f.lstrip("-")
+)
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "-inf", "1e400", "1e12"])
+def test_serve_refuses_every_non_finite_or_out_of_range_limit_in_one_line(flag: str, value: str) -> None:
+    res = _cli("serve", "--port", "0", flag, value)
+    assert res.returncode == 1, res.stderr
+    assert res.stderr.startswith(f"billpath: error: {flag} must be a positive number")
+    assert "Traceback" not in res.stderr and len(res.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["127.0.0.1", "127.0.0.01", "127.1", "0x7f.0.0.1", "2130706433", "localhost", "LOCALHOST", "::1", "127.0.0.2"],
+)
+def test_host_allow_list_is_decided_by_the_bound_address_not_its_spelling(host: str) -> None:
+    import socket
+
+    from billpath.cli.web_cmds import allowed_hosts
+
+    addresses = sorted({i[4][0] for i in socket.getaddrinfo(host, 0, type=socket.SOCK_STREAM)})
+    allowed = allowed_hosts(host, addresses)
+    assert {"127.0.0.1", "localhost"} <= set(allowed) and host.lower() in allowed
+    assert "rebound.example" not in allowed
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.1"])
+def test_a_non_loopback_bind_has_no_host_allow_list(host: str) -> None:
+    from billpath.cli.web_cmds import allowed_hosts
+
+    assert allowed_hosts(host, [host]) == []
+    assert allowed_hosts("127.0.0.1", ["127.0.0.1", host]) == []  # reachable from elsewhere on any address
+
+
+def test_ipv4_mapped_loopback_counts_as_loopback() -> None:
+    from billpath.cli.web_cmds import allowed_hosts
+
+    assert "localhost" in allowed_hosts("::ffff:127.0.0.1", ["::ffff:127.0.0.1"])
 
 
 def test_result_cache_is_keyed_by_query_and_day_and_bounded(monkeypatch) -> None:
@@ -321,3 +356,123 @@ def test_result_cache_is_keyed_by_query_and_day_and_bounded(monkeypatch) -> None
     monkeypatch.setattr(safety, "date", Tomorrow)
     get(b"a")  # a new day: today's prices may differ, so the answer is computed again
     assert calls[-1] == b"a" and len(calls) == 5
+
+
+def _get_routes(app) -> list[str]:
+    from starlette.routing import Route
+
+    return [r.path for r in app.routes if isinstance(r, Route) and "GET" in (r.methods or ())]
+
+
+def test_every_get_route_answers_head_with_the_same_headers_and_no_body(client: TestClient) -> None:
+    params = {"model": "gpt-5.5", "input_tokens": "1000"}
+    routes = _get_routes(client.app)
+    assert "/api/compare" in routes and "/" in routes
+    for path in routes:
+        get, head = client.get(path, params=params), client.head(path, params=params)
+        assert head.status_code == get.status_code != 405, path
+        assert head.content == b"", path
+        assert head.headers["content-length"] == str(len(get.content)), path
+    missing = client.head("/api/nope")
+    assert missing.status_code == 404 and missing.content == b""
+
+
+def test_requests_past_the_in_flight_limit_get_503_with_retry_after() -> None:
+    from billpath.web.safety import InFlightLimit
+
+    release = asyncio.Event()
+
+    async def slow(scope, receive, send):
+        await release.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    guard = InFlightLimit(slow, limit=2)
+
+    async def call() -> list[dict]:
+        sent: list[dict] = []
+
+        async def send(m):
+            sent.append(m)
+
+        await guard({"type": "http", "method": "GET", "path": "/x", "headers": []}, None, send)
+        return sent
+
+    async def main():
+        first = [asyncio.create_task(call()) for _ in range(2)]
+        await asyncio.sleep(0)
+        third = await call()  # two in flight: refused at once
+        release.set()
+        done = await asyncio.gather(*first)
+        after = await call()  # and served again once they finish
+        return third, done, after
+
+    third, done, after = asyncio.run(main())
+    assert third[0]["status"] == 503 and (b"retry-after", b"1") in third[0]["headers"]
+    assert [d[0]["status"] for d in done] == [200, 200] and after[0]["status"] == 200
+    assert guard.active == 0
+
+
+def test_result_cache_is_bounded_in_bytes_too() -> None:
+    import billpath.web.safety as safety
+
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"x" * 200})
+
+    cache = safety.ResultCache(app, path=("/a", "/b"), size=100, max_bytes=1000)
+
+    async def get(path: str, qs: bytes) -> None:
+        async def send(m):
+            pass
+
+        await cache({"type": "http", "method": "GET", "path": path, "query_string": qs, "headers": []}, None, send)
+
+    for i in range(10):
+        asyncio.run(get("/a" if i % 2 else "/b", str(i).encode()))
+    assert cache.bytes <= 1000 and len(cache.entries) == 5
+    assert cache.bytes == sum(len(b) for _, b in cache.entries.values())
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/api/recommend", {"model": "gpt-5.5", "input_tokens": "1000", "requests": "77"}),
+        ("/api/models", {"search": "claude"}),
+        ("/api/channels", {}),
+        ("/api/lag", {"model": "claude-opus-4-8"}),
+        ("/api/explain", {"model": "gpt-5.5"}),
+    ],
+)
+def test_cached_answers_equal_computed_ones(path: str, params: dict) -> None:
+    cached = TestClient(create_app(Settings()))
+    fresh = TestClient(create_app(Settings(compare_cache_size=0)))
+    first, again = cached.get(path, params=params), cached.get(path, params=params)
+    assert first.status_code == again.status_code == 200
+    assert first.content == again.content == fresh.get(path, params=params).content
+
+
+def test_repeated_listings_and_recommendations_are_not_recomputed(monkeypatch) -> None:
+    """Issue 11, defect 13: /api/models rebuilt a 270 KB listing (about 12 ms) on every request, and
+    recommend recomputed, stalling every other request on the worker; repeated GETs come from memory."""
+    import billpath.api as api
+    import billpath.report.listing as listing
+
+    calls: list[str] = []
+    real_models, real_recommend = listing.models_listing, api.recommend
+
+    def counted_models(*a, **k):
+        calls.append("models")
+        return real_models(*a, **k)
+
+    def counted_recommend(*a, **k):
+        calls.append("recommend")
+        return real_recommend(*a, **k)
+
+    monkeypatch.setattr(listing, "models_listing", counted_models)
+    monkeypatch.setattr(api, "recommend", counted_recommend)
+    client = TestClient(create_app(Settings()))
+    for _ in range(3):
+        assert client.get("/api/models").status_code == 200
+        assert client.get("/api/recommend", params={"model": "gpt-5.5", "input_tokens": "10"}).status_code == 200
+    assert calls == ["models", "recommend"]

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from billpath.api import compare, explain, lag, price_log, quote, recommend, scenarios
+    from billpath.api import channels, compare, explain, lag, models, price_log, quote, recommend, scenarios
 
-__all__ = ["compare", "explain", "lag", "price_log", "quote", "recommend", "scenarios"]
+__all__ = ["channels", "compare", "explain", "lag", "models", "price_log", "quote", "recommend", "scenarios"]
 __version__ = "0.1.0"
 
 

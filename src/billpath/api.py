@@ -55,8 +55,9 @@ def _overlaid(catalog: Catalog | None, prices: str | None) -> Catalog:
     if prices is None:
         return catalog or load_catalog()
     from billpath.catalog.price_overlay import apply_overlay
+    from billpath.pricing.table import unit_problems
 
-    return apply_overlay(catalog or load_catalog(), prices)
+    return apply_overlay(catalog or load_catalog(), prices, check=unit_problems)
 
 
 def compare(
@@ -236,3 +237,21 @@ def scenarios(path: str, *, prices: str | None = None, catalog: Catalog | None =
     from billpath.analysis.scenarios import run_scenarios
 
     return run_scenarios(path, catalog=_overlaid(catalog, prices))
+
+
+def models(
+    *, search: str | None = None, maker: str | None = None, channel: str | None = None, catalog: Catalog | None = None
+) -> dict:
+    """The catalog's models with the channels that sell them (`models --format json`)."""
+    from billpath.report.listing import models_listing
+
+    payload, _ = models_listing(search=search, maker=maker, channel=channel, catalog=catalog)
+    return payload
+
+
+def channels(*, catalog: Catalog | None = None) -> dict:
+    """The channels: kind, billing, fees, and how many models each sells (`channels --format json`)."""
+    from billpath.report.listing import channels_listing
+
+    payload, _ = channels_listing(catalog=catalog)
+    return payload

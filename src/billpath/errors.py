@@ -6,7 +6,9 @@ class BillpathError(Exception):
 
 
 class UnknownModel(BillpathError):
-    pass
+    def __init__(self, message: str, suggestions: list[str] | tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.suggestions = list(suggestions)  # the closest known ids, for a page to offer
 
 
 class UnknownChannel(BillpathError):

@@ -28,8 +28,14 @@ def override_path(source: str) -> Path:
     return override_dir() / f"{source}.json"
 
 
-def load_overrides(directory: Path | None = None) -> dict:
-    """Every override file merged: {"models": [...], "offers": {model: [...]}, "aliases": {...}}."""
+def load_overrides(directory: Path | None = None, known: tuple[set[str], set[str]] | None = None) -> dict:
+    """Every override file merged: {"models": [...], "offers": {model: [...]}, "aliases": {...}}.
+
+    Each file is checked in full as it is read (`update_check.check_file`; `known` is the bundled
+    catalog's model and channel ids): a broken one is a one-line error naming it and how to remove it.
+    """
+    from billpath.catalog.update_check import broken, check_file
+
     directory = directory or override_dir()
     models: list[dict] = []
     offers: dict[str, list[dict]] = {}
@@ -37,8 +43,9 @@ def load_overrides(directory: Path | None = None) -> dict:
     for path in sorted(directory.glob("*.json")):
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise CatalogError(f"override file {path} is unreadable ({exc}): fix or delete it") from None
+        except (OSError, UnicodeError, ValueError, RecursionError) as exc:
+            raise broken(path, f"unreadable: {getattr(exc, 'strerror', None) or exc}") from None
+        check_file(path, data, known)
         models += data.get("models", [])
         for o in data.get("offers", []):
             offers.setdefault(o["model"], []).append(o)
@@ -47,7 +54,24 @@ def load_overrides(directory: Path | None = None) -> dict:
 
 
 def write_override(source: str, payload: dict) -> Path:
+    """Write atomically: a temporary file in the same directory, flushed, then renamed over the old one
+    (an interrupted update leaves the previous file, never half of one)."""
+    import os
+    import tempfile
+
     path = override_path(source)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(payload, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{source}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(json.dumps(payload, indent=1, ensure_ascii=False) + "\n")
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise CatalogError(f"cannot write {path}: {exc.strerror or exc}") from None
     return path

@@ -16,7 +16,14 @@ File format (TOML), validated strictly; see examples/prices.toml:
     input_per_mtok = "2.85"
     output_per_mtok = "14.25"
 
-Explicit prices are final: a channel discount does not apply to the fields they set.
+Explicit prices are final: a channel discount does not apply to the fields they set. They apply to every
+prompt size: on an offer with long-context tiers, the fields given replace the catalog's price in each
+tier, and the offer's note says which tiers that flattened.
+
+Every offer an overlay rewrites is checked when the overlay is loaded, not when it is first priced:
+prices of a plausible magnitude (`validate.MAX_PER_MTOK`), and, through `check` (the pricing engines' own
+test, `pricing.table.unit_problems`), representable exactly in the table evaluator's integer money unit,
+so an overlay that loads can never leave rows unpriced later.
 
 A discount without `min_monthly_usd`, and every explicit price, rewrites the catalog's offers, so every
 command (compare, recommend, price-log, scenarios, ...) sees them. A discount with `min_monthly_usd`
@@ -27,6 +34,7 @@ scenarios) and listed in `OverlaidCatalog.volume_discounts`.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -94,12 +102,18 @@ def load_overlay(path: Path | str):
         raise validation_error(path, exc) from None
 
 
-def apply_overlay(catalog: Catalog, path: Path | str | None) -> Catalog:
+def apply_overlay(
+    catalog: Catalog, path: Path | str | None, check: Callable[[Offer], list[str]] | None = None
+) -> Catalog:
     """The catalog with the overlay at `path` applied (the catalog itself when `path` is None).
 
     Every entry is checked against the catalog now (unknown channel, model or variant is an error that
-    says what to fix); offers are rewritten when a command first asks for a model's offers.
+    says what to fix), and so is every offer it rewrites (magnitudes, and `check`: the pricing engines'
+    test that the rewritten prices are representable); offers are rewritten again, lazily, when a command
+    first asks for a model's offers.
     """
+    from billpath.catalog.validate import MAX_PER_MTOK, MAX_PER_REQUEST
+
     if path is None:
         return catalog
     overlay = load_overlay(path)
@@ -129,6 +143,7 @@ def apply_overlay(catalog: Catalog, path: Path | str | None) -> Catalog:
         else:
             scale.append((d.channel, models, 1 - d.percent_off / 100, label))
     explicit: dict[tuple[str, str, str], tuple[dict, str]] = {}
+    explicit_where: dict[tuple[str, str, str], str] = {}
     for i, p in enumerate(overlay.prices):
         where = f"{path}: prices[{i}]"
         _known_channel(catalog, p.channel, where)
@@ -147,6 +162,12 @@ def apply_overlay(catalog: Catalog, path: Path | str | None) -> Catalog:
         given = {f: getattr(p, f) for f in OVERLAY_PRICE_FIELDS if getattr(p, f) is not None}
         if not given:
             raise CatalogError(f'{where}: give at least one price, e.g. input_per_mtok = "2.5"')
+        for f, v in given.items():
+            cap = MAX_PER_REQUEST if f == "per_request" else MAX_PER_MTOK
+            if v > cap:
+                unit = "per request" if f == "per_request" else "per million tokens"
+                raise CatalogError(f"{where}: {f} {v} is over ${cap:,} {unit}, not a plausible price: check the unit")
+        explicit_where[(model, p.channel, variant)] = where.split(": ")[-1]
         explicit[(model, p.channel, variant)] = (
             given,
             f"your negotiated price ({name}{': ' + p.note if p.note else ''})",
@@ -159,10 +180,38 @@ def apply_overlay(catalog: Catalog, path: Path | str | None) -> Catalog:
         hit = explicit.get((o.model, o.channel, o.variant))
         if hit:
             given, label = hit
-            o = replace(o, tiers=(replace(o.tiers[0], **given), *o.tiers[1:]), notes=(*o.notes, label))
+            if len(o.tiers) > 1:  # the negotiated price holds at every prompt size
+                above = ", ".join(f"{t.above_input_tokens:,}" for t in o.tiers[1:])
+                label += f", at every prompt size (replaces the catalog's long-context prices above {above} tokens)"
+            o = replace(o, tiers=tuple(replace(t, **given) for t in o.tiers), notes=(*o.notes, label))
         return o
 
+    _check_rewritten(catalog, path, rewrite, scale, explicit_where, check)
     return OverlaidCatalog(catalog, rewrite, aside, str(path))
+
+
+def _check_rewritten(catalog: Catalog, path, rewrite, scale, explicit: dict, check) -> None:
+    """Rewrite every offer the overlay touches now and refuse the overlay if one cannot be priced exactly."""
+    if check is None:
+        return
+    touched: list[tuple[str, Offer]] = []
+    for i, (channel, models, _, _) in enumerate(scale):
+        names = sorted(models) if models else sorted(catalog.models)
+        for m in names:
+            touched += [(f"discounts[{i}]", o) for o in catalog.offers_for(m) if o.channel == channel]
+    for (model, channel, variant), where in explicit.items():
+        touched += [(where, o) for o in catalog.offers_for(model) if (o.channel, o.variant) == (channel, variant)]
+    seen: set[int] = set()
+    for where, o in touched:
+        if id(o) in seen:
+            continue
+        seen.add(id(o))
+        problems = check(rewrite(o))
+        if problems:
+            raise CatalogError(
+                f"{path}: {where}: with it, {problems[0]}; use fewer decimal places (or a smaller price) so every "
+                "rewritten price stays exact"
+            )
 
 
 def _known_channel(catalog: Catalog, channel: str, where: str) -> str:

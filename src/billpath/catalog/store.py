@@ -142,6 +142,11 @@ def _offer(o: dict) -> Offer:
     )
 
 
+def offer_from_dict(o: dict) -> Offer:
+    """A snapshot-shaped offer dict as the runtime reads it (KeyError, TypeError or ValueError when malformed)."""
+    return _offer(o)
+
+
 class Catalog:
     """Models, channels and name index in memory; each model's offers parsed on first use.
 
@@ -217,9 +222,11 @@ class Catalog:
             if len({t[0] for t in targets}) == 1:
                 hit = sorted(targets, key=lambda t: (t[1] is not None, t))[0]
         if hit is None:
-            near = ", ".join(self.closest(name)) or "none"
+            closest = self.closest(name)
+            near = ", ".join(closest) or "none"
             raise UnknownModel(
-                f"unknown model {name!r}; closest known: {near} (search with `billpath models --search TEXT`)"
+                f"unknown model {name!r}; closest known: {near} (search with `billpath models --search TEXT`)",
+                suggestions=closest,
             )
         return Resolved(*hit)
 
@@ -404,7 +411,8 @@ def load_catalog(path: Path | None = None) -> Catalog:
         if "offers" in data:  # a single-file snapshot (tests, older builds)
             catalog = Catalog.from_dict(data)
         else:
-            overrides = _overrides() if path == SNAPSHOT else {}
+            known = ({m["id"] for m in data["models"]}, {c["id"] for c in data["channels"]})
+            overrides = _overrides(known) if path == SNAPSHOT else {}
             lines = _OfferLines(path.parent / data["offers_file"], data["offers_models"], overrides.get("offers"))
             models = _models(data["models"] + overrides["models"] if overrides else data["models"])
             extra = overrides.get("aliases")
@@ -414,6 +422,8 @@ def load_catalog(path: Path | None = None) -> Catalog:
     return _CACHE[path]
 
 
-def _overrides() -> dict:
-    """User-level price updates written by `billpath catalog update` (never the installed package)."""
-    return load_overrides() if override_dir().is_dir() else {}
+def _overrides(known: tuple[set[str], set[str]]) -> dict:
+    """User-level price updates written by `billpath catalog update` (never the installed package), each
+    file checked in full as it is read (`known`: the bundled model and channel ids): a broken one is an
+    error naming it, never a KeyError later."""
+    return load_overrides(known=known) if override_dir().is_dir() else {}

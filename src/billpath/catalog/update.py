@@ -8,12 +8,14 @@ An override offer starts on the day it was fetched: usage dated before keeps the
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 
 from billpath.catalog.local_updates import write_override
+from billpath.catalog.store import Offer, offer_from_dict
 from billpath.errors import UsageError
 
 DEFAULT_URLS = {
@@ -36,14 +38,35 @@ def fetch_json(location: str) -> dict:
         except OSError as exc:
             raise UsageError(f"could not fetch {location}: {exc}") from None
     else:
+        path = Path(location)
+        if path.exists() and not path.is_file():  # a FIFO or device would block, a directory cannot be read
+            raise UsageError(f"could not read {location}: not a regular file")
         try:
-            raw = Path(location).read_bytes()
+            raw = path.read_bytes()
         except OSError as exc:
             raise UsageError(f"could not read {location}: {exc.strerror or exc}") from None
     try:
         return json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{location} is not JSON ({exc}); give the source's JSON file or URL") from None
+    except (ValueError, RecursionError) as exc:  # bad JSON, too-long integers, nesting past the stack
+        detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise UsageError(
+            f"{location} is not JSON billpath can read ({detail}); give the source's JSON file or URL"
+        ) from None
+
+
+def _read_source(source: str, data: object, checked: str, location: str) -> list:
+    """The source's records; a document of another shape is a one-line error naming it (never a KeyError)."""
+    from billpath.catalog.update_check import MALFORMED
+
+    if not isinstance(data, dict):
+        raise UsageError(f"{location}: expected a JSON object from {source}, got {type(data).__name__}")
+    try:
+        return _records(source, data, checked, location)
+    except UsageError:
+        raise
+    except (*MALFORMED, ArithmeticError, RecursionError) as exc:
+        detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+        raise UsageError(f"{location} is not {source} price data billpath can read ({detail})") from None
 
 
 def _records(source: str, data: dict, checked: str, location: str) -> list:
@@ -86,10 +109,22 @@ def endpoint_urls(models: list[str]) -> list[str]:
     return urls
 
 
-def plan_update(source: str, locations: list[str], today: date | None = None, endpoints: list[str] = ()) -> dict:
-    """Read the source, merge it onto the catalog's models, and diff it against the bundled offers."""
+def plan_update(
+    source: str,
+    locations: list[str],
+    today: date | None = None,
+    endpoints: list[str] = (),
+    unit_check: Callable[[Offer], list[str]] | None = None,
+) -> dict:
+    """Read the source, merge it onto the catalog's models, check every offer as the bundled catalog is
+    checked (plus: no component the bundled offer charges for becomes $0; `unit_check`, the pricing
+    engines' own test that its prices are representable), and diff the rest against the bundled offers.
+
+    Offers that fail are left out of the override and listed under `refused` with their reasons.
+    """
     from billpath.catalog.importers import merge
     from billpath.catalog.store import SNAPSHOT, Catalog, load_catalog
+    from billpath.catalog.update_check import update_problems
 
     if source not in SOURCES:
         raise UsageError(f"unknown source {source!r}; known: {', '.join(SOURCES)}")
@@ -103,7 +138,7 @@ def plan_update(source: str, locations: list[str], today: date | None = None, en
     checked = today.isoformat()
     records = []
     for location in locations:
-        for r in _records(source, fetch_json(location), checked, location):
+        for r in _read_source(source, fetch_json(location), checked, location):
             r.source, r.effective_from = "update", today
             r.notes = [*r.notes, f"user update from {source} ({location}), fetched {checked}"]
             records.append(r)
@@ -112,22 +147,36 @@ def plan_update(source: str, locations: list[str], today: date | None = None, en
     records = [r for r in records if r.channel in channels]
     models = [SimpleNamespace(id=m.id, aliases=m.aliases) for m in bundled.models.values()]
     seed = [{"model": o.model, "ids": list(o.ids)} for o in bundled.offers]
-    result = merge.run(records, models, [], today, seed_offers=seed)
-    changed, added, unchanged = [], [], 0
+    try:
+        result = merge.run(records, models, [], today, seed_offers=seed)
+    except (ArithmeticError, TypeError, ValueError, KeyError, AttributeError) as exc:
+        detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+        raise UsageError(f"{source} data from {', '.join(locations)} could not be merged ({detail})") from None
+    changed, added, unchanged, refused, kept = [], [], 0, [], []
+    known_models = set(bundled.models) | {m["id"] for m in result.models}
     for o in result.offers:
         o["source"]["note"] = f"catalog update {source}"
         old = _current(bundled, o, today)
+        if old is not None and old.batch_multiplier is not None and o["batch_multiplier"] is None:
+            o["batch_multiplier"] = str(old.batch_multiplier)  # the source does not state batch: keep ours
+            o["notes"].append("batch multiplier kept from the bundled catalog")
+        problems = update_problems(o, known_models, channels, old)
+        if not problems and unit_check is not None:
+            problems = unit_check(offer_from_dict(o))
+        if problems:  # the same checks as the bundled catalog: refused, the bundled price stays
+            refused.append({**_row(o, None), "problems": problems})
+            continue
+        kept.append(o)
         if old is None:
             added.append(_row(o, None))
             continue
-        if old.batch_multiplier is not None and o["batch_multiplier"] is None:
-            o["batch_multiplier"] = str(old.batch_multiplier)  # the source does not state batch: keep ours
-            o["notes"].append("batch multiplier kept from the bundled catalog")
         diffs = _diff(old, o)
         if diffs:
             changed.append(_row(o, diffs))
         else:
             unchanged += 1
+    used = {o["model"] for o in kept}
+    new_models = [m for m in result.models if m["id"] in used]
     return {
         "source": source,
         "from": locations,
@@ -135,13 +184,14 @@ def plan_update(source: str, locations: list[str], today: date | None = None, en
         "changed": changed,
         "added": added,
         "unchanged": unchanged,
-        "new_models": [m["id"] for m in result.models],
+        "refused": refused,
+        "new_models": [m["id"] for m in new_models],
         "override": {
             "source": source,
             "from": locations,
             "fetched": checked,
-            "models": result.models,
-            "offers": result.offers,
+            "models": new_models,
+            "offers": kept,
         },
     }
 
@@ -167,5 +217,8 @@ def _row(o: dict, diffs: list[dict] | None) -> dict:
     return {"model": o["model"], "channel": o["channel"], "variant": o["variant"], "differences": diffs or []}
 
 
-def apply_update(plan: dict) -> Path:
+def apply_update(plan: dict) -> Path | None:
+    """Write the checked override atomically (nothing when every offer was refused)."""
+    if not plan["override"]["offers"]:
+        return None
     return write_override(plan["source"], plan["override"])

@@ -1,24 +1,26 @@
 """`billpath catalog validate`: the curated files strictly (pydantic, unknown fields fail) and the whole built
 snapshot (curated + imported + the user's overrides): sources, dates, prices, tiers, effective ranges, names.
 
-Every problem says where it is and how to fix it.
+Every problem says where it is and how to fix it. Plain dict checks, no pydantic: local catalog updates are
+checked with them each time they are loaded (`update_check`). The JSON Schema files are `schema_files`.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from itertools import pairwise
-from pathlib import Path
 
-from billpath.catalog.store import PRICE_FIELDS
+from billpath.catalog.fields import PRICE_FIELDS
 
-SCHEMA_DIR = Path(__file__).parent / "schema"
 _ID = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 VARIANT_KINDS = ("standard", "location", "service-tier")
+# No model sells tokens anywhere near these (the dearest in the catalog: $600 per million output tokens); a
+# price above them is a unit mix-up (per token read as per million) or a hostile source, never a price.
+MAX_PER_MTOK = Decimal(10_000)
+MAX_PER_REQUEST = Decimal(100)
 
 
 def _fix_hint(offer: dict) -> str:
@@ -57,12 +59,22 @@ def _price_problems(o: dict) -> list[str]:
             except (InvalidOperation, TypeError):
                 out.append(f'{_where(o)}: {f} {v!r} is not a decimal number: write it like "2.5"')
                 continue
-            if d < 0:
+            cap = MAX_PER_REQUEST if f == "per_request" else MAX_PER_MTOK
+            if not d.is_finite():
+                out.append(f"{_where(o)}: {f} {v!r} is not a finite number: give a price")
+            elif d < 0:
                 out.append(f"{_where(o)}: {f} is negative ({v}): prices are zero or more")
+            elif d > cap:
+                unit = "per request" if f == "per_request" else "per million tokens"
+                out.append(f"{_where(o)}: {f} {v} is over ${cap:,} {unit}, not a plausible price: check the unit")
             elif d.as_tuple().exponent < -6:
                 out.append(f"{_where(o)}: {f} {v} has more than 6 decimal places: round it to 6")
     bm = o.get("batch_multiplier")
-    if bm is not None and not (0 < Decimal(bm) <= 100):
+    try:
+        bad_bm = bm is not None and not (Decimal(bm).is_finite() and 0 < Decimal(bm) <= 100)
+    except (InvalidOperation, TypeError, ValueError):
+        bad_bm = True
+    if bad_bm:
         out.append(f"{_where(o)}: batch_multiplier {bm} must be in (0, 100]")
     return out
 
@@ -97,6 +109,23 @@ def _overlaps(offers: list[dict]) -> list[str]:
     return out
 
 
+def offer_problems(o: dict, models: set[str], channels: set[str]) -> list[str]:
+    """Every problem of one snapshot-shaped offer on its own (known model and channel, variant, source,
+    prices and their magnitudes): what the bundled catalog and every local update must pass."""
+    problems = []
+    if o["model"] not in models:
+        problems.append(f"{_where(o)}: unknown model: add it to catalog/data/models.toml")
+    if o["channel"] not in channels:
+        problems.append(f"{_where(o)}: unknown channel: add catalog/data/channels/{o['channel']}.toml")
+    if o.get("variant_kind") not in VARIANT_KINDS:
+        problems.append(f"{_where(o)}: variant_kind must be one of {VARIANT_KINDS}")
+    if not _ID.match(str(o.get("variant", ""))):
+        problems.append(f"{_where(o)}: variant id must be lower case letters, digits, '.' and '-'")
+    for p in _source_problems(o) + _price_problems(o):
+        problems.append(f"{p} ({_fix_hint(o)})")
+    return problems
+
+
 def validate_snapshot(snapshot: dict) -> list[str]:
     """Every problem in a built snapshot (an empty list means valid)."""
     problems: list[str] = []
@@ -109,16 +138,7 @@ def validate_snapshot(snapshot: dict) -> list[str]:
             problems.append(f"model {m['id']}: released {m['released']!r} is not a date: write YYYY-MM-DD or omit it")
     variants = set()
     for o in snapshot["offers"]:
-        if o["model"] not in models:
-            problems.append(f"{_where(o)}: unknown model: add it to catalog/data/models.toml")
-        if o["channel"] not in channels:
-            problems.append(f"{_where(o)}: unknown channel: add catalog/data/channels/{o['channel']}.toml")
-        if o.get("variant_kind") not in VARIANT_KINDS:
-            problems.append(f"{_where(o)}: variant_kind must be one of {VARIANT_KINDS}")
-        if not _ID.match(str(o.get("variant", ""))):
-            problems.append(f"{_where(o)}: variant id must be lower case letters, digits, '.' and '-'")
-        for p in _source_problems(o) + _price_problems(o):
-            problems.append(f"{p} ({_fix_hint(o)})")
+        problems += offer_problems(o, models, channels)
         variants.add((o["model"], o["channel"], o["variant"]))
     problems += _overlaps(snapshot["offers"])
     for name, target in snapshot["aliases"].items():
@@ -128,35 +148,3 @@ def validate_snapshot(snapshot: dict) -> list[str]:
         elif channel is not None and (model, channel, variant) not in variants:
             problems.append(f"name {name!r} points at {model} on {channel} ({variant}), which has no offer")
     return problems
-
-
-def schemas() -> dict[str, str]:
-    """JSON Schema of the hand-edited data files, from the pydantic models (file name -> text)."""
-    from billpath.catalog.plans_schema import DiscountsFile, OverlayFile, PlansFile
-    from billpath.catalog.schema import ChannelFile, ModelsFile
-
-    out = {}
-    for name, model, title in (
-        ("models.schema.json", ModelsFile, "billpath catalog/data/models.toml"),
-        ("channel.schema.json", ChannelFile, "billpath catalog/data/channels/<id>.toml"),
-        ("plans.schema.json", PlansFile, "billpath catalog/data/plans.toml"),
-        ("discounts.schema.json", DiscountsFile, "billpath catalog/data/discounts.toml"),
-        ("prices-overlay.schema.json", OverlayFile, "billpath --prices FILE (your negotiated prices)"),
-    ):
-        schema = model.model_json_schema()
-        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **schema}
-        out[name] = json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    return out
-
-
-def stale_schemas(directory: Path = SCHEMA_DIR) -> list[str]:
-    return [n for n, text in schemas().items() if not (directory / n).exists() or (directory / n).read_text() != text]
-
-
-def write_schemas(directory: Path = SCHEMA_DIR) -> list[Path]:
-    directory.mkdir(exist_ok=True)
-    paths = []
-    for name, text in schemas().items():
-        (directory / name).write_text(text, encoding="utf-8")
-        paths.append(directory / name)
-    return paths

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 
-from billpath.cli import advice_cmds, catalog_cmds, core, log_cmds, web_cmds  # noqa: F401  (register commands)
+from billpath.cli import advice_cmds, catalog_cmds, core, log_cmds, mcp_cmds, web_cmds  # noqa: F401  (register commands)
 from billpath.cli.app import app
 from billpath.errors import BillpathError
 

@@ -43,5 +43,6 @@ def catalog_for(prices: str | None):
     """The bundled catalog, seen through the user's `--prices` overlay when one is given."""
     from billpath.catalog.price_overlay import apply_overlay
     from billpath.catalog.store import load_catalog
+    from billpath.pricing.table import unit_problems
 
-    return apply_overlay(load_catalog(), prices)
+    return apply_overlay(load_catalog(), prices, check=unit_problems)

@@ -40,7 +40,8 @@ def catalog_validate() -> None:
     tiers, effective ranges, names)."""
     from billpath.catalog.build import build
     from billpath.catalog.plans_schema import validate_plans_and_discounts
-    from billpath.catalog.validate import stale_schemas, validate_snapshot
+    from billpath.catalog.schema_files import stale_schemas
+    from billpath.catalog.validate import validate_snapshot
     from billpath.errors import CatalogError
 
     snapshot = build()
@@ -72,8 +73,11 @@ def _override_problems(snapshot: dict) -> list[str]:
     if not override_dir().is_dir():
         return []
     from billpath.catalog.local_updates import load_overrides
+    from billpath.catalog.update_check import lost_price_problems
+    from billpath.pricing.table import unit_problems
 
-    data = load_overrides()
+    known = ({m["id"] for m in snapshot["models"]}, {c["id"] for c in snapshot["channels"]})
+    data = load_overrides(known=known)  # a broken file: the one-line error naming it, as in every command
     offers = [o for group in data["offers"].values() for o in group]
     if not offers:
         return []
@@ -83,7 +87,23 @@ def _override_problems(snapshot: dict) -> list[str]:
         "offers": offers,
         "aliases": {},
     }
-    return [f"override: {p}" for p in validate_snapshot(view)]
+    problems = validate_snapshot(view)
+    if problems:
+        return [f"override: {p}" for p in problems]
+    from billpath.catalog.store import offer_from_dict
+
+    bundled: dict[tuple, list[dict]] = {}
+    for o in snapshot["offers"]:
+        bundled.setdefault((o["model"], o["channel"], o["variant"]), []).append(o)
+    for o in offers:  # what it replaces: the bundled block in force when the override starts
+        before = [
+            b
+            for b in bundled.get((o["model"], o["channel"], o["variant"]), ())
+            if b["effective_from"] <= o["effective_from"]
+        ]
+        old = offer_from_dict(max(before, key=lambda b: b["effective_from"])) if before else None
+        problems += lost_price_problems(o, old) + unit_problems(offer_from_dict(o))
+    return [f"override: {p}" for p in problems]
 
 
 @catalog_app.command("schema")
@@ -91,7 +111,7 @@ def catalog_schema(
     check: Annotated[bool, typer.Option(help="Fail if the committed JSON Schema differs.")] = False,
 ) -> None:
     """Write the JSON Schema of the data files (models.toml, channels/*.toml) to catalog/schema/."""
-    from billpath.catalog.validate import stale_schemas, write_schemas
+    from billpath.catalog.schema_files import stale_schemas, write_schemas
     from billpath.errors import CatalogError
 
     if check:
@@ -136,11 +156,18 @@ def catalog_update(
     The only command that touches the network, and only with a URL (the default for openrouter and litellm).
     """
     from billpath.catalog.update import apply_update, plan_update
+    from billpath.pricing.table import unit_problems
     from billpath.report.catalog_views import update_view
     from billpath.report.render import emit
 
-    plan = plan_update(source, list(from_ or []), endpoints=list(endpoints or []))
+    plan = plan_update(source, list(from_ or []), endpoints=list(endpoints or []), unit_check=unit_problems)
     written = None if dry_run else apply_update(plan)
     payload = {k: v for k, v in plan.items() if k != "override"}
     payload["written"] = str(written) if written else None
-    emit(fmt.value, payload, update_view(plan, written))
+    emit(fmt.value, payload, update_view(plan, written, dry_run))
+    if plan["refused"]:
+        first = plan["refused"][0]["problems"][0]
+        typer.echo(
+            f"billpath: warning: {len(plan['refused'])} offer(s) refused, bundled prices kept (first: {first})",
+            err=True,
+        )

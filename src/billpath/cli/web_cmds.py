@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import math
 import os
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +13,7 @@ import typer
 from billpath.cli.app import app
 from billpath.errors import UsageError
 
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
 @app.command("serve")
@@ -21,21 +23,36 @@ def serve_cmd(
     workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
     max_upload_mb: Annotated[float, typer.Option(help="Largest accepted upload, in MB.")] = 200,
     timeout: Annotated[float, typer.Option(metavar="SECONDS", help="Per-request time limit.")] = 120,
+    header_timeout: Annotated[
+        float, typer.Option(metavar="SECONDS", help="Time a client has to send a request's headers.")
+    ] = 10,
+    idle_timeout: Annotated[
+        float, typer.Option(metavar="SECONDS", help="Keep-alive: close a connection idle this long.")
+    ] = 5,
 ) -> None:
     """Serve the JSON API and the calculator page (http://127.0.0.1:8000/ by default)."""
     import uvicorn
 
-    if max_upload_mb <= 0 or timeout <= 0:
-        raise UsageError("--max-upload-mb and --timeout must be positive")
-    _check_can_listen(host, port)
+    max_upload_mb = bounded("--max-upload-mb", max_upload_mb, 1_000_000)
+    timeout = bounded("--timeout", timeout, 86_400)
+    header_timeout = bounded("--header-timeout", header_timeout, 3_600)
+    idle_timeout = bounded("--idle-timeout", idle_timeout, 3_600)
+    addresses = _check_can_listen(host, port)
+    from billpath.catalog.store import load_catalog
+
+    load_catalog()  # a broken local catalog update is a one-line error here, not a worker's traceback
     # Workers are separate processes: they read their settings from the environment.
     os.environ["BILLPATH_MAX_UPLOAD_BYTES"] = str(int(max_upload_mb * 1024 * 1024))
     os.environ["BILLPATH_REQUEST_TIMEOUT"] = str(timeout)
-    if host in LOOPBACK:  # refuse other Host headers: a web page elsewhere cannot rebind its name to us
-        os.environ["BILLPATH_ALLOWED_HOSTS"] = ",".join(["127.0.0.1", "localhost", "::1", "[::1]"])
+    os.environ["BILLPATH_HEADER_TIMEOUT"] = str(header_timeout)
+    os.environ["BILLPATH_IDLE_TIMEOUT"] = str(idle_timeout)
+    allowed = allowed_hosts(host, addresses)
+    if allowed:  # refuse other Host headers: a web page elsewhere cannot rebind its name to us
+        os.environ["BILLPATH_ALLOWED_HOSTS"] = ",".join(allowed)
     else:
         os.environ.pop("BILLPATH_ALLOWED_HOSTS", None)
         typer.echo(f"billpath: warning: serving on {host}, not loopback: anyone who can reach it can use it", err=True)
+    _raise_open_files_limit()
     typer.echo(f"billpath: serving on http://{'[' + host + ']' if ':' in host else host}:{port}/", err=True)
     uvicorn.run(
         "billpath.web.app:create_app",
@@ -43,16 +60,53 @@ def serve_cmd(
         host=host,
         port=port,
         workers=workers,
+        http="billpath.web.protocol:GuardedHttpProtocol",
         log_level="warning",
         access_log=False,
-        timeout_keep_alive=5,
-        limit_concurrency=1000,
+        timeout_keep_alive=int(max(1, idle_timeout)),
+        limit_concurrency=None,  # requests are limited in the app; idle connections by the protocol
         server_header=False,
     )
 
 
-def _check_can_listen(host: str, port: int) -> None:
-    """A taken port or a wrong address is a one-line error (exit 1), not a server log line."""
+def bounded(name: str, value: float, upper: float) -> float:
+    """A positive, finite option value no larger than `upper` (nan and inf are one-line errors)."""
+    if not math.isfinite(value) or value <= 0 or value > upper:
+        raise UsageError(f"{name} must be a positive number of at most {upper:,g}, got {value}")
+    return value
+
+
+def allowed_hosts(host: str, addresses: list[str]) -> list[str]:
+    """The Host allow-list for a server bound to `addresses` (what `host` resolved to): the loopback names
+    and the spelling given when every address is loopback, however written (`127.0.0.01`, `127.1`,
+    `::ffff:127.0.0.1`, `LOCALHOST.`); none (any Host) when the server is reachable from elsewhere."""
+    import ipaddress
+
+    def loopback(text: str) -> bool:
+        ip = ipaddress.ip_address(text.split("%")[0])
+        mapped = getattr(ip, "ipv4_mapped", None)
+        return (mapped or ip).is_loopback
+
+    if not addresses or not all(loopback(a) for a in addresses):
+        return []
+    spelled = host.lower().rstrip(".")
+    names = [*LOOPBACK_NAMES, *addresses, *(f"[{a}]" for a in addresses if ":" in a), spelled, spelled + "."]
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def _raise_open_files_limit() -> None:
+    """Many idle clients should meet the protocol's idle-first eviction, not the process's file limit."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = 65536 if hard == resource.RLIM_INFINITY else min(hard, 65536)
+    if soft != resource.RLIM_INFINITY and soft < want:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+
+
+def _check_can_listen(host: str, port: int) -> list[str]:
+    """Every address `host` binds to; a taken port or a wrong address is a one-line error (exit 1)."""
     import socket
 
     try:
@@ -60,8 +114,9 @@ def _check_can_listen(host: str, port: int) -> None:
         with socket.socket(infos[0][0], socket.SOCK_STREAM) as s:
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             s.bind(infos[0][4])
-    except OSError as exc:
-        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    except (OSError, UnicodeError) as exc:
+        raise UsageError(f"cannot listen on {host}:{port}: {getattr(exc, 'strerror', None) or exc}") from None
+    return sorted({info[4][0] for info in infos})
 
 
 @app.command("report")

@@ -29,6 +29,7 @@ from decimal import Decimal
 
 from billpath.catalog.store import Offer, default_variants
 from billpath.errors import CatalogError
+from billpath.money import exact
 from billpath.pricing.rules import COMPONENTS, price_rows
 from billpath.usage.columns import QUANTITY_FIELDS
 
@@ -38,6 +39,7 @@ UNIT_DIGITS = 15
 UNIT = Decimal(10) ** UNIT_DIGITS
 FAR_FUTURE = date(9999, 12, 31)
 NO_NEXT_TIER = 2**62  # above every prompt class
+MAX_UNITS = 2**63 - 1  # unit prices are BIGINT columns of the price table
 SUM = "DECIMAL(38,0)"
 
 PROMPT_FIELDS = ("input_tokens", "cache_read_tokens", "cache_write_tokens", "cache_write_1h_tokens")
@@ -88,16 +90,29 @@ def in_units(unit_price: Decimal, offer: Offer) -> int:
 
 
 def exact_offer(offer: Offer, rows: list | None = None) -> str | None:
-    """None when every unit price of `offer` is a whole number of femto-dollars, else why not."""
+    """None when every unit price of `offer` is a whole number of femto-dollars that fits the price table's
+    BIGINT columns, else why not."""
     for r in rows if rows is not None else price_rows(offer):
         for name, price in r.unit_prices.items():
             scaled = price * UNIT
+            if not scaled.is_finite() or abs(scaled) > MAX_UNITS:
+                return (
+                    f"the {name} price of {offer.model} on {offer.channel}/{offer.variant} "
+                    f"({exact(price)} USD per unit) is beyond the {MAX_UNITS:,} femto-dollars per unit "
+                    "the table evaluator holds"
+                )
             if scaled != scaled.to_integral_value():
                 return (
-                    f"the catalog's {name} price of {offer.model} on {offer.channel}/{offer.variant} "
-                    f"({price} USD per unit) is finer than 1e-{UNIT_DIGITS} USD, so it cannot be summed exactly"
+                    f"the {name} price of {offer.model} on {offer.channel}/{offer.variant} "
+                    f"({exact(price)} USD per unit) is finer than 1e-{UNIT_DIGITS} USD, so it cannot be summed exactly"
                 )
     return None
+
+
+def unit_problems(offer: Offer) -> list[str]:
+    """Why the table evaluator could not price `offer` exactly (empty: it can), for checks made up front."""
+    reason = exact_offer(offer)
+    return [reason] if reason else []
 
 
 def price_table(offers: Iterable[Offer]) -> list[tuple]:

@@ -35,7 +35,7 @@ def check_view(payload: dict) -> TableView:
     )
 
 
-def update_view(plan: dict, written: Path | None) -> TableView:
+def update_view(plan: dict, written: Path | None, dry_run: bool = False) -> TableView:
     rows = [
         [
             r["model"],
@@ -47,10 +47,11 @@ def update_view(plan: dict, written: Path | None) -> TableView:
         for r in plan["changed"]
     ]
     rows += [[r["model"], r["channel"], r["variant"], "new", ""] for r in plan["added"]]
-    where = f"wrote {written}" if written else "dry run: nothing written"
+    rows += [[r["model"], r["channel"], r["variant"], "refused", "; ".join(r["problems"])] for r in plan["refused"]]
+    where = f"wrote {written}" if written else "dry run: nothing written" if dry_run else "nothing written"
     return TableView(
         title=f"{plan['source']}: {len(plan['changed'])} changed, {len(plan['added'])} new, "
-        f"{plan['unchanged']} unchanged offers ({where})",
+        f"{plan['unchanged']} unchanged, {len(plan['refused'])} refused offers ({where})",
         columns=["model", "channel", "variant", "what", "differences"],
         rows=rows,
     )

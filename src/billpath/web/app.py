@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
@@ -29,7 +29,16 @@ from billpath.catalog.subscriptions import plan_ids as _plan_ids
 from billpath.errors import BillpathError, CatalogError, UnknownChannel, UnknownModel, UsageError
 from billpath.usage.workload import FIELDS, TERMS, Field, Workload
 from billpath.web import schemas
-from billpath.web.safety import PROBLEM, BodyLimit, ResultCache, SecurityHeaders, Timeout, problem_body
+from billpath.web.safety import (
+    PROBLEM,
+    BodyLimit,
+    HeadAsGet,
+    InFlightLimit,
+    ResultCache,
+    SecurityHeaders,
+    Timeout,
+    problem_body,
+)
 
 STATIC = Path(__file__).parent / "static"
 JSON = "application/json"
@@ -69,7 +78,11 @@ class Settings:
     max_upload_bytes: int = 200 * 1024 * 1024
     request_timeout_s: float = 120.0
     allowed_hosts: tuple[str, ...] | None = None  # Host header allow-list (DNS rebinding); None: any
-    compare_cache_size: int = 1024  # /api/compare answers kept in memory per worker (0: none)
+    compare_cache_size: int = 1024  # GET answers (CACHED_PATHS) kept in memory per worker (0: none)
+    max_in_flight: int = 1000  # requests in progress at once; past it 503
+    # Price uploads in a child process, killed when the request times out (`billpath serve` does);
+    # False: on a thread of this process (tests driving the app in-process).
+    isolate_price_log: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -79,7 +92,12 @@ class Settings:
             max_upload_bytes=int(os.environ.get("BILLPATH_MAX_UPLOAD_BYTES", cls.max_upload_bytes)),
             request_timeout_s=float(os.environ.get("BILLPATH_REQUEST_TIMEOUT", cls.request_timeout_s)),
             allowed_hosts=tuple(h for h in hosts.split(",") if h) if hosts else None,
+            isolate_price_log=os.environ.get("BILLPATH_ISOLATE_PRICE_LOG", "1") == "1",
         )
+
+
+# GET answers that depend only on path, query, catalog and day: served from memory when repeated.
+CACHED_PATHS = ("/api/compare", "/api/recommend", "/api/models", "/api/channels", "/api/lag", "/api/explain")
 
 
 def _json(payload: dict) -> bytes:
@@ -142,7 +160,11 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(BillpathError)
     async def billpath_error(request: Request, exc: BillpathError) -> Response:
         status, kind = _status_of(exc)
-        return _problem(status, str(exc), kind, request)
+        answer = _problem(status, str(exc), kind, request)
+        if getattr(exc, "suggestions", None):  # e.g. the closest known models, offered as links by the page
+            body = json.loads(answer.body)
+            answer = Response(_json({**body, "suggestions": exc.suggestions}), status_code=status, media_type=PROBLEM)
+        return answer
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -243,7 +265,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         def answer() -> bytes:
             return _json(compare(model, w, all_variants=all_variants, catalog=_catalog()).to_dict())
 
-        # Computed on a worker thread so answers from the cache keep flowing meanwhile.
+        # Computed on a worker thread: measured 3-4x the throughput of computing on the event loop
+        # (bench/serve_load.py --mix unique), and answers from the cache keep flowing meanwhile.
         return Response(await run_in_threadpool(answer), media_type=JSON)
 
     @app.get(
@@ -331,22 +354,41 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def api_catalog() -> Response:
         info = catalog_info()
         info["endpoints"] = sorted({r.path for r in app.routes if getattr(r, "path", "").startswith("/api/")})
+        info["input_formats"] = list(get_args(LOG_FORMATS))  # the page's log format picker
         return Response(_json(info), media_type=JSON)
 
     _install_price_log(app, settings)
     _install_scenarios(app)
     _install_page(app)
 
-    # Added innermost first: security headers, then the body limit and the Host check, wrap everything.
+    # Added innermost first: security headers, HEAD, the in-flight limit, the body limit and the Host check
+    # wrap everything.
     app.add_middleware(Timeout, seconds=settings.request_timeout_s)
-    app.add_middleware(ResultCache, path="/api/compare", size=settings.compare_cache_size)
+    app.add_middleware(ResultCache, path=CACHED_PATHS, size=settings.compare_cache_size)
     if settings.allowed_hosts:
         from starlette.middleware.trustedhost import TrustedHostMiddleware
 
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes)
+    app.add_middleware(InFlightLimit, limit=settings.max_in_flight)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
+    _settle()
     return app
+
+
+def _settle() -> None:
+    """Load the catalog now and move everything built so far out of the garbage collector's sight.
+
+    A full collection walks every live object; the catalog and the imported modules are tens of
+    thousands of them and live as long as the process, so without `gc.freeze()` each gen-2 pass
+    (every few thousand requests) stalls the worker for tens of milliseconds.
+    """
+    import gc
+
+    _catalog()
+    gc.collect()
+    gc.freeze()
 
 
 def _upload_suffix(filename: str | None) -> str:
@@ -373,7 +415,7 @@ def _install_price_log(app: FastAPI, settings: Settings) -> None:
         responses={200: schemas.ok(schemas.PRICE_LOG, "The priced log"), **schemas.problems(400, 413, 422, 504)},
         summary="Price an uploaded usage log (same JSON as `billpath price-log --format json`)",
     )
-    def api_price_log(
+    async def api_price_log(
         file: Annotated[
             list[UploadFile], File(description="One or more usage log files.", json_schema_extra={"minItems": 1})
         ],
@@ -383,21 +425,29 @@ def _install_price_log(app: FastAPI, settings: Settings) -> None:
             PLAN_IDS, Form(description="Compare with a subscription (e.g. claude-max-5x, cursor-pro); empty: none.")
         ] = "",
     ) -> Response:
-        from billpath.api import price_log
-
         with tempfile.TemporaryDirectory(prefix="billpath-upload-") as tmp:
             paths, names = [], {}
             for i, upload in enumerate(file):
                 path = Path(tmp) / f"upload-{i}{_upload_suffix(upload.filename)}"
                 with path.open("wb") as out:
-                    while chunk := upload.file.read(1 << 20):
+                    while chunk := await upload.read(1 << 20):
                         out.write(chunk)
                 paths.append(str(path))
                 names[str(path)] = _client_name(upload.filename, i)
             try:
-                payload = price_log(
-                    paths, terms, input_format=input_format, catalog=_catalog(), plan=plan or None
-                ).to_dict()
+                if settings.isolate_price_log:
+                    from billpath.web.isolated import price_log_isolated
+
+                    payload = await price_log_isolated(paths, input_format, terms, plan=plan or None)
+                else:
+                    from billpath.api import price_log
+
+                    def priced() -> dict:
+                        return price_log(
+                            paths, terms, input_format=input_format, catalog=_catalog(), plan=plan or None
+                        ).to_dict()
+
+                    payload = await run_in_threadpool(priced)
             except BillpathError as exc:  # name the client's files, not the server's temporary paths
                 raise type(exc)(_unlocate(str(exc), names, tmp)) from None
         for item in payload.get("inputs", []):

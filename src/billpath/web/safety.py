@@ -142,22 +142,26 @@ class Timeout:
 
 
 class ResultCache:
-    """Answers a repeated GET of `path` (same query string, same day) from memory, before any parsing.
+    """Answers a repeated GET of `path` (or one of several; same path and query string, same day) from memory, before
+    any parsing.
 
-    Sound because an answer depends only on the query, the bundled catalog (fixed for the process)
-    and today's date (the default price date), which is part of the key. Only 200 answers are kept.
+    Sound because an answer depends only on the path, the query, the catalog (fixed for the process) and
+    today's date (the default price date), which is part of the key. Only complete 200 answers are kept,
+    at most `size` of them and `max_bytes` in all (least recently used dropped first).
     """
 
-    def __init__(self, app, path: str, size: int) -> None:
+    def __init__(self, app, path: str | tuple[str, ...], size: int, max_bytes: int = 64 << 20) -> None:
         self.app = app
-        self.path = path
+        self.paths = frozenset([path] if isinstance(path, str) else path)
         self.size = size
-        self.entries: OrderedDict[tuple[bytes, int], tuple[list, bytes]] = OrderedDict()
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self.entries: OrderedDict[tuple[str, bytes, int], tuple[list, bytes]] = OrderedDict()
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http" or scope["path"] != self.path or scope["method"] != "GET" or not self.size:
+        if scope["type"] != "http" or scope["path"] not in self.paths or scope["method"] != "GET" or not self.size:
             return await self.app(scope, receive, send)
-        key = (scope["query_string"], date.today().toordinal())
+        key = (scope["path"], scope["query_string"], date.today().toordinal())
         hit = self.entries.get(key)
         if hit is not None:
             self.entries.move_to_end(key)
@@ -176,6 +180,61 @@ class ResultCache:
 
         await self.app(scope, receive, capture)
         if seen.get("status") == 200 and seen.get("done"):
-            self.entries[key] = (seen["headers"], b"".join(seen["parts"]))
-            if len(self.entries) > self.size:
-                self.entries.popitem(last=False)
+            body = b"".join(seen["parts"])
+            if len(body) > self.max_bytes // 4 or key in self.entries:
+                return
+            self.entries[key] = (seen["headers"], body)
+            self.bytes += len(body)
+            while len(self.entries) > self.size or self.bytes > self.max_bytes:
+                _, (_, dropped) = self.entries.popitem(last=False)
+                self.bytes -= len(dropped)
+
+
+class HeadAsGet:
+    """HEAD answers what GET would, headers only: every GET route (and the cache) serves HEAD too."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            return await self.app(scope, receive, send)
+
+        async def headers_only(message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
+
+
+class InFlightLimit:
+    """At most `limit` requests in progress; past it a 503 problem with Retry-After (open connections that
+    send nothing do not count: the protocol closes those, see `billpath.web.protocol`)."""
+
+    def __init__(self, app, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+        self.active = 0
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        if self.active >= self.limit:
+            detail = f"the server is handling {self.limit:,} requests already: retry in a second"
+            body = problem_body(503, detail, "busy", scope["path"])
+            headers = [
+                (b"content-type", PROBLEM.encode()),
+                (b"content-length", str(len(body)).encode()),
+                (b"retry-after", b"1"),
+            ]
+            await send({"type": "http.response.start", "status": 503, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        self.active += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.active -= 1

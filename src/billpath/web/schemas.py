@@ -109,6 +109,7 @@ CATALOG = {
             "properties": {"oldest": {"type": "string"}, "newest": {"type": "string"}},
         },
         "endpoints": {"type": "array", "items": {"type": "string"}},
+        "input_formats": {"type": "array", "items": {"type": "string"}},
     },
 }
 
@@ -173,6 +174,7 @@ PROBLEM_SCHEMA = {
         "status": {"type": "integer"},
         "detail": {"type": "string"},
         "instance": {"type": "string"},
+        "suggestions": {"type": "array", "items": {"type": "string"}, "description": "Closest known names."},
     },
 }
 

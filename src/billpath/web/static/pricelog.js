@@ -25,25 +25,58 @@ function section(title, id, ...body) {
 /* A breakdown (by channel, model or day): a table of `columns` ([header, row -> cell]) and a bar chart of total_usd. */
 function breakdown(title, id, rows, columns, label) {
   if (!rows || rows.length === 0) return section(title, id, el("p", { class: "muted" }, "none"));
-  const numeric = columns.map((c, i) => (c[2] ? i : -1));
-  const t = table(columns.map((c) => c[0]), rows.map((r) => columns.map((c) => c[1](r))), numeric);
+  const cols = columns.map((c, i) => ({ label: c[0], numeric: !!c[2], key: i === 0 || c[0] === "cost" }));
+  const t = table(cols, rows.map((r) => columns.map((c) => c[1](r))));
   const parts = [t];
-  if (rows.length > 1) parts.push(barChart(rows.map((r) => ({ label: label(r), value: r.total_usd })), { label: title }));
+  if (rows.length > 1) parts.push(lazyChart(rows.map((r) => ({ label: label(r), value: r.total_usd })), { label: title }));
   return section(title, id, ...parts);
+}
+
+/* A chart drawn once its container is in the page (so it is sized to the width it has there). */
+function lazyChart(items, opts) {
+  const box = el("div", { class: "chart-box" });
+  requestAnimationFrame(() => chartInto(box, items, opts));
+  return box;
 }
 
 /* Any list of flat records (unpriced groups, rejected rows, reconciliation) as a table of its own keys. */
 function records(title, id, rows, empty) {
   if (!rows || rows.length === 0) return section(title, id, el("p", { class: "muted" }, empty || "none"));
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const cell = (k, v) => (isDecimalText(v) && /usd|cost|spend/i.test(k) ? usd(v) : plain(v));
-  return section(title, id, table(columns, rows.map((r) => columns.map((k) => cell(k, r[k])))));
+  const money = (k) => /usd|cost|spend/i.test(k);
+  const cell = (k, v) => ({ node: isDecimalText(v) && money(k) ? usd(v) : plain(v), value: typeof v === "object" && v !== null ? plain(v) : v });
+  const cols = columns.map((k, i) => ({ label: k, key: i < 2 || /^(line|error|reason)$/.test(k), numeric: rows.every((r) => isDecimalText(r[k])) }));
+  return section(title, id, table(cols, rows.map((r) => columns.map((k) => cell(k, r[k])))));
 }
 
 const variantLabel = (r) => (r.variant && r.variant !== "standard" ? `${r.channel} (${r.variant})` : r.channel);
 
+/* The one-line answer when the JSON has no `verdict`: what the log cost, and the cheapest other way to buy it. */
+function logVerdict(data) {
+  const rows = `${formatCount(String(data.rows_priced))} of ${formatCount(String(data.rows_total))} rows priced`;
+  let text = `This log costs ${formatUSD(data.total_usd)} on the channels it used (${rows}).`;
+  const reprice = Object.entries(data.reprice || {});
+  if (reprice.length) {
+    const [channel, total] = reprice.reduce((a, b) => (Number(b[1]) < Number(a[1]) ? b : a));
+    const delta = addDecimals(total, "-" + data.total_usd);
+    text += ` Cheapest single channel for all of it: ${channel} at ${formatUSD(total)} (${signedUSD(delta)}).`;
+  }
+  if (data.best_mix && data.best_mix.total_usd !== undefined) {
+    text += ` Best channel per model: ${formatUSD(data.best_mix.total_usd)}${data.best_mix.delta_usd !== undefined ? ` (${signedUSD(data.best_mix.delta_usd)})` : ""}.`;
+  }
+  return text;
+}
+
+/* "+$1.23" / "-$1.23": a delta always carries its sign. */
+function signedUSD(text) {
+  const s = String(text);
+  return s.startsWith("-") ? formatUSD(s) : `+${formatUSD(s)}`;
+}
+
 function renderPriceLog(target, data) {
   target.replaceChildren();
+  const verdict = el("p", { class: "verdict", id: "log-verdict", dataset: { source: data.verdict ? "server" : "page" } }, data.verdict || logVerdict(data));
+  target.append(verdict);
   const files = (data.inputs || []).map((i) => `${i.file} (${i.format})`).join(", ");
   target.append(
     el(
@@ -63,19 +96,24 @@ function renderPriceLog(target, data) {
     ),
   );
 
+  if (data.best_mix) target.append(bestMix(data.best_mix));
+
   const reprice = Object.entries(data.reprice || {}).map(([channel, total]) => ({ channel, total }));
   const repriceBody = reprice.length
     ? [
         table(
-          ["channel", "the priced rows would cost", "difference"],
+          [
+            { label: "channel", key: true },
+            { label: "the priced rows would cost", numeric: true, key: true },
+            { label: "difference", numeric: true, keep: true },
+          ],
           reprice.map((r) => [
             r.channel,
             usd(r.total, { class: "reprice-usd", "data-channel": r.channel }),
-            formatUSD(addDecimals(r.total, "-" + data.total_usd)),
+            { node: signedUSD(addDecimals(r.total, "-" + data.total_usd)), value: "n/a" },
           ]),
-          [1, 2],
         ),
-        barChart(reprice.map((r) => ({ label: r.channel, value: r.total })), { label: "re-pricing by channel" }),
+        lazyChart(reprice.map((r) => ({ label: r.channel, value: r.total })), { label: "re-pricing by channel" }),
       ]
     : [el("p", { class: "muted" }, "no other channel sells every model in this log")];
   const incomplete = Object.entries(data.reprice_incomplete || {});
@@ -125,4 +163,21 @@ function renderPriceLog(target, data) {
   target.append(records("Unpriced rows (not in the total)", "log-unpriced-rows", data.unpriced));
   target.append(records("Rejected rows", "log-rejected-rows", data.rejected));
   if (data.notes && data.notes.length) target.append(section("Notes", "log-notes", el("ul", {}, data.notes.map((n) => el("li", {}, n)))));
+}
+
+/* The best channel per model (price-log's `best_mix`), with its signed delta against the log as billed. */
+function bestMix(mix) {
+  const rows = mix.by_model || [];
+  const head = el(
+    "p",
+    { id: "log-best-mix" },
+    "Best channel per model: ",
+    usd(mix.total_usd, { id: "log-best-mix-total" }),
+    mix.delta_usd !== undefined && mix.delta_usd !== null ? [" (", el("span", { id: "log-best-mix-delta", title: `exact: ${mix.delta_usd}` }, signedUSD(mix.delta_usd)), " against the log as billed)"] : [],
+  );
+  const t = table(
+    [{ label: "model", key: true }, { label: "channel", key: true }, { label: "variant" }, { label: "cost", numeric: true, key: true }],
+    rows.map((r) => [r.model, r.channel, { node: r.variant || "", value: r.variant === "standard" ? "" : r.variant }, usd(r.total_usd)]),
+  );
+  return section("The whole bill on the best channel per model", "log-best", head, t);
 }

@@ -483,12 +483,13 @@ def test_old_builds_cost_usd_is_reconciled_not_used(tmp_path):
     assert entry["logged_usd"] == "0.0049" and entry["difference_usd"] == "0.0004"
 
 
-def test_web_upload_of_an_agent_log_with_a_plan_is_the_cli_json():
+@pytest.mark.parametrize("isolate", [False, True])
+def test_web_upload_of_an_agent_log_with_a_plan_is_the_cli_json(isolate):
     from fastapi.testclient import TestClient
 
     from billpath.web.app import Settings, create_app
 
-    client = TestClient(create_app(Settings()), raise_server_exceptions=False)
+    client = TestClient(create_app(Settings(isolate_price_log=isolate)), raise_server_exceptions=False)
     path = EXAMPLES / "codex/sessions/2026/11/17/rollout-2026-11-17T10-02-11-019a8c3e-7f21-7b40-9d5e-2c4a6e8f0b13.jsonl"
     with path.open("rb") as f:
         r = client.post("/api/price-log", files={"file": (path.name, f)}, data={"plan": "chatgpt-pro"})

@@ -112,7 +112,15 @@ def test_openrouter_models_and_endpoints() -> None:
         ("gemini-2.0-flash-001", "gemini-2.0-flash", "gemini-2-0-flash", None),
         ("deepseek-ai/deepseek-v3.2-maas", "deepseek-v3.2", "deepseek-v3-2", None),
         ("openai.gpt-oss-120b-1:0", "gpt-oss-120b", "gpt-oss-120b", None),
-        ("qwen3-235b-a22b-instruct-2507", "qwen3-235b-a22b-instruct-2507", "qwen-3-235b-a22b-instruct-2507", None),
+        # issue 12: one model, whether a host spells the packaging word before the version or not
+        ("qwen3-235b-a22b-instruct-2507", "qwen3-235b-a22b-instruct-2507", "qwen-3-235b-a22b-2507", None),
+        ("qwen3-235b-a22b-thinking-2507", "qwen3-235b-a22b-thinking-2507", "qwen-3-235b-a22b-thinking-2507", None),
+        ("us.anthropic.claude-opus-4-6-v1", "claude-opus-4-6", "claude-opus-4-6", None),  # -v1 without :0
+        ("xai.grok-4.3", "grok-4.3", "grok-4-3", None),  # Bedrock's xai. vendor dot
+        ("llama-3.3-70b-versatile", "llama-3.3-70b-versatile", "llama-3-3-70b", None),  # Groq
+        ("@cf/meta/llama-3.3-70b-instruct-fp8-fast", "llama-3.3-70b-instruct-fp8-fast", "llama-3-3-70b", None),
+        ("grok-4-fast", "grok-4-fast", "grok-4-fast", None),  # -fast alone names a model
+        ("mistral/zai-glm-5", "glm-5", "glm-5", None),  # a maker's name some hosts put in front
         ("Qwen/Qwen2.5-72B-Instruct-Turbo", "qwen2.5-72b-instruct-turbo", "qwen-2-5-72b", None),
         ("deepseek-ai/DeepSeek-V3", "deepseek-v3", "deepseek-v3", None),  # -v3 names the model, not a version
         ("deepseek.r1-v1:0", "deepseek-r1", "deepseek-r1", None),

@@ -48,9 +48,10 @@ GOLDEN = [
     # -> 0.07. Premium-request and code-review rows carry no tokens: unpriced.
     ("copilot-usage-report.csv", "copilot-usage", (5, 3, 2, 0), "1.275"),
     # CUR: Sonnet global 2M*3 + 150k*15 + 10M*0.3 + 400k*3.75 + 100k*6 = 6 + 2.25 + 3 + 1.5 + 0.6 = 13.35,
-    # day 2 output 200k*15 = 3; Opus regional 1M*5.5 + 100k*27.5 = 8.25. Llama line unpriced (unknown key);
-    # tax and S3 lines skipped. 13.35 + 3 + 8.25 = 24.6.
-    ("aws-cur-bedrock.csv", "aws-cur", (9, 8, 1, 0), "24.6"),
+    # day 2 output 200k*15 = 3; Opus regional 1M*5.5 + 100k*27.5 = 8.25. Llama line: the id grammar reads
+    # `Llama4-Maverick-17B` as llama-4-maverick (issue 12), batch 5,000 x 1K tokens * 0.24 * 0.5 = 0.60, as
+    # billed; tax and S3 lines skipped. 13.35 + 3 + 8.25 + 0.6 = 25.2.
+    ("aws-cur-bedrock.csv", "aws-cur", (9, 9, 0, 0), "25.2"),
     # FOCUS (AWS): Opus global 3M*5 + 200k*25 + 20,000 x 1K cache read *0.5 = 15 + 5 + 10; Sonnet batch
     # 4M*3*0.5 = 6. Tax row skipped. 36.
     ("focus-aws.csv", "focus", (4, 4, 0, 0), "36"),

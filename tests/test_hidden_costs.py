@@ -45,14 +45,16 @@ def test_missing_batch_is_priced_with_and_without_the_feature(catalog):
 
 
 def test_missing_prompt_caching_is_priced(catalog):
-    comp = compare("deepseek-v3.2", Usage(cache_read_tokens=1_000_000), at=TODAY, catalog=catalog)
+    # at a date DeepSeek's own API still served V3.2 (deepseek-chat moved to V4 Flash on 2026-04-24)
+    comp = compare("deepseek-v3.2", Usage(cache_read_tokens=1_000_000), at=date(2026, 3, 1), catalog=catalog)
     bedrock = _by(comp, "aws-bedrock", "standard")
     assert bedrock.total == D("0.62")  # 1M cached reads billed as input at 0.62
     gap = next(g for g in bedrock.hidden_costs if g["feature"] == "prompt_caching")
     # with caching at DeepSeek's own ratio (0.028 / 0.28 = 0.1): 0.062, so the gap is 0.558
     assert D(gap["amount"]) == D("0.558")
     # zero-cost gaps are not reported (OpenRouter lacks only cache-write prices, and there are no writes)
-    assert not [g for g in _by(comp, "openrouter").hidden_costs if g["feature"] == "prompt_caching"]
+    today = compare("deepseek-v3.2", Usage(cache_read_tokens=1_000_000), at=TODAY, catalog=catalog)
+    assert not [g for g in _by(today, "openrouter").hidden_costs if g["feature"] == "prompt_caching"]
 
 
 def test_application_plans_priced_for_the_workload(catalog):
@@ -62,8 +64,15 @@ def test_application_plans_priced_for_the_workload(catalog):
     assert cursor.offer.variant == "pro-plus"  # $60 + (135 - 70) = 125 beats Pro (20 + 115) and Ultra (200)
     assert cursor.total == D(125)
     assert cursor.to_dict()["markup_vs_direct_pct"] == "-7.41"
-    copilot = _by(comp, "github-copilot")  # AI credits at list: 10 + (135 - 10)
-    assert copilot.total == D(135)
+    # AI credits at list ($135 of usage): Max $100 includes $200, beating Pro+ 39 + (135 - 70) = 104 and
+    # Pro 10 + (135 - 15) = 130
+    copilot = _by(comp, "github-copilot")
+    assert (copilot.offer.variant, copilot.total) == ("max", D(100))
+    assert any("pro-plus $104" in n and "pro $130" in n for n in copilot.notes)
+    teams = compare("claude-sonnet-4-6", SONNET, D(3000), at=TODAY, catalog=catalog)
+    cursor_notes = " ".join(_by(teams, "cursor").notes)
+    # Teams: 40 + (135 - 20) + token rate 0.25/Mtok x 33M tokens (3000 x (10k in + 1k out)) = 163.25
+    assert "teams $163.25" in cursor_notes
     replit = next(u for u in comp.unavailable if u["channel"] == "replit")
     assert "unknowable" in replit["reason"]
     for key in ("channel", "channel_kind", "cost", "markup_vs_direct_pct", "notes", "source"):

@@ -64,4 +64,5 @@ def pct(part: Decimal, whole: Decimal, places: int = 2) -> Decimal | None:
     """Percentage `part / whole * 100`, rounded for display (a ratio, not money)."""
     if whole == 0:
         return None
-    return (part / whole * 100).quantize(Decimal(1).scaleb(-places))
+    value = (part / whole * 100).quantize(Decimal(1).scaleb(-places))
+    return value + 0 if value == 0 else value  # never "-0.00": a difference too small to show is none

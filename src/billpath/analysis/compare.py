@@ -24,15 +24,69 @@ class Comparison:
     usage: Usage
     quotes: list[Quote]
     unavailable: list[dict] = field(default_factory=list)
+    retired: date | None = None  # every API offer ended by `at`: the model is no longer sold since then
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "model": self.model,
             "at": self.at.isoformat(),
             "usage": usage_dict(self.usage),
             "quotes": [q.to_dict() for q in self.quotes],
             "unavailable": self.unavailable,
         }
+        if self.retired is not None:
+            out["no_longer_sold_since"] = self.retired.isoformat()
+            out["status"] = f"{self.model} is no longer sold since {self.retired} (price a log dated before it)"
+        return out
+
+
+def retired_since(catalog: Catalog, model: str, at: date) -> date | None:
+    """The day a model stopped being sold on every API channel (None while any offer is priced at `at`)."""
+    offers = [o for o in catalog.offers_for(model) if catalog.channels[o.channel].kind != "application"]
+    if not offers or any(o.valid_at(at) or o.effective_from > at for o in offers):
+        return None
+    return max(o.effective_to for o in offers if o.effective_to is not None)
+
+
+TIE_USD = Decimal("0.01")  # totals closer than a cent ...
+TIE_SHARE = Decimal("0.00005")  # ... and than 0.005% of the total (what a 2-decimal percentage would show)
+
+
+def tied(a: Decimal, b: Decimal) -> bool:
+    """Two totals that differ by less than a cent and by less than 0.005%: a tie, not a ranking."""
+    diff = abs(a - b)
+    return diff < TIE_USD and diff <= TIE_SHARE * max(abs(a), abs(b))
+
+
+def rank_with_ties(quotes: list[Quote]) -> list[Quote]:
+    """Cheapest first; quotes tied with the cheapest of their group are ordered maker's API first (then
+    clouds, aggregators), so float noise in an imported price never puts a reseller ahead of the maker."""
+    ordered = sorted(
+        quotes, key=lambda q: (q.total, KIND_ORDER.get(q.channel_kind, 9), q.offer.channel, q.offer.variant)
+    )
+    out: list[Quote] = []
+    i = 0
+    while i < len(ordered):
+        j = i + 1
+        while j < len(ordered) and tied(ordered[i].total, ordered[j].total):
+            j += 1
+        group = sorted(ordered[i:j], key=lambda q: (KIND_ORDER.get(q.channel_kind, 9), q.offer.channel, q.total))
+        out.extend(group)
+        i = j
+    return out
+
+
+SINGLE_SOURCE_NOTE = "ranked first on a price imported from one source only ({}): check {} before relying on it"
+
+
+def flag_single_source_lead(quotes: list[Quote]) -> None:
+    """A #1 ranking never rests on a single-source import without saying so."""
+    api = [q for q in quotes if q.channel_kind != "application"]
+    if api and api[0].offer.provenance == "single-source":
+        q = api[0]
+        note = SINGLE_SOURCE_NOTE.format(q.offer.source.note or "an imported source", q.offer.source.url)
+        if note not in q.notes:
+            q.notes.append(note)
 
 
 def _chosen_offers(
@@ -65,7 +119,7 @@ def _chosen_offers(
 def _no_price_reason(offers: list[Offer], channel: str, at: date) -> str:
     ended = [o.effective_to for o in offers if o.effective_to and o.effective_to <= at]
     if ended and not any(o.effective_from > at for o in offers):
-        return f"no longer sold on {channel}: last price ended {max(ended)}"
+        return f"no longer sold on {channel} since {max(ended)}"
     return f"no price on {channel} in effect at {at} (first price from {min(o.effective_from for o in offers)})"
 
 
@@ -97,9 +151,13 @@ def compare(
     base = _direct_quote(catalog, resolved.model, at, usage, batch_share, quotes)
     if base is not None:
         for q in quotes:
-            q.markup_vs_direct_pct = pct(q.total - base, base)
-    quotes.sort(key=lambda q: (q.total, KIND_ORDER.get(q.channel_kind, 9), q.offer.channel, q.offer.variant))
+            q.markup_vs_direct_pct = (
+                ZERO.quantize(Decimal("0.01")) if tied(q.total, base) else pct(q.total - base, base)
+            )
+    quotes[:] = rank_with_ties(quotes)
+    flag_single_source_lead(quotes)
     result = Comparison(model=resolved.model, at=at, usage=usage, quotes=quotes, unavailable=unavailable)
+    result.retired = retired_since(catalog, resolved.model, at)
     annotate(result, catalog, batch_share, payment)
     return result
 

@@ -37,6 +37,23 @@ def _prices(o: Offer) -> str:
     return f"{t.input_per_mtok}/{t.output_per_mtok} per Mtok"
 
 
+REGIONAL = ("regional", "data-zone", "us-gov", "other-regions", "us-only", "eu", "us")  # endpoint variants
+
+
+def release_statement(catalog: Catalog, model: str, released: date | None, at: date) -> str:
+    """Where the model was released, as far as the catalog shows: on the maker's API only when the maker's
+    own API sells it; otherwise weights (open models) or a plain date."""
+    m = catalog.models[model]
+    direct = catalog.direct_channel(model)
+    on_api = direct is not None and any(o.channel == direct for o in catalog.offers_for(model))
+    when = released.isoformat() if released else None
+    if on_api:
+        return f"released {when} on the maker's API" if when else "release date on the maker's API unknown"
+    where = "weights released" if m.open_weights else "released"
+    tail = f"{m.maker}'s own API does not sell it in the catalog"
+    return f"{where} {when} ({tail})" if when else f"release date unknown ({tail})"
+
+
 def explain_model(model: str, *, at: date | None = None, catalog: Catalog | None = None) -> dict:
     catalog = catalog or load_catalog()
     at = at or date.today()
@@ -51,7 +68,7 @@ def explain_model(model: str, *, at: date | None = None, catalog: Catalog | None
         return None if base is None else pct(quote_offer(o, usage, catalog).total - base, base)
 
     # 1. cloud vs direct
-    cloud = [o for o in live if catalog.channels[o.channel].kind == "cloud"]
+    cloud = [o for o in live if catalog.offer_kind(o) == "cloud"]
     ev = [_cite(o, f"{_prices(o)}: {markup(o):+}% vs direct" if base else _prices(o)) for o in cloud]
     if ref:
         ev.insert(0, _cite(ref, f"direct list {_prices(ref)}"))
@@ -63,15 +80,18 @@ def explain_model(model: str, *, at: date | None = None, catalog: Catalog | None
         cheapest = min(markup(o) for o in cloud)
         dearest = max(markup(o) for o in cloud)
         same = sorted({o.channel for o in cloud if markup(o) == 0})
+        uplifts = sorted(
+            {f"{o.channel}/{o.variant} {markup(o):+}%" for o in cloud if o.variant in REGIONAL and markup(o) > 0}
+        )
         a1 = (
             f"cloud offers range from {cheapest:+}% to {dearest:+}% vs direct for 100k input + 100k output tokens; "
-            + (f"at list price on {', '.join(same)} (global endpoints); " if same else "none at list price; ")
-            + "regional / data-zone endpoints carry the uplift"
+            + (f"at list price on {', '.join(same)}" if same else "none at list price")
+            + (f"; regional / data-zone endpoints cost more: {', '.join(uplifts)}" if uplifts else "")
         )
     answers.append({"question": QUESTIONS[0], "answer": a1, "evidence": ev})
 
     # 2. aggregator markup (token prices plus the default payment's fee)
-    aggs = [o for o in live if catalog.channels[o.channel].kind == "aggregator"]
+    aggs = [o for o in live if catalog.offer_kind(o) == "aggregator"]
     ev2 = []
     parts = []
     for o in aggs:
@@ -88,17 +108,27 @@ def explain_model(model: str, *, at: date | None = None, catalog: Catalog | None
         )
         if base:
             parts.append(f"{o.channel}: tokens {tokens:+}%, {total:+}% with the default payment's fee")
-    a2 = "; ".join(parts) if parts else f"no aggregator sells {m} in the catalog (or no direct price to compare)"
+    if parts:
+        a2 = "; ".join(parts)
+    elif aggs:  # sold by resellers, but there is no maker's price to measure a markup against
+        sellers = ", ".join(sorted({o.channel for o in aggs}))
+        a2 = f"{len({o.channel for o in aggs})} aggregators sell {m} ({sellers}); no maker's own API price to compare"
+    else:
+        a2 = f"no aggregator sells {m} in the catalog"
     answers.append({"question": QUESTIONS[1], "answer": a2, "evidence": ev2})
 
     # 3. version lag
     released, rows = lag_rows(catalog, m)
     known = [r for r in rows if r.days_behind is not None and r.channel != catalog.direct_channel(m)]
     unknown = [r.channel for r in rows if r.days_behind is None]
-    a3 = f"released {released or 'on an unknown date'} on the maker's API; " + (
-        "; ".join(f"{r.channel} {r.days_behind} days behind" for r in known)
-        if known
-        else "no channel arrival dates known"
+    a3 = (
+        release_statement(catalog, m, released, at)
+        + "; "
+        + (
+            "; ".join(f"{r.channel} {r.days_behind} days behind" for r in known)
+            if known
+            else "no channel arrival dates known"
+        )
     )
     if unknown:
         a3 += f"; unknown for {', '.join(unknown)} (no sourced arrival date)"

@@ -164,7 +164,7 @@ def lag_rows(catalog: Catalog, model: str) -> tuple[date | None, list[LagRow]]:
         days = None if o.available_from is None or m.released is None else (o.available_from - m.released).days
         if o.channel == direct and o.available_from is None:
             days = 0  # the maker's API is where the release happens
-        kind = catalog.channels[o.channel].kind
+        kind = catalog.offer_kind(o)
         rows[o.channel] = LagRow(o.channel, kind, o.variant, o.available_from, days, o.source.url)
     for p in plans():
         if p.channel in catalog.channels and p.offers_model(model) and p.channel not in rows:

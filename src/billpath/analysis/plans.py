@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from billpath.catalog.plans import Plan, plans
 from billpath.catalog.store import Catalog, Offer
-from billpath.money import ZERO, display
+from billpath.money import MTOK, ZERO, display
 from billpath.pricing.exact import Cost
 from billpath.pricing.quote import Quote, quote_offer
 from billpath.usage.record import Usage
@@ -73,6 +73,14 @@ def price_plan(plan: Plan, model: str, usage: Usage, catalog: Catalog, at: date,
             f"{display(over)} billed beyond it"
         )
         notes.extend(n for n in api_quote.notes if n.startswith("batch not offered"))
+        if plan.token_rate_usd_per_mtok is not None:
+            tokens = usage.input_tokens + usage.output_tokens + usage.cache_read_tokens + usage.cache_write_tokens
+            tokens += usage.cache_write_1h_tokens
+            cost.components["token_rate"] = tokens * plan.token_rate_usd_per_mtok / MTOK
+            notes.append(
+                f"{plan.channel} token rate ${plan.token_rate_usd_per_mtok}/Mtok on all {tokens:,} tokens "
+                f"(input, output and cached; included usage too): {display(cost.components['token_rate'])}"
+            )
     else:  # premium-requests
         mult = plan.multipliers[model]
         assert plan.included_requests is not None and plan.overage_usd_per_request is not None
@@ -91,13 +99,13 @@ def price_plan(plan: Plan, model: str, usage: Usage, catalog: Catalog, at: date,
 def plan_quotes(catalog: Catalog, model: str, usage: Usage, at: date, batch_share: Decimal):
     """(quotes, unavailable): the cheapest plan per application channel, and channels that cannot be priced."""
     by_channel: dict[str, list] = {}
-    unpriceable: dict[str, Plan] = {}
+    unpriceable: dict[str, list[Plan]] = {}
     api_quote = None
     for plan in plans():
         if plan.channel not in catalog.channels or not plan.valid_at(at):
             continue
         if plan.billing == "unpriceable":
-            unpriceable[plan.channel] = plan
+            unpriceable.setdefault(plan.channel, []).append(plan)
             continue
         if not plan.offers_model(model):
             continue
@@ -114,12 +122,46 @@ def plan_quotes(catalog: Catalog, model: str, usage: Usage, at: date, batch_shar
         others = ", ".join(f"{q.offer.variant} {display(q.total)}" for q in options[1:])
         if others:
             best.notes.append(f"other plans for this workload: {others}")
+        without = [
+            p.name
+            for p in plans()
+            if p.channel == best.offer.channel
+            and p.valid_at(at)
+            and p.billing != "unpriceable"
+            and not p.offers_model(model)
+        ]
+        if without:
+            best.notes.append(f"not offered on {', '.join(without)} (not in the plan's model list)")
         quotes.append(best)
     unavailable = [
         {
             "channel": ch,
-            "reason": (f"{p.name} costs ${p.seat_usd_per_month}/month; per-token cost is unknowable there: {p.note}"),
+            "reason": "; ".join(
+                f"{p.name} costs ${p.seat_usd_per_month}/month; per-token cost is unknowable there: {p.note}"
+                for p in ps
+            ),
         }
-        for ch, p in unpriceable.items()
+        for ch, ps in unpriceable.items()
     ]
+    priced = {q.offer.channel for q in quotes} | set(unpriceable)
+    for channel in sorted({p.channel for p in plans() if p.channel in catalog.channels} - priced):
+        unavailable.append({"channel": channel, "reason": not_offered_reason(channel, model, at)})
     return quotes, unavailable
+
+
+def not_offered_reason(channel: str, model: str, at: date) -> str:
+    """Why no plan of an application channel prices the model at `at`: a later arrival, a higher plan only,
+    a plan not yet (or no longer) sold, not in any plan's model list, or not offered at all."""
+    mine = [p for p in plans() if p.channel == channel]
+    live = [p for p in mine if p.valid_at(at)]
+    listing = [p for p in mine if p.offers_model(model)]
+    arrivals = sorted(p.arrivals[model] for p in listing if model in p.arrivals)
+    if arrivals and arrivals[0] > at:
+        return f"{model} is not on {channel} before {arrivals[0]} (the plans list it from then)"
+    if listing and not any(p in live for p in listing):
+        spans = ", ".join(f"{p.name} {p.effective_from} to {p.effective_to or 'now'}" for p in listing)
+        return f"no plan that lists {model} is sold at {at} ({spans})"
+    if listing:
+        return f"{model} is offered on {', '.join(p.name for p in listing)} only, and none prices it here"
+    names = ", ".join(p.name for p in live) or "no current plan"
+    return f"{model} is not in the model list of any {channel} plan ({names}): not offered there"

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from billpath.analysis.compare import KIND_ORDER, Comparison, compare
+from billpath.analysis.compare import Comparison, compare, rank_with_ties
+from billpath.catalog.ids import names_regions, region_ids
 from billpath.catalog.store import Catalog, Channel, load_catalog
 from billpath.errors import UsageError
 from billpath.money import ZERO, display, exact
@@ -77,6 +78,8 @@ def _region_ok(q: Quote, channel: Channel, region: str) -> bool:
     """Data kept in `region`: a region-pinned variant of a channel that offers that region."""
     if region not in channel.regions:
         return False
+    if names_regions(q.offer.ids) and not region_ids(q.offer.ids, region):
+        return False  # the variant's ids pin other regions only (Sonnet 4.6 has no apac. profile)
     variant = q.offer.variant
     if variant == "us-only":
         return region == "us"
@@ -147,7 +150,7 @@ def recommend(
             failing.setdefault(ch.id, []).extend(w for w in why if w not in failing.get(ch.id, []))
         elif ch.id not in best:
             best[ch.id] = q
-    ranked = sorted(best.values(), key=lambda q: (q.total, KIND_ORDER.get(q.channel_kind, 9), q.offer.channel))
+    ranked = rank_with_ties(list(best.values()))  # ties within a cent: the maker's API first
     ranking = [_entry(i, q, ranked, catalog, requires) for i, q in enumerate(ranked)]
     excluded = [{"channel": c, "reason": "; ".join(r)} for c, r in failing.items() if c not in best]
     excluded += [{"channel": u["channel"], "reason": u["reason"]} for u in comp.unavailable]
@@ -170,15 +173,23 @@ def recommend(
 
 
 def _entry(i: int, q: Quote, ranked: list[Quote], catalog: Catalog, requires: list[str]) -> dict:
-    ch = catalog.channels[q.offer.channel]
     reasons = []
     if i == 0:
         reasons.append("cheapest channel that meets every requirement" if requires else "cheapest channel")
+        if q.offer.provenance == "single-source":
+            reasons.append(
+                f"its price is imported from one source only ({q.offer.source.note}): check {q.offer.source.url}"
+            )
     else:
         reasons.append(f"{display(q.total - ranked[0].total)}/month more than {ranked[0].offer.channel}")
     if q.markup_vs_direct_pct is not None:
         reasons.append(f"{q.markup_vs_direct_pct:+}% vs the maker's own API")
-    reasons.append(f"variant {q.offer.variant} ({q.offer.channel_model_id})")
+    shown = q.offer.channel_model_id
+    for req in requires:  # a region requirement shows the id that keeps the data there (eu. not us.)
+        kind, _, value = req.partition(":")
+        if kind == "region" and region_ids(q.offer.ids, value):
+            shown = region_ids(q.offer.ids, value)[0]
+    reasons.append(f"variant {q.offer.variant} ({shown})")
     for req in requires:
         kind, _, value = req.partition(":")
         if kind == "billing":
@@ -195,7 +206,7 @@ def _entry(i: int, q: Quote, ranked: list[Quote], catalog: Catalog, requires: li
     reasons += [n for n in q.notes if "fee" in n or "no batch" in n or "caching" in n or "lag" in n or "lacks" in n]
     return {
         "channel": q.offer.channel,
-        "channel_kind": ch.kind,
+        "channel_kind": q.channel_kind,
         "variant": q.offer.variant,
         "monthly_cost": exact(q.total),
         "reasons": reasons,

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from billpath.catalog import channel_rules, freshness, rounding
+from billpath.catalog.ids import is_makers_own_id
 from billpath.catalog.names import normalize_name
 from billpath.catalog.schema import ChannelFile, ChannelSpec, ModelsFile, ModelSpec, OfferSpec, Prices, Variant
 from billpath.catalog.store import PRICE_FIELDS
@@ -136,6 +138,7 @@ def _expand(offer: OfferSpec, channel: ChannelSpec, by_channel: dict[str, Channe
             "features": offer.features.model_dump(),
             "notes": [n for n in (offer.note, inherited) if n],
             "source": {"url": offer.source.url, "checked": offer.source.checked.isoformat()},
+            "provenance": "curated",
         }
         yield base
         for v in offer.variants:
@@ -216,8 +219,9 @@ def import_sources(models: list[ModelSpec], curated: list[dict], channels: set[s
     from billpath.catalog.importers import genai_prices, litellm, merge
 
     gp, ll = genai_prices.load(), litellm.load()
-    skip = {(r["model"], r["channel"]) for r in import_rules().get("skip", [])}
-    records = [*genai_prices.records(gp), *litellm.records(ll), *overrides]
+    rules = import_rules()
+    skip = {(r["model"], r["channel"]) for r in rules.get("skip", [])}
+    records = drop_mislabelled([*genai_prices.records(gp), *litellm.records(ll), *overrides], rules.get("drop_id", []))
     result = merge.run(records, models, curated, date.fromisoformat(gp["source"]["checked"]), skip=skip)
     unknown = sorted({o["channel"] for o in result.offers} - channels)
     if unknown:
@@ -232,10 +236,78 @@ def import_rules(data_dir: Path = DATA_DIR) -> dict:
     for i, rule in enumerate(rules.get("skip", [])):
         if set(rule) != {"model", "channel", "reason"}:
             raise CatalogError(f"{path}: skip[{i}] must have exactly `model`, `channel` and `reason`")
-    unknown = set(rules) - {"skip"}
+    for i, rule in enumerate(rules.get("drop_id", [])):
+        if set(rule) != {"ids", "reason"} or not rule["ids"]:
+            raise CatalogError(f"{path}: drop_id[{i}] must have exactly `ids` (globs) and `reason`")
+    unknown = set(rules) - {"skip", "drop_id"}
     if unknown:
-        raise CatalogError(f"{path}: unknown table(s) {sorted(unknown)}; only [[skip]] is defined")
+        raise CatalogError(f"{path}: unknown table(s) {sorted(unknown)}; only [[skip]] and [[drop_id]] are defined")
     return rules
+
+
+def drop_mislabelled(records: list, rules: list[dict]) -> list:
+    """Ids a source lists that name no real model (`[[drop_id]]`): dropped, and a record left without its own
+    id is not imported (litellm's Vertex `llama-4-maverick-17b-16e`: Maverick is 128E, 16E is Scout)."""
+    from fnmatch import fnmatch
+
+    globs = [g for r in rules for g in r["ids"]]
+    if not globs:
+        return records
+    out = []
+    for rec in records:
+        if any(fnmatch(rec.raw_id, g) for g in globs):
+            continue
+        rec.ids = [i for i in rec.ids if not any(fnmatch(i, g) for g in globs)]
+        out.append(rec)
+    return out
+
+
+def add_offer_ids(aliases: dict[str, list], offers: list[dict], makers: dict[str, str]) -> int:
+    """Imported offers' ids into the name index, the maker's own channel first. A maker's own id (the model's
+    bare id, perhaps dated) listed by another channel names the model, never that channel's variant: a log
+    row `claude-haiku-4-5-20251001` without a channel is Anthropic's, not Bedrock's regional offer. Likewise an
+    id several channels list (`meta-llama/llama-4-scout-17b-16e-instruct`) selects none of the resellers."""
+    ranked = sorted(
+        offers,
+        key=lambda o: (
+            o["channel"] != makers.get(o["model"]),
+            o["variant_kind"] != "standard",
+            o["model"],
+            o["channel"],
+        ),
+    )
+    dropped = 0
+    for o in ranked:
+        own = o["channel"] == makers.get(o["model"])
+        for name in o["ids"]:
+            target = [o["model"], o["channel"], o["variant"]]
+            if not own and is_makers_own_id(name, o["model"]):
+                target = [o["model"], None, None]
+            dropped += _add_lenient(aliases, [name], target)
+    return dropped
+
+
+def unshare_ids(aliases: dict[str, list], offers: list[dict], makers: dict[str, str]) -> int:
+    """An id several channels list (`meta-llama/llama-4-scout-17b-16e-instruct`, `openai/gpt-5.5`) selects none
+    of the resellers: it names the model, or the maker's own offer when the maker lists it too."""
+    channels: dict[str, set[str]] = {}
+    for o in offers:
+        for name in o["ids"]:
+            channels.setdefault(normalize_name(name), set()).add(o["channel"])
+    changed = 0
+    for key, target in aliases.items():
+        listed = channels.get(key, set())
+        if target[1] is None or len(listed) < 2 or target[1] == makers.get(target[0]):
+            continue
+        maker = makers.get(target[0])
+        own = [
+            o
+            for o in offers
+            if o["channel"] == maker and o["model"] == target[0] and key in map(normalize_name, o["ids"])
+        ]
+        aliases[key] = [target[0], maker, own[0]["variant"]] if own else [target[0], None, None]
+        changed += 1
+    return changed
 
 
 def _add_lenient(index: dict[str, list], names: Iterable[str], target: list) -> int:
@@ -266,12 +338,24 @@ def build(data_dir: Path = DATA_DIR, extra_offers: Iterable[dict] = (), imports:
         dropped = 0
         for m in result.models:
             dropped += _add_lenient(aliases, (m["id"], m["name"]), [m["id"], None, None])
-        ranked = sorted(result.offers, key=lambda o: (o["variant_kind"] != "standard", o["model"], o["channel"]))
-        for o in ranked:
+        makers = {m["id"]: m["maker"] for m in model_dicts + result.models}
+        for o in offers:  # curated offers gain the ids the sources list for them
             dropped += _add_lenient(aliases, o["ids"], [o["model"], o["channel"], o["variant"]])
+        dropped += add_offer_ids(aliases, result.offers, makers)
+        stats_unshared = unshare_ids(aliases, [*offers, *result.offers], makers)
         offers.extend(result.offers)
         model_dicts.extend(result.models)
+    rules = freshness.load_rules(data_dir / "retirements.toml")
+    offers, retired = freshness.apply(
+        offers, model_dicts, {f.channel.id: _channel_dict(f.channel) for f in files}, rules
+    )
+    retired["rounded_prices_restored"] = rounding.restore(offers)
+    offers, by_channel_rules = channel_rules.apply(offers, {f.channel.id: _channel_dict(f.channel) for f in files})
+    retired.update(by_channel_rules)
+    if imports:
         stats = {**result.stats, "aliases_dropped_as_ambiguous": dropped, "disagreements": len(result.disagreements)}
+        stats["ids_shared_by_channels"] = stats_unshared
+        stats.update(retired)
     offers.sort(key=lambda o: (o["model"], o["channel"], o["variant"], o["effective_from"]))
     model_dicts.sort(key=lambda m: m["id"])
     return {

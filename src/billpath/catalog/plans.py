@@ -35,6 +35,7 @@ class Plan:
     source: Source
     arrivals: dict[str, date]
     arrivals_source: str | None
+    token_rate_usd_per_mtok: Decimal | None = None
 
     def valid_at(self, at: date) -> bool:
         return self.effective_from <= at and (self.effective_to is None or at < self.effective_to)
@@ -89,6 +90,7 @@ def plans() -> tuple[Plan, ...]:
             source=_source(p["source"]),
             arrivals=dict(p.get("arrivals", {})),
             arrivals_source=p.get("arrivals_source"),
+            token_rate_usd_per_mtok=_dec(p.get("token_rate_usd_per_mtok")),
         )
         for p in _read("plans.toml")["plans"]
     )

@@ -32,6 +32,9 @@ class PlanSpec(BaseModel):
     included_requests: int | None = Field(default=None, ge=0)
     overage_usd_per_request: Usd | None = None
     multipliers: dict[str, Annotated[Decimal, Field(ge=0, le=100)]] = {}
+    # an application's own per-token charge on top of the model's price, on every token (input, output,
+    # cached), included usage and BYOK alike: Cursor's Token Rate on Teams plans
+    token_rate_usd_per_mtok: Usd | None = None
     models: list[Id] = []
     arrivals: dict[str, date] = {}  # model -> date it reached the application, where sourced
     arrivals_source: str | None = None

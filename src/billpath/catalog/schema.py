@@ -138,12 +138,20 @@ class ChannelSpec(Strict):
     id: Id
     kind: ChannelKind
     name: str
+    # a `direct` channel is direct only for its maker's models (default: the maker named like the channel);
+    # for every other maker's model it is a reseller (Perplexity's Claude, Mistral's GLM)
+    maker: Id | None = None
     billing: list[str] = []  # whose invoice it lands on: aws, azure, gcp, or the vendor itself
     regions: list[str] = []  # data-residency choices: us, eu, ...
     multi_maker: bool = False
     fees: Fees = Fees()
     notes: list[str] = []
     source: SourceSpec
+    # variants every offer of the channel has (Together's US-only endpoint: 1.25x), priced from the standard one
+    variants: list[Variant] = []
+    # the batch price of offers that state none, where the channel publishes one rule for most models
+    batch_multiplier: Multiplier | None = None
+    batch_note: str | None = None
 
 
 class ChannelFile(Strict):

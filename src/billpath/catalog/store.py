@@ -58,6 +58,9 @@ class Offer:
     features: dict
     notes: tuple[str, ...]
     source: Source
+    # how the price is known: "curated" (hand-checked against the vendor's page), "corroborated" (imported, a
+    # second source states the same base prices) or "single-source" (imported from one source only)
+    provenance: str = "curated"
 
     def valid_at(self, at: date) -> bool:
         return self.effective_from <= at and (self.effective_to is None or at < self.effective_to)
@@ -82,6 +85,7 @@ class Channel:
     fees: dict
     notes: tuple[str, ...]
     source: Source
+    maker: str | None = None  # direct channels: whose models it sells first-hand (None: the channel's id)
 
 
 @dataclass(frozen=True)
@@ -139,6 +143,7 @@ def _offer(o: dict) -> Offer:
         features=o["features"],
         notes=tuple(o["notes"]),
         source=Source(**o["source"]),
+        provenance=o.get("provenance", "curated"),
     )
 
 
@@ -215,12 +220,7 @@ class Catalog:
         Exact (case- and spacing-insensitive) names first, then dot-insensitive ones when they are
         unambiguous. Never a substring or a guess: an unknown name is an error naming the closest.
         """
-        key = normalize_name(name)
-        hit = self.aliases.get(key)
-        if hit is None:
-            targets = self._loose.get(loose_name(name), set())
-            if len({t[0] for t in targets}) == 1:
-                hit = sorted(targets, key=lambda t: (t[1] is not None, t))[0]
+        hit = self.lookup(name)
         if hit is None:
             closest = self.closest(name)
             near = ", ".join(closest) or "none"
@@ -228,7 +228,28 @@ class Catalog:
                 f"unknown model {name!r}; closest known: {near} (search with `billpath models --search TEXT`)",
                 suggestions=closest,
             )
-        return Resolved(*hit)
+        return hit
+
+    def lookup(self, name: str) -> Resolved | None:
+        """`resolve` without the error: None for a name that names no single model."""
+        key = normalize_name(name)
+        hit = self.aliases.get(key)
+        if hit is None:
+            targets = self._loose.get(loose_name(name), set())
+            if len({t[0] for t in targets}) == 1:
+                hit = sorted(targets, key=lambda t: (t[1] is not None, t))[0]
+        if hit is not None:
+            return Resolved(*hit)
+        from billpath.catalog import ids  # the channel id grammars: only for names outside the index
+
+        found = ids.lookup(self, name, self._keys)
+        return None if found is None else Resolved(*found)
+
+    @cached_property
+    def _keys(self) -> dict[str, set[str]]:
+        from billpath.catalog import ids
+
+        return ids.key_index(self)
 
     def closest(self, name: str, n: int = 3) -> list[str]:
         key = normalize_name(name)
@@ -276,9 +297,19 @@ class Catalog:
         return [o for o in self.offers_for(model) if o.valid_at(at)]
 
     def direct_channel(self, model: str) -> str | None:
-        """The maker's own channel for a model, when the catalog has one."""
+        """The maker's own channel for a model, when the catalog has one (the channel named like the maker)."""
         maker = self.models[model].maker
-        return maker if maker in self.channels and self.channels[maker].kind == "direct" else None
+        own = self.channels.get(maker)
+        return maker if own is not None and own.kind == "direct" and (own.maker or own.id) == maker else None
+
+    def offer_kind(self, offer: Offer) -> str:
+        """The channel's kind for this offer: a direct channel is `direct` only for its maker's models; for
+        another maker's model it is a reseller (`aggregator`): Perplexity's Claude, Mistral's GLM."""
+        channel = self.channels[offer.channel]
+        if channel.kind != "direct":
+            return channel.kind
+        model = self.models.get(offer.model)
+        return "direct" if model is None or model.maker == (channel.maker or channel.id) else "aggregator"
 
 
 def _models(items: list[dict]) -> dict[str, Model]:
@@ -310,6 +341,7 @@ def _channels(items: list[dict]) -> dict[str, Channel]:
             fees=c["fees"],
             notes=tuple(c["notes"]),
             source=Source(**c["source"]),
+            maker=c.get("maker"),
         )
         for c in items
     }

@@ -1,4 +1,4 @@
-"""catalog build | validate | check | schema | update."""
+"""catalog build | validate | check | audit | schema | update."""
 
 from __future__ import annotations
 
@@ -133,6 +133,31 @@ def catalog_check(fmt: FormatOpt = Fmt.table) -> None:
 
     payload = run_check()
     emit(fmt.value, payload, check_view(payload))
+
+
+@catalog_app.command("audit")
+def catalog_audit(
+    fmt: FormatOpt = Fmt.table,
+    at: Annotated[str | None, typer.Option("--at", help="Audit the prices in force on this date (YYYY-MM-DD).")] = None,
+) -> None:
+    """Retired offers still priced, resellers outliving the maker, ids that do not resolve, channel kinds that
+    disagree with the maker, unexplained source disagreements; and the single-source offers that rank first.
+    Exits 1 when anything is unexplained."""
+    from datetime import date
+
+    from billpath.catalog.audit import run_audit
+    from billpath.errors import UsageError
+    from billpath.report.catalog_views import audit_view
+    from billpath.report.render import emit
+
+    try:
+        when = date.fromisoformat(at) if at else None
+    except ValueError:
+        raise UsageError(f"--at must be a date YYYY-MM-DD (got {at!r})") from None
+    payload = run_audit(when)
+    emit(fmt.value, payload, audit_view(payload))
+    if payload["unexplained"]:
+        raise typer.Exit(1)
 
 
 @catalog_app.command("update")

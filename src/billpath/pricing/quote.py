@@ -45,6 +45,7 @@ class Quote:
             "effective_from": o.effective_from.isoformat(),
             "available_from": o.available_from.isoformat() if o.available_from else None,
             "source": {"url": o.source.url, "checked": o.source.checked},
+            "provenance": o.provenance,
             **({} if self.hidden_costs is None else {"hidden_costs": self.hidden_costs}),
         }
 
@@ -96,4 +97,4 @@ def quote_offer(
     )
     if fee_note:
         notes.append(fee_note)
-    return Quote(offer=offer, channel_kind=channel.kind, cost=cost, notes=notes)
+    return Quote(offer=offer, channel_kind=catalog.offer_kind(offer), cost=cost, notes=notes)

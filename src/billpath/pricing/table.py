@@ -50,6 +50,7 @@ PRICE_COLUMNS: tuple[str, ...] = (
     "variant",
     "variant_kind",
     "is_default",
+    "is_us_default",
     "effective_from",
     "effective_to",
     "available_from",
@@ -66,6 +67,7 @@ PRICE_TYPES: dict[str, str] = {
     "variant": "VARCHAR",
     "variant_kind": "VARCHAR",
     "is_default": "BOOLEAN",
+    "is_us_default": "BOOLEAN",
     "effective_from": "DATE",
     "effective_to": "DATE",
     "available_from": "DATE",
@@ -124,6 +126,7 @@ def price_table(offers: Iterable[Offer]) -> list[tuple]:
     priced = [(o, price_rows(o)) for o in offers]
     priced = [(o, rows) for o, rows in priced if exact_offer(o, rows) is None]
     defaults = default_variants(o for o, _ in priced)
+    us_defaults = us_variants(o for o, _ in priced)
     rows = []
     for o, offer_rows in priced:
         aboves = sorted(t.above_input_tokens for t in o.tiers)
@@ -136,6 +139,7 @@ def price_table(offers: Iterable[Offer]) -> list[tuple]:
                     o.variant,
                     o.variant_kind,
                     defaults[(o.model, o.channel)] == o.variant,
+                    us_defaults.get((o.model, o.channel), defaults[(o.model, o.channel)]) == o.variant,
                     o.effective_from,
                     o.effective_to or FAR_FUTURE,
                     o.available_from,
@@ -148,6 +152,24 @@ def price_table(offers: Iterable[Offer]) -> list[tuple]:
                 )
             )
     return rows
+
+
+# Variants that keep inference in the US, in order of preference, per channel grammar: Anthropic's US-only
+# inference, Bedrock's / Vertex's regional endpoints (us. profiles), Azure's Data Zone, OpenAI's US residency.
+US_VARIANTS = ("us-only", "us-residency", "regional", "data-zone", "us")
+US_LOGGED = ("us-only",)  # logged variants that mean "this request ran in the US only" (inference_geo: us)
+
+
+def us_variants(offers: Iterable[Offer]) -> dict[tuple[str, str], str]:
+    """(model, channel) -> the variant a US-only request is re-priced on there (like for like)."""
+    best: dict[tuple[str, str], tuple[int, str]] = {}
+    for o in offers:
+        if o.variant in US_VARIANTS:
+            rank = US_VARIANTS.index(o.variant)
+            key = (o.model, o.channel)
+            if key not in best or rank < best[key][0]:
+                best[key] = (rank, o.variant)
+    return {k: v[1] for k, v in best.items()}
 
 
 def prompt_class_sql(tiers_above: list[int], prompt: str = "prompt", n: str = "n") -> str:
@@ -239,13 +261,16 @@ def _qty(g: str, c) -> str:
 
 
 def reprice_sql(priced: str, prices: str) -> str:
-    """What the priced groups would cost on every channel's default offer for their model.
+    """What the priced groups would cost on every channel's default offer for their model; a US-only group
+    (`inference_geo: us`) is re-priced like for like, on the channel's US-pinned variant (Bedrock regional,
+    not global), where the channel has one.
 
     `priced` is the result of `price_sql` (rows with a NULL tier were not priced and are skipped).
     Only offers live on the group's day count: a model not yet, or no longer, sold there is missing.
     Returns one row per (channel, model) with the cost in femto-dollars and the fallbacks used.
     """
     cost = " + ".join(f"{_qty('g', c)} * p.p_{c.name}" for c in COMPONENTS)
+    us = ", ".join(f"'{v}'" for v in US_LOGGED)
     gaps = ",\n  ".join(
         f"MAX(CASE WHEN {_qty('g', c)} > 0 THEN p.fb_{c.name} ELSE 0 END) AS gap_{c.name}" for c in COMPONENTS
     )
@@ -253,7 +278,8 @@ def reprice_sql(priced: str, prices: str) -> str:
   SUM(CASE WHEN g.batch AND NOT p.has_batch THEN g.rows_n ELSE 0 END) AS batch_on_demand_rows,
   {gaps}
 FROM {priced} g
-JOIN {prices} p ON {_offer_join("g", "p", "g.model", "p.channel")} AND p.is_default
+JOIN {prices} p ON {_offer_join("g", "p", "g.model", "p.channel")}
+  AND (CASE WHEN g.variant IN ({us}) THEN p.is_us_default ELSE p.is_default END)
   AND (p.available_from IS NULL OR p.available_from <= g.day)
 WHERE g.tier IS NOT NULL
 GROUP BY p.channel, p.variant, g.model"""

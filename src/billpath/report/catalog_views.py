@@ -35,6 +35,32 @@ def check_view(payload: dict) -> TableView:
     )
 
 
+def audit_view(payload: dict) -> TableView:
+    rows = [
+        [f["kind"], f.get("model") or f.get("id") or "", f.get("channel", ""), f["why"]] for f in payload["findings"]
+    ]
+    rows += [
+        [
+            "single-source #1 (explained)",
+            d["model"],
+            d["channel"],
+            f"ranks first at {d['per_mtok_in_plus_out']} in+out per Mtok",
+        ]
+        for d in payload["rank_deciders"]
+    ]
+    footer = [
+        f"unexplained: {payload['unexplained']} ({', '.join(f'{k} {v}' for k, v in payload['by_kind'].items())})",
+        f"ids checked: {payload['ids_checked']}; offers by provenance: {payload['offers_by_provenance']}",
+        f"single-source offers that rank first: {payload['single_source_rank_deciders']}",
+    ]
+    return TableView(
+        title=f"catalog audit at {payload['at']}: {payload['unexplained']} unexplained findings",
+        columns=["finding", "model / id", "channel", "why"],
+        rows=rows,
+        footer=footer,
+    )
+
+
 def update_view(plan: dict, written: Path | None, dry_run: bool = False) -> TableView:
     rows = [
         [

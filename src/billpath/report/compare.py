@@ -17,6 +17,8 @@ def compare_view(c: Comparison) -> TableView:
         f"{c.model}: {_fmt_tokens(u.requests)} requests, {_fmt_tokens(u.input_tokens)} input / "
         f"{_fmt_tokens(u.output_tokens)} output tokens in all, prices at {c.at}"
     )
+    if c.retired is not None:
+        title += f"; no longer sold since {c.retired}"
     rows, notes = [], []
     for q in c.quotes:
         comp = q.cost.components

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from billpath.catalog.names import loose_name, normalize_name
+from billpath.catalog.names import normalize_name
 from billpath.catalog.store import Catalog, default_variants
 from billpath.errors import UnknownModel
 
@@ -106,11 +106,9 @@ def _resolve_model(catalog: Catalog, raw: str):
     while True:
         # Only names the catalog knows reach `resolve` (its error for an unknown name searches for
         # the closest ones, which is slow on a large catalog and not needed here).
-        if normalize_name(name) in catalog.aliases or loose_name(name) in catalog._loose:
-            try:
-                return catalog.resolve(name)
-            except UnknownModel:
-                pass  # a loose name shared by several models: ambiguous, so unknown
+        hit = catalog.lookup(name)
+        if hit is not None:
+            return hit
         if "/" not in name:
             raise UnknownModel(f"unknown model {raw!r}")
         name = name.split("/", 1)[1]

@@ -15,7 +15,7 @@ from datetime import date
 _BEDROCK_GEO = re.compile(r"^(global|us-gov|us|eu|apac|jp|au|ca|regional)\.")
 _VENDOR_DOT = re.compile(
     r"^(anthropic|meta|amazon|mistral|cohere|ai21|deepseek|openai|qwen|writer|moonshot|moonshotai|google|nvidia"
-    r"|minimax|zai|twelvelabs|luma|stability|kimi)\."
+    r"|minimax|zai|twelvelabs|luma|stability|kimi|xai|meta-llama|mistralai)\."
 )
 _SUFFIXES = (
     re.compile(r":(free|beta|extended|thinking|nitro|floor|online|exacto|batch)$"),
@@ -25,6 +25,8 @@ _SUFFIXES = (
     re.compile(r"-maas$"),
     re.compile(r"-latest$"),
 )
+_BEDROCK_VERSION = re.compile(r"-v\d+$")
+_MONTH_DAY = re.compile(r"-(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$")  # -0813, never -2507 (a version)
 _DATE_SUFFIX = re.compile(r"(?:-|@)(20\d{2})-?(\d{2})-?(\d{2})$")
 _VERSION_AT = re.compile(r"@[a-z0-9.\-]+$")
 _GEMINI_VERSION = re.compile(r"^(gemini-.*?)-00\d$")
@@ -32,6 +34,8 @@ _ID_CHARS = re.compile(r"[^a-z0-9.\-]+")
 
 # maker from the canonical id's leading word (checked in order), then from the id's organisation path
 _MAKER_BY_PREFIX = (
+    ("llama-3.1-sonar", "perplexity"),  # Perplexity's Sonar models built on Llama 3.1
+    ("pplx", "perplexity"),
     ("claude", "anthropic"),
     ("gpt-oss", "openai"),
     ("gpt", "openai"),
@@ -57,6 +61,7 @@ _MAKER_BY_PREFIX = (
     ("dolphin", "cognitivecomputations"),
     ("fire", "fireworks"),
     ("meta-llama", "meta"),
+    ("muse", "meta"),
     ("mistral", "mistral"),
     ("mixtral", "mistral"),
     ("codestral", "mistral"),
@@ -69,8 +74,8 @@ _MAKER_BY_PREFIX = (
     ("open-mixtral", "mistral"),
     ("grok", "xai"),
     ("deepseek", "deepseek"),
-    ("qwen", "qwen"),
-    ("qwq", "qwen"),
+    ("qwen", "alibaba"),  # makers are companies: Qwen is Alibaba Cloud's
+    ("qwq", "alibaba"),
     ("command", "cohere"),
     ("c4ai", "cohere"),
     ("aya", "cohere"),
@@ -110,6 +115,7 @@ _MAKER_BY_PREFIX = (
 _MAKER_BY_ORG = {
     "meta-llama": "meta",
     "meta": "meta",
+    "meta-models": "meta",
     "mistralai": "mistral",
     "x-ai": "xai",
     "moonshotai": "moonshot",
@@ -117,8 +123,8 @@ _MAKER_BY_ORG = {
     "thudm": "zai",
     "zai-org": "zai",
     "deepseek-ai": "deepseek",
-    "qwen": "qwen",
-    "alibaba": "qwen",
+    "qwen": "alibaba",
+    "alibaba": "alibaba",
     "google": "google",
     "openai": "openai",
     "anthropic": "anthropic",
@@ -160,14 +166,18 @@ class Parsed:
 def parse(raw: str) -> Parsed:
     name, org = split_path(raw.strip())
     s = name.lower().replace("_", "-")
+    bedrock = _BEDROCK_GEO.match(s) is not None
     s = _BEDROCK_GEO.sub("", s)
     m = _VENDOR_DOT.match(s)
     if m:
-        org = org or m.group(1)
+        bedrock = True
+        org = org or _MAKER_BY_ORG.get(m.group(1), org or m.group(1))
         s = s[m.end() :]
         if m.group(1) == "deepseek" and not s.startswith("deepseek"):
             s = f"deepseek-{s}"  # Bedrock's deepseek.v3 / deepseek.r1
     s = _strip_suffixes(s)
+    if bedrock:  # Bedrock's version tag without its `:0` (us.anthropic.claude-opus-4-6-v1)
+        s = _strip_suffixes(s, (_BEDROCK_VERSION,))
     when = None
     d = _DATE_SUFFIX.search(s)
     if d:
@@ -177,18 +187,24 @@ def parse(raw: str) -> Parsed:
         except ValueError:
             when = None
     s = _VERSION_AT.sub("", s)
+    s = _strip_suffixes(s, (_MONTH_DAY,))  # deepseek-v4-pro-0813: a snapshot tag without its year
     s = _GEMINI_VERSION.sub(r"\1", s)
     s = _strip_suffixes(s)
     s = _ID_CHARS.sub("-", s).strip("-.") or "model"
-    for prefix in ("databricks-", "meta-llama-", "nvidia-nemotron-"):  # vendor words some hosts put in front
+    for prefix in (
+        "databricks-",
+        "meta-llama-",
+        "nvidia-nemotron-",
+        "zai-glm-",
+    ):  # vendor words some hosts put in front
         if s.startswith(prefix):
             s = s[len(prefix.split("-")[0]) + 1 :]
     return Parsed(base=s, key=match_key(s), date=when, org=org)
 
 
-def _strip_suffixes(s: str) -> str:
+def _strip_suffixes(s: str, rules: tuple = _SUFFIXES) -> str:
     """Channel suffixes off, unless that would leave a bare family word (`anthropic.claude-v2:1` is Claude 2.1)."""
-    for rx in _SUFFIXES:
+    for rx in rules:
         stripped = rx.sub("", s)
         if stripped != s and not any(ch.isdigit() for ch in stripped):
             continue
@@ -204,10 +220,32 @@ def match_key(name: str) -> str:
     s = re.sub(r"^([a-z]+)(\d)", r"\1-\2", s)  # qwen2.5 / qwen-2.5, gemma2 / gemma-2
     s = s.replace("codellama", "code-llama").replace("gpt-35-", "gpt-3.5-")
     s = s.replace(".", "-")
-    for suffix in ("-fp8", "-instruct-turbo", "-instruct", "-chat-hf", "-hf"):
-        if s.endswith(suffix):
-            s = s[: -len(suffix)]
+    s = _INSTRUCT_BEFORE_VERSION.sub(r"\1", s)  # qwen3-235b-a22b-instruct-2507 is qwen3-235b-a22b-2507
+    stripped = None
+    while stripped != s:  # packaging words, in any order: -instruct-fp8-fast (Cloudflare), -versatile (Groq)
+        stripped = s
+        for suffix in _PACKAGING:
+            if s.endswith(suffix) and len(s) > len(suffix):
+                s = s[: -len(suffix)]
     return s
+
+
+# Words hosts add to a model's id that name how they serve it, not which model it is. `-fast` only after
+# another packaging word (Cloudflare `-instruct-fp8-fast`, Hugging Face `-instruct-fast`): `grok-4-fast` is a model.
+_PACKAGING = (
+    "-instruct-fp8-fast",
+    "-instruct-fast",
+    "-fp8-fast",
+    "-fp8-dynamic",
+    "-fp8",
+    "-instruct-turbo",
+    "-instruct",
+    "-versatile",
+    "-specdec",
+    "-chat-hf",
+    "-hf",
+)
+_INSTRUCT_BEFORE_VERSION = re.compile(r"-instruct(-\d{4})$")
 
 
 def maker_for(model_id: str, org: str | None) -> str:

@@ -61,10 +61,31 @@ PLACES = Decimal("0.000001")
 
 
 def clean_price(value: Decimal) -> Decimal:
-    """Float noise off (12 significant digits: litellm's 8.900000000000001e-07 is 0.89 per Mtok), then at most
-    6 decimal places per million tokens, what the SQL evaluators hold exactly."""
-    value = denoise(value)
+    """Float noise off (12 significant digits: litellm's 8.900000000000001e-07 is 0.89 per Mtok), the published
+    decimal restored (`published`), then at most 6 decimal places per million tokens, what the SQL evaluators
+    hold exactly."""
+    value = published(denoise(value))
     return value.quantize(PLACES) if value.as_tuple().exponent < -6 else value
+
+
+NOISE = Decimal("0.0001")  # a price within 0.01% of a 1-4 significant-digit decimal is that decimal
+
+
+def published(value: Decimal) -> Decimal:
+    """The decimal a vendor publishes, when an imported price is it plus noise: a price of five or more
+    significant digits within 0.01% and within 3 units of its last digit of one with at most four is that one
+    (Databricks' 2.99999 / 15.00002 per Mtok in litellm are 3 / 15; 1.31999 is 1.32). Prices of four digits or
+    fewer (0.2955, 1.416) and exact fractions (5.0625 = 4.05 x 1.25) are kept."""
+    norm = value.normalize()
+    if norm == 0 or len(norm.as_tuple().digits) < 5:
+        return value
+    last = Decimal(1).scaleb(norm.as_tuple().exponent)  # one unit of the last digit
+    for digits in range(1, 5):
+        candidate = round(norm, digits - 1 - norm.adjusted())
+        diff = abs(norm - candidate)
+        if candidate != 0 and diff <= NOISE * abs(candidate) and diff <= 3 * last:
+            return candidate.quantize(Decimal(1)) if candidate.as_tuple().exponent > 0 else candidate.normalize()
+    return value
 
 
 def denoise(value: Decimal) -> Decimal:

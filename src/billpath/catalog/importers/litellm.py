@@ -50,6 +50,8 @@ CHANNELS = {
     "cloudflare": "cloudflare",
     "baseten": "baseten",
     "ovhcloud": "ovhcloud",
+    "dashscope": "alibaba",  # Alibaba Cloud Model Studio (Qwen's maker; it also resells DeepSeek, GLM, Kimi)
+    "meta": "meta",  # Meta's own API (ai.developer.meta.com)
 }
 # litellm key prefixes that name the provider (or a route inside it), not the model
 _PREFIXES = tuple(sorted({*CHANNELS, "vertex_ai", "cohere", "moonshot", "together-ai"}, key=len, reverse=True))
@@ -64,6 +66,7 @@ _FIELDS = {
 _ABOVE = re.compile(r"^input_cost_per_token_above_(\d+)k_tokens$")
 _AWS_REGION = re.compile(r"^(us|eu|ap|ca|sa|me|af|il|mx)(-gov)?-[a-z]+-\d$")
 SERVICE_TIERS = ("priority", "flex")
+CLAUDE_PLATFORM_AWS = "claude-platform-aws"  # litellm files it under bedrock/claude_platform/
 
 
 def channel_for(provider: str) -> str | None:
@@ -81,7 +84,7 @@ def split_key(key: str, provider: str) -> tuple[str, str] | None:
     channel = channel_for(provider)
     if channel == "aws-bedrock":
         if parts and parts[0] == "claude_platform":
-            return None  # "Claude Platform on AWS" is Anthropic's API billed through AWS: not a Bedrock offer
+            return "/".join(parts[1:]), "standard"  # Anthropic's own API billed through AWS: its own channel
         if len(parts) > 1 and _AWS_REGION.match(parts[0]):
             region = parts.pop(0)
             location = "us-gov" if "-gov-" in region else region
@@ -109,6 +112,13 @@ def split_key(key: str, provider: str) -> tuple[str, str] | None:
     if provider == "databricks" and model.startswith("databricks-"):
         model = model[len("databricks-") :]
     return model, location
+
+
+def _logged_id(key: str) -> str:
+    """The id the channel's own API takes: the litellm key without its provider route (`deepinfra/Qwen/QwQ-32B`
+    is logged as `Qwen/QwQ-32B`; `bedrock/us-gov-west-1/…` keeps its region, which names the endpoint)."""
+    head, _, rest = key.partition("/")
+    return rest if rest and (head in _PREFIXES or head.replace("_", "-") in _PREFIXES) else key
 
 
 def _per_mtok(entry: dict, field: str, suffix: str = "") -> Decimal | None:
@@ -165,6 +175,8 @@ def records(data: dict | None = None) -> Iterator[Imported]:
 def _entry_records(key: str, entry: dict, src: dict) -> Iterator[Imported]:
     provider = entry.get("litellm_provider", "")
     channel = channel_for(provider)
+    if channel == "aws-bedrock" and key.startswith("bedrock/claude_platform/"):
+        channel = CLAUDE_PLATFORM_AWS
     split = split_key(key, provider) if channel else None
     tiers = _tiers(entry)
     if channel is None or split is None or tiers is None or not split[0] or split[0].startswith("ft:"):
@@ -176,7 +188,7 @@ def _entry_records(key: str, entry: dict, src: dict) -> Iterator[Imported]:
         "source": SOURCE,
         "provider": provider,
         "raw_id": model,
-        "ids": [key],
+        "ids": list(dict.fromkeys([key, _logged_id(key)])),
         "channel": channel,
         "url": entry.get("source") or src["url"],
         "checked": src["checked"],

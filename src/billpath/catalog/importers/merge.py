@@ -29,7 +29,21 @@ from billpath.catalog.importers.common import SINCE_UNKNOWN, Imported
 from billpath.money import exact
 
 _GEO = re.compile(r"^(us|eu|apac|jp|au|ca|us-gov|regional)\.")
-DIRECT = ("anthropic", "openai", "google", "deepseek", "mistral", "xai", "cohere", "perplexity", "moonshot", "zai")
+DIRECT = (
+    "anthropic",
+    "openai",
+    "google",
+    "deepseek",
+    "mistral",
+    "xai",
+    "cohere",
+    "perplexity",
+    "moonshot",
+    "zai",
+    "minimax",
+    "alibaba",
+    "meta",
+)
 SOURCE_ORDER = {"update": 0, "openrouter": 1, "genai-prices": 2, "litellm": 3}
 LOCATION_ORDER = ("standard", "global", "regional", "data-zone", "us-gov")
 GAP_FIELDS = ("tiers_above_input_tokens", "batch_multiplier", "retired")  # what a fill rule supplies
@@ -134,12 +148,29 @@ def _own_model(r: Imported, rep: Imported, infos: dict[str, ModelInfo]) -> bool:
     base = parse(r.raw_id).base
     if base == parse(rep.raw_id).base or (r.matched == "primary" and r.model not in infos):
         return False
+    tag = serving_tag(base, parse(rep.raw_id).base)
+    if tag is not None and r.tier is None:  # one model served two ways by one host: a variant, not a model
+        r.tier = tag
+        return True
     if base not in infos:
         infos[base] = ModelInfo(base, r.name, r.org, set(), r.context, r.url, r.checked, f"{r.source} {r.version}")
         if parse(r.raw_id).date:
             infos[base].dates.add(parse(r.raw_id).date)
     r.model = base
     return True
+
+
+_SERVING = re.compile(r"^(instruct-)?(turbo|fp8|fp8-fast|fp8-dynamic|fast|versatile|specdec|hf|lite|reference)$")
+
+
+def serving_tag(base: str, rep_base: str) -> str | None:
+    """`llama-3.1-8b-instruct-turbo` beside `llama-3.1-8b-instruct`: the words that name how a host serves the
+    model (`turbo`, `fp8`, `versatile`, …), when the ids differ only by them; None otherwise."""
+    a, b = sorted((base, rep_base), key=len)
+    if not b.startswith(a + "-"):
+        return None
+    tail = b[len(a) + 1 :]
+    return tail.replace("instruct-", "") if _SERVING.match(tail) else None
 
 
 def split_conflicts(
@@ -149,12 +180,14 @@ def split_conflicts(
     (e.g. gpt-4o-2024-05-13), otherwise the first id wins and the rest are dropped (counted).
     A second pass (split=False) settles conflicts among the dated models themselves."""
     groups: dict[tuple, list[Imported]] = defaultdict(list)
+    snapshots: dict[str, set[date]] = defaultdict(set)  # every dated id each model is known by, any source
     for r in records:
         groups[(r.source, r.model, r.channel, r.location, r.tier, r.effective_from)].append(r)
+        snapshots[r.model].update(d for d in (parse(i).date for i in (r.raw_id, *r.ids)) if d)
     out = []
     for group in groups.values():
         dated = [(parse(r.raw_id).date, r) for r in group]
-        dated.sort(key=lambda dr: (dr[0] is not None, -(dr[0].toordinal() if dr[0] else 0), _bare_bedrock(dr[1])))
+        dated.sort(key=lambda dr: (_bare_bedrock(dr[1]), dr[0] is not None, -(dr[0].toordinal() if dr[0] else 0)))
         rep_date, rep = dated[0]
         ids = list(rep.ids)
         for when, r in dated[1:]:
@@ -162,7 +195,7 @@ def split_conflicts(
                 ids += [i for i in r.ids if i not in ids]
             elif split and _own_model(r, rep, infos):
                 out.append(r)
-            elif when is not None and when != rep_date and split:  # another snapshot, not another route
+            elif when is not None and when != rep_date and split and _another_snapshot(r, rep_date, snapshots[r.model]):
                 base = parse(r.raw_id).base
                 r.model = f"{base}-{when.isoformat()}"[:80]
                 if r.model not in infos:
@@ -178,12 +211,20 @@ def split_conflicts(
                         f"{r.source} {r.version}",
                     )
                 out.append(r)
-            else:
+            else:  # its price is dropped, not its name: the id still names this offer
                 stats["conflicting_ids_dropped"] += 1
                 stats.setdefault("first_id", []).append((rep, r))
+                ids += [i for i in r.ids if i not in ids]
         rep.ids = ids
         out.append(rep)
     return split_conflicts(out, infos, stats, split=False) if split else out
+
+
+def _another_snapshot(r: Imported, rep_date: date | None, known: set[date]) -> bool:
+    """On a host, a dated id priced apart from the undated one names another snapshot only when the model has
+    more than one; beside the one dated snapshot a model has (claude-haiku-4-5 / -20251001 on Bedrock) it is
+    another route to the same model. The maker's own price list is taken at its word (gpt-4o-2024-05-13)."""
+    return rep_date is not None or len(known) > 1 or r.channel in DIRECT
 
 
 def _current(blocks: list[Imported], today: date) -> Imported:
@@ -376,9 +417,12 @@ def _merge_slot(
     blocks = sorted(sources[winner], key=lambda b: b.effective_from)
     rule = {"update": "update"}.get(winner) or ("dated-history" if len(blocks) > 1 else "genai-prices-first")
     extra_notes: list[str] = []
+    agreeing: list[str] = []
     for other in order[1:]:
         chosen = _offer(_current(blocks, today), variant, kind, [])
         diffs = _compare(chosen, _offer(_current(sources[other], today), variant, kind, []))
+        if not any(d["field"] in ("input_per_mtok", "output_per_mtok") for d in diffs):
+            agreeing.append(other)
         fill_rules, fill_notes = _fill(blocks, sources[other], today) if other == "litellm" else ([], [])
         extra_notes += fill_notes
         if diffs:
@@ -386,7 +430,16 @@ def _merge_slot(
             rules = [rule, *fill_rules] if prices_differ else fill_rules
             m, c = blocks[0].model, blocks[0].channel
             out.append(_entry(m, c, variant, winner, other, diffs, rules))
-    return [_offer(b, variant, kind, extra_notes) for b in blocks]
+    also = [i for src in order[1:] for r in sources[src] for i in r.ids]  # every source's ids name this offer
+    for b in blocks:
+        b.ids = list(dict.fromkeys([*b.ids, *also]))
+    provenance = "corroborated" if agreeing else "single-source"
+    out_offers = [_offer(b, variant, kind, extra_notes) for b in blocks]
+    for o in out_offers:
+        o["provenance"] = provenance
+        if agreeing:
+            o["source"]["note"] += f"; corroborated by {', '.join(agreeing)}"
+    return out_offers
 
 
 def _first_id_entries(pairs: list[tuple[Imported, Imported]]) -> list[dict]:
@@ -403,6 +456,10 @@ def _first_id_entries(pairs: list[tuple[Imported, Imported]]) -> list[dict]:
 def _check_curated(curated: list[dict], variant: str, sources: dict, today: date, out: list[dict]) -> None:
     """A curated offer wins; each source that states something else for it is recorded (rule `curated`)."""
     order = sorted(sources, key=_rank)
+    also = [i for src in order for r in sources[src] for i in r.ids]  # the sources' ids name the curated offer too
+    for o in curated:
+        if o["variant"] == variant:
+            o["ids"] = list(dict.fromkeys([*o["ids"], *also]))
     mine = [o for o in curated if o["variant"] == variant and o["effective_from"] <= today.isoformat()]
     mine = [o for o in mine if o["effective_to"] is None or o["effective_to"] > today.isoformat()]
     if not mine:

@@ -240,6 +240,8 @@ def price_log(
         terms = FeeTerms(payment, purchase_usd or DEFAULT_PURCHASE_USD)
         return _result(log.con, catalog, st, log.inputs, at, terms, focus_reprice)
     except log.errors as exc:
+        if type(exc).__name__ == "InterruptException":  # DuckDB's Ctrl-C: an interrupt, not a bad log
+            raise KeyboardInterrupt from None
         raise LogError(f"cannot read the usage log: {' '.join(str(exc).split())}") from None
     finally:
         log.con.close()
@@ -438,10 +440,7 @@ def _reconcile(result: PriceLogResult, lines: dict[str, list[dict]]) -> None:
             "computed_usd": exact(t.cost.total),
             "difference_usd": exact(t.logged - t.cost.total),
         }
-        if t.logged_zero_rows:
-            entry["flag"] = (
-                f"{t.logged_zero_rows} rows logged $0 for a model billpath prices (cost not tracked by the logger)"
-            )
+        entry.update(reconcile_flag(t.logged, t.cost.total, t.logged_rows, t.rows, t.logged_zero_rows))
         if m in lines:
             entry["lines"] = lines[m]
             causes = sorted(
@@ -450,6 +449,20 @@ def _reconcile(result: PriceLogResult, lines: dict[str, list[dict]]) -> None:
             if causes:
                 entry["causes"] = causes
         result.reconcile.append(entry)
+
+
+def reconcile_flag(logged: Decimal, computed: Decimal, logged_rows: int, rows: int, zero_rows: int) -> dict:
+    """`{"flag": why}` when what the log says it cost is not what billpath computes (any difference), else {}."""
+    flags = []
+    if logged != computed:
+        diff = logged - computed
+        pct = f" ({diff / computed * 100:+.2f}%)" if computed else ""
+        flags.append(f"logged ${exact(logged)} != computed ${exact(computed)}: differs by ${exact(diff)}{pct}")
+    if logged_rows < rows:
+        flags.append(f"only {logged_rows} of {rows} rows carry a logged cost")
+    if zero_rows:
+        flags.append(f"{zero_rows} rows logged $0 for a model billpath prices (cost not tracked by the logger)")
+    return {"flag": "; ".join(flags)} if flags else {}
 
 
 def _channel_fee(

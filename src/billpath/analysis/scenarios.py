@@ -19,14 +19,13 @@ File format (TOML; see examples/scenarios.toml):
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from billpath.catalog.store import Catalog, load_catalog
-from billpath.errors import BillpathError, CatalogError
+from billpath.errors import BillpathError
 from billpath.money import ZERO, exact
 from billpath.usage.record import Usage
 
@@ -98,14 +97,10 @@ def load_scenarios(path: Path | str):
     from pydantic import ValidationError
 
     from billpath.catalog.plans_schema import validation_error
+    from billpath.catalog.toml_input import load_toml
 
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise BillpathError(f"cannot read scenarios file {path}: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise CatalogError(f"{path}: not valid TOML: {exc}") from None
+    data = load_toml(path, "scenarios file")  # bounded: size, UTF-8, nesting, dotted keys, FIFOs
     try:
         return _schema().model_validate(data)
     except ValidationError as exc:

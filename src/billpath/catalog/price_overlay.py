@@ -33,7 +33,6 @@ scenarios) and listed in `OverlaidCatalog.volume_discounts`.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
@@ -42,6 +41,7 @@ from pathlib import Path
 from billpath.catalog.plans import Discount
 from billpath.catalog.store import PRICE_FIELDS as STORE_PRICE_FIELDS
 from billpath.catalog.store import Catalog, Offer, Source, TierPrices
+from billpath.catalog.toml_input import load_toml
 from billpath.errors import BillpathError, CatalogError
 
 # An overlay may set every price but the reasoning price (reasoning stays billed as the offer says).
@@ -88,14 +88,7 @@ def load_overlay(path: Path | str):
     from billpath.catalog.plans_schema import OverlayFile, validation_error
 
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise BillpathError(f"cannot read price overlay {path}: {exc.strerror or exc}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise CatalogError(f"{path}: not valid TOML: {exc}") from None
+    data = load_toml(path, "price overlay")  # bounded: size, UTF-8, nesting, dotted keys, FIFOs
     try:
         return OverlayFile.model_validate(data)
     except ValidationError as exc:

@@ -1,11 +1,15 @@
 """The `billpath` command: a thin typer app over the public API.
 
 Each area registers its commands from its own module; heavy imports stay inside command bodies.
+Every way a run can end is one line on stderr: a user error (exit 1), a usage error (exit 2, click's
+message without its box), an interrupt (SIGINT: "interrupted", exit 130), a SIGTERM ("terminated",
+exit 143, the DuckDB spill directory removed), an internal error (exit 1).
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 from billpath.cli import advice_cmds, catalog_cmds, core, log_cmds, mcp_cmds, web_cmds  # noqa: F401  (register commands)
@@ -13,20 +17,89 @@ from billpath.cli.app import app
 from billpath.errors import BillpathError
 
 
+class Terminated(BaseException):
+    """SIGTERM: unwinds like KeyboardInterrupt so every `finally` (DuckDB's close) runs."""
+
+
+_SIGNALLED: list[int] = []  # signals received: whatever exception a library turns them into, they decide the exit
+
+
+def _on_signal(signum, frame) -> None:
+    _SIGNALLED.append(signum)
+    raise KeyboardInterrupt if signum == signal.SIGINT else Terminated
+
+
+def _install_handlers() -> None:
+    signal.signal(signal.SIGTERM, _on_signal)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when the shell made us ignore it
+        signal.signal(signal.SIGINT, _on_signal)
+
+
+def _click_error(name: str) -> type[BaseException]:
+    import typer
+
+    return next((c for c in typer.BadParameter.__mro__ if c.__name__ == name), Exception)
+
+
+def _remove_spill() -> None:
+    engine = sys.modules.get("billpath.engines.duckdb")
+    if engine is not None:
+        engine.remove_spill_dir()
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+def _fail(exc: BaseException) -> int:
+    """The one line and the exit code for a run that ended with `exc`."""
+    import typer
+
+    if _SIGNALLED or isinstance(exc, KeyboardInterrupt | Terminated | typer.Abort):
+        # DuckDB turns a signal into RuntimeError("Query interrupted"): the signal, not the exception, decides.
+        first = _SIGNALLED[0] if _SIGNALLED else (signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT)
+        # Straight to the file descriptor and out: after a signal a library may leave Python's error state
+        # or its buffered streams inconsistent, and nothing more is to be printed anyway.
+        _remove_spill()
+        os.write(2, b"billpath: terminated\n" if first == signal.SIGTERM else b"billpath: interrupted\n")
+        os._exit(143 if first == signal.SIGTERM else 130)
+    if isinstance(exc, BillpathError):
+        sys.stderr.write(f"billpath: error: {_one_line(exc)}\n")
+        return 1
+    if isinstance(exc, _click_error("UsageError")):
+        ctx = getattr(exc, "ctx", None)
+        if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+            sys.stdout.write(ctx.get_help() + "\n")
+            return 2
+        where = f" (see: {ctx.command_path} --help)" if ctx is not None else ""
+        sys.stderr.write(f"billpath: usage error: {_one_line(exc.format_message())}{where}\n")
+        return 2
+    if isinstance(exc, SystemExit):
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    if os.environ.get("BILLPATH_DEBUG"):
+        raise exc
+    message = _one_line(exc)[:500]
+    sys.stderr.write(f"billpath: internal error: {type(exc).__name__}: {message} (set BILLPATH_DEBUG=1 for details)\n")
+    return 1
+
+
 def main() -> None:
+    _install_handlers()
     try:
-        app()
-    except BillpathError as exc:
-        sys.stderr.write(f"billpath: error: {' '.join(str(exc).split())}\n")
-        raise SystemExit(1) from None
-    except KeyboardInterrupt:
-        sys.stderr.write("billpath: interrupted\n")
-        raise SystemExit(130) from None
-    except Exception as exc:  # a bug: say so in one line; BILLPATH_DEBUG=1 shows the traceback
-        if os.environ.get("BILLPATH_DEBUG"):
-            raise
-        sys.stderr.write(f"billpath: internal error: {type(exc).__name__}: {exc} (set BILLPATH_DEBUG=1 for details)\n")
-        raise SystemExit(1) from None
+        code = app(standalone_mode=False, prog_name="billpath")
+        if _SIGNALLED or code == 130:  # typer turns KeyboardInterrupt into a silent `return 130`
+            raise KeyboardInterrupt
+        sys.stdout.flush()  # the result is out while a signal still gets its one line and exit code
+    except BaseException as exc:
+        code = _fail(exc)
+    finally:
+        _remove_spill()
+    # The work is done and said: a signal from here on cannot lose output or end without a message.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if signal.getsignal(signal.SIGINT) is _on_signal:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if isinstance(code, int) and code:
+        raise SystemExit(code)
 
 
 __all__ = ["app", "main"]

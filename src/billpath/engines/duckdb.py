@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 
 from billpath.engines.base import LoadedLog
 from billpath.usage.columns import LogError, sql_str
 from billpath.usage.load import load
+
+
+def spill_dir() -> str:
+    """This process's DuckDB spill directory (BILLPATH_DUCKDB_TEMP, else one per process under the temp dir)."""
+    return os.environ.get("BILLPATH_DUCKDB_TEMP") or os.path.join(
+        tempfile.gettempdir(), f"billpath-duckdb-{os.getpid()}"
+    )
+
+
+def remove_spill_dir() -> None:
+    """Remove this process's own spill directory (never a BILLPATH_DUCKDB_TEMP the user chose)."""
+    if not os.environ.get("BILLPATH_DUCKDB_TEMP"):
+        shutil.rmtree(spill_dir(), ignore_errors=True)
 
 
 def connect(memory_limit: str | None = None, threads: int | None = None):
@@ -18,10 +32,7 @@ def connect(memory_limit: str | None = None, threads: int | None = None):
     con = duckdb.connect(":memory:")
     con.execute(f"SET memory_limit = '{memory_limit or os.environ.get('BILLPATH_DUCKDB_MEMORY', '1GB')}'")
     # Past the limit DuckDB spills here (its default is ./.tmp, in whatever directory the user is in).
-    spill = os.environ.get("BILLPATH_DUCKDB_TEMP") or os.path.join(
-        tempfile.gettempdir(), f"billpath-duckdb-{os.getpid()}"
-    )
-    con.execute(f"SET temp_directory = {sql_str(spill)}")
+    con.execute(f"SET temp_directory = {sql_str(spill_dir())}")
     con.execute(f"SET threads = {int(threads or os.cpu_count() or 2)}")
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET preserve_insertion_order = false")
@@ -43,6 +54,8 @@ def open_log(
         inputs, _ = load(con, paths, input_format, on_file)
     except duckdb.Error as exc:
         con.close()
+        if isinstance(exc, duckdb.InterruptException):
+            raise KeyboardInterrupt from None
         raise LogError(f"cannot read the usage log: {' '.join(str(exc).split())}") from None
     except BaseException:
         con.close()

@@ -354,7 +354,8 @@ def inputs(args: list[str], input_format: str = "auto") -> tuple[list, list[str]
     data files, a glob) and must be Parquet; a URI (`s3://bucket/logs/*.parquet`) is left to Spark.
     """
     from billpath.usage.columns import LogError
-    from billpath.usage.readers import expand, format_of, is_parquet
+    from billpath.usage.paths import resolve
+    from billpath.usage.readers import format_of, is_parquet
 
     if input_format not in ("auto", "canonical"):
         raise SparkEngineError(
@@ -363,19 +364,16 @@ def inputs(args: list[str], input_format: str = "auto") -> tuple[list, list[str]
     if not args:
         raise LogError("no usage file given")
     local: list = []
-    remote: list[str] = []
-    for arg in args:
-        if _is_uri(arg):
-            remote.append(arg)
-            continue
-        for path in expand(arg):
-            if not is_parquet(path):
-                fmt = format_of(path, "auto")
-                raise SparkEngineError(
-                    f"{path}: {fmt} log, not Parquet; the spark engine reads canonical Parquet "
-                    "(files, directories, globs): use --engine duckdb for other formats"
-                )
-            local.append(path)
+    remote = [a for a in args if _is_uri(a)]
+    named = [a for a in args if not _is_uri(a)]
+    for path in resolve(named).files if named else []:  # each real file once, as the DuckDB engine reads them
+        if not is_parquet(path):
+            fmt = format_of(path, "auto")
+            raise SparkEngineError(
+                f"{path}: {fmt} log, not Parquet; the spark engine reads canonical Parquet "
+                "(files, directories, globs): use --engine duckdb for other formats"
+            )
+        local.append(path)
     return local, remote
 
 

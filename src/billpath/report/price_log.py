@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from billpath.analysis.price_log import PriceLogResult
-from billpath.money import display
+from billpath.money import display, exact
 from billpath.report.render import TableView
 
 
@@ -57,4 +57,68 @@ def price_log_view(r: PriceLogResult) -> TableView:
         footer.append(f"stated in the export, {t['group']}: {amounts}")
     footer += [f"note: {n}" for n in r.notes]
     columns = ["model", "rows", "requests", "input", "output", "cache", "total"]
-    return TableView(title=title, columns=columns, rows=rows, footer=footer)
+    return TableView(title=title, columns=columns, rows=rows, footer=footer, csv=price_log_csv(r))
+
+
+CSV_COLUMNS = [
+    "record",
+    "model",
+    "channel",
+    "variant",
+    "file",
+    "line",
+    "rows",
+    "requests",
+    "input_usd",
+    "output_usd",
+    "cache_usd",
+    "fees_usd",
+    "total_usd",
+    "reason",
+]
+
+
+def price_log_csv(r: PriceLogResult) -> list[list[str]]:
+    """The priced log as one CSV: counts, each model and channel, every unpriced group and rejected row, the total.
+
+    Column `record` says what a line is (`rows_total`, `rows_priced`, `rows_unpriced`, `rows_rejected`,
+    `model`, `channel`, `unpriced`, `rejected`, `note`, `total`), so nothing the JSON says is dropped: an
+    all-unpriced log is its counts and its reasons, never a bare header. Money is exact decimal USD.
+    """
+
+    def line(record: str, **cells: object) -> list[str]:
+        return [record, *("" if cells.get(c) is None else str(cells[c]) for c in CSV_COLUMNS[1:])]
+
+    out = [CSV_COLUMNS]
+    out += [
+        line(name, rows=n)
+        for name, n in (
+            ("rows_total", r.rows_total),
+            ("rows_priced", r.rows_priced),
+            ("rows_unpriced", r.rows_unpriced),
+            ("rows_rejected", r.rows_rejected),
+        )
+    ]
+
+    def money(t) -> dict:
+        c = t.cost.components
+        return {
+            "rows": t.rows,
+            "requests": t.quantities["requests"],
+            "input_usd": exact(c["input"]),
+            "output_usd": exact(c["output"] + c["reasoning"]),
+            "cache_usd": exact(c["cache_read"] + c["cache_write_5m"] + c["cache_write_1h"]),
+            "fees_usd": exact(t.cost.fees),
+            "total_usd": exact(t.cost.total),
+        }
+
+    out += [line("model", model=m, **money(t)) for m, t in sorted(r.by_model.items())]
+    out += [line("channel", channel=c, variant=v, **money(t)) for (c, v), t in sorted(r.by_channel.items())]
+    out += [line("unpriced", model=" ".join(u["models"]), rows=u["rows"], reason=u["reason"]) for u in r.unpriced]
+    out += [line("rejected", file=e["file"], line=e["line"], rows=1, reason=e["error"]) for e in r.rejected]
+    if r.rows_rejected > len(r.rejected):
+        more = r.rows_rejected - len(r.rejected)
+        out.append(line("note", reason=f"{more} more rejected rows not listed (the first {len(r.rejected)} are)"))
+    out += [line("note", reason=n) for n in r.notes]
+    out.append(line("total", rows=r.rows_total, fees_usd=exact(r.cost.fees), total_usd=exact(r.total)))
+    return out

@@ -6,6 +6,7 @@ Every command builds one JSON-ready payload and one flat table view of it; `emit
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import sys
@@ -22,6 +23,7 @@ class TableView:
     columns: list[str]
     rows: list[list[str]]
     footer: list[str] = field(default_factory=list)
+    csv: list[list[str]] | None = None  # the whole CSV (header first), for results a flat table would truncate
 
 
 def to_json(payload: dict) -> str:
@@ -29,19 +31,25 @@ def to_json(payload: dict) -> str:
 
 
 def to_csv(view: TableView) -> str:
+    """The view as CSV: its `csv` table when it has one (a result whose counts and problems a flat
+    table would drop), else its columns and rows."""
+    table = view.csv or [view.columns, *view.rows]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(view.columns)
-    writer.writerows(view.rows)
+    writer.writerows(table)
     return buf.getvalue()
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", "<br>")
+    """Text as Markdown shows it literally: HTML (a model name like `<img onerror=...>`) escaped, never rendered."""
+    text = html.escape(str(text), quote=False)
+    for ch in "\\`*_[]|":
+        text = text.replace(ch, "\\" + ch)
+    return text.replace("\r", "").replace("\n", "<br>")
 
 
 def to_markdown(view: TableView) -> str:
-    lines = [f"### {view.title}", "", "| " + " | ".join(view.columns) + " |"]
+    lines = [f"### {_md_cell(view.title)}", "", "| " + " | ".join(_md_cell(c) for c in view.columns) + " |"]
     lines.append("|" + "|".join("---" for _ in view.columns) + "|")
     lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in view.rows]
     if view.footer:

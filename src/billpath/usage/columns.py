@@ -48,17 +48,46 @@ CANONICAL = (
     "list_cost_usd",
 )
 REQUIRED = ("model", "input_tokens", "output_tokens")
+# Other spellings of canonical columns; names are matched without case. Two columns with one meaning
+# (a repeat, `Model` next to `model`, `provider` next to `channel`) are an error: never last-one-wins.
+ALIASES = {"provider": "channel", "cost": "cost_usd", "reasoning_output_tokens": "reasoning_tokens"}
 MAX_TOKENS = 10**15  # per row: larger counts are a broken export, and would overflow 64-bit tier arithmetic
 MAX_REQUESTS = 10**12
 COST_TYPE = "DECIMAL(38,24)"
 INT_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "HUGEINT"}
 FLOAT_TYPES = {"FLOAT", "DOUBLE", "REAL"}
 TIME_TYPES = {"TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S", "DATE"}
+MAX_EPOCH = 32503680000  # 3000-01-01 in Unix seconds
 WHOLE = r"^\s*\+?[0-9]{1,18}(\.0*)?\s*$"
 
 
 class LogError(BillpathError):
     """A usage log that cannot be read at all (as opposed to rows rejected one by one)."""
+
+
+def canonical_name(column: str) -> str:
+    key = column.strip().lower()
+    return ALIASES.get(key, key)
+
+
+def canonical_columns(
+    types: dict[str, str] | list[tuple[str, str]], where: str = "the usage log"
+) -> dict[str, tuple[str, str]]:
+    """Canonical name -> (the column as spelled, its type); two columns with one meaning are a LogError.
+
+    `types` may be a list of (name, type) pairs, so that a name a file repeats exactly is seen twice.
+    """
+    out: dict[str, tuple[str, str]] = {}
+    for k, t in types.items() if isinstance(types, dict) else types:
+        name = canonical_name(k)
+        if name not in CANONICAL:
+            continue
+        if name in out:
+            raise LogError(
+                f"{where}: columns {out[name][0]!r} and {k!r} both mean {name!r}: conflicting columns, keep one"
+            )
+        out[name] = (k, t)
+    return out
 
 
 def sql_str(text: str) -> str:
@@ -130,11 +159,10 @@ def _day_column(t: str | None) -> Column:
     c, base = _q("timestamp"), _base_type(t)
     if base in TIME_TYPES:
         return Column(f"CAST({c} AS DATE)", [])
-    if base in INT_TYPES:  # Unix seconds
-        value = f"CAST(to_timestamp({c}) AS DATE)"
-        return Column(
-            value, [(f"{c} < 0 OR {c} > 32503680000", "'timestamp is out of range: ' || " + _as_text("timestamp"))]
-        )
+    if base in INT_TYPES:  # Unix seconds; converted only when in range, so one odd value rejects its row only
+        in_range = f"{c} BETWEEN 0 AND {MAX_EPOCH}"
+        value = f"CASE WHEN {in_range} THEN CAST(to_timestamp(CAST({c} AS BIGINT)) AS DATE) END"
+        return Column(value, [(f"NOT ({in_range})", "'timestamp is out of range: ' || " + _as_text("timestamp"))])
     if base == "VARCHAR":
         text = f"NULLIF(TRIM({c}), '')"
         epoch = f"CAST(to_timestamp(TRY_CAST({text} AS BIGINT)) AS DATE)"
@@ -174,15 +202,25 @@ def _cost_column(t: str | None, col: str = "cost_usd") -> Column:
     return Column(value, [(f"{text} IS NOT NULL AND {value} IS NULL", f"'{col} is not a number: ' || {text}")])
 
 
-def normalize_sql(source: str, types: dict[str, str], source_id: int, line: str, pre_error: str | None = None) -> str:
+def normalize_sql(
+    source: str,
+    types: dict[str, str],
+    source_id: str,
+    line: str,
+    pre_error: str | None = None,
+    source_name: str | None = None,
+) -> str:
     """SELECT the normalised usage columns from `source` (a relation whose columns have `types`).
 
     `line` is the SQL for the row's line number; `pre_error` the column holding a reader's own
     rejection (a format-specific problem found while parsing), checked first.
     """
-    cols = {k.lower(): v for k, v in types.items()}
-    if "channel" not in cols and "provider" in cols:
-        cols["channel"] = cols.pop("provider")
+    spelled = canonical_columns(types, source_name or "the usage log")
+    renames = [(k, name) for name, (k, _) in spelled.items() if k.lower() != name]
+    if renames:  # other spellings (`Model`, `provider`) are read under their canonical name
+        extra = ", ".join(f'"{k}" AS "{name}"' for k, name in renames)
+        source = f"(SELECT *, {extra} FROM {source})"
+    cols = {name: t for name, (_, t) in spelled.items()}
     model = _text_column("model", cols.get("model"), True)
     counts = {f: _count_column(f, cols.get(f), f in REQUIRED, 0) for f in TOKEN_COLUMNS}
     counts["requests"] = _count_column("requests", cols.get("requests"), False, 1)

@@ -11,8 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from billpath.usage.columns import CANONICAL, LogError, describe, normalize_sql, sql_str
-from billpath.usage.readers import AGENT_FORMATS, READERS, agent_tree, expand, format_of, is_parquet
+from billpath.usage.columns import CANONICAL, REQUIRED, LogError, canonical_columns, describe, normalize_sql, sql_str
+from billpath.usage.paths import resolve
+from billpath.usage.readers import AGENT_FORMATS, READERS, detect, format_of, is_parquet
 from billpath.usage.readers.base import COLUMNS, Sink
 
 BATCH_ROWS = 65_536
@@ -105,7 +106,14 @@ def _create_raw(con, table: str) -> None:
 
 def _parquet_relation(con, files: list[Path]) -> tuple[str, dict[str, str]]:
     import duckdb
+    import pyarrow.parquet as pq
 
+    for f in files:  # DuckDB renames a second `model` to `model_1`: check the names as the file spells them
+        try:
+            names = pq.read_schema(f).names
+        except (OSError, ValueError) as exc:
+            raise LogError(f"cannot read Parquet {f}: {_first_line(exc)}") from None
+        canonical_columns([(n, "") for n in names], str(f))
     listing = "[" + ", ".join(sql_str(str(f)) for f in files) + "]"
     relation = f"read_parquet({listing}, file_row_number = true, filename = true, union_by_name = true)"
     try:
@@ -113,7 +121,7 @@ def _parquet_relation(con, files: list[Path]) -> tuple[str, dict[str, str]]:
     except duckdb.Error as exc:
         raise LogError(f"cannot read Parquet {files[0] if len(files) == 1 else 'files'}: {_first_line(exc)}") from None
     types = {k: v for k, v in types.items() if k not in ("filename", "file_row_number")}
-    missing = [c for c in ("model", "input_tokens", "output_tokens") if c not in {k.lower() for k in types}]
+    missing = [c for c in REQUIRED if c not in canonical_columns(types, str(files[0]))]
     if missing:
         raise LogError(f"{files[0]}: not a canonical usage Parquet: missing column(s) {', '.join(missing)}")
     return relation, types
@@ -148,48 +156,55 @@ def load(
         types = {c: "VARCHAR" for c in CANONICAL}
         parts.append(normalize_sql(table, types, sql_str(label), 's."line"', pre_error="error"))
 
-    # Coding-agent log trees: each agent's directories are ONE input, read in one pass (a message
-    # logged twice, in two directories or two files, counts once). Other files: one input each.
-    listed = [(arg, expand(arg)) for arg in args]
-    trees: dict[str, list[tuple[str, list[Path]]]] = {}
-    for arg, files in listed:
-        tree = agent_tree(Path(arg), files, input_format)
-        if tree is not None:
-            trees.setdefault(tree[0], []).append((arg, tree[1]))
-    claimed: set[Path] = set()
-
-    def read_agent(fmt: str, dirs: list[tuple[str, list[Path]]]) -> list[Path]:
+    def read_agent(fmt: str, label: str, files: list[Path], root: Path | None) -> list[Path]:
+        """One coding agent's files as ONE input, read in one pass (a message logged twice counts once)."""
         foreign: list[Path] = []
-
-        def read_tree(sink: Sink) -> None:
-            mine = [f for _, files in dirs for f in files]
-            root = Path(dirs[0][0]) if len(dirs) == 1 and Path(dirs[0][0]).is_dir() else None
-            foreign.extend(READERS[fmt].read_files(mine, sink, root))
-
-        read(", ".join(dict.fromkeys(arg for arg, _ in dirs)), fmt, read_tree)
+        read(label, fmt, lambda sink: foreign.extend(READERS[fmt].read_files(files, sink, root)))
         return foreign
 
-    for fmt, dirs in trees.items():
-        claimed.update(f for _, files in dirs for f in files)
-        claimed.difference_update(read_agent(fmt, dirs))  # other formats in the tree: read one by one below
-    # Agent-log files met one by one (named on the command line, or in a directory of mixed formats):
-    # still one input per agent, so that de-duplication spans them.
-    late: dict[str, list[tuple[str, list[Path]]]] = {}
-    for arg, files in listed:
-        files = [f for f in files if f not in claimed] if claimed else files
-        for path in files:
+    resolved = resolve(args)
+    files = resolved.files
+    dirs = [a for a in args if Path(a).is_dir()]
+    # A coding-agent log tree (the format named, or the first file's): handed whole to its reader, which
+    # gives back the files that are not its own; those, and every other file, are read one by one.
+    first = files[0] if files and (input_format in AGENT_FORMATS or (input_format == "auto" and dirs)) else None
+    tree_fmt = (input_format if input_format != "auto" else detect(first)) if first is not None else None
+    if tree_fmt in AGENT_FORMATS:
+        mine = [f for f in files if f.suffix.lower() in READERS[tree_fmt].SUFFIXES]
+        root = Path(dirs[0]) if len(args) == 1 and dirs else None
+        foreign = set(read_agent(tree_fmt, ", ".join(args), mine, root))
+        taken = set(mine) - foreign
+        files = [f for f in files if f not in taken]
+    # Agent-log files met one by one (named on the command line, or among other formats): still one
+    # input per agent, so that de-duplication spans them.
+    late: dict[str, list[Path]] = {}
+    for path in files:
+        try:
             fmt = format_of(path, input_format)
             if fmt in AGENT_FORMATS:
-                late.setdefault(fmt, []).append((arg, [path]))
+                late.setdefault(fmt, []).append(path)
                 continue
             if fmt == "canonical" and is_parquet(path):
                 parquet.append(path)
                 inputs.append(Input(str(path), "canonical-parquet"))
                 continue
-            read(str(path), fmt, lambda sink, fmt=fmt, path=path: READERS[fmt].read(path, sink))
-    for fmt, dirs in late.items():
-        for path in read_agent(fmt, dirs):
+            if on_file:
+                on_file(str(path), fmt)
+            table = f"raw_{len(parts)}"
+            _create_raw(con, table)
+            sink = ArrowSink(con, table)
+            READERS[fmt].read(path, sink)
+            sink.flush()
+        except OSError as exc:  # permission denied, a file removed while read, an I/O error: one line naming it
+            raise LogError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        inputs.append(Input(str(path), fmt, list(sink.notes), sink.skipped, sink.totals))
+        types = {c: "VARCHAR" for c in CANONICAL}
+        parts.append(normalize_sql(table, types, sql_str(str(path)), 's."line"', pre_error="error"))
+    for fmt, paths in late.items():
+        for path in read_agent(fmt, ", ".join(args), paths, None):
             raise LogError(f"{path}: not a {fmt} log")
+    if resolved.notes and inputs:
+        inputs[0].notes[:0] = resolved.notes
     if parquet:
         relation, types = _parquet_relation(con, parquet)
         parts.append(normalize_sql(relation, types, 's."filename"', 's."file_row_number" + 1'))

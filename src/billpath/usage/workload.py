@@ -134,14 +134,28 @@ def _text(name: str, value: object) -> str:
     return str(value)
 
 
+MAX_COUNT = Decimal(10) ** 15  # the largest count a usage row may carry (usage.columns.MAX_TOKENS)
+MIN_EXPONENT = -12  # finer than 1e-12 of a token or a share is not a quantity: refused, not computed
+
+
 def count(flag: str, text: str) -> Decimal:
-    """A non-negative number given on the command line (`_` and `,` allowed as digit separators)."""
+    """A non-negative number given on the command line (`_` and `,` allowed as digit separators).
+
+    ASCII digits only (as every log reader: fullwidth digits are refused, not read), at most 1e15
+    (`1e400` would overflow every later step) and at most 12 decimal places.
+    """
     try:
+        if not text.isascii():
+            raise InvalidOperation
         value = Decimal(text.replace("_", "").replace(",", ""))
     except InvalidOperation:
-        raise UsageError(f"{flag} must be a number, got {text!r}") from None
+        raise UsageError(f"{flag} must be a number (ASCII digits), got {text!r}") from None
     if not value.is_finite() or value < 0:
         raise UsageError(f"{flag} must be a non-negative number, got {text!r}")
+    if value > MAX_COUNT:
+        raise UsageError(f"{flag} is implausibly large (at most 1e15), got {text!r}")
+    if value and value.normalize().as_tuple().exponent < MIN_EXPONENT:
+        raise UsageError(f"{flag} has more than {-MIN_EXPONENT} decimal places, got {text!r}")
     return value
 
 

@@ -8,12 +8,10 @@ are read by DuckDB itself; see `billpath.usage.columns`.
 from __future__ import annotations
 
 import csv
-import glob
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 from billpath.usage.columns import REQUIRED, LogError
+from billpath.usage.paths import DATA_SUFFIXES, resolve
 from billpath.usage.readers import (
     anthropic_usage,
     canonical,
@@ -26,7 +24,7 @@ from billpath.usage.readers import (
     openrouter,
     otel,
 )
-from billpath.usage.readers.base import iter_json_records, iter_lines
+from billpath.usage.readers.base import PARQUET_MAGIC, ListSink, iter_json_records, iter_lines, sniff
 from billpath.usage.readers.exports import CSV_DETECT, EXPORT_DESCRIPTIONS, EXPORT_READERS, JSON_DETECT
 
 AGENT_FORMATS = ("claude-code", "codex", "gemini-cli")  # coding-agent logs: a tree of files read as one log
@@ -113,35 +111,22 @@ DETECT_ORDER = (
     "litellm",
     *JSON_DETECT,
 )
-PARQUET_MAGIC = b"PAR1"
-DATA_SUFFIXES = (".parquet", ".csv", ".jsonl", ".ndjson", ".json")
-
-
-def _data_files(root: Path) -> Iterator[Path]:
-    """Data files under `root`, recursively (os.walk: several times faster than rglob on thousands of files)."""
-    for folder, _dirs, names in os.walk(root):
-        for name in names:
-            full = os.path.join(folder, name)
-            if os.path.splitext(name)[1].lower() in DATA_SUFFIXES and os.path.isfile(full):
-                yield Path(full)
+__all__ = [
+    "AGENT_FORMATS",
+    "DATA_SUFFIXES",
+    "DETECT_ORDER",
+    "FORMATS",
+    "READERS",
+    "detect",
+    "expand",
+    "format_of",
+    "is_parquet",
+]
 
 
 def expand(arg: str) -> list[Path]:
-    """A file, a directory (its data files) or a glob -> the files it names, in order."""
-    path = Path(arg)
-    if path.is_dir():
-        files = sorted(_data_files(path))
-        if not files:
-            raise LogError(f"{arg}: no .parquet, .csv, .jsonl or .json files in this directory")
-        return files
-    if path.exists():
-        return [path]
-    if any(ch in arg for ch in "*?["):
-        files = sorted(Path(p) for p in glob.glob(arg, recursive=True) if Path(p).is_file())
-        if not files:
-            raise LogError(f"{arg}: no file matches this pattern")
-        return files
-    raise LogError(f"{arg}: no such file or directory")
+    """A file, a directory (its data files) or a glob -> the files it names, in order, each once."""
+    return resolve([arg]).files
 
 
 def is_parquet(path: Path) -> bool:
@@ -151,8 +136,6 @@ def is_parquet(path: Path) -> bool:
 
 def _sample(path: Path) -> object:
     """The first JSON record of a JSON Lines file, or the whole document (bounded)."""
-    from billpath.usage.readers.base import ListSink
-
     sink = ListSink()
     for _, obj in iter_json_records(path, sink):
         return obj
@@ -162,25 +145,29 @@ def _sample(path: Path) -> object:
 
 
 def detect(path: Path) -> str:
-    """The format of one file, from its content (the file name's suffix only breaks ties)."""
-    if path.stat().st_size == 0:
-        raise LogError(f"{path}: empty file")
-    if is_parquet(path):
+    """The format of one file, from its content alone (never its name)."""
+    kind = sniff(path)
+    if kind == "parquet":
         return "canonical"
-    first = next((t for _, t, err in iter_lines(path) if err or (t and t.strip())), None)
-    if first is None:
-        raise LogError(f"{path}: empty file (only blank lines)")
-    head = first.lstrip()
-    if head.startswith(("{", "[")):
+    if kind == "json":
         sample = _sample(path)
         for fmt in DETECT_ORDER:
             if READERS[fmt].looks_like(sample):
                 return fmt
         rec = sample[0] if isinstance(sample, list) and sample else sample
-        if isinstance(rec, dict) and all(canonical.canonical_name(k) in rec or k in rec for k in REQUIRED):
+        if isinstance(rec, dict) and all(r in {canonical.canonical_name(k) for k in rec} for r in REQUIRED):
             return "canonical"
         keys = ", ".join(list(rec)[:8]) if isinstance(rec, dict) else type(rec).__name__
         raise LogError(f"{path}: unknown usage format (JSON with keys {keys}); name it with --input-format")
+    first = None
+    for number, line, err in iter_lines(path):
+        if err:
+            raise LogError(f"{path}: line {number}: {err}; billpath reads UTF-8 text")
+        if line.strip():
+            first = line
+            break
+    if first is None:
+        raise LogError(f"{path}: empty file (only blank lines)")
     try:
         header = next(csv.reader([first]))
     except csv.Error:
@@ -199,22 +186,12 @@ def detect(path: Path) -> str:
     )
 
 
-def agent_tree(arg: Path, files: list[Path], requested: str) -> tuple[str, list[Path]] | None:
-    """(format, files) when a directory argument is a coding-agent log tree, read as ONE log.
-
-    The format is the one requested, or (auto) the first file's; the reader itself hands back any
-    file that is not its own (those are then read one by one, by format).
-    """
-    if not arg.is_dir() or not files or requested not in (*AGENT_FORMATS, "auto"):
-        return None
-    fmt = requested if requested != "auto" else detect(files[0])
-    if fmt not in AGENT_FORMATS:
-        return None
-    suffixes = READERS[fmt].SUFFIXES
-    return fmt, [f for f in files if f.suffix.lower() in suffixes]
-
-
 def format_of(path: Path, requested: str) -> str:
     if requested not in FORMATS:
         raise LogError(f"unknown input format {requested!r}; use one of: {', '.join(FORMATS)}")
-    return detect(path) if requested == "auto" else requested
+    if requested == "auto":
+        return detect(path)
+    kind = sniff(path)  # a compressed, binary, UTF-16 or empty file is refused by name in every format
+    if kind == "parquet" and requested != "canonical":
+        raise LogError(f"{path}: a Parquet file; --input-format {requested} reads JSON or CSV (Parquet is canonical)")
+    return requested

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from billpath.usage.readers.base import Sink, buckets, guarded, iter_json_records, num, position
+from billpath.usage.readers.base import Sink, buckets, guarded, iter_json_records, need, num, position
 
 SMALLEST_TIER = 200_000
 
@@ -61,12 +61,18 @@ def _result(where: int, r: object, start: object, sink: Sink) -> None:
         return
     creation = r.get("cache_creation") or {}
     try:
-        uncached = num(r.get("uncached_input_tokens"))
-        read_ = num(r.get("cache_read_input_tokens"))
-        w5 = num(creation.get("ephemeral_5m_input_tokens") if isinstance(creation, dict) else creation)
-        w1h = num(creation.get("ephemeral_1h_input_tokens") if isinstance(creation, dict) else None)
-        output = num(r.get("output_tokens"))
-        searches = num((r.get("server_tool_use") or {}).get("web_search_requests"))
+        uncached = need(r.get("uncached_input_tokens"), "uncached_input_tokens")
+        read_ = num(r.get("cache_read_input_tokens"), "cache_read_input_tokens")
+        w5 = num(
+            creation.get("ephemeral_5m_input_tokens") if isinstance(creation, dict) else creation,
+            "cache_creation.ephemeral_5m_input_tokens",
+        )
+        w1h = num(
+            creation.get("ephemeral_1h_input_tokens") if isinstance(creation, dict) else None,
+            "cache_creation.ephemeral_1h_input_tokens",
+        )
+        output = need(r.get("output_tokens"), "output_tokens")
+        searches = num((r.get("server_tool_use") or {}).get("web_search_requests"), "web_search_requests")
     except (ValueError, AttributeError) as exc:
         sink.reject(where, str(exc))
         return

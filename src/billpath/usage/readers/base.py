@@ -7,13 +7,17 @@ assume). It never drops a row silently: a row it cannot use is rejected with its
 
 from __future__ import annotations
 
+import csv
 import json
-from collections.abc import Iterator
+import os
+import re
+import stat
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from billpath.usage.columns import CANONICAL, LogError
+from billpath.usage.columns import CANONICAL, MAX_TOKENS, WHOLE, LogError
 
 COLUMNS = ("line", *CANONICAL, "error")
 MAX_LINE = 64 * 2**20  # a longer line is rejected, not read into memory
@@ -46,19 +50,101 @@ def iso_from_unix(seconds: object) -> str | None:
         return str(seconds)
 
 
-def num(value: object) -> int:
-    """A token count from a JSON value that may be absent (0). Odd values raise ValueError."""
+class RowError(ValueError):
+    """A record that cannot be priced as it stands: rejected with this message (its line, its reason)."""
+
+
+class HugeInt(str):
+    """A JSON integer too long to be a count (kept as its digits: never converted, never a crash)."""
+
+
+# The one rule for a count written as text, the same as the SQL validation's (`duck.WHOLE`): ASCII digits
+# only, so fullwidth, Arabic-Indic or superscript digits are rejected by every reader alike, not read by some.
+WHOLE_TEXT = re.compile(WHOLE, re.ASCII)
+MAX_JSON_INT_DIGITS = 40
+
+
+def num(value: object, name: str = "count") -> int:
+    """A token count that may be absent (0). Anything else that is not a whole number >= 0 raises RowError."""
     if value is None or value == "":
         return 0
+    return _count(value, name)
+
+
+def need(value: object, name: str) -> int:
+    """A count the format always reports: absent, null or empty is a reason to reject the record, not a 0."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise RowError(f"{name} is missing")
+    return _count(value, name)
+
+
+def _count(value: object, name: str) -> int:
+    if isinstance(value, HugeInt):
+        raise RowError(f"{name} is implausibly large: a {len(value)}-digit number")
     if isinstance(value, bool):
-        raise ValueError(f"not a count: {value!r}")
+        raise RowError(f"{name} is not a count: {value!r}")
     if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    raise ValueError(f"not a whole number: {value!r}")
+        out = value
+    elif isinstance(value, float) and value.is_integer():
+        out = int(value)
+    elif isinstance(value, str) and WHOLE_TEXT.fullmatch(value):
+        out = int(value.strip().lstrip("+").split(".")[0])
+    else:
+        raise RowError(f"{name} is not a whole number >= 0: {_shown(value)}")
+    if out < 0:
+        raise RowError(f"{name} is not a whole number >= 0: {out}")
+    if out > MAX_TOKENS:
+        raise RowError(f"{name} is implausibly large: {out}")
+    return out
+
+
+def _shown(value: object) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+class _Duplicates(dict):
+    """A JSON object that named a key twice (json keeps the last value silently; billpath rejects it)."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def _pairs(pairs: list[tuple[str, object]]) -> dict:
+    out: dict = {}
+    dups: list[str] = []
+    for k, v in pairs:
+        if k in out and k not in dups:
+            dups.append(k)
+        out[k] = v
+    if dups:
+        marked = _Duplicates(out)
+        marked.duplicates = tuple(dups)
+        return marked
+    return out
+
+
+def _int(digits: str) -> int | HugeInt:
+    return int(digits) if len(digits) <= MAX_JSON_INT_DIGITS else HugeInt(digits)
+
+
+def parse_json(text: str | bytes) -> object:
+    """json.loads with the input limits every reader shares: an integer of any length is not a crash
+    (Python refuses > 4,300 digits), and a key named twice in an object is remembered, not lost."""
+    return json.loads(text, object_pairs_hook=_pairs, parse_int=_int)
+
+
+def duplicate_keys(value: object) -> tuple[str, ...]:
+    """Keys named twice in any object inside `value` (iterative: any depth json itself accepted)."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, dict):
+            if isinstance(v, _Duplicates):
+                return v.duplicates
+            stack.extend(x for x in v.values() if isinstance(x, dict | list))
+        elif isinstance(v, list):
+            stack.extend(x for x in v if isinstance(x, dict | list))
+    return ()
 
 
 class Sink:
@@ -128,18 +214,12 @@ def iter_lines(path: Path) -> Iterator[tuple[int, str | None, str | None]]:
                 yield number, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})"
 
 
-def _first_char(path: Path) -> str:
-    with path.open("rb") as f:
-        head = f.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
-    return head[:1].decode("latin-1")
-
-
 def load_json_document(path: Path) -> object:
     size = path.stat().st_size
     if size > MAX_DOCUMENT:
         raise LogError(f"{path}: a {size // 2**20} MiB JSON document is too large to read whole; export it as JSONL")
     try:
-        return json.loads(path.read_bytes().decode("utf-8-sig"))
+        return parse_json(path.read_bytes().decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise LogError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except json.JSONDecodeError as exc:
@@ -147,6 +227,20 @@ def load_json_document(path: Path) -> object:
         raise LogError(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}{hint}") from None
     except RecursionError:
         raise LogError(f"{path}: JSON nested too deeply to read") from None
+    except ValueError as exc:
+        raise LogError(f"{path}: not valid JSON: {exc}") from None
+
+
+def _json_line(line: str) -> tuple[object, str | None]:
+    """One JSON Lines record, or why it is not one."""
+    try:
+        return parse_json(line), None
+    except json.JSONDecodeError as exc:
+        return None, f"not valid JSON: {exc.msg} at column {exc.colno}"
+    except RecursionError:
+        return None, "JSON nested too deeply"
+    except ValueError as exc:
+        return None, f"not valid JSON: {exc}"
 
 
 def is_jsonl(path: Path) -> bool:
@@ -157,11 +251,8 @@ def is_jsonl(path: Path) -> bool:
             if err:
                 return seen > 0
             continue
-        if seen == 0:
-            try:
-                json.loads(line)
-            except (json.JSONDecodeError, RecursionError):
-                return False
+        if seen == 0 and _json_line(line)[1] is not None:
+            return False
         seen += 1
         if seen > 1:
             return True
@@ -174,7 +265,7 @@ def iter_json_records(path: Path, sink: Sink) -> Iterator[tuple[int, object]]:
     Bad JSON lines are rejected on the sink with their line number; a bad whole document is a
     `LogError` (nothing in it can be trusted).
     """
-    if _first_char(path) not in "[{":
+    if sniff(path) != "json":
         raise LogError(f"{path}: not JSON (it does not start with '{{' or '[')")
     if not is_jsonl(path):
         yield 0, load_json_document(path)
@@ -185,12 +276,11 @@ def iter_json_records(path: Path, sink: Sink) -> Iterator[tuple[int, object]]:
             continue
         if not line.strip():
             continue
-        try:
-            yield number, json.loads(line)
-        except json.JSONDecodeError as exc:
-            sink.reject(number, f"not valid JSON: {exc.msg} at column {exc.colno}")
-        except RecursionError:
-            sink.reject(number, "JSON nested too deeply")
+        value, err = _json_line(line)
+        if err:
+            sink.reject(number, err)
+        else:
+            yield number, value
 
 
 def records(doc: object, *keys: str) -> list:
@@ -209,17 +299,102 @@ def records(doc: object, *keys: str) -> list:
 
 
 def guarded(record_reader):
-    """Wrap a reader's per-record function: a record of an unexpected shape is rejected, not a crash."""
+    """Wrap a reader's per-record function: the one place a record becomes a row or a rejection.
+
+    A record with a key named twice is rejected (which value would count?); a `RowError` (a count
+    missing or invalid) rejects it with its message; a record of an unexpected shape is rejected, not a crash.
+    """
 
     def wrapper(where: int, record: object, *args) -> None:
         sink = args[-1]
+        dups = duplicate_keys(record)
+        if dups:
+            sink.reject(where, f"key {', '.join(map(repr, dups))} given twice in one record (ambiguous)")
+            return
         try:
             record_reader(where, record, *args)
-        except (TypeError, AttributeError, ValueError, KeyError, IndexError, OverflowError) as exc:
+        except RowError as exc:
+            sink.reject(where, str(exc))
+        except (TypeError, AttributeError, ValueError, KeyError, IndexError, OverflowError, RecursionError) as exc:
             sink.reject(where, f"unexpected record shape ({type(exc).__name__}: {exc})")
 
     wrapper.__doc__ = record_reader.__doc__
     return wrapper
+
+
+# ---- what a file is, from its first bytes (never from its name) ----
+
+SNIFF_BYTES = 1 << 16
+COMPRESSED = (
+    (b"\x1f\x8b", "gzip", "gunzip"),
+    (b"PK\x03\x04", "zip", "unzip"),
+    (b"BZh", "bzip2", "bunzip2"),
+    (b"\xfd7zXZ\x00", "xz", "unxz"),
+    (b"\x28\xb5\x2f\xfd", "zstd", "unzstd"),
+)
+BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+PARQUET_MAGIC = b"PAR1"
+CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])  # never in text (tab, LF, CR are)
+
+
+def kind_of(path: Path) -> str:
+    """'regular', 'directory', 'FIFO', 'character device', ... for a path (following symlinks)."""
+    mode = os.stat(path).st_mode
+    for test, name in (
+        (stat.S_ISREG, "regular"),
+        (stat.S_ISDIR, "directory"),
+        (stat.S_ISFIFO, "FIFO (named pipe)"),
+        (stat.S_ISCHR, "character device"),
+        (stat.S_ISBLK, "block device"),
+        (stat.S_ISSOCK, "socket"),
+    ):
+        if test(mode):
+            return name
+    return "special file"
+
+
+def sniff(path: Path) -> str:
+    """'parquet', 'json' or 'text' from a file's first bytes; anything billpath cannot read is a LogError
+    naming what it is (empty, compressed, UTF-16/32, binary, a FIFO or device)."""
+    try:
+        kind = kind_of(path)
+        if kind != "regular":
+            raise LogError(f"{path}: a {kind}, not a regular file; billpath reads usage files only")
+        if path.stat().st_size == 0:
+            raise LogError(f"{path}: empty file")
+        with path.open("rb") as f:
+            head = f.read(SNIFF_BYTES)
+    except OSError as exc:
+        raise LogError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if head.startswith(PARQUET_MAGIC):
+        return "parquet"
+    for magic, name, tool in COMPRESSED:
+        if head.startswith(magic):
+            raise LogError(
+                f"{path}: {name}-compressed; billpath reads uncompressed files: decompress it first ({tool})"
+            )
+    for bom, name in BOMS:
+        if head.startswith(bom):
+            raise LogError(f"{path}: {name} text; billpath reads UTF-8: convert it (iconv -f {name} -t UTF-8)")
+    if b"\x00" in head:
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if max(even, odd) > len(head) // 4 and min(even, odd) < len(head) // 32:
+            raise LogError(f"{path}: UTF-16 text (no byte-order mark); billpath reads UTF-8: convert it with iconv")
+    controls = len(head) - len(head.translate(None, CONTROL_BYTES))
+    if controls * 10 > len(head) or head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"\x00":
+        raise LogError(f"{path}: binary data (not UTF-8 text, JSON, CSV or Parquet)")
+    # a stray control byte in otherwise textual data: its line is rejected by the reader, not the whole file
+    body = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not body:
+        if len(head) < SNIFF_BYTES:
+            raise LogError(f"{path}: empty file (only blank lines)")
+        return "text"
+    return "json" if body[:1] in (b"{", b"[") else "text"
 
 
 def dicts(value: object) -> list[dict]:
@@ -241,3 +416,85 @@ def buckets(obj: object) -> list:
         else:
             out.append(item)
     return out
+
+
+# ---- CSV: one row-accounting path for every CSV reader ----
+
+FIELD_LIMIT = 1 << 20  # one CSV cell; a longer one rejects its row
+
+
+def _decoded(path: Path, bad: dict[int, str]) -> Iterator[str]:
+    """The file's lines as text; a line that cannot be read becomes an empty line, and why is kept in `bad`."""
+    for number, line, err in iter_lines(path):
+        if err:
+            bad[number] = err
+            yield "\n"
+        else:
+            yield line
+
+
+def csv_header_names(header: list[str], canon: Callable[[str], str], path: Path) -> list[str]:
+    """Each header cell's meaning; two cells with one meaning (a repeat, a case variant, an alias) are an error."""
+    names = [canon(h) for h in header]
+    seen: dict[str, str] = {}
+    for h, n in zip(header, names, strict=True):
+        if n in seen:
+            same = f"{seen[n]!r} and {h!r}"
+            why = "" if seen[n].strip() == h.strip() else f" both mean {n!r}"
+            raise LogError(f"{path}: columns {same}{why}: conflicting columns, keep one")
+        seen[n] = h
+    return names
+
+
+def csv_records(
+    path: Path, sink: Sink, canon: Callable[[str], str]
+) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header's column names (after `canon`) and (line, cells) for each data row.
+
+    Every physical line is accounted for once: a row is yielded, or rejected on the sink with its first
+    line and why (not UTF-8, too long, broken quoting, wrong field count); only blank lines are not rows.
+    """
+    bad: dict[int, str] = {}
+    csv.field_size_limit(FIELD_LIMIT)
+    reader = csv.reader(_decoded(path, bad), strict=True)
+    try:
+        header = next(reader)
+        while header == [] and reader.line_num not in bad:
+            header = next(reader)
+    except StopIteration:
+        raise LogError(f"{path}: empty file (no header row)") from None
+    except csv.Error as exc:
+        raise LogError(f"{path}: the header row is not valid CSV: {exc}") from None
+    if reader.line_num in bad:
+        raise LogError(f"{path}: line {reader.line_num} (the header row): {bad[reader.line_num]}")
+    names = csv_header_names(header, canon, path)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        last = reader.line_num
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                start = last + 1
+                if "unexpected end of data" in str(exc):
+                    span = f"lines {start}-{reader.line_num}" if reader.line_num > start else f"line {start}"
+                    sink.reject(start, f"broken CSV quote: a quoted field opened here never closes ({span} unreadable)")
+                else:
+                    sink.reject(start, f"not valid CSV: {exc}")
+                last = max(reader.line_num, start)
+                continue
+            start, last = last + 1, reader.line_num
+            errors = [bad[n] for n in range(start, last + 1) if n in bad]
+            if errors:
+                sink.reject(start, errors[0])
+                continue
+            if not cells or cells == [""]:
+                continue  # a blank line is not a row
+            if len(cells) != len(header):
+                sink.reject(start, f"expected {len(header)} fields, got {len(cells)}")
+                continue
+            yield start, cells
+
+    return names, rows()

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from billpath.usage.columns import LogError
-from billpath.usage.readers.base import Sink, guarded, iter_json_records, num, position, records, text
+from billpath.usage.readers.base import Sink, guarded, iter_json_records, need, num, position, records, text
 from billpath.usage.readers.cursor_csv import PRICED_NOTE, PROVIDER_TEAM, model_name
 
 
@@ -85,8 +85,8 @@ def _row(where: int, rec: object, sink: Sink) -> None:
         )
         return
     try:
-        plain = num(usage.get("inputTokens"))
-        out = num(usage.get("outputTokens"))
+        plain = need(usage.get("inputTokens"), "tokenUsage.inputTokens")
+        out = need(usage.get("outputTokens"), "tokenUsage.outputTokens")
         write = num(usage.get("cacheWriteTokens"))
         cached = num(usage.get("cacheReadTokens"))
         cost = _cents(usage.get("totalCents"))

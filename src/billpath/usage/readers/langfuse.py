@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from billpath.usage.readers.base import Sink, guarded, iter_json_records, num, position, records
+from billpath.usage.readers.base import Sink, guarded, iter_json_records, need, num, position, records
 
 
 def looks_like(obj: object) -> bool:
@@ -52,6 +52,9 @@ def _row(where: int, rec: object, sink: Sink) -> None:
         return
     kind = rec.get("type")
     details = rec.get("usageDetails") or {}
+    if kind is None and "usageDetails" not in rec and "costDetails" not in rec:
+        sink.reject(where, "not a Langfuse observation (no type, no usageDetails)")
+        return
     if kind not in (None, "GENERATION") or not details:
         sink.skipped += 1  # spans, events and generations without usage are not usage rows
         return
@@ -59,6 +62,7 @@ def _row(where: int, rec: object, sink: Sink) -> None:
         sink.reject(where, "usageDetails is not an object")
         return
     parts = {"input": 0, "output": 0, "cache_read": 0, "cache_write": 0, "cache_write_1h": 0, "reasoning": 0}
+    given: set[str] = set()
     try:
         for key, value in details.items():
             k = _kind(key)
@@ -66,10 +70,15 @@ def _row(where: int, rec: object, sink: Sink) -> None:
                 sink.reject(where, f"usageDetails key {key!r} is not a token count billpath knows how to price")
                 return
             if k != "skip":
-                parts[k] += num(value)
-        total = num(details.get("total")) if details.get("total") is not None else None
+                parts[k] += need(value, key) if k in ("input", "output") else num(value, key)
+                given.add(k)
+        total = num(details.get("total"), "total") if details.get("total") is not None else None
     except ValueError as exc:
         sink.reject(where, f"usageDetails: {exc}")
+        return
+    absent = [k for k in ("input", "output") if k not in given]
+    if absent:  # a generation's usage always names both; without one, its cost is unknown, not $0
+        sink.reject(where, f"usageDetails has no {' and no '.join(absent)} token count")
         return
     if total is not None and total == parts["input"] + parts["output"] and total != sum(parts.values()):
         # parts reported inside input/output: take them out (reasoning stays inside output)

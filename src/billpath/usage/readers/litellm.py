@@ -9,13 +9,23 @@ form (`us.` prefix, `azure/eu/`). `spend` is LiteLLM's own float estimate, kept 
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 from billpath.errors import BillpathError
-from billpath.usage.readers.base import Sink, guarded, iter_json_records, num, position, records, text
-from billpath.usage.readers.canonical import FIELD_LIMIT, decoded_lines
+from billpath.usage.readers.base import (
+    Sink,
+    csv_records,
+    guarded,
+    iter_json_records,
+    need,
+    num,
+    parse_json,
+    position,
+    records,
+    sniff,
+    text,
+)
 
 MARKERS = ("spend", "prompt_tokens")
 
@@ -31,12 +41,12 @@ def looks_like(obj: object) -> bool:
 
 
 def looks_like_header(header: list[str]) -> bool:
-    names = {h.strip() for h in header}
+    names = {h.strip().lower() for h in header}
     return all(k in names for k in MARKERS) and bool({"custom_llm_provider", "request_id", "model_group"} & names)
 
 
 def read(path: Path, sink: Sink) -> None:
-    if path.suffix.lower() == ".csv":
+    if sniff(path) == "text":  # CSV or JSON by content, never by name
         _read_csv(path, sink)
         return
     index = 0
@@ -47,25 +57,9 @@ def read(path: Path, sink: Sink) -> None:
 
 
 def _read_csv(path: Path, sink: Sink) -> None:
-    bad: dict[int, str] = {}
-    csv.field_size_limit(FIELD_LIMIT)
-    reader = csv.DictReader(decoded_lines(path, bad), strict=True)
-    last = 1
-    while True:
-        try:
-            rec = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            sink.reject(last + 1, f"not valid CSV: {exc}")
-            last = reader.line_num
-            continue
-        start, last = last + 1, reader.line_num
-        errors = [bad[n] for n in range(start, last + 1) if n in bad]
-        if errors or None in rec or None in rec.values():
-            sink.reject(start, errors[0] if errors else "wrong number of fields")
-            continue
-        _row(start, rec, sink)
+    names, rows = csv_records(path, sink, lambda h: h.strip().lower())
+    for start, cells in rows:
+        _row(start, dict(zip(names, cells, strict=True)), sink)
 
 
 def _metadata(value: object) -> dict:
@@ -73,9 +67,11 @@ def _metadata(value: object) -> dict:
         if not value.strip():
             return {}
         try:
-            value = json.loads(value)
+            value = parse_json(value)
         except json.JSONDecodeError as exc:
             raise BillpathError(f"metadata is not valid JSON: {exc.msg}") from None
+        except (ValueError, RecursionError) as exc:
+            raise BillpathError(f"metadata is not valid JSON: {exc}") from None
     return value if isinstance(value, dict) else {}
 
 
@@ -95,11 +91,14 @@ def _row(where: int, rec: object, sink: Sink) -> None:
     try:
         meta = _metadata(rec.get("metadata"))
         usage = meta.get("usage_object") if isinstance(meta.get("usage_object"), dict) else meta
-        prompt = num(rec.get("prompt_tokens"))
-        completion = num(rec.get("completion_tokens"))
-        read_ = num(_get(usage, "cache_read_input_tokens") or _get(usage, "prompt_tokens_details", "cached_tokens"))
-        write = num(_get(usage, "cache_creation_input_tokens"))
-        reasoning = num(_get(usage, "completion_tokens_details", "reasoning_tokens"))
+        prompt = need(rec.get("prompt_tokens"), "prompt_tokens")
+        completion = need(rec.get("completion_tokens"), "completion_tokens")
+        read_ = num(
+            _get(usage, "cache_read_input_tokens") or _get(usage, "prompt_tokens_details", "cached_tokens"),
+            "cache_read_input_tokens",
+        )
+        write = num(_get(usage, "cache_creation_input_tokens"), "cache_creation_input_tokens")
+        reasoning = num(_get(usage, "completion_tokens_details", "reasoning_tokens"), "reasoning_tokens")
     except (BillpathError, ValueError) as exc:
         sink.reject(where, str(exc))
         return

@@ -17,6 +17,7 @@ from billpath.usage.readers.base import (
     guarded,
     iso_from_unix,
     iter_json_records,
+    need,
     num,
     position,
     records,
@@ -74,16 +75,16 @@ def _result(where: int, r: object, start: str | None, sink: Sink) -> None:
         sink.reject(where, "model is null: export with group_by=model to price these tokens")
         return
     try:
-        total_in = num(r.get("input_tokens"))
-        cached = num(r.get("input_cached_tokens"))
-        write = num(r.get("input_cache_write_tokens"))
-        write_12h = num(r.get("input_cache_write_12h_tokens"))
+        total_in = need(r.get("input_tokens"), "input_tokens")
+        cached = num(r.get("input_cached_tokens"), "input_cached_tokens")
+        write = num(r.get("input_cache_write_tokens"), "input_cache_write_tokens")
+        write_12h = num(r.get("input_cache_write_12h_tokens"), "input_cache_write_12h_tokens")
         if r.get("input_uncached_tokens") is not None:
-            uncached = num(r["input_uncached_tokens"])
+            uncached = num(r["input_uncached_tokens"], "input_uncached_tokens")
         else:
             uncached = total_in - cached - write - write_12h
-        output = num(r.get("output_tokens"))
-        requests = num(r.get("num_model_requests"))
+        output = need(r.get("output_tokens"), "output_tokens")
+        requests = need(r.get("num_model_requests"), "num_model_requests")
     except ValueError as exc:
         sink.reject(where, str(exc))
         return

@@ -11,7 +11,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from billpath.usage.readers.base import Sink, guarded, iso_from_unix, iter_json_records, num, position, records
+from billpath.usage.readers.base import (
+    RowError,
+    Sink,
+    guarded,
+    iso_from_unix,
+    iter_json_records,
+    need,
+    num,
+    position,
+    records,
+)
 
 
 def looks_like(obj: object) -> bool:
@@ -41,16 +51,21 @@ def _row(where: int, rec: object, sink: Sink) -> None:
     usage = rec.get("usage") if isinstance(rec.get("usage"), dict) else {}
     try:
         if "native_tokens_prompt" in rec or "tokens_prompt" in rec:
-            prompt = num(rec.get("native_tokens_prompt", rec.get("tokens_prompt")))
-            completion = num(rec.get("native_tokens_completion", rec.get("tokens_completion")))
-            cached = num(rec.get("native_tokens_cached"))
-            reasoning = num(rec.get("native_tokens_reasoning"))
+            native = "native_tokens_prompt" in rec
+            prompt_key = "native_tokens_prompt" if native else "tokens_prompt"
+            completion_key = "native_tokens_completion" if native else "tokens_completion"
+            prompt = need(rec.get(prompt_key), prompt_key)
+            completion = need(rec.get(completion_key), completion_key)
+            cached = num(rec.get("native_tokens_cached"), "native_tokens_cached")
+            reasoning = num(rec.get("native_tokens_reasoning"), "native_tokens_reasoning")
+        elif usage:
+            prompt = need(usage.get("prompt_tokens"), "usage.prompt_tokens")
+            completion = need(usage.get("completion_tokens"), "usage.completion_tokens")
+            cached = num((usage.get("prompt_tokens_details") or {}).get("cached_tokens"), "cached_tokens")
+            reasoning = num((usage.get("completion_tokens_details") or {}).get("reasoning_tokens"), "reasoning_tokens")
         else:
-            prompt = num(usage.get("prompt_tokens"))
-            completion = num(usage.get("completion_tokens"))
-            cached = num((usage.get("prompt_tokens_details") or {}).get("cached_tokens"))
-            reasoning = num((usage.get("completion_tokens_details") or {}).get("reasoning_tokens"))
-        write = num((usage.get("prompt_tokens_details") or {}).get("cache_write_tokens"))
+            raise RowError("not an OpenRouter generation: no token counts (native_tokens_prompt/completion or usage)")
+        write = num((usage.get("prompt_tokens_details") or {}).get("cache_write_tokens"), "cache_write_tokens")
     except (ValueError, AttributeError) as exc:
         sink.reject(where, str(exc))
         return

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from billpath.usage.readers.base import WEAK, Sink, dicts, guarded, iso_from_unix, iter_json_records, num
+from billpath.usage.readers.base import WEAK, Sink, dicts, guarded, iso_from_unix, iter_json_records, need, num
 from billpath.usage.routes import channel_for_host
 
 INPUT = ("gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens")
@@ -87,11 +87,11 @@ def _span(where: int, span: object, resource: dict, sink: Sink) -> None:
         return
     model = attrs.get("gen_ai.response.model") or attrs.get("gen_ai.request.model")
     try:
-        total_in = num(_first(attrs, INPUT))
-        output = num(_first(attrs, OUTPUT))
-        cached = num(_first(attrs, CACHE_READ))
-        created = num(_first(attrs, CACHE_WRITE))
-        reasoning = num(_first(attrs, REASONING))
+        total_in = need(_first(attrs, INPUT), INPUT[0])
+        output = need(_first(attrs, OUTPUT), OUTPUT[0])
+        cached = num(_first(attrs, CACHE_READ), CACHE_READ[0])
+        created = num(_first(attrs, CACHE_WRITE), CACHE_WRITE[0])
+        reasoning = num(_first(attrs, REASONING), REASONING[0])
     except ValueError as exc:
         sink.reject(where, str(exc))
         return

@@ -18,8 +18,7 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from billpath.usage.columns import LogError
-from billpath.usage.readers.base import Sink, iter_lines
+from billpath.usage.readers.base import Sink, csv_records, iter_lines
 
 FIELD_LIMIT = 1 << 20
 
@@ -33,15 +32,6 @@ LINE_TYPES = {
 }
 TOKEN_COLUMNS = tuple(LINE_TYPES.values())
 LINE_TYPE_OF = {v: k for k, v in LINE_TYPES.items()}
-
-
-def lines(path: Path, bad: dict[int, str]) -> Iterator[str]:
-    for number, line, err in iter_lines(path):
-        if err:
-            bad[number] = err
-            yield "\n"
-        else:
-            yield line
 
 
 def header(path: Path) -> list[str]:
@@ -58,36 +48,10 @@ def header(path: Path) -> list[str]:
 
 
 def iter_csv(path: Path, sink: Sink) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line, {header name: cell}) for each data row; bad rows are rejected on the sink with their line."""
-    bad: dict[int, str] = {}
-    csv.field_size_limit(FIELD_LIMIT)
-    reader = csv.reader(lines(path, bad), strict=True)
-    try:
-        names = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise LogError(f"{path}: empty file (no header row)") from None
-    except csv.Error as exc:
-        raise LogError(f"{path}: the header row is not valid CSV: {exc}") from None
-    last = reader.line_num
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            sink.reject(last + 1, f"not valid CSV: {exc}")
-            last = reader.line_num
-            continue
-        start, last = last + 1, reader.line_num
-        errors = [bad[n] for n in range(start, last + 1) if n in bad]
-        if errors:
-            sink.reject(start, errors[0])
-            continue
-        if not cells or cells == [""]:
-            continue
-        if len(cells) != len(names):
-            sink.reject(start, f"expected {len(names)} fields, got {len(cells)}")
-            continue
+    """(line, {header name: cell}) for each data row, through the one CSV row-accounting path every reader
+    shares (`base.csv_records`: bad rows rejected with their line, a header naming a column twice an error)."""
+    names, rows = csv_records(path, sink, str.strip)
+    for start, cells in rows:
         yield start, dict(zip(names, cells, strict=True))
 
 
@@ -142,7 +106,9 @@ def count(value: object) -> int:
     text = str(value).strip().replace(",", "")
     if not text:
         return 0
-    if text.isdigit():
+    if not text.isascii():  # fullwidth or other Unicode digits: refused here as by every reader
+        raise ValueError(f"not a whole number (ASCII digits): {value!r}")
+    if DIGITS.fullmatch(text):
         return int(text)
     try:
         d = Decimal(text)

@@ -45,6 +45,7 @@ EXEMPT = {
     ("web", "log"): "the web's usage logs are uploads to /api/price-log; a GET cannot carry a file",
     ("web", "input_format"): "only with --log (see log)",
     ("web", "engine"): "the server runs the embedded engine; Spark is a batch choice for the CLI and Python",
+    ("web", "source"): "the server never reads its own home directory for a client; upload the agent's log files",
     ("web", "reprice"): "only for the FOCUS CSV file (--format focus); the web answers the JSON, which has reprice",
 }
 

@@ -122,13 +122,15 @@ def quote(
 
 
 def price_log(
-    paths: list[str] | str,
+    paths: list[str] | str | None = None,
     workload: Workload | None = None,
     *,
     input_format: str = "auto",
     engine: str = "duckdb",
     catalog: Catalog | None = None,
     progress: Progress | None = None,
+    source: list[str] | str | None = None,
+    plan: str | None = None,
     focus_reprice: str | None = None,
     columns: list[str] | None = None,
     since: date | None = None,
@@ -147,11 +149,28 @@ def price_log(
     w = _workload(workload, dict(params))
     if w.has_tokens() or w.requests != 1 or w.batch_share or w.cache_hit_share:
         raise UsageError("a usage log carries its own tokens: give price_log only at, payment, credit_purchase, prices")
-    return _price_log(
+    paths = [paths] if isinstance(paths, str) else list(paths or [])
+    sources = [source] if isinstance(source, str) else list(source or [])
+    if sources:  # `--source AGENT`: the agent's own log directories on this machine (read only, never uploaded)
+        from billpath.usage.agent_sources import find
+
+        for agent in sources:
+            paths += [str(d) for d in find(agent).dirs]
+        if input_format == "auto" and len(set(sources)) == 1:
+            input_format = sources[0]
+    if not paths:
+        raise UsageError("give usage files, directories or globs, or a coding agent's logs with source=")
+    if plan is not None:
+        from billpath.catalog.subscriptions import plan_ids
+
+        if plan not in plan_ids():
+            raise UsageError(f"unknown plan {plan!r}; use one of: {', '.join(plan_ids())}")
+    catalog = _overlaid(catalog, w.prices)
+    result = _price_log(
         paths,
         input_format=input_format,
         at=w.at,
-        catalog=_overlaid(catalog, w.prices),
+        catalog=catalog,
         progress=progress,
         engine=engine,
         payment=w.payment,
@@ -161,6 +180,11 @@ def price_log(
         since=since,
         until=until,
     )
+    if plan is not None:  # subscription equivalence: the plan against the same tokens on every API channel
+        from billpath.analysis.subscription import equivalence
+
+        result.subscription = equivalence(result, plan, catalog or load_catalog())
+    return result
 
 
 def recommend(

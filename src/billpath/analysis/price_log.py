@@ -111,6 +111,7 @@ class PriceLogResult:
     user_tallies: dict[str, Tally] = field(default_factory=dict)  # per user, by component (`--by user`)
     seats: list[dict] = field(default_factory=list)  # coding-tool seats, each user on their own usage
     rows_outside_period: int = 0  # left out by --since/--until
+    subscription: object | None = None  # `price-log --plan`: an analysis.subscription.Equivalence
 
     @property
     def total(self) -> Decimal:
@@ -169,6 +170,7 @@ class PriceLogResult:
             **({"application_fees": self.application_fees} if self.application_fees else {}),
             **({"export_totals": totals} if (totals := _export_totals(self.inputs)) else {}),
             "notes": self.notes,
+            **({"subscription": self.subscription.to_dict()} if self.subscription is not None else {}),
         }
 
 

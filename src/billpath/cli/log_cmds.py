@@ -14,8 +14,9 @@ from billpath.usage.workload import Workload
 
 INPUT_FORMATS = (
     "auto, openai-usage, anthropic-usage, otel, litellm, openrouter, langfuse, canonical, "
-    "cursor-csv, cursor-api, copilot-usage, aws-cur, focus, azure-cost, gcp-billing"
+    "cursor-csv, cursor-api, copilot-usage, aws-cur, focus, azure-cost, gcp-billing, claude-code, codex, gemini-cli"
 )
+SOURCES = "claude-code|codex|gemini-cli"
 
 
 class LogFmt(StrEnum):
@@ -45,8 +46,10 @@ class Engine(StrEnum):
 @app.command("price-log")
 @workload_options(PRICING_TERMS, help={"at": "Prices for rows without a timestamp (default: today)."})
 def price_log_cmd(
-    files: Annotated[list[str], typer.Argument(help="Usage files, directories or globs.", metavar="FILE...")],
-    workload: Workload,
+    files: Annotated[
+        list[str] | None, typer.Argument(help="Usage files, directories or globs.", metavar="FILE...")
+    ] = None,
+    workload: Workload | None = None,  # given by @workload_options
     input_format: Annotated[
         str, typer.Option("--input-format", metavar="FORMAT", help=f"Log format ({INPUT_FORMATS}).")
     ] = "auto",
@@ -80,11 +83,36 @@ def price_log_cmd(
         str | None,
         typer.Option("--reprice", metavar="CHANNEL", help="With --format focus: also the rows re-priced on CHANNEL."),
     ] = None,
+    source: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--source",
+            metavar="AGENT",
+            help=f"Read a coding agent's logs from their default locations on this machine ({SOURCES}); repeatable.",
+        ),
+    ] = None,
+    plan: Annotated[
+        str | None,
+        typer.Option(
+            "--plan",
+            metavar="PLAN",
+            help="Compare with a subscription (claude-max-5x, chatgpt-pro, cursor-pro, copilot-pro-plus, ...).",
+        ),
+    ] = None,
 ) -> None:
     """Price a usage log on the channels it used, and what it would cost on every other channel."""
     from billpath.api import price_log
     from billpath.report.price_log import price_log_view
     from billpath.report.render import emit
+
+    files = list(files or [])
+    if not files and not source:
+        raise typer.BadParameter("give usage files (FILE...) or --source AGENT", param_hint="FILE...")
+    if plan is not None:
+        from billpath.catalog.subscriptions import plan_ids
+
+        if plan not in plan_ids():
+            raise typer.BadParameter(f"unknown plan {plan!r}; use one of: {', '.join(plan_ids())}", param_hint="--plan")
 
     progress = _progress_bar() if fmt not in (LogFmt.json, LogFmt.focus) and sys.stderr.isatty() else None
     try:
@@ -94,6 +122,8 @@ def price_log_cmd(
             input_format=input_format,
             engine=engine.value,
             progress=progress,
+            source=source,
+            plan=plan,
             focus_reprice=reprice,
             columns=column,
             since=parse_date("since", since),
@@ -102,12 +132,20 @@ def price_log_cmd(
     finally:
         if progress is not None:
             progress.close()
+    for i in result.inputs if source else []:  # say which directories were read
+        if i.format in source:
+            typer.echo(f"{i.format}: read {i.path}", err=True)
     if fmt is LogFmt.focus:
         from billpath.report.focus import focus_csv
 
         sys.stdout.write(focus_csv(result))
         return
-    emit(fmt.value, result.to_dict(), price_log_view(result, by.value if by else None))
+    view = price_log_view(result, by.value if by else None)
+    if result.subscription is not None:
+        from billpath.report.subscription import lines
+
+        view.footer += lines(result.subscription)
+    emit(fmt.value, result.to_dict(), view)
 
 
 class _progress_bar:

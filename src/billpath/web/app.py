@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 
 from billpath import __version__
+from billpath.catalog.subscriptions import plan_ids as _plan_ids
 from billpath.errors import BillpathError, CatalogError, UnknownChannel, UnknownModel, UsageError
 from billpath.usage.workload import FIELDS, TERMS, Field, Workload
 from billpath.web import schemas
@@ -56,6 +57,9 @@ LOG_FORMATS = Literal[
     "openrouter",
     "langfuse",
     "canonical",
+    "claude-code",
+    "codex",
+    "gemini-cli",
     "cursor-csv",
     "cursor-api",
     "copilot-usage",
@@ -64,6 +68,8 @@ LOG_FORMATS = Literal[
     "azure-cost",
     "gcp-billing",
 ]
+# `price-log --plan`: the schema lists them; "" (the default) is no plan (a multipart form has no null)
+PLAN_IDS = Literal[("", *_plan_ids())]  # type: ignore[valid-type]
 UPLOAD_SUFFIX = re.compile(r"^\.[A-Za-z0-9]{1,10}$")
 
 
@@ -432,6 +438,9 @@ def _install_price_log(app: FastAPI, settings: Settings) -> None:
         ] = None,
         since: Annotated[str, Form(description="Only rows dated on or after this day (UTC), e.g. 2026-10-01.")] = "",
         until: Annotated[str, Form(description="Only rows dated on or before this day (UTC), e.g. 2026-10-31.")] = "",
+        plan: Annotated[
+            PLAN_IDS, Form(description="Compare with a subscription (e.g. claude-max-5x, cursor-pro); empty: none.")
+        ] = "",
     ) -> Response:
         with tempfile.TemporaryDirectory(prefix="billpath-upload-") as tmp:
             paths, names = [], {}
@@ -451,13 +460,18 @@ def _install_price_log(app: FastAPI, settings: Settings) -> None:
                 if settings.isolate_price_log:
                     from billpath.web.isolated import price_log_isolated
 
-                    payload = await price_log_isolated(paths, input_format, terms, options)
+                    payload = await price_log_isolated(paths, input_format, terms, options, plan=plan or None)
                 else:
                     from billpath.api import price_log
 
                     def priced() -> dict:
                         return price_log(
-                            paths, terms, input_format=input_format, catalog=_catalog(), **options
+                            paths,
+                            terms,
+                            input_format=input_format,
+                            catalog=_catalog(),
+                            plan=plan or None,
+                            **options,
                         ).to_dict()
 
                     payload = await run_in_threadpool(priced)

@@ -176,6 +176,12 @@ class Sink:
     def add(self, record: dict) -> None:
         raise NotImplementedError
 
+    def add_columns(self, columns: dict[str, list]) -> None:
+        """Many rows at once, column by column (canonical text values and `line`); equal to add() per row."""
+        names = list(columns)
+        for values in zip(*columns.values(), strict=True):
+            self.add(dict(zip(names, values, strict=True)))
+
 
 class ListSink(Sink):
     def __init__(self) -> None:

@@ -37,7 +37,7 @@ def test_copilot_ai_credit_plans() -> None:
 
 def test_opus_on_copilot_is_never_priced_on_pro() -> None:
     comp = compare("claude-opus-4-8", Usage(input_tokens=1000, output_tokens=100), D(10), at=AT)
-    copilot = next(q for q in comp.quotes if q.offer.channel == "github-copilot")
+    copilot = next(q for q in comp.seats if q.offer.channel == "github-copilot")
     assert copilot.offer.variant != "pro"
     assert any("not offered on GitHub Copilot Pro (AI Credits)" in n for n in copilot.notes)
 

@@ -76,8 +76,11 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
         (["compare", "gpt-5.5", "--output-tokens", "lots"], "--output-tokens must be a number"),
         (["compare", "gpt-5.5", "--batch-share", "2"], "--batch-share is a share between 0 and 1"),
         (["compare", "gpt-5.5", "--at", "yesterday"], "--at must be a date"),
-        (["compare", "claude-opus-4-8", "--payment", "paypal"], "payment method 'paypal' is not known"),
+        (["compare", "claude-opus-4-8", "-i", "1000", "--payment", "paypal"], "payment method 'paypal' is not known"),
         (["models", "--channel", "bedrock"], "unknown channel 'bedrock'"),
+        (["compare", "gpt-5.5"], "no tokens given: add per-request token counts"),
+        (["recommend", "gpt-5.5", "-n", "100"], "no tokens given"),
+        (["price-log", "examples/usage.csv", "--column", "input_tokens"], "--column takes FIELD=HEADER"),
     ],
 )
 def test_user_errors_are_one_line_exit_1(args: list[str], message: str) -> None:

@@ -29,7 +29,9 @@ def _leave_the_catalog_cache_as_found():
 
 def _by(comp, channel, variant=None):
     return next(
-        q for q in comp.quotes if q.offer.channel == channel and (variant is None or q.offer.variant == variant)
+        q
+        for q in (*comp.quotes, *comp.seats)
+        if q.offer.channel == channel and (variant is None or q.offer.variant == variant)
     )
 
 
@@ -61,6 +63,7 @@ def test_application_plans_priced_for_the_workload(catalog):
     comp = compare("claude-sonnet-4-6", SONNET, D(3000), at=TODAY, catalog=catalog)
     cursor = _by(comp, "cursor")
     assert cursor.channel_kind == "application"
+    assert cursor in comp.seats and all(q.channel_kind != "application" for q in comp.quotes)
     assert cursor.offer.variant == "pro-plus"  # $60 + (135 - 70) = 125 beats Pro (20 + 115) and Ultra (200)
     assert cursor.total == D(125)
     assert cursor.to_dict()["markup_vs_direct_pct"] == "-7.41"

@@ -392,7 +392,7 @@ def test_fifo_and_devices_are_refused(tmp_path):
     assert_one_line_error(_console("price-log", str(pipe)), "FIFO")
     (tmp_path / "zero.csv").symlink_to("/dev/zero")
     assert_one_line_error(_console("price-log", str(tmp_path / "zero.csv")), "character device")
-    assert_one_line_error(_console("compare", "gpt-5.5", "--prices", str(pipe)), "FIFO")
+    assert_one_line_error(_console("compare", "gpt-5.5", "-i", "1000", "--prices", str(pipe)), "FIFO")
     d = tmp_path / "logs"
     d.mkdir()
     fifo(d / "also.csv")  # inside a directory: skipped, not waited on
@@ -454,7 +454,7 @@ def test_hostile_prices_toml_is_one_line_and_fast(tmp_path, capsys, content, nee
     path = tmp_path / "prices.toml"
     path.write_bytes(content)
     start = time.monotonic()
-    run = _console("compare", "gpt-5.5", "--prices", str(path), timeout=30)  # a bomb must not take the machine
+    run = _console("compare", "gpt-5.5", "-i", "1000", "--prices", str(path), timeout=30)  # a bomb: bounded
     assert time.monotonic() - start < 15
     assert_one_line_error(run, needle)
 

@@ -108,7 +108,7 @@ def test_a_maker_id_without_a_channel_prices_on_the_maker(tmp_path) -> None:
 
     log = tmp_path / "u.csv"
     log.write_text(
-        "timestamp,model,input_tokens,output_tokens\n2026-11-01T00:00:00Z,claude-haiku-4-5-20251001,1000000,0\n"
+        "timestamp,model,input_tokens,output_tokens,requests\n2026-11-01T00:00:00Z,claude-haiku-4-5-20251001,1000000,0,10\n"
     )
     out = price_log([str(log)]).to_dict()
     assert out["rows_priced"] == 1

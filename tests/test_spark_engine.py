@@ -140,8 +140,11 @@ def test_duckdb_and_spark_agree_to_the_last_unit(spark, generated_log):
     d = on_duckdb
     assert d["rows_total"] == 30_006
     assert d["rows_priced"] + d["rows_unpriced"] + d["rows_rejected"] == d["rows_total"]
-    assert d["rows_rejected"] == 3
-    assert sorted(r["line"] for r in d["rejected"]) == [1, 2, 3]
+    # The generator also writes prompts longer than the model's context window (deepseek-v3.2: 128k) as one
+    # request: impossible, so rejected by line on both engines (analysis/context_window.py).
+    over = [r for r in d["rejected"] if "exceeds the context window" in r["error"]]
+    assert over and d["rows_rejected"] == 3 + len(over)
+    assert sorted(r["line"] for r in d["rejected"] if r not in over) == [1, 2, 3]
     assert Decimal(d["total_usd"]) > 0
     notes = " | ".join(d["notes"])
     assert "gpt-5.5: requests above 272,000" in notes

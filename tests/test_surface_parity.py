@@ -24,14 +24,28 @@ COMMANDS = {  # command -> (CLI command, API function, HTTP method and path)
     "price-log": ("price-log", billpath.price_log, ("post", "/api/price-log")),
     "scenarios": ("scenarios", billpath.scenarios, ("post", "/api/scenarios")),
 }
-# spelling per surface -> one name
-SAME = {"files": "file", "paths": "file", "path": "file", "requires": "require", "focus_reprice": "reprice"}
-PRESENTATION = {"fmt", "progress", "catalog"}  # how an answer is shown or where it is computed, not what it asks
+SAME = {
+    "files": "file",
+    "paths": "file",
+    "path": "file",
+    "requires": "require",
+    "focus_reprice": "reprice",
+    "models": "model",
+    "columns": "column",
+}  # spelling per surface -> one name
+PRESENTATION = {
+    "fmt",
+    "progress",
+    "catalog",
+    "verbose",
+    "by",  # --by picks the table's rows; the JSON holds every view
+}  # how an answer is shown or where it is computed, not what it asks
 EXEMPT = {
     ("web", "prices"): "the server never opens a file a client names; the web prices on the bundled catalog",
     ("web", "log"): "the web's usage logs are uploads to /api/price-log; a GET cannot carry a file",
     ("web", "input_format"): "only with --log (see log)",
     ("web", "engine"): "the server runs the embedded engine; Spark is a batch choice for the CLI and Python",
+    ("web", "source"): "the server never reads its own home directory for a client; upload the agent's log files",
     ("web", "reprice"): "only for the FOCUS CSV file (--format focus); the web answers the JSON, which has reprice",
 }
 

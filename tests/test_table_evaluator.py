@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from billpath.analysis.context_window import context_window
 from billpath.analysis.price_log import price_log
 from billpath.pricing.exact import price_usage
 from billpath.pricing.table import exact_offer, price_sql, reduce_sql, reprice_sql
@@ -63,10 +64,15 @@ def exact_totals(catalog, rows):
     """The oracle: each row priced alone by the exact evaluator, summed per model and component."""
     router = Router(catalog)
     by_model: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    priced = unpriced = 0
+    priced = unpriced = rejected = 0
     for r in rows:
         route = router.route(r["model"], r["channel"], "")
         day = date.fromisoformat(r["timestamp"][:10])
+        prompt = sum(r[k] for k in ("input_tokens", "cache_read_tokens", "cache_write_tokens", "cache_write_1h_tokens"))
+        window = context_window(catalog, route.model, route.channel, route.variant)
+        if window is not None and r["requests"] > 0 and prompt > window * r["requests"]:
+            rejected += 1  # longer than the model's context window per request (0 requests: count unknown)
+            continue
         offers = [
             o
             for o in catalog.offers_for(route.model)
@@ -80,7 +86,7 @@ def exact_totals(catalog, rows):
         usage = Usage(**{k: r[k] for k in Usage.__dataclass_fields__ if k in r})
         for name, value in price_usage(usage, offers[0]).cost.components.items():
             by_model[route.model][name] += value
-    return by_model, priced, unpriced
+    return by_model, priced, unpriced, rejected
 
 
 def check_agreement(catalog, rows, tmp_path, suffix):
@@ -93,8 +99,8 @@ def check_agreement(catalog, rows, tmp_path, suffix):
     else:
         path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     result = price_log([str(path)], catalog=catalog)
-    expected, priced, unpriced = exact_totals(catalog, rows)
-    assert (result.rows_priced, result.rows_unpriced, result.rows_rejected) == (priced, unpriced, 0)
+    expected, priced, unpriced, rejected = exact_totals(catalog, rows)
+    assert (result.rows_priced, result.rows_unpriced, result.rows_rejected) == (priced, unpriced, rejected)
     got = {m: t.cost.components for m, t in result.by_model.items()}
     assert set(got) == {m for m, comps in expected.items()}
     for model, comps in expected.items():

@@ -67,6 +67,7 @@ def compare(
     workload: Workload | None = None,
     *,
     all_variants: bool = False,
+    seats: int = 1,
     catalog: Catalog | None = None,
     **params: Unpack[WorkloadParams],
 ) -> Comparison:
@@ -88,6 +89,7 @@ def compare(
         payment=w.payment,
         purchase_usd=w.credit_purchase,
         all_variants=all_variants,
+        seats=seats,
         catalog=_overlaid(catalog, w.prices),
     )
 
@@ -122,14 +124,19 @@ def quote(
 
 
 def price_log(
-    paths: list[str] | str,
+    paths: list[str] | str | None = None,
     workload: Workload | None = None,
     *,
     input_format: str = "auto",
     engine: str = "duckdb",
     catalog: Catalog | None = None,
     progress: Progress | None = None,
+    source: list[str] | str | None = None,
+    plan: str | None = None,
     focus_reprice: str | None = None,
+    columns: list[str] | None = None,
+    since: date | None = None,
+    until: date | None = None,
     **params: Unpack[TermsParams],
 ) -> PriceLogResult:
     """Price usage log files (files, directories or globs) exactly; `.to_dict()` is `price-log --format json`.
@@ -144,17 +151,42 @@ def price_log(
     w = _workload(workload, dict(params))
     if w.has_tokens() or w.requests != 1 or w.batch_share or w.cache_hit_share:
         raise UsageError("a usage log carries its own tokens: give price_log only at, payment, credit_purchase, prices")
-    return _price_log(
+    paths = [paths] if isinstance(paths, str) else list(paths or [])
+    sources = [source] if isinstance(source, str) else list(source or [])
+    if sources:  # `--source AGENT`: the agent's own log directories on this machine (read only, never uploaded)
+        from billpath.usage.agent_sources import find
+
+        for agent in sources:
+            paths += [str(d) for d in find(agent).dirs]
+        if input_format == "auto" and len(set(sources)) == 1:
+            input_format = sources[0]
+    if not paths:
+        raise UsageError("give usage files, directories or globs, or a coding agent's logs with source=")
+    if plan is not None:
+        from billpath.catalog.subscriptions import plan_ids
+
+        if plan not in plan_ids():
+            raise UsageError(f"unknown plan {plan!r}; use one of: {', '.join(plan_ids())}")
+    catalog = _overlaid(catalog, w.prices)
+    result = _price_log(
         paths,
         input_format=input_format,
         at=w.at,
-        catalog=_overlaid(catalog, w.prices),
+        catalog=catalog,
         progress=progress,
         engine=engine,
         payment=w.payment,
         purchase_usd=w.credit_purchase,
         focus_reprice=focus_reprice,
+        columns=columns,
+        since=since,
+        until=until,
     )
+    if plan is not None:  # subscription equivalence: the plan against the same tokens on every API channel
+        from billpath.analysis.subscription import equivalence
+
+        result.subscription = equivalence(result, plan, catalog or load_catalog())
+    return result
 
 
 def recommend(
@@ -164,12 +196,14 @@ def recommend(
     requires: list[str] | tuple[str, ...] = (),
     log: list[str] | None = None,
     input_format: str = "auto",
+    seats: int = 1,
     catalog: Catalog | None = None,
     **params: Unpack[WorkloadParams],
 ) -> Recommendation:
     """Channels ranked for a month of this workload under `requires`; `.to_dict()` is `recommend --format json`.
 
-    With `log` (usage files), the workload is the log's own (its totals, its request count).
+    With `log` (usage files), the workload is the log's own (its totals, its request count). Application
+    plans are priced for `seats` seats and listed apart (`seats`), never ranked among the API channels.
     """
     from billpath.analysis.recommend import recommend as _recommend
 
@@ -190,10 +224,35 @@ def recommend(
         at=w.at,
         payment=w.payment,
         purchase_usd=w.credit_purchase,
+        seats=seats,
         catalog=catalog,
     )
     result.workload_note = note
     return result
+
+
+def recommend_log(
+    log: list[str],
+    workload: Workload | None = None,
+    *,
+    requires: list[str] | tuple[str, ...] = (),
+    input_format: str = "auto",
+    catalog: Catalog | None = None,
+    **params: Unpack[TermsParams],
+) -> dict:
+    """`recommend --log FILE` without a model: the best channel per model of the log, the mix and its delta."""
+    from billpath.analysis.recommend import recommend_log as _recommend_log
+
+    w = _workload(workload, dict(params))
+    return _recommend_log(
+        log,
+        input_format=input_format,
+        requires=list(requires),
+        at=w.at,
+        payment=w.payment,
+        purchase_usd=w.credit_purchase,
+        catalog=_overlaid(catalog, w.prices),
+    )
 
 
 def explain(model: str, *, at: date | None = None, prices: str | None = None, catalog: Catalog | None = None) -> dict:

@@ -22,16 +22,24 @@ class Comparison:
     model: str
     at: date
     usage: Usage
-    quotes: list[Quote]
+    quotes: list[Quote]  # API channels (direct, cloud, aggregator), cheapest first
     unavailable: list[dict] = field(default_factory=list)
     retired: date | None = None  # every API offer ended by `at`: the model is no longer sold since then
+    seats: list[Quote] = field(default_factory=list)  # application plans: never ranked among APIs
+    seat_count: int = 1
+    verdict: str = ""
+    direct: str | None = None  # the maker's own channel: what "what you pay now" means without a log
+    released: date | None = None  # the model's release on the maker's API (no price before it)
 
     def to_dict(self) -> dict:
         out = {
             "model": self.model,
+            "verdict": self.verdict,
             "at": self.at.isoformat(),
             "usage": usage_dict(self.usage),
             "quotes": [q.to_dict() for q in self.quotes],
+            "seats": [q.to_dict() for q in self.seats],
+            "seat_count": self.seat_count,
             "unavailable": self.unavailable,
         }
         if self.retired is not None:
@@ -133,9 +141,14 @@ def compare(
     payment: str | None = None,
     purchase_usd: Decimal | None = None,
     all_variants: bool = False,
+    seats: int = 1,
     catalog: Catalog | None = None,
 ) -> Comparison:
-    """Every channel's quote for `requests` requests of `per_request` usage, cheapest first."""
+    """Every API channel's quote for `requests` requests of `per_request` usage, cheapest first.
+
+    Application plans (coding-tool seats) are priced for `seats` seats sharing the usage and kept apart
+    in `seats`: a seat is not an API your software can call, so it never ranks among the API channels.
+    """
     catalog = catalog or load_catalog()
     at = at or date.today()
     resolved = catalog.resolve(model)
@@ -143,22 +156,37 @@ def compare(
     offers, unavailable = _chosen_offers(catalog, resolved, at, all_variants)
     quotes = [quote_offer(o, usage, catalog, batch_share, payment, purchase_usd) for o in offers]
     # Hidden costs: application plans (analysis/plans.py), spend-dependent discounts (analysis/hidden_costs.py).
-    app_quotes, app_unavailable = plan_quotes(catalog, resolved.model, usage, at, batch_share)
+    app_quotes, app_unavailable = plan_quotes(catalog, resolved.model, usage, at, batch_share, seats=seats)
+    for u in app_unavailable:
+        u["channel_kind"] = "application"
     replaced = {q.offer.channel for q in app_quotes} | {u["channel"] for u in app_unavailable}
     unavailable = [u for u in unavailable if u["channel"] not in replaced] + app_unavailable
-    quotes += app_quotes
     apply_volume_discounts(quotes, catalog)
     base = _direct_quote(catalog, resolved.model, at, usage, batch_share, quotes)
     if base is not None:
-        for q in quotes:
+        for q in (*quotes, *app_quotes):
             q.markup_vs_direct_pct = (
                 ZERO.quantize(Decimal("0.01")) if tied(q.total, base) else pct(q.total - base, base)
             )
     quotes[:] = rank_with_ties(quotes)
+    app_quotes[:] = rank_with_ties(app_quotes)
     flag_single_source_lead(quotes)
-    result = Comparison(model=resolved.model, at=at, usage=usage, quotes=quotes, unavailable=unavailable)
+    result = Comparison(
+        model=resolved.model,
+        at=at,
+        usage=usage,
+        quotes=quotes,
+        unavailable=unavailable,
+        seats=app_quotes,
+        seat_count=seats,
+        direct=catalog.direct_channel(resolved.model),
+        released=catalog.models[resolved.model].released,
+    )
     result.retired = retired_since(catalog, resolved.model, at)
     annotate(result, catalog, batch_share, payment)
+    from billpath.analysis.verdict import compare_verdict
+
+    result.verdict = compare_verdict(result)
     return result
 
 

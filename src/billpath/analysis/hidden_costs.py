@@ -6,18 +6,14 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
-from billpath.catalog.store import Capability, Catalog, Offer
+from billpath.catalog.store import Catalog, Offer
 from billpath.money import ZERO, display, exact
-from billpath.pricing.quote import Quote, quote_offer
+from billpath.pricing.quote import quote_offer
 from billpath.pricing.rules import NO_BATCH_NOTE
 from billpath.usage.record import Usage
 
-if TYPE_CHECKING:  # compare imports this module
-    from billpath.analysis.compare import Comparison
-
-FEATURE_NAMES: dict[Capability, str] = {
+FEATURE_NAMES = {
     "prompt_caching": "prompt caching",
     "cache_1h": "1-hour cache",
     "extended_thinking": "extended thinking",
@@ -34,12 +30,14 @@ class Gap:
     feature: str
     amount: Decimal | None  # extra cost for this workload (None: not priced, a capability only)
     note: str
+    missing: tuple[str, ...] = ()  # for "capabilities": the features this channel lacks
 
     def to_dict(self) -> dict:
         return {
             "feature": self.feature,
             "amount": None if self.amount is None else exact(self.amount),
             "note": self.note,
+            **({"missing": list(self.missing)} if self.missing else {}),
         }
 
 
@@ -72,20 +70,14 @@ def _with_cache_prices(offer: Offer, ref: Offer) -> Offer | None:
 
 
 def feature_gaps(
-    quote: Quote,
-    usage: Usage,
-    catalog: Catalog,
-    at: date,
-    batch_share: Decimal,
-    payment: str | None = None,
-    ref: Offer | None = None,
+    quote, usage: Usage, catalog: Catalog, at: date, batch_share: Decimal, payment=None, ref: Offer | None = None
 ) -> list[Gap]:
     """What this channel lacks against the maker's own API, with the cost of each priced gap.
 
     A priced gap is the quote as it is minus the same workload priced on the same offer WITH the feature
     (batch at the maker's multiplier, cache at the maker's ratios): computed, never asserted.
     """
-    offer = quote.offer
+    offer: Offer = quote.offer
     if offer.variant_kind == "plan":
         return []
     ref = ref or direct_offer(catalog, offer.model, at)
@@ -111,10 +103,11 @@ def feature_gaps(
     missing = [
         FEATURE_NAMES[k]
         for k in FEATURE_NAMES
-        if ref.features.has(k) and not offer.features.has(k) and k != "prompt_caching"
+        if getattr(ref.features, k) and not getattr(offer.features, k) and k != "prompt_caching"
     ]
     if missing:
-        gaps.append(Gap("capabilities", None, f"missing here vs {ref.channel}: {', '.join(missing)} (not priced)"))
+        note = f"missing here vs {ref.channel}: {', '.join(missing)} (not priced)"
+        gaps.append(Gap("capabilities", None, note, tuple(missing)))
     ref_ctx, ctx = ref.features.max_context_tokens, offer.features.max_context_tokens
     if ref_ctx and ctx and ctx < ref_ctx:
         gaps.append(Gap("context", None, f"context up to {ctx:,} tokens here vs {ref_ctx:,} on {ref.channel}"))
@@ -191,9 +184,9 @@ def newest_in_family(catalog: Catalog, model: str, at: date) -> str:
     return max(same, key=lambda m: (m.released, m.id)).id if same else model
 
 
-def lag_notes(quote: Quote, catalog: Catalog, at: date, newest: str | None = None) -> list[str]:
+def lag_notes(quote, catalog: Catalog, at: date, newest: str | None = None) -> list[str]:
     """Version-lag notes for one quote: late arrival, and a newer family member missing on the channel."""
-    offer = quote.offer
+    offer: Offer = quote.offer
     m = catalog.models[offer.model]
     notes = []
     if offer.available_from and m.released and offer.available_from > m.released:
@@ -237,11 +230,11 @@ def apply_volume_discounts(quotes: list, catalog: Catalog) -> None:
                 q.notes.append(f"{d.note}: not reached ({display(listed)} < ${threshold:,})")
 
 
-def annotate(comparison: Comparison, catalog: Catalog, batch_share: Decimal, payment: str | None = None) -> None:
+def annotate(comparison, catalog: Catalog, batch_share: Decimal, payment=None) -> None:
     """Add priced feature gaps and version-lag notes to every quote of a comparison."""
     newest: dict[str, str] = {}
     refs: dict[str, Offer | None] = {}
-    for q in comparison.quotes:
+    for q in (*comparison.quotes, *getattr(comparison, "seats", ())):
         model = q.offer.model
         if model not in refs:
             refs[model] = direct_offer(catalog, model, comparison.at)

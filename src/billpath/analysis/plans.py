@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from billpath.catalog.plans import Plan, plans
 from billpath.catalog.store import Catalog, Offer, OfferFeatures
+from billpath.errors import UsageError
 from billpath.money import MTOK, ZERO, display
 from billpath.pricing.exact import Cost
 from billpath.pricing.quote import Quote, quote_offer
@@ -16,7 +17,16 @@ from billpath.usage.record import Usage
 PER_SEAT = "priced for one seat; --requests is taken as one month of that seat's prompts"
 
 
-def _api_offer(catalog: Catalog, model: str, at: date) -> Offer | None:
+def per_seat_note(seats: int) -> str:
+    if seats == 1:
+        return PER_SEAT
+    return (
+        f"priced for {seats} seats sharing --requests evenly (each seat its own allowance; "
+        "a per-user log prices each seat on its own usage)"
+    )
+
+
+def api_offer(catalog: Catalog, model: str, at: date) -> Offer | None:
     """The maker's own list price (standard variant): what usage-pool plans bill against."""
     direct = catalog.direct_channel(model)
     for o in catalog.offers_at(model, at):
@@ -45,7 +55,7 @@ def _synthetic_offer(plan: Plan, model: str, api: Offer | None) -> Offer:
     )
 
 
-def _api_quote(api: Offer, usage: Usage, catalog: Catalog, batch_share: Decimal) -> Quote:
+def _api_quote(api, usage: Usage, catalog: Catalog, batch_share: Decimal):
     """The usage at the maker's API list price, as an application bills it (no batch: all on demand)."""
     return quote_offer(replace(api, batch_multiplier=None), usage, catalog, batch_share)
 
@@ -57,14 +67,20 @@ def price_plan(
     catalog: Catalog,
     at: date,
     batch_share: Decimal,
-    api_quote: Quote | None = None,
-) -> Quote | None:
-    """A Quote for one plan (or None when the plan cannot price this model).
+    api_quote=None,
+    seats: int = 1,
+):
+    """A Quote for `seats` seats of one plan sharing `usage` evenly (or None when the plan cannot price this model).
 
-    `api_quote` (from `_api_quote`) saves re-pricing the same usage for every usage-pool plan.
+    With an even split every seat uses the same share, so the team's cost is the plan with the seat fee
+    and the allowance both times `seats` (exact, no division). `api_quote` (from `_api_quote`) saves
+    re-pricing the same usage for every usage-pool plan.
     """
-    api = _api_offer(catalog, model, at)
-    notes = [f"{plan.name}: {plan.note}", PER_SEAT]
+    if seats < 1:
+        raise UsageError(f"--seats must be at least 1 (got {seats})")
+    api = api_offer(catalog, model, at)
+    notes = [f"{plan.name}: {plan.note}", per_seat_note(seats)]
+    n = Decimal(seats)
     if plan.billing == "usage-pool":
         if api is None:
             return None
@@ -72,8 +88,8 @@ def price_plan(
         cost = Cost(components=dict(api_quote.cost.components))
         api_total = api_quote.cost.tokens_total
         assert plan.included_usd is not None
-        covered = min(api_total, plan.included_usd)
-        cost.components["plan_fee"] = plan.seat_usd_per_month
+        covered = min(api_total, plan.included_usd * n)
+        cost.components["plan_fee"] = plan.seat_usd_per_month * n
         cost.components["included_usage"] = -covered
         over = api_total - covered
         notes.append(
@@ -82,8 +98,7 @@ def price_plan(
         )
         notes.extend(n for n in api_quote.notes if n.startswith("batch not offered"))
         if plan.token_rate_usd_per_mtok is not None:
-            tokens = usage.input_tokens + usage.output_tokens + usage.cache_read_tokens + usage.cache_write_tokens
-            tokens += usage.cache_write_1h_tokens
+            tokens = usage.all_tokens
             cost.components["token_rate"] = tokens * plan.token_rate_usd_per_mtok / MTOK
             notes.append(
                 f"{plan.channel} token rate ${plan.token_rate_usd_per_mtok}/Mtok on all {tokens:,} tokens "
@@ -93,24 +108,26 @@ def price_plan(
         mult = plan.multipliers[model]
         assert plan.included_requests is not None and plan.overage_usd_per_request is not None
         counted = usage.requests * mult
-        extra = max(ZERO, counted - plan.included_requests)
+        included = plan.included_requests * n
+        extra = max(ZERO, counted - included)
         cost = Cost()
-        cost.components["plan_fee"] = plan.seat_usd_per_month
+        cost.components["plan_fee"] = plan.seat_usd_per_month * n
         cost.components["premium_request_overage"] = extra * plan.overage_usd_per_request
         notes.append(
-            f"{usage.requests:,} prompts x {mult} = {counted:,} premium requests; {plan.included_requests:,} included, "
+            f"{usage.requests:,} prompts x {mult} = {counted:,} premium requests; {included:,} included, "
             f"{extra:,} over at ${plan.overage_usd_per_request} each; tokens are not billed"
         )
     return Quote(offer=_synthetic_offer(plan, model, api), channel_kind="application", cost=cost, notes=notes)
 
 
-def plan_quotes(
-    catalog: Catalog, model: str, usage: Usage, at: date, batch_share: Decimal
-) -> tuple[list[Quote], list[dict[str, str]]]:
+def plan_quotes(catalog: Catalog, model: str, usage: Usage, at: date, batch_share: Decimal, seats: int = 1):
     """(quotes, unavailable): the cheapest plan per application channel, and channels that cannot be priced."""
     by_channel: dict[str, list] = {}
     unpriceable: dict[str, list[Plan]] = {}
     api_quote = None
+    released = catalog.models[model].released
+    if released is not None and at < released:
+        return [], []  # no plan prices a model before it exists
     for plan in plans():
         if plan.channel not in catalog.channels or not plan.valid_at(at):
             continue
@@ -120,9 +137,9 @@ def plan_quotes(
         if not plan.offers_model(model):
             continue
         if plan.billing == "usage-pool" and api_quote is None:
-            api = _api_offer(catalog, model, at)
+            api = api_offer(catalog, model, at)
             api_quote = _api_quote(api, usage, catalog, batch_share) if api else None
-        q = price_plan(plan, model, usage, catalog, at, batch_share, api_quote)
+        q = price_plan(plan, model, usage, catalog, at, batch_share, api_quote, seats)
         if q is not None:
             by_channel.setdefault(plan.channel, []).append(q)
     quotes = []

@@ -7,11 +7,15 @@ the engine session and turns the priced groups into the `price-log` result (READ
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from billpath.analysis import exports
+
+if TYPE_CHECKING:
+    from billpath.analysis.subscription import Equivalence
 from billpath.catalog.store import Catalog, load_catalog
 from billpath.engines.base import Progress, create_table, run_statement
 from billpath.errors import CatalogError
@@ -104,19 +108,51 @@ class PriceLogResult:
     application_fees: list[dict] = field(default_factory=list)
     focus: list[dict] = field(default_factory=list)  # FOCUS-ready lines (`--format focus`)
     fee_channel_names: dict[str, str] = field(default_factory=dict)
+    best_mix: dict | None = None
+    by_offer: dict[str, dict[tuple[str, str], Decimal]] = field(default_factory=dict)  # model -> offer -> cost
+    verdict: str = ""
+    rows_over_context: int = 0  # rejected: a prompt longer than the model's context window for one request
+    user_tallies: dict[str, Tally] = field(default_factory=dict)  # per user, by component (`--by user`)
+    seats: list[dict] = field(default_factory=list)  # coding-tool seats, each user on their own usage
+    rows_outside_period: int = 0  # left out by --since/--until
+    subscription: Equivalence | None = None  # `price-log --plan`
 
     @property
     def total(self) -> Decimal:
         return self.cost.total
 
+    def periods(self, unit: str) -> dict[str, Tally]:
+        """`by_day` summed by ISO week (`2026-W41`, from Monday) or calendar month (`2026-10`)."""
+        out: dict[str, Tally] = {}
+        for d, t in self.by_day.items():
+            key = f"{d.isocalendar().year}-W{d.isocalendar().week:02d}" if unit == "week" else f"{d:%Y-%m}"
+            slot = out.setdefault(key, Tally())
+            slot.rows += t.rows
+            for f, v in t.quantities.items():
+                slot.quantities[f] += v
+            for c, amount in t.cost.components.items():
+                slot.cost.components[c] += amount
+            slot.cost.fees += t.cost.fees
+        return out
+
     def to_dict(self) -> dict:
         return {
-            "inputs": [{"file": i.path, "format": i.format, "skipped_non_usage": i.skipped} for i in self.inputs],
+            "verdict": self.verdict,
+            "inputs": [
+                {
+                    "file": i.path,
+                    "format": i.format,
+                    "skipped_non_usage": i.skipped,
+                    **({"error": i.error} if i.error else {}),
+                }
+                for i in self.inputs
+            ],
             "at": self.at.isoformat(),
             "rows_total": self.rows_total,
             "rows_priced": self.rows_priced,
             "rows_unpriced": self.rows_unpriced,
             "rows_rejected": self.rows_rejected,
+            **({"rows_outside_period": self.rows_outside_period} if self.rows_outside_period else {}),
             "total_usd": exact(self.total),
             "cost": self.cost.to_dict(),
             "by_model": [_tally_dict({"model": m}, t) for m, t in sorted(self.by_model.items())],
@@ -125,8 +161,12 @@ class PriceLogResult:
                 for (c, v), t in sorted(self.by_channel.items())
             ],
             "by_day": [_tally_dict({"day": d.isoformat()}, t, tokens=False) for d, t in sorted(self.by_day.items())],
+            "by_week": [_tally_dict({"week": k}, t, tokens=False) for k, t in sorted(self.periods("week").items())],
+            "by_month": [_tally_dict({"month": k}, t, tokens=False) for k, t in sorted(self.periods("month").items())],
+            "seats": self.seats,
             "reprice": {c: exact(v) for c, v in sorted(self.reprice.items(), key=lambda kv: (kv[1], kv[0]))},
             "reprice_incomplete": self.reprice_incomplete,
+            "best_mix": self.best_mix,
             "unpriced": self.unpriced,
             "rejected": self.rejected,
             "reconcile": self.reconcile,
@@ -134,6 +174,7 @@ class PriceLogResult:
             **({"application_fees": self.application_fees} if self.application_fees else {}),
             **({"export_totals": totals} if (totals := _export_totals(self.inputs)) else {}),
             "notes": self.notes,
+            **({"subscription": self.subscription.to_dict()} if self.subscription is not None else {}),
         }
 
 
@@ -211,12 +252,67 @@ def price_log(
     payment: str | None = None,
     purchase_usd: Decimal | None = None,
     focus_reprice: str | None = None,
+    columns: list[str] | dict[str, str] | None = None,
+    since: date | None = None,
+    until: date | None = None,
 ) -> PriceLogResult:
     """Price every row of the usage files `paths` (files, directories or globs) on its own channel.
 
     `payment` and `purchase_usd` are the terms channel fees are computed on (rule 5; default card, $100).
     `engine="spark"` runs the same statements on Spark (canonical Parquet; see docs/spark.md).
+    `columns` maps headers to canonical fields (`["input_tokens=Prompt Tokens"]`, as `--column`).
+    `since`/`until` (inclusive UTC dates) keep only rows dated in that period; the rows left out are counted
+    in `rows_outside_period` (rows without a date are kept).
     """
+    if since and until and since > until:
+        raise LogError(f"--since {since} is after --until {until}")
+    from billpath.usage.readers.canonical import column_mapping, parse_mapping
+
+    mapping = columns if isinstance(columns, dict) else parse_mapping(columns)
+    with column_mapping(mapping):
+        return _price_log(
+            paths,
+            input_format,
+            at,
+            catalog,
+            progress,
+            memory_limit,
+            threads,
+            engine,
+            payment,
+            purchase_usd,
+            since,
+            until,
+            focus_reprice,
+        )
+
+
+def _period(con, since: date | None, until: date | None) -> int:
+    """Keep the rows dated within [since, until] (DuckDB); returns how many dated rows fall outside."""
+    cond = " AND ".join(
+        c for c in (since and f"day >= DATE '{since.isoformat()}'", until and f"day <= DATE '{until.isoformat()}'") if c
+    )
+    con.execute("ALTER VIEW usage RENAME TO usage_all_days")
+    con.execute(f"CREATE TEMP VIEW usage AS SELECT * FROM usage_all_days WHERE day IS NULL OR ({cond})")
+    (n,) = con.execute(f"SELECT COUNT(*) FROM usage_all_days WHERE day IS NOT NULL AND NOT ({cond})").fetchone()
+    return int(n)
+
+
+def _price_log(
+    paths,
+    input_format,
+    at,
+    catalog,
+    progress,
+    memory_limit,
+    threads,
+    engine,
+    payment,
+    purchase_usd,
+    since,
+    until,
+    focus_reprice,
+) -> PriceLogResult:
     catalog = catalog or load_catalog()
     at = at or date.today()
     paths = [paths] if isinstance(paths, str) else list(paths)
@@ -232,11 +328,28 @@ def price_log(
     else:
         raise LogError(f"unknown engine {engine!r}; use duckdb or spark")
     try:
+        outside = 0
+        if since or until:
+            if engine != "duckdb":
+                raise LogError("--since/--until run on the duckdb engine only")
+            outside = _period(log.con, since, until)
         st = statements(catalog.tier_thresholds(), "usage", "groups", "routes", "prices", "priced")
         run_statement(log.con, f"CREATE TEMP TABLE groups AS {st.reduce}", progress, log.label)
         log.after_reduce()
+        from billpath.analysis import context_window
+
+        def reduce_again() -> None:
+            run_statement(log.con, f"CREATE OR REPLACE TEMP TABLE groups AS {st.reduce}", progress, log.label)
+            log.after_reduce()
+
+        over_context = context_window.check(log.con, catalog, engine, reduce_again)
         terms = FeeTerms(payment, purchase_usd or DEFAULT_PURCHASE_USD)
-        return _result(log.con, catalog, st, log.inputs, at, terms, focus_reprice)
+        result = _result(log.con, catalog, st, log.inputs, at, terms, focus_reprice, over_context)
+        if outside:
+            result.rows_outside_period = outside
+            span = f"{since or 'the start'}..{until or 'the end'}"
+            result.notes.insert(0, f"{outside:,} dated rows outside {span} left out (--since/--until)")
+        return result
     except log.errors as exc:
         if type(exc).__name__ == "InterruptException":  # DuckDB's Ctrl-C: an interrupt, not a bad log
             raise KeyboardInterrupt from None
@@ -246,7 +359,14 @@ def price_log(
 
 
 def _result(
-    con, catalog: Catalog, st, inputs: list[Input], at: date, terms: FeeTerms, focus_reprice: str | None = None
+    con,
+    catalog: Catalog,
+    st,
+    inputs: list[Input],
+    at: date,
+    terms: FeeTerms,
+    focus_reprice: str | None = None,
+    over_context: int = 0,
 ) -> PriceLogResult:
     counts = con.execute(
         "SELECT COALESCE(SUM(rows_n), 0), COALESCE(SUM(CASE WHEN NOT ok THEN rows_n ELSE 0 END), 0),"
@@ -254,6 +374,10 @@ def _result(
     ).fetchone()
     rows_total, rows_rejected, undated = (int(x) for x in counts)
     notes: list[str] = []
+    if over_context:
+        from billpath.analysis.context_window import note
+
+        notes.append(note(over_context))
     for i in inputs:
         notes.extend(n for n in i.notes if n not in notes)
         if i.skipped:
@@ -287,13 +411,17 @@ def _result(
         reconcile=[],
         notes=notes,
     )
+    result.rows_over_context = over_context
     _tally(result, catalog, groups, routes, terms)
     for d in days:
         result.by_day.setdefault(d["day"], Tally()).add(d)
+    if con.execute("SELECT COUNT(*) FROM groups WHERE ok AND user_id <> ''").fetchone()[0]:
+        _users(con, catalog, result)
     reprice_rows = _fetch(con, f"SELECT * FROM ({st.reprice}) r ORDER BY channel, variant, model")
     _reprice(result, catalog, reprice_rows, terms)
     _exports(con, catalog, result, inputs, focus_reprice)
     _reconcile(result, exports.reconcile_lines(con, inputs))
+    _best_mix(result, catalog, reprice_rows, terms)
     if rows_rejected:
         result.rejected = [
             {"file": f, "line": int(line), "error": err}
@@ -346,6 +474,10 @@ def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes:
             slot["days"].update((g["first_day"], g["last_day"]))
             continue
         result.rows_priced += g["rows_n"]
+        spot = result.by_offer.setdefault(g["model"], {})
+        spot[(g["channel"], g["variant"])] = spot.get((g["channel"], g["variant"]), ZERO) + sum(
+            (usd(g[f"c_{c}"]) for c in COMPONENT_NAMES), ZERO
+        )
         for tally in (
             result.by_model.setdefault(g["model"], Tally()),
             result.by_channel.setdefault((g["channel"], g["variant"]), Tally()),
@@ -490,6 +622,51 @@ def _no_price_reason(catalog: Catalog, route: Route) -> str:
     ended = [o.effective_to for o in offers if o.effective_to]
     span = f"prices from {first}" + (f" to {max(ended)}" if ended and all(o.effective_to for o in offers) else "")
     return f"no price for {route.model} on {route.channel}/{route.variant} at the row's date ({span})"
+
+
+def _users(con, catalog: Catalog, result: PriceLogResult) -> None:
+    """Per-user totals, and coding-tool seats priced on each user's own monthly usage."""
+    from billpath.analysis.seats import per_user_seats
+    from billpath.usage.record import Usage
+
+    for u in _fetch(con, _summary_sql("priced", ("user_id",), "tier IS NOT NULL")):
+        result.user_tallies.setdefault(u["user_id"] or "(no user)", Tally()).add(u)
+    sums = ", ".join(f"SUM({f}) AS {f}" for f in QUANTITY_FIELDS)
+    totals: dict[tuple[str, str], dict[str, dict[str, int]]] = {}
+    for r in _fetch(
+        con,
+        f"SELECT user_id, day, model, {sums} FROM priced WHERE tier IS NOT NULL AND user_id <> '' "
+        "GROUP BY user_id, day, model ORDER BY user_id, day, model",
+    ):
+        month = totals.setdefault((r["user_id"], f"{r['day']:%Y-%m}"), {})
+        slot = month.setdefault(r["model"], dict.fromkeys(QUANTITY_FIELDS, 0))
+        for f in QUANTITY_FIELDS:
+            slot[f] += int(r[f])
+    usage = {
+        key: {m: replace(Usage(), **{f: Decimal(v) for f, v in q.items()}) for m, q in models.items()}  # type: ignore[arg-type]  # quantity fields only
+        for key, models in totals.items()
+    }
+    result.seats = per_user_seats(catalog, usage)
+
+
+def _best_mix(result: PriceLogResult, catalog: Catalog, rows: list[dict], terms: FeeTerms) -> None:
+    """The cheapest channel per model (analysis.best_mix) and the verdict built on it."""
+    from billpath.analysis.best_mix import best_mix
+    from billpath.analysis.verdict import price_log_verdict
+
+    if result.by_model:
+        result.best_mix, kept = best_mix(
+            catalog,
+            {m: t.rows for m, t in result.by_model.items()},
+            {m: t.quantities["requests"] for m, t in result.by_model.items()},
+            result.by_offer,
+            [(r["channel"], r["variant"], r["model"], r["rows_n"], usd(r["cost_units"])) for r in rows],
+            result.total,
+            terms,
+        )
+        if kept:
+            _add_note(result.notes, f"best mix: {', '.join(kept)} kept as logged (no one channel serves all its rows)")
+    result.verdict = price_log_verdict(result, result.best_mix)
 
 
 def _reprice(result: PriceLogResult, catalog: Catalog, rows: list[dict], terms: FeeTerms) -> None:

@@ -11,7 +11,7 @@ from billpath.analysis.compare import Comparison, compare, rank_with_ties
 from billpath.catalog.ids import names_regions, region_ids
 from billpath.catalog.store import Capability, Catalog, Channel, load_catalog
 from billpath.errors import UsageError
-from billpath.money import ZERO, display, exact
+from billpath.money import ZERO, display, exact, pct
 from billpath.pricing.quote import Quote, quote_offer
 from billpath.usage.record import Usage
 
@@ -45,15 +45,19 @@ class Recommendation:
     failover: dict | None = None
     comparison: Comparison | None = field(default=None, repr=False)
     workload_note: str | None = None
+    verdict: str = ""
+    seats: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         out = {
             "model": self.model,
+            "verdict": self.verdict,
             "at": self.at.isoformat(),
             "requires": self.requires,
             "ranking": self.ranking,
             "excluded": self.excluded,
             "break_even": self.break_even,
+            "seats": self.seats,
         }
         if self.failover is not None:
             out["failover"] = self.failover
@@ -121,9 +125,13 @@ def recommend(
     at: date | None = None,
     payment: str | None = None,
     purchase_usd: Decimal | None = None,
+    seats: int = 1,
     catalog: Catalog | None = None,
 ) -> Recommendation:
-    """Channels that meet every requirement, cheapest first with reasons; the rest excluded with why."""
+    """Channels that meet every requirement, cheapest first with reasons; the rest excluded with why.
+
+    Application plans (coding-tool seats) are listed apart in `seats`, never ranked among the APIs.
+    """
     catalog = catalog or load_catalog()
     requires = parse_requires(list(requires))
     comp = compare(
@@ -134,6 +142,7 @@ def recommend(
         at=at,
         payment=payment,
         purchase_usd=purchase_usd,
+        seats=seats,
         catalog=catalog,  # service tiers (fast, flex, priority) change the SLA, so they are not ranked
     )
     best: dict[str, Quote] = {}
@@ -170,7 +179,25 @@ def recommend(
                 "problem": "fewer than two channels meet the other requirements",
             }
     be = break_even(comp, catalog, ranked, batch_share, (payment, purchase_usd))
-    return Recommendation(comp.model, comp.at, requires, ranking, excluded, be, failover, comp)
+    from billpath.analysis.verdict import recommend_verdict
+
+    rec = Recommendation(comp.model, comp.at, requires, ranking, excluded, be, failover, comp)
+    rec.seats = [_seat_entry(q, comp.seat_count) for q in comp.seats]
+    rec.verdict = recommend_verdict(comp.model, ranking, excluded, requires, comp)
+    return rec
+
+
+def _seat_entry(q: Quote, seats: int) -> dict:
+    """An application plan for the same usage: a coding tool's seat, not an API your software can call."""
+    return {
+        "channel": q.offer.channel,
+        "channel_kind": q.channel_kind,
+        "variant": q.offer.variant,
+        "seats": seats,
+        "monthly_cost": exact(q.total),
+        "reasons": ["a coding tool's seat, not an API your software can call", *q.notes],
+        "source": {"url": q.offer.source.url, "checked": q.offer.source.checked},
+    }
 
 
 def _entry(i: int, q: Quote, ranked: list[Quote], catalog: Catalog, requires: list[str]) -> dict:
@@ -357,6 +384,11 @@ def workload_from_log(
     catalog = catalog or load_catalog()
     target = catalog.resolve(model).model
     result = price_log(paths, input_format=input_format, catalog=catalog).to_dict()
+    return workload_of(result, target)
+
+
+def workload_of(result: dict, target: str) -> tuple[Usage, str]:
+    """One model's usage in a priced log (`PriceLogResult.to_dict()`), with the note that says so."""
     row = next((m for m in result["by_model"] if m["model"] == target), None)
     if row is None or not row["requests"]:
         found = ", ".join(m["model"] for m in result["by_model"]) or "no priced rows"
@@ -374,7 +406,85 @@ def workload_from_log(
     days = sorted(d["day"] for d in result.get("by_day", []) if d.get("day"))
     span = f"{days[0]}..{days[-1]}" if days else "undated rows"
     note = (
-        f"workload from the log: {row['requests']:,} requests of {target} ({span}); costs are for that period, "
+        f"workload from the log: {row['requests']:,} request{'' if row['requests'] == 1 else 's'} of {target} "
+        f"({span}); costs are for that period, "
         "not extrapolated to a month"
     )
     return usage, note
+
+
+def recommend_log(
+    paths: list[str],
+    *,
+    input_format: str = "auto",
+    requires: list[str] | tuple[str, ...] = (),
+    at: date | None = None,
+    payment: str | None = None,
+    purchase_usd: Decimal | None = None,
+    catalog: Catalog | None = None,
+) -> dict:
+    """`recommend --log FILE` without a model: the best channel per model of the log under the requirements.
+
+    Every model's workload is its usage in the log; the mix is each model's top-ranked channel, compared
+    with what the log cost on the channels it used (signed deltas).
+    """
+    from billpath.analysis.best_mix import signed
+    from billpath.analysis.price_log import price_log
+    from billpath.analysis.verdict import offer_label, signed_pct, signed_usd
+
+    catalog = catalog or load_catalog()
+    result = price_log(paths, input_format=input_format, at=at, catalog=catalog).to_dict()
+    if not result["by_model"]:
+        raise UsageError("the log has no priced rows to recommend on")
+    recs, mix = [], []
+    logged_total = mixed = ZERO
+    for row in result["by_model"]:
+        usage, note = workload_of(result, row["model"])
+        rec = recommend(
+            row["model"],
+            usage,
+            Decimal(1),
+            requires=requires,
+            at=at,
+            payment=payment,
+            purchase_usd=purchase_usd,
+            catalog=catalog,
+        )
+        rec.workload_note = note
+        recs.append(rec.to_dict())
+        logged = Decimal(row["total_usd"])
+        logged_total += logged
+        if rec.ranking:
+            top = rec.ranking[0]
+            best = Decimal(top["monthly_cost"])
+            mixed += best
+            mix.append(
+                {
+                    "model": row["model"],
+                    "channel": top["channel"],
+                    "variant": top["variant"],
+                    "total_usd": exact(best),
+                    "logged_usd": exact(logged),
+                    "delta_usd": signed(best - logged),
+                }
+            )
+        else:
+            mixed += logged
+    delta = mixed - logged_total
+    moves = ", ".join(f"{m['model']} -> {offer_label(m['channel'], m['variant'])}" for m in mix)
+    req = f" under {', '.join(parse_requires(list(requires)))}" if requires else ""
+    kept = [r["model"] for r in recs if not r["ranking"]]
+    if kept:
+        moves += f"{'; ' if moves else ''}{', '.join(kept)} kept as logged (no channel meets the requirements)"
+    verdict = (
+        f"Best channel per model{req}: {moves or 'none meets the requirements'}; "
+        f"{display(mixed)} against {display(logged_total)} as logged "
+        f"({signed_usd(delta)}, {signed_pct(pct(delta, logged_total))})."
+    )
+    return {
+        "verdict": verdict,
+        "requires": parse_requires(list(requires)),
+        "logged_usd": exact(logged_total),
+        "best_mix": {"total_usd": exact(mixed), "delta_usd": signed(delta), "by_model": mix},
+        "recommendations": recs,
+    }

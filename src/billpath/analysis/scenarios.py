@@ -23,15 +23,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from billpath.catalog.store import Catalog, load_catalog
 from billpath.errors import BillpathError
 from billpath.money import ZERO, exact
-
-if TYPE_CHECKING:  # compare is imported where it runs
-    from billpath.analysis.compare import Comparison
-    from billpath.pricing.quote import Quote
+from billpath.pricing.quote import Quote
 from billpath.usage.record import Usage
 
 
@@ -126,13 +122,6 @@ def channel_spend_discount(catalog: Catalog, channel: str, spend_by_model: dict[
     return off
 
 
-def _cheapest_by_channel(comparison: Comparison) -> dict[str, Quote]:
-    best: dict[str, Quote] = {}
-    for q in comparison.quotes:  # sorted cheapest first
-        best.setdefault(q.offer.channel, q)
-    return best
-
-
 def run_scenarios(path: Path | str, *, catalog: Catalog | None = None) -> dict:
     """Cost per scenario, channel and month; a channel appears for a scenario only if it sells every model."""
     from billpath.analysis.compare import compare
@@ -143,6 +132,7 @@ def run_scenarios(path: Path | str, *, catalog: Catalog | None = None) -> dict:
     for ch in spec.channels:
         catalog.channel(ch)
     rows: list[Row] = []
+    seat_rows: list[Row] = []
     skipped: list[dict] = []
     for sc in spec.scenarios:
         per_request = with_cache_hits(
@@ -153,54 +143,80 @@ def run_scenarios(path: Path | str, *, catalog: Catalog | None = None) -> dict:
         )
         models = {catalog.resolve(name).model: share for name, share in sc.models.items()}
         table: dict[str, list[Decimal]] = {}
+        seat_table: dict[str, list[Decimal]] = {}
         reqs: list[Decimal] = []
         missing: dict[str, list[str]] = {}
         for month in range(spec.months):
             n = sc.requests * (1 + sc.growth) ** month
             reqs.append(n)
-            month_costs: dict[str, Decimal] = {}
-            listed: dict[str, dict[str, Decimal]] = {}  # channel -> model -> list spend
-            sold: dict[str, int] = {}
-            for model, share in models.items():
-                comp = compare(model, per_request, n * share, batch_share=sc.batch_share, at=at, catalog=catalog)
-                for ch, q in _cheapest_by_channel(comp).items():
-                    # spend discounts are judged on the channel's whole month below, not per model
-                    before = q.total - q.cost.components.get("discount", ZERO)
-                    month_costs[ch] = month_costs.get(ch, ZERO) + before
-                    listed.setdefault(ch, {})[model] = q.cost.tokens_total - q.cost.components.get("discount", ZERO)
-                    sold[ch] = sold.get(ch, 0) + 1
-            for ch, spend in listed.items():
-                month_costs[ch] -= channel_spend_discount(catalog, ch, spend)
-            for ch, cost in month_costs.items():
-                if spec.channels and ch not in spec.channels:
-                    continue
-                if sold[ch] < len(models):
-                    missing.setdefault(ch, [])
-                    continue
-                table.setdefault(ch, []).append(cost)
+            comps = [
+                compare(model, per_request, n * share, batch_share=sc.batch_share, at=at, catalog=catalog)
+                for model, share in models.items()
+            ]
+            # API channels and application seats are tallied apart: a seat never ranks among the APIs.
+            for quotes_of, into in ((lambda c: c.quotes, table), (lambda c: c.seats, seat_table)):
+                month_costs, sold = _month_costs(catalog, comps, quotes_of)
+                for ch, cost in month_costs.items():
+                    if spec.channels and ch not in spec.channels:
+                        continue
+                    if sold[ch] < len(models):
+                        missing.setdefault(ch, [])
+                        continue
+                    into.setdefault(ch, []).append(cost)
         for ch, costs in table.items():
             rows.append(Row(sc.name, ch, costs, reqs))
+        for ch, costs in seat_table.items():
+            seat_rows.append(Row(sc.name, ch, costs, reqs))
         for ch in missing:
             skipped.append({"scenario": sc.name, "channel": ch, "reason": "does not sell every model of the mix"})
     from billpath.analysis.compare import KIND_ORDER
 
     order = {sc.name: i for i, sc in enumerate(spec.scenarios)}  # the file's order; ties go to the maker's API
-    rows.sort(
-        key=lambda r: (order[r.scenario], r.total, KIND_ORDER.get(catalog.channels[r.channel].kind, 9), r.channel)
-    )
-    return {
+    for some in (rows, seat_rows):
+        some.sort(
+            key=lambda r: (order[r.scenario], r.total, KIND_ORDER.get(catalog.channels[r.channel].kind, 9), r.channel)
+        )
+    payload = {
         "file": str(path),
+        "verdict": "",
         "at": at.isoformat(),
         "months": spec.months,
-        "rows": [
-            {
-                "scenario": r.scenario,
-                "channel": r.channel,
-                "monthly": [exact(c) for c in r.monthly],
-                "requests": [exact(n) for n in r.requests],
-                "total": exact(r.total),
-            }
-            for r in rows
-        ],
+        "rows": [_row_dict(r) for r in rows],
+        "seats": [_row_dict(r) for r in seat_rows],
         "skipped": skipped,
     }
+    from billpath.analysis.verdict import scenarios_verdict
+
+    payload["verdict"] = scenarios_verdict(payload)
+    return payload
+
+
+def _row_dict(r: Row) -> dict:
+    return {
+        "scenario": r.scenario,
+        "channel": r.channel,
+        "monthly": [exact(c) for c in r.monthly],
+        "requests": [exact(n) for n in r.requests],
+        "total": exact(r.total),
+    }
+
+
+def _month_costs(catalog: Catalog, comps: list, quotes_of) -> tuple[dict[str, Decimal], dict[str, int]]:
+    """One month's cost per channel over the model mix (cheapest offer per channel and model), and how
+    many of the mix's models each channel sold."""
+    month_costs: dict[str, Decimal] = {}
+    listed: dict[str, dict[str, Decimal]] = {}  # channel -> model -> list spend
+    sold: dict[str, int] = {}
+    for comp in comps:
+        best: dict[str, Quote] = {}
+        for q in quotes_of(comp):  # sorted cheapest first
+            best.setdefault(q.offer.channel, q)
+        for ch, q in best.items():
+            # spend discounts are judged on the channel's whole month below, not per model
+            before = q.total - q.cost.components.get("discount", ZERO)
+            month_costs[ch] = month_costs.get(ch, ZERO) + before
+            listed.setdefault(ch, {})[comp.model] = q.cost.tokens_total - q.cost.components.get("discount", ZERO)
+            sold[ch] = sold.get(ch, 0) + 1
+    for ch, spend in listed.items():
+        month_costs[ch] -= channel_spend_discount(catalog, ch, spend)
+    return month_costs, sold

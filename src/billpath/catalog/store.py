@@ -6,7 +6,7 @@ import difflib
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
@@ -268,11 +268,25 @@ class Catalog:
             self._set_all(offers)
 
     def _set_all(self, offers: list[Offer]) -> list[Offer]:
-        self._all = offers
+        self._all = [self._from_release(o) for o in offers]
         self._by_model = {}
-        for o in offers:
+        for o in self._all:
             self._by_model.setdefault(o.model, []).append(o)
-        return offers
+        return self._all
+
+    def _from_release(self, offer: Offer) -> Offer:
+        """No price before the model exists: an offer is in effect from the maker's release date at the earliest.
+
+        Imported offers often carry no start date (they default to long before the model), so without this a
+        2020 date would price a 2026 model.
+        """
+        m = self.models.get(offer.model)
+        released = m.released if m else None
+        if released is None or offer.effective_from >= released:
+            return offer
+        if offer.effective_to is not None and offer.effective_to <= released:
+            return offer  # a price period that ended before the release date: the catalog says so, keep it
+        return replace(offer, effective_from=released)
 
     @property
     def offers(self) -> list[Offer]:
@@ -380,7 +394,7 @@ class Catalog:
 
     def offers_for(self, model: str) -> list[Offer]:
         if model not in self._by_model and self._all is None and self._lines is not None:
-            self._by_model[model] = [_offer(o) for o in self._lines.read(model)]
+            self._by_model[model] = [self._from_release(_offer(o)) for o in self._lines.read(model)]
         return self._by_model.get(model, [])
 
     def offers_at(self, model: str, at: date) -> list[Offer]:

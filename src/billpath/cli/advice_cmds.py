@@ -6,7 +6,18 @@ from typing import Annotated
 
 import typer
 
-from billpath.cli.app import DateOpt, Fmt, FormatOpt, PricesOpt, app, catalog_for, parse_date
+from billpath.cli.app import (
+    DateOpt,
+    Fmt,
+    FormatOpt,
+    PricesOpt,
+    SeatsOpt,
+    VerboseOpt,
+    app,
+    catalog_for,
+    parse_date,
+    require_tokens,
+)
 from billpath.cli.options import workload_options
 from billpath.usage.workload import Workload
 
@@ -14,8 +25,11 @@ from billpath.usage.workload import Workload
 @app.command("recommend")
 @workload_options()
 def recommend_cmd(
-    model: Annotated[str, typer.Argument(help="Canonical id, display name, or any channel's id for it.")],
-    workload: Workload,
+    model: Annotated[
+        str | None,
+        typer.Argument(help="Canonical id, display name, or any channel's id (optional with --log: every model)."),
+    ] = None,
+    workload: Workload | None = None,
     require: Annotated[
         list[str] | None,
         typer.Option(
@@ -29,16 +43,36 @@ def recommend_cmd(
         typer.Option("--log", metavar="FILE", help="Take the workload from usage logs instead of token flags."),
     ] = None,
     input_format: Annotated[str, typer.Option("--input-format", metavar="FORMAT", help="Format of --log.")] = "auto",
+    seats: SeatsOpt = 1,
+    verbose: VerboseOpt = False,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
-    """Rank the channels for a month of this workload under your constraints; say why others are out."""
-    from billpath.api import recommend
+    """Rank the API channels for a month of this workload under your constraints; say why others are out.
+
+    Coding-tool seats are listed apart. With --log FILE and no MODEL: the best channel for every model
+    of the log (the whole bill), with signed deltas against what it was billed on.
+    """
+    from billpath.api import recommend, recommend_log
+    from billpath.errors import UsageError
     from billpath.report.advice import recommend_view
     from billpath.report.render import emit
 
-    result = recommend(model, workload, requires=require or [], log=log, input_format=input_format)
+    assert workload is not None  # given by @workload_options
+    if model is None:
+        if not log:
+            raise UsageError("give a MODEL, or --log FILE to recommend a channel for every model of a log")
+        terms = Workload(
+            at=workload.at, payment=workload.payment, credit_purchase=workload.credit_purchase, prices=workload.prices
+        )
+        payload = recommend_log(log, terms, requires=require or [], input_format=input_format)
+        emit(fmt.value, payload, recommend_view(payload), verbose)
+        return
+    if not log:
+        catalog_for(None).resolve(model)  # an unknown name is the first thing to say
+        require_tokens(workload, f"recommend {model}")
+    result = recommend(model, workload, requires=require or [], log=log, input_format=input_format, seats=seats)
     payload = result.to_dict()
-    emit(fmt.value, payload, recommend_view(payload))
+    emit(fmt.value, payload, recommend_view(payload), verbose)
 
 
 @app.command("lag")

@@ -46,6 +46,9 @@ def catalog_validate() -> None:
 
     snapshot = build()
     plans, discounts = validate_plans_and_discounts()  # plans.toml and discounts.toml (issue 4)
+    from billpath.catalog.subscriptions import validate_subscriptions
+
+    plans += validate_subscriptions()  # subscriptions.toml (coding-agent plans, issue 14)
     problems = validate_snapshot(snapshot)
     overrides = _override_problems(snapshot)
     problems += overrides

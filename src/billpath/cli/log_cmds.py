@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from billpath.cli.app import app
+from billpath.cli.app import app, parse_date
 from billpath.cli.options import PRICING_TERMS, workload_options
 from billpath.usage.workload import Workload
 
@@ -16,9 +16,10 @@ if TYPE_CHECKING:  # rich's progress bar is imported only when it is shown
     from rich.progress import TaskID
 
 INPUT_FORMATS = (
-    "auto|openai-usage|anthropic-usage|otel|litellm|openrouter|langfuse|canonical|"
-    "cursor-csv|cursor-api|copilot-usage|aws-cur|focus|azure-cost|gcp-billing"
+    "auto, openai-usage, anthropic-usage, otel, litellm, openrouter, langfuse, canonical, "
+    "cursor-csv, cursor-api, copilot-usage, aws-cur, focus, azure-cost, gcp-billing, claude-code, codex, gemini-cli"
 )
+SOURCES = "claude-code|codex|gemini-cli"
 
 
 class LogFmt(StrEnum):
@@ -31,6 +32,15 @@ class LogFmt(StrEnum):
     focus = "focus"
 
 
+class By(StrEnum):
+    model = "model"
+    channel = "channel"
+    day = "day"
+    week = "week"
+    month = "month"
+    user = "user"
+
+
 class Engine(StrEnum):
     duckdb = "duckdb"
     spark = "spark"
@@ -39,11 +49,35 @@ class Engine(StrEnum):
 @app.command("price-log")
 @workload_options(PRICING_TERMS, help={"at": "Prices for rows without a timestamp (default: today)."})
 def price_log_cmd(
-    files: Annotated[list[str], typer.Argument(help="Usage files, directories or globs.", metavar="FILE...")],
-    workload: Workload,
+    files: Annotated[
+        list[str] | None, typer.Argument(help="Usage files, directories or globs.", metavar="FILE...")
+    ] = None,
+    workload: Workload | None = None,  # given by @workload_options
     input_format: Annotated[
         str, typer.Option("--input-format", metavar="FORMAT", help=f"Log format ({INPUT_FORMATS}).")
     ] = "auto",
+    by: Annotated[
+        By | None,
+        typer.Option(
+            "--by",
+            help="Rows of the table: one per model (default), channel, day, week, month or user. Without it, "
+            "--format csv is the whole result (counts, each model and channel, unpriced and rejected rows, total).",
+        ),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="DATE", help="Only rows dated on or after DATE (UTC).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", metavar="DATE", help="Only rows dated on or before DATE (UTC).")
+    ] = None,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--column",
+            metavar="FIELD=HEADER",
+            help="Map a CSV header to a canonical field, e.g. --column input_tokens='Prompt Tokens' (repeatable).",
+        ),
+    ] = None,
     engine: Annotated[
         Engine, typer.Option("--engine", help="Where the pricing SQL runs: duckdb (embedded) or spark (docs/spark.md).")
     ] = Engine.duckdb,
@@ -52,11 +86,36 @@ def price_log_cmd(
         str | None,
         typer.Option("--reprice", metavar="CHANNEL", help="With --format focus: also the rows re-priced on CHANNEL."),
     ] = None,
+    source: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--source",
+            metavar="AGENT",
+            help=f"Read a coding agent's logs from their default locations on this machine ({SOURCES}); repeatable.",
+        ),
+    ] = None,
+    plan: Annotated[
+        str | None,
+        typer.Option(
+            "--plan",
+            metavar="PLAN",
+            help="Compare with a subscription (claude-max-5x, chatgpt-pro, cursor-pro, copilot-pro-plus, ...).",
+        ),
+    ] = None,
 ) -> None:
     """Price a usage log on the channels it used, and what it would cost on every other channel."""
     from billpath.api import price_log
     from billpath.report.price_log import price_log_view
     from billpath.report.render import emit
+
+    files = list(files or [])
+    if not files and not source:
+        raise typer.BadParameter("give usage files (FILE...) or --source AGENT", param_hint="FILE...")
+    if plan is not None:
+        from billpath.catalog.subscriptions import plan_ids
+
+        if plan not in plan_ids():
+            raise typer.BadParameter(f"unknown plan {plan!r}; use one of: {', '.join(plan_ids())}", param_hint="--plan")
 
     progress = _progress_bar() if fmt not in (LogFmt.json, LogFmt.focus) and sys.stderr.isatty() else None
     try:
@@ -66,17 +125,30 @@ def price_log_cmd(
             input_format=input_format,
             engine=engine.value,
             progress=progress,
+            source=source,
+            plan=plan,
             focus_reprice=reprice,
+            columns=column,
+            since=parse_date("since", since),
+            until=parse_date("until", until),
         )
     finally:
         if progress is not None:
             progress.close()
+    for i in result.inputs if source else []:  # say which directories were read
+        if i.format in (source or []):
+            typer.echo(f"{i.format}: read {i.path}", err=True)
     if fmt is LogFmt.focus:
         from billpath.report.focus import focus_csv
 
         sys.stdout.write(focus_csv(result))
         return
-    emit(fmt.value, result.to_dict(), price_log_view(result))
+    view = price_log_view(result, by.value if by else None)
+    if result.subscription is not None:
+        from billpath.report.subscription import lines
+
+        view.footer += lines(result.subscription)
+    emit(fmt.value, result.to_dict(), view)
 
 
 class _progress_bar:

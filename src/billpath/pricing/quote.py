@@ -23,6 +23,17 @@ class Quote:
     notes: list[str]
     markup_vs_direct_pct: Decimal | None = None
     hidden_costs: list[dict] | None = None  # priced feature gaps, set by analysis.hidden_costs.annotate
+    tier: int = 0  # the long-context tier the usage was priced at (its `above_input_tokens`)
+
+    def unit_prices(self) -> dict[str, Decimal]:
+        """USD per million tokens in the tier this usage was priced at (list prices, before batch and fees)."""
+        tier = next((t for t in self.offer.tiers if t.above_input_tokens == self.tier), None)
+        if tier is None:
+            return {}
+        out = {"input_per_mtok": tier.input_per_mtok, "output_per_mtok": tier.output_per_mtok}
+        if tier.cache_read_per_mtok is not None:
+            out["cache_read_per_mtok"] = tier.cache_read_per_mtok
+        return out
 
     @property
     def total(self) -> Decimal:
@@ -41,6 +52,7 @@ class Quote:
                 "total": exact(self.total),
             },
             "markup_vs_direct_pct": None if self.markup_vs_direct_pct is None else str(self.markup_vs_direct_pct),
+            "unit_prices": {k: exact(v) for k, v in self.unit_prices().items()},
             "notes": self.notes,
             "effective_from": o.effective_from.isoformat(),
             "available_from": o.available_from.isoformat() if o.available_from else None,
@@ -80,7 +92,7 @@ def quote_offer(
     """Price a period's usage on one offer: on-demand and batch shares, then channel fees."""
     if not ZERO <= batch_share <= 1:
         raise UsageError(f"batch share must be between 0 and 1 (got {batch_share})")
-    cost, notes = Cost(), list(offer.notes)
+    cost, notes, tiers = Cost(), list(offer.notes), set()
     for share, batch in ((1 - batch_share, False), (batch_share, True)):
         if share == 0:
             continue
@@ -90,6 +102,7 @@ def quote_offer(
         if share != 1:
             priced.cost.scale(share)
         cost.add(priced.cost)
+        tiers |= priced.tiers_used
         notes.extend(n for n in priced.notes if n not in notes)
     channel = catalog.channels[offer.channel]
     cost.fees, fee_note = channel_fee(
@@ -97,4 +110,6 @@ def quote_offer(
     )
     if fee_note:
         notes.append(fee_note)
-    return Quote(offer=offer, channel_kind=catalog.offer_kind(offer), cost=cost, notes=notes)
+    return Quote(
+        offer=offer, channel_kind=catalog.offer_kind(offer), cost=cost, notes=notes, tier=max(tiers, default=0)
+    )

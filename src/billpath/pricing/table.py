@@ -185,7 +185,7 @@ def prompt_class_sql(tiers_above: list[int], prompt: str = "prompt", n: str = "n
 def reduce_sql(usage: str, tiers_above: list[int], sum_type: str | None = None) -> str:
     """Group the normalised usage relation (see `billpath.usage.columns`) into priceable groups.
 
-    `usage` has columns model, provider, variant (VARCHAR, '' when absent), day (DATE), batch
+    `usage` has columns model, provider, variant, user_id (VARCHAR, '' when absent), day (DATE), batch
     (BOOLEAN), the quantity fields (integers), logged_cost (DECIMAL or NULL), error (NULL or the
     reason the row is rejected) and ok (error IS NULL). Rejected rows are counted in groups with `ok`
     false (their reasons are read from `usage` itself, only when there are any), so one pass over the

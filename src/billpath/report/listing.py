@@ -3,25 +3,32 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from typing import Any
 
-from billpath.catalog.store import Catalog, Offer, load_catalog
-from billpath.money import display
-from billpath.report.render import TableView
+from billpath.catalog.store import Catalog, load_catalog
+from billpath.report.render import Cell, TableView, Usd
 
 
-def _cheapest(catalog: Catalog, model: str, at: date) -> Offer | None:
+def _cheapest(catalog: Catalog, model: str, at: date) -> dict | None:
     """The offer with the lowest input+output list price (1M each) at `at`, among offers sold on demand
     (standard and location variants; service tiers such as flex only when nothing else is sold)."""
     live = [o for o in catalog.offers_at(model, at) if o.live_at(at)]
     on_demand = [o for o in live if o.variant_kind != "service-tier"] or live
-    best: tuple[Decimal, Offer] | None = None
+    best = None
     for o in sorted(on_demand, key=lambda o: (o.channel, o.variant)):
         base = o.tiers[0]
         price = base.input_per_mtok + base.output_per_mtok
         if best is None or price < best[0]:
             best = (price, o)
-    return None if best is None else best[1]
+    if best is None:
+        return None
+    o = best[1]
+    return {
+        "channel": o.channel,
+        "variant": o.variant,
+        "input_per_mtok": str(o.tiers[0].input_per_mtok),
+        "output_per_mtok": str(o.tiers[0].output_per_mtok),
+    }
 
 
 def models_listing(
@@ -34,8 +41,7 @@ def models_listing(
     if channel:
         catalog.channel(channel)  # unknown channel -> error naming the closest
     today = date.today()
-    items: list[dict[str, object]] = []
-    rows: list[list[str]] = []
+    items: list[dict[str, Any]] = []
     for m in catalog.models.values():
         if search and search.lower() not in f"{m.id} {m.name}".lower():
             continue
@@ -44,7 +50,6 @@ def models_listing(
         channels = sorted({o.channel for o in catalog.offers_for(m.id)})
         if channel and channel not in channels:
             continue
-        cheapest = _cheapest(catalog, m.id, today)
         items.append(
             {
                 "id": m.id,
@@ -53,38 +58,37 @@ def models_listing(
                 "family": m.family,
                 "released": m.released.isoformat() if m.released else None,
                 "channels": channels,
-                "cheapest": None
-                if cheapest is None
-                else {
-                    "channel": cheapest.channel,
-                    "variant": cheapest.variant,
-                    "input_per_mtok": str(cheapest.tiers[0].input_per_mtok),
-                    "output_per_mtok": str(cheapest.tiers[0].output_per_mtok),
-                },
+                "cheapest": _cheapest(catalog, m.id, today),
             }
         )
-        price = (
-            ""
-            if cheapest is None
-            else f"{cheapest.channel} {display(cheapest.tiers[0].input_per_mtok)}/"
-            f"{display(cheapest.tiers[0].output_per_mtok)}"
+    rows: list[list[Cell]] = []
+    for it in items:
+        ch = it["cheapest"]
+        prices = [Usd(_d(ch["input_per_mtok"])), Usd(_d(ch["output_per_mtok"]))] if ch else ["", ""]
+        rows.append(
+            [it["id"], it["name"], it["maker"], ", ".join(it["channels"]), ch["channel"] if ch else "", *prices]
         )
-        rows.append([m.id, m.name, m.maker, ", ".join(channels), price])
     view = TableView(
-        title=f"{len(items)} models (cheapest: per million input/output tokens)",
-        columns=["id", "name", "maker", "channels", "cheapest"],
+        title=f"{len(items)} models (cheapest channel, per million input/output tokens)",
+        columns=["id", "name", "maker", "channels", "cheapest", "in per Mtok", "out per Mtok"],
         rows=rows,
+        compact=["id", "cheapest", "in per Mtok", "out per Mtok"],
+        wrap=["channels", "name"],
     )
     return {"models": items}, view
 
 
+def _d(text: str):
+    from decimal import Decimal
+
+    return Decimal(text)
+
+
 def channels_listing(catalog: Catalog | None = None) -> tuple[dict, TableView]:
     catalog = catalog or load_catalog()
-    items: list[dict[str, object]] = []
-    rows: list[list[str]] = []
+    items: list[dict[str, Any]] = []
     for c in catalog.channels.values():
         models = sorted({o.model for o in catalog.offers if o.channel == c.id})
-        rows.append([c.id, c.kind, c.name, ", ".join(c.billing), str(len(models)), "; ".join(c.notes)])
         items.append(
             {
                 "id": c.id,
@@ -99,6 +103,17 @@ def channels_listing(catalog: Catalog | None = None) -> tuple[dict, TableView]:
                 "source": {"url": c.source.url, "checked": c.source.checked},
             }
         )
+    rows: list[list[Cell]] = [
+        [
+            it["id"],
+            it["kind"],
+            it["name"],
+            ", ".join(it["billing"]),
+            str(it["models"]),
+            "; ".join(it["notes"]),
+        ]
+        for it in items
+    ]
     view = TableView(
         title=f"{len(items)} channels",
         columns=["id", "kind", "name", "billing", "models", "notes"],

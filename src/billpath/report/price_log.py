@@ -4,39 +4,83 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from billpath.analysis.price_log import PriceLogResult
-from billpath.money import display, exact
-from billpath.report.render import TableView
+from billpath.analysis.price_log import PriceLogResult, Tally
+from billpath.analysis.verdict import offer_label, signed_pct, signed_usd
+from billpath.money import display, exact, pct
+from billpath.report.render import Cell, Num, TableView, Usd
 
 
-def price_log_view(r: PriceLogResult) -> TableView:
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+BY = ("model", "channel", "day", "week", "month", "user")
+
+
+def _slices(r: PriceLogResult, by: str) -> list[tuple[str, Tally]]:
+    if by == "model":
+        return sorted(r.by_model.items())
+    if by == "channel":
+        return [(f"{c}/{v}", t) for (c, v), t in sorted(r.by_channel.items())]
+    if by == "day":
+        return [(d.isoformat(), t) for d, t in sorted(r.by_day.items())]
+    if by in ("week", "month"):
+        return sorted(r.periods(by).items())
+    if by == "user":
+        return sorted(r.user_tallies.items())
+    raise ValueError(f"--by {by}: use one of {', '.join(BY)}")
+
+
+def price_log_view(r: PriceLogResult, by: str | None = None) -> TableView:
+    """The table (one row per `by` slice, default model). Without `by`, its CSV form is the whole result."""
+    whole = price_log_csv(r) if by is None else None
+    by = by or "model"
     title = (
-        f"Usage log: {r.rows_total:,} rows ({r.rows_priced:,} priced, {r.rows_unpriced:,} unpriced, "
+        f"Usage log: {plural(r.rows_total, 'row')} ({r.rows_priced:,} priced, {r.rows_unpriced:,} unpriced, "
         f"{r.rows_rejected:,} rejected), total {display(r.total)}"
     )
-    rows = []
-    for model, t in sorted(r.by_model.items()):
+    rows: list[list[Cell]] = []
+    for model, t in _slices(r, by):
         c = t.cost.components
         q = t.quantities
         rows.append(
             [
                 model,
-                f"{t.rows:,}",
-                f"{q['requests']:,}",
-                display(c["input"]),
-                display(c["output"] + c["reasoning"]),
-                display(c["cache_read"] + c["cache_write_5m"] + c["cache_write_1h"]),
-                display(t.cost.total),
+                Num(t.rows),
+                Num(q["requests"]),
+                Usd(c["input"]),
+                Usd(c["output"] + c["reasoning"]),
+                Usd(c["cache_read"] + c["cache_write_5m"] + c["cache_write_1h"]),
+                Usd(c["requests"]),
+                Usd(t.cost.fees),
+                Usd(t.cost.total),
             ]
         )
-    footer = [f"on {ch}/{v}: {display(t.cost.total)} ({t.rows:,} rows)" for (ch, v), t in sorted(r.by_channel.items())]
+    if rows:
+        c, q = r.cost.components, {k: sum(t.quantities[k] for t in r.by_model.values()) for k in ("requests",)}
+        rows.append(
+            [
+                "total",
+                Num(r.rows_priced),
+                Num(q["requests"]),
+                Usd(c["input"]),
+                Usd(c["output"] + c["reasoning"]),
+                Usd(c["cache_read"] + c["cache_write_5m"] + c["cache_write_1h"]),
+                Usd(c["requests"]),
+                Usd(r.cost.fees),
+                Usd(r.total),
+            ]
+        )
+    footer = [
+        f"on {ch}/{v}: {display(t.cost.total)} ({plural(t.rows, 'row')})" for (ch, v), t in sorted(r.by_channel.items())
+    ]
     footer += [f"same usage on {ch}: {display(v)}" for ch, v in sorted(r.reprice.items(), key=lambda kv: kv[1])]
     for ch, inc in sorted(r.reprice_incomplete.items()):
-        missing = ", ".join(f"{m['model']} ({m['rows']:,} rows)" for m in inc["missing"])
+        missing = ", ".join(f"{m['model']} ({plural(m['rows'], 'row')})" for m in inc["missing"])
         footer.append(
             f"not comparable on {ch}: it does not sell {missing} (the rest: {display(Decimal(inc['covered_usd']))})"
         )
-    footer += [f"unpriced: {u['rows']:,} rows: {u['reason']}" for u in r.unpriced]
+    footer += [f"unpriced: {plural(u['rows'], 'row')}: {u['reason']}" for u in r.unpriced]
     footer += [f"rejected: {e['file']} line {e['line']}: {e['error']}" for e in r.rejected[:20]]
     if len(r.rejected) > 20:
         footer.append(f"... and {r.rows_rejected - 20:,} more rejected rows (--format json lists them)")
@@ -56,8 +100,83 @@ def price_log_view(r: PriceLogResult) -> TableView:
         amounts = ", ".join(f"{k} ${v}" for k, v in t.items() if k not in ("file", "group"))
         footer.append(f"stated in the export, {t['group']}: {amounts}")
     footer += [f"note: {n}" for n in r.notes]
-    columns = ["model", "rows", "requests", "input", "output", "cache", "total"]
-    return TableView(title=title, columns=columns, rows=rows, footer=footer, csv=price_log_csv(r))
+    columns = [by, "rows", "requests", "input", "output", "cache", "per request", "fees", "total"]
+    if by == "user" and not r.user_tallies:
+        footer.insert(0, "the log has no user column: nothing to show per user")
+    view = TableView(
+        title=title,
+        columns=columns,
+        rows=rows,
+        footer=footer,
+        verdict=r.verdict,
+        compact=[by, "rows", "requests", "total"],
+        csv=whole,
+    )
+    if r.best_mix and r.best_mix["by_model"]:
+        view.sections.append(best_mix_view(r))
+    if r.seats:
+        view.sections.append(seats_view(r))
+    return view
+
+
+def seats_view(r: PriceLogResult) -> TableView:
+    """Coding-tool seats, each user on their own monthly usage: unused allowance and overage both shown."""
+    rows = [
+        [
+            s["channel"],
+            s["plan"],
+            Num(s["users"]),
+            Usd(Decimal(s["total_usd"])),
+            Usd(Decimal(s["unused_allowance_usd"])),
+            Usd(Decimal(s["overage_usd"])),
+        ]
+        for s in r.seats
+    ]
+    best = r.seats[0]
+    footer = [
+        f"{u['user']}: seat {display(Decimal(u['seat_usd']))}, unused {display(Decimal(u['unused_allowance_usd']))}, "
+        f"overage {display(Decimal(u['overage_usd']))} ({best['channel']} {best['plan']})"
+        for u in best["by_user"]
+    ]
+    return TableView(
+        "Coding-tool seats for the log's users (application plans, not APIs), each on their own usage",
+        ["channel", "plan", "users", "total", "unused allowance", "overage"],
+        rows,
+        footer,
+    )
+
+
+def best_mix_view(r: PriceLogResult) -> TableView:
+    """Per model: what it cost as logged, the cheapest channel for all of its rows, and the signed delta."""
+    mix = r.best_mix
+    assert mix is not None  # shown only when there is a mix
+    rows: list[list[Cell]] = []
+    for m in mix["by_model"]:
+        logged = r.by_model[m["model"]].cost.total
+        best = Decimal(m["total_usd"])
+        rows.append(
+            [
+                m["model"],
+                Usd(logged),
+                offer_label(m["channel"], m["variant"]),
+                Usd(best),
+                signed_usd(best - logged),
+                signed_pct(pct(best - logged, logged)),
+            ]
+        )
+    delta = Decimal(mix["delta_usd"])
+    rows.append(
+        ["total", Usd(r.total), "", Usd(Decimal(mix["total_usd"])), signed_usd(delta), signed_pct(pct(delta, r.total))]
+    )
+    footer = [
+        "each model on the cheapest channel that sells it on every day of the log (default offer, list prices + fees)"
+    ]
+    return TableView(
+        "The whole bill: best channel per model",
+        ["model", "as logged", "best channel", "best", "delta", "delta %"],
+        rows,
+        footer,
+    )
 
 
 CSV_COLUMNS = [

@@ -61,6 +61,25 @@ MAX_EPOCH = 32503680000  # 3000-01-01 in Unix seconds
 WHOLE = r"^\s*\+?[0-9]{1,18}(\.0*)?\s*$"
 
 
+# The normalised relation's columns, in `normalize_sql`'s order (a wrapper view re-selects them by name).
+USAGE_COLUMNS: tuple[str, ...] = (
+    "source",
+    "line",
+    "model",
+    "provider",
+    "variant",
+    "user_id",
+    "day",
+    "batch",
+    *QUANTITY_FIELDS,
+    "logged_cost",
+    "effective_cost",
+    "list_cost",
+    "error",
+    "ok",
+)
+
+
 class LogError(BillpathError):
     """A usage log that cannot be read at all (as opposed to rows rejected one by one)."""
 

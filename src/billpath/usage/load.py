@@ -13,10 +13,11 @@ from pathlib import Path
 
 from billpath.usage.columns import CANONICAL, REQUIRED, LogError, canonical_columns, describe, normalize_sql, sql_str
 from billpath.usage.paths import resolve
-from billpath.usage.readers import READERS, format_of, is_parquet
+from billpath.usage.readers import AGENT_FORMATS, READERS, detect, format_of, is_parquet
 from billpath.usage.readers.base import COLUMNS, Sink
 
 BATCH_ROWS = 65_536
+BIG_TEXT_LOG = 256 * 1024 * 1024  # bytes: above this a CSV/JSON log gets the hint to convert it to Parquet
 
 
 @dataclass
@@ -26,6 +27,7 @@ class Input:
     notes: list[str] = field(default_factory=list)
     skipped: int = 0
     totals: dict = field(default_factory=dict)  # the reader's `Sink.totals`
+    error: str | None = None  # set when the file was unreadable and skipped (one file of a directory or glob)
 
 
 class ArrowSink(Sink):
@@ -36,6 +38,7 @@ class ArrowSink(Sink):
         self.con, self.table = con, table
         self._reset()
         self.count = 0
+        self.on_rows: Callable[[int], None] | None = None  # progress: rows read so far, after each batch
 
     def _reset(self) -> None:
         self.columns: dict[str, list] = {c: [] for c in COLUMNS}
@@ -49,11 +52,23 @@ class ArrowSink(Sink):
         if len(self.columns["line"]) >= BATCH_ROWS:
             self.flush()
 
+    def add_columns(self, columns: dict[str, list]) -> None:
+        """Many rows in one Arrow batch (a reader that builds its rows column-wise skips the per-row loop)."""
+        if not columns or not next(iter(columns.values())):
+            return
+        self.flush()
+        n = len(columns["line"])
+        self.columns = {c: columns.get(c) or [None] * n for c in COLUMNS}
+        self.count += n
+        self.flush()
+
     def flush(self) -> None:
         if not self.columns["line"]:
             return
         append_columns(self.con, self.table, RAW_TYPES, self.columns)
         self._reset()
+        if self.on_rows:
+            self.on_rows(self.count)
 
 
 RAW_TYPES = {c: "BIGINT" if c == "line" else "VARCHAR" for c in COLUMNS}
@@ -117,6 +132,14 @@ def _parquet_relation(con, files: list[Path]) -> tuple[str, dict[str, str]]:
     return relation, types
 
 
+def _detected(path: Path) -> str | None:
+    """The format of `path`, or None when it cannot be told (the file is then met, and reported, one by one)."""
+    try:
+        return detect(path)
+    except LogError:
+        return None
+
+
 def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
@@ -133,10 +156,58 @@ def load(
     parts: list[str] = []
     inputs: list[Input] = []
     parquet: list[Path] = []
+
+    def read(label: str, fmt: str, reader: Callable[[Sink], None]) -> None:
+        if on_file:
+            on_file(label, fmt)
+        table = f"raw_{len(parts)}"
+        _create_raw(con, table)
+        sink = ArrowSink(con, table)
+        reader(sink)
+        sink.flush()
+        inputs.append(Input(label, fmt, list(sink.notes), sink.skipped, sink.totals))
+        types = {c: "VARCHAR" for c in CANONICAL}
+        parts.append(normalize_sql(table, types, sql_str(label), 's."line"', pre_error="error"))
+
+    def read_agent(fmt: str, label: str, files: list[Path], root: Path | None) -> list[Path]:
+        """One coding agent's files as ONE input, read in one pass (a message logged twice counts once)."""
+        foreign: list[Path] = []
+        read(label, fmt, lambda sink: foreign.extend(READERS[fmt].read_files(files, sink, root)))
+        return foreign
+
     resolved = resolve(args)
-    for path in resolved.files:
+    files = resolved.files
+    single = len(files) == 1  # one file that cannot be read fails the run; in a set it is skipped
+
+    def skip(path: Path, exc: LogError) -> None:
+        inputs.append(Input(str(path), "unreadable", [f"{path}: skipped, not read: {exc}"], error=str(exc)))
+
+    dirs = [a for a in args if Path(a).is_dir()]
+    # A coding-agent log tree (the format named, or the first file's): handed whole to its reader, which
+    # gives back the files that are not its own; those, and every other file, are read one by one.
+    first = files[0] if files and (input_format in AGENT_FORMATS or (input_format == "auto" and dirs)) else None
+    tree_fmt = (input_format if input_format != "auto" else _detected(first)) if first is not None else None
+    if tree_fmt in AGENT_FORMATS:
+        mine = [f for f in files if f.suffix.lower() in READERS[tree_fmt].SUFFIXES]
+        root = Path(dirs[0]) if len(args) == 1 and dirs else None
+        foreign = set(read_agent(tree_fmt, ", ".join(args), mine, root))
+        taken = set(mine) - foreign
+        files = [f for f in files if f not in taken]
+    # Agent-log files met one by one (named on the command line, or among other formats): still one
+    # input per agent, so that de-duplication spans them.
+    late: dict[str, list[Path]] = {}
+    for path in files:
         try:
-            fmt = format_of(path, input_format)
+            try:
+                fmt = format_of(path, input_format)
+            except LogError as exc:
+                if single:
+                    raise
+                skip(path, exc)  # one odd file does not fail a directory: skipped, and the result says so
+                continue
+            if fmt in AGENT_FORMATS:
+                late.setdefault(fmt, []).append(path)
+                continue
             if fmt == "canonical" and is_parquet(path):
                 parquet.append(path)
                 inputs.append(Input(str(path), "canonical-parquet"))
@@ -146,17 +217,39 @@ def load(
             table = f"raw_{len(parts)}"
             _create_raw(con, table)
             sink = ArrowSink(con, table)
-            READERS[fmt].read(path, sink)
+            if on_file:
+                sink.on_rows = lambda n, p=str(path), f=fmt: on_file(p, f"{f}, {n:,} rows read")
+            try:
+                READERS[fmt].read(path, sink)
+            except LogError as exc:
+                if single:
+                    raise
+                con.execute(f"DROP TABLE {table}")
+                skip(path, exc)
+                continue
             sink.flush()
         except OSError as exc:  # permission denied, a file removed while read, an I/O error: one line naming it
             raise LogError(f"{path}: cannot read: {exc.strerror or exc}") from None
-        inputs.append(Input(str(path), fmt, list(sink.notes), sink.skipped, sink.totals))
+        notes = list(sink.notes)
+        size = path.stat().st_size
+        if size > BIG_TEXT_LOG and fmt == "canonical":
+            notes.append(
+                f"{path.name}: {size / 2**30:.1f} GiB of text read in Python; canonical Parquet is read by DuckDB "
+                f"directly, many times faster: duckdb -c \"COPY (SELECT * FROM '{path}') TO '{path.stem}.parquet'\""
+            )
+        inputs.append(Input(str(path), fmt, notes, sink.skipped, sink.totals))
         types = {c: "VARCHAR" for c in CANONICAL}
         parts.append(normalize_sql(table, types, sql_str(str(path)), 's."line"', pre_error="error"))
+    for fmt, paths in late.items():
+        for path in read_agent(fmt, ", ".join(args), paths, None):
+            raise LogError(f"{path}: not a {fmt} log")
     if resolved.notes and inputs:
         inputs[0].notes[:0] = resolved.notes
     if parquet:
         relation, types = _parquet_relation(con, parquet)
         parts.append(normalize_sql(relation, types, 's."filename"', 's."file_row_number" + 1'))
+    if not parts:
+        errors = "; ".join(i.error or "" for i in inputs if i.error)
+        raise LogError(f"no readable usage file: {errors}")
     con.execute("CREATE OR REPLACE TEMP VIEW usage AS\n" + "\nUNION ALL\n".join(parts))
     return inputs, parts

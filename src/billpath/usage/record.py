@@ -58,6 +58,11 @@ class Usage:
         """Every input-side token: what long-context tiers are judged on."""
         return self.input_tokens + self.cache_read_tokens + self.cache_write_tokens + self.cache_write_1h_tokens
 
+    @property
+    def all_tokens(self) -> Decimal:
+        """Every token (input, output, cache reads and writes): what a flat per-token rate applies to."""
+        return self.prompt_tokens + self.output_tokens
+
     def scaled(self, share: Decimal, *, batch: bool | None = None) -> Usage:
         """This usage times `share` (token counts and requests), e.g. the batch part of a workload."""
         kw = {name: getattr(self, name) * share for name in (*TOKEN_FIELDS, "requests")}

@@ -26,6 +26,7 @@ from starlette.routing import Route
 from starlette.staticfiles import StaticFiles
 
 from billpath import __version__
+from billpath.catalog.subscriptions import plan_ids as _plan_ids
 from billpath.errors import BillpathError, CatalogError, UnknownChannel, UnknownModel, UsageError
 from billpath.usage.workload import FIELDS, TERMS, Field, Workload
 from billpath.web import schemas
@@ -57,6 +58,9 @@ LOG_FORMATS = Literal[
     "openrouter",
     "langfuse",
     "canonical",
+    "claude-code",
+    "codex",
+    "gemini-cli",
     "cursor-csv",
     "cursor-api",
     "copilot-usage",
@@ -65,6 +69,8 @@ LOG_FORMATS = Literal[
     "azure-cost",
     "gcp-billing",
 ]
+# `price-log --plan`: the schema lists them; "" (the default) is no plan (a multipart form has no null)
+PLAN_IDS = Literal[("", *_plan_ids())]  # type: ignore[valid-type]  # a Literal built at import from the catalog
 UPLOAD_SUFFIX = re.compile(r"^\.[A-Za-z0-9]{1,10}$")
 
 
@@ -124,6 +130,16 @@ def _status_of(exc: BillpathError) -> tuple[int, str]:
     if isinstance(exc, CatalogError):
         return 500, "catalog"
     return 400, "bad-request"
+
+
+def _form_date(name: str, text: str) -> date | None:
+    """An optional date form field ('' when not given); a bad one is a 400 naming the field."""
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise BillpathError(f"{name} must be a date like 2026-10-01, got {text!r}") from None
 
 
 def _validation_detail(exc: RequestValidationError) -> str:
@@ -254,11 +270,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         model: Model,
         w: Annotated[Workload, Depends(workload)],
         all_variants: Annotated[bool, Query(description="Also show service tiers (fast, priority, flex).")] = False,
+        seats: Annotated[int, Query(ge=1, le=100_000, description="Coding-tool seats sharing the workload.")] = 1,
     ) -> Response:
         from billpath.api import compare
 
         def answer() -> bytes:
-            return _json(compare(model, w, all_variants=all_variants, catalog=_catalog()).to_dict())
+            return _json(compare(model, w, all_variants=all_variants, seats=seats, catalog=_catalog()).to_dict())
 
         # Computed on a worker thread: measured 3-4x the throughput of computing on the event loop
         # (bench/serve_load.py --mix unique), and answers from the cache keep flowing meanwhile.
@@ -281,10 +298,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 json_schema_extra={"items": {"type": "string", "enum": _requirements()}},
             ),
         ] = None,
+        seats: Annotated[int, Query(ge=1, le=100_000, description="Coding-tool seats sharing the workload.")] = 1,
     ) -> Response:
         from billpath.api import recommend
 
-        result = recommend(model, w, requires=require or [], catalog=_catalog())
+        result = recommend(model, w, requires=require or [], seats=seats, catalog=_catalog())
         return Response(_json(result.to_dict()), media_type=JSON)
 
     @app.get(
@@ -416,6 +434,15 @@ def _install_price_log(app: FastAPI, settings: Settings) -> None:
         ],
         terms: Annotated[Workload, Depends(pricing_terms)],
         input_format: Annotated[LOG_FORMATS, Form()] = "auto",
+        column: Annotated[
+            list[str] | None, Form(description="FIELD=HEADER: map a CSV header to a canonical field (repeatable).")
+        ] = None,
+        since: Annotated[str, Form(description="Only rows dated on or after this day (UTC), e.g. 2026-10-01.")] = "",
+        until: Annotated[str, Form(description="Only rows dated on or before this day (UTC), e.g. 2026-10-31.")] = "",
+        plan: Annotated[
+            PLAN_IDS,  # type: ignore[valid-type]  # a Literal of the catalog's plan ids, built at import
+            Form(description="Compare with a subscription (e.g. claude-max-5x, cursor-pro); empty: none."),
+        ] = "",
     ) -> Response:
         with tempfile.TemporaryDirectory(prefix="billpath-upload-") as tmp:
             paths, names = [], {}
@@ -427,15 +454,27 @@ def _install_price_log(app: FastAPI, settings: Settings) -> None:
                 paths.append(str(path))
                 names[str(path)] = _client_name(upload.filename, i)
             try:
+                options: dict[str, Any] = {
+                    "columns": column or None,
+                    "since": _form_date("since", since),
+                    "until": _form_date("until", until),
+                }
                 if settings.isolate_price_log:
                     from billpath.web.isolated import price_log_isolated
 
-                    payload = await price_log_isolated(paths, input_format, terms)
+                    payload = await price_log_isolated(paths, input_format, terms, options, plan=str(plan) or None)
                 else:
                     from billpath.api import price_log
 
                     def priced() -> dict:
-                        return price_log(paths, terms, input_format=input_format, catalog=_catalog()).to_dict()
+                        return price_log(
+                            paths,
+                            terms,
+                            input_format=input_format,
+                            catalog=_catalog(),
+                            plan=str(plan) or None,
+                            **options,
+                        ).to_dict()
 
                     payload = await run_in_threadpool(priced)
             except BillpathError as exc:  # name the client's files, not the server's temporary paths

@@ -35,7 +35,9 @@ def _terms_text(terms) -> str:
     return json.dumps({k: None if v is None else str(v) for k, v in values.items()})
 
 
-async def price_log_isolated(paths: list[str], input_format: str, terms=None) -> dict:
+async def price_log_isolated(
+    paths: list[str], input_format: str, terms=None, options: dict | None = None, plan: str | None = None
+) -> dict:
     """`api.price_log(paths, terms, input_format=...).to_dict()` on the bundled catalog, computed in a child
     process killed on cancellation."""
     global _slots
@@ -47,7 +49,8 @@ async def price_log_isolated(paths: list[str], input_format: str, terms=None) ->
             "-m",
             "billpath.web.isolated",
             input_format,
-            _terms_text(terms) if terms is not None else "{}",
+            _with_options(_terms_text(terms) if terms is not None else "{}", options),
+            plan or "",  # `price-log --plan` ("" for none)
             *paths,
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
@@ -69,15 +72,30 @@ async def price_log_isolated(paths: list[str], input_format: str, terms=None) ->
     return answer["payload"]
 
 
+def _with_options(terms_text: str, options: dict | None) -> str:
+    """The log options (columns, since, until) ride along with the terms, under `_log`."""
+    if not options:
+        return terms_text
+    data = json.loads(terms_text)
+    data["_log"] = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in options.items()}
+    return json.dumps(data)
+
+
 def main(argv: list[str]) -> int:
+    from datetime import date
+
     from billpath.api import price_log
     from billpath.catalog.store import load_catalog
     from billpath.usage.workload import Workload
 
-    input_format, terms, paths = argv[0], json.loads(argv[1]), argv[2:]
+    input_format, terms, plan, paths = argv[0], json.loads(argv[1]), argv[2] or None, argv[3:]
+    log = terms.pop("_log", {})
+    for k in ("since", "until"):
+        log[k] = date.fromisoformat(log[k]) if log.get(k) else None
     try:
         workload = Workload.of(**terms)
-        answer = {"payload": price_log(paths, workload, input_format=input_format, catalog=load_catalog()).to_dict()}
+        priced = price_log(paths, workload, input_format=input_format, catalog=load_catalog(), plan=plan, **log)
+        answer = {"payload": priced.to_dict()}
     except errors.BillpathError as exc:
         kind = next(c.__name__ for c in type(exc).__mro__ if getattr(errors, c.__name__, None) is c)
         answer = {"error": {"kind": kind, "message": str(exc)}}

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 MONEY = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$", "description": "Exact decimal string, US dollars."}
 NUMBER_TEXT = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}
 NULLABLE_NUMBER_TEXT = {"anyOf": [NUMBER_TEXT, {"type": "null"}]}
+SIGNED_MONEY = {"type": "string", "pattern": r"^[+-]?\d+(\.\d+)?$", "description": "Exact signed decimal, USD."}
+VERDICT = {"type": "string", "description": "One or two sentences answering the question, before any table."}
 SOURCE = {
     "type": "object",
     "required": ["url", "checked"],
@@ -20,7 +24,7 @@ UNAVAILABLE = {
     },
 }
 
-QUOTE = {
+QUOTE: dict[str, Any] = {
     "type": "object",
     "required": ["channel", "channel_kind", "variant", "cost", "markup_vs_direct_pct", "notes", "source"],
     "properties": {
@@ -42,16 +46,30 @@ QUOTE = {
     },
 }
 
+API_QUOTE: dict[str, Any] = {
+    **QUOTE,
+    "properties": {
+        **QUOTE["properties"],
+        "channel_kind": {"type": "string", "enum": ["direct", "cloud", "aggregator"]},
+    },
+}
+SEAT_QUOTE: dict[str, Any] = {
+    **QUOTE,
+    "properties": {**QUOTE["properties"], "channel_kind": {"type": "string", "enum": ["application"]}},
+}
+
 COMPARE = {
     "title": "Comparison",
-    "description": "The same object as `billpath compare --format json`.",
+    "description": "The same object as `billpath compare --format json`: API channels in `quotes`, seats apart.",
     "type": "object",
-    "required": ["model", "at", "usage", "quotes", "unavailable"],
+    "required": ["model", "verdict", "at", "usage", "quotes", "seats", "unavailable"],
     "properties": {
         "model": {"type": "string"},
+        "verdict": VERDICT,
         "at": {"type": "string", "format": "date"},
         "usage": {"type": "object", "additionalProperties": NUMBER_TEXT},
-        "quotes": {"type": "array", "items": QUOTE},
+        "quotes": {"type": "array", "items": API_QUOTE},
+        "seats": {"type": "array", "items": SEAT_QUOTE},
         "unavailable": UNAVAILABLE,
     },
 }
@@ -127,8 +145,37 @@ PRICE_LOG = {
         "reprice",
         "unpriced",
         "rejected",
+        "verdict",
+        "best_mix",
     ],
     "properties": {
+        "verdict": VERDICT,
+        "best_mix": {
+            "anyOf": [
+                {"type": "null"},
+                {
+                    "type": "object",
+                    "required": ["total_usd", "delta_usd", "by_model"],
+                    "properties": {
+                        "total_usd": MONEY,
+                        "delta_usd": SIGNED_MONEY,
+                        "by_model": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["model", "channel", "variant", "total_usd"],
+                                "properties": {
+                                    "model": {"type": "string"},
+                                    "channel": {"type": "string"},
+                                    "variant": {"type": "string"},
+                                    "total_usd": MONEY,
+                                },
+                            },
+                        },
+                    },
+                },
+            ]
+        },
         "rows_total": {"type": "integer"},
         "rows_priced": {"type": "integer"},
         "rows_unpriced": {"type": "integer"},
@@ -145,8 +192,10 @@ RECOMMEND = {
     "title": "Recommendation",
     "description": "The same object as `billpath recommend --format json`.",
     "type": "object",
-    "required": ["ranking", "excluded", "break_even"],
+    "required": ["verdict", "ranking", "excluded", "break_even", "seats"],
     "properties": {
+        "verdict": VERDICT,
+        "seats": {"type": "array", "items": {"type": "object"}},
         "ranking": {
             "type": "array",
             "items": {

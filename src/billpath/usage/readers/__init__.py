@@ -12,10 +12,22 @@ from pathlib import Path
 
 from billpath.usage.columns import REQUIRED, LogError
 from billpath.usage.paths import DATA_SUFFIXES, resolve
-from billpath.usage.readers import anthropic_usage, canonical, langfuse, litellm, openai_usage, openrouter, otel
+from billpath.usage.readers import (
+    anthropic_usage,
+    canonical,
+    claude_code,
+    codex,
+    gemini_cli,
+    langfuse,
+    litellm,
+    openai_usage,
+    openrouter,
+    otel,
+)
 from billpath.usage.readers.base import PARQUET_MAGIC, ListSink, iter_json_records, iter_lines, sniff
 from billpath.usage.readers.exports import CSV_DETECT, EXPORT_DESCRIPTIONS, EXPORT_READERS, JSON_DETECT
 
+AGENT_FORMATS = ("claude-code", "codex", "gemini-cli")  # coding-agent logs: a tree of files read as one log
 FORMATS = (
     "auto",
     "openai-usage",
@@ -25,6 +37,7 @@ FORMATS = (
     "openrouter",
     "langfuse",
     "canonical",
+    *AGENT_FORMATS,
     *EXPORT_READERS,
 )
 READERS = {
@@ -35,6 +48,9 @@ READERS = {
     "openrouter": openrouter,
     "langfuse": langfuse,
     "canonical": canonical,
+    "claude-code": claude_code,
+    "codex": codex,
+    "gemini-cli": gemini_cli,
     **EXPORT_READERS,
 }
 # What each format is and its sample in examples/ (the README's formats table is generated from this).
@@ -61,18 +77,51 @@ DESCRIPTIONS = {
         "openrouter-generations.json",
     ),
     "langfuse": ("Langfuse observations export (`usageDetails`, `costDetails`)", "langfuse-observations.json"),
+    "claude-code": (
+        "Claude Code session logs (`~/.claude/projects/**.jsonl`, subagent files included): one usage per "
+        "`message.id` + `requestId`; channel from `msg_bdrk_` / `msg_vrtx_` ids and Bedrock / Vertex model ids",
+        "claude-code/",
+    ),
+    "codex": (
+        "Codex CLI rollouts (`~/.codex/sessions/YYYY/MM/DD/rollout-*.jsonl`): `token_count` running totals "
+        "differenced per request",
+        "codex/",
+    ),
+    "gemini-cli": (
+        "Gemini CLI chats (`~/.gemini/tmp/*/chats/*.json`): cached tokens inside input, thoughts billed as output",
+        "gemini-cli/",
+    ),
     "canonical": (
         "`timestamp, model, channel, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, "
         "reasoning_tokens, batch, requests` (+ optional `cache_write_1h_tokens`, `variant`, `cost_usd`, `user`, "
-        "`effective_cost_usd`, `list_cost_usd`) as CSV, "
-        "JSON Lines or Parquet; a file, a directory or a glob",
+        "`effective_cost_usd`, `list_cost_usd`) as CSV (any of `, ; tab |`; header synonyms such as "
+        "`prompt_tokens`, case and spacing ignored), JSON Lines or Parquet; a file, a directory or a glob",
         "usage.csv",
     ),
     **EXPORT_DESCRIPTIONS,
 }
 # Most specific first: a format whose markers are unique to it.
-DETECT_ORDER = ("otel", "anthropic-usage", "openai-usage", "langfuse", "openrouter", "litellm", *JSON_DETECT)
-__all__ = ["DATA_SUFFIXES", "DETECT_ORDER", "FORMATS", "READERS", "detect", "expand", "format_of", "is_parquet"]
+DETECT_ORDER = (
+    *AGENT_FORMATS,
+    "otel",
+    "anthropic-usage",
+    "openai-usage",
+    "langfuse",
+    "openrouter",
+    "litellm",
+    *JSON_DETECT,
+)
+__all__ = [
+    "AGENT_FORMATS",
+    "DATA_SUFFIXES",
+    "DETECT_ORDER",
+    "FORMATS",
+    "READERS",
+    "detect",
+    "expand",
+    "format_of",
+    "is_parquet",
+]
 
 
 def expand(arg: str) -> list[Path]:
@@ -120,7 +169,7 @@ def detect(path: Path) -> str:
     if first is None:
         raise LogError(f"{path}: empty file (only blank lines)")
     try:
-        header = next(csv.reader([first]))
+        header = next(csv.reader([first], delimiter=canonical.sniff_delimiter(first)))
     except csv.Error:
         header = []
     if litellm.looks_like_header(header):
@@ -131,9 +180,11 @@ def detect(path: Path) -> str:
             return fmt
     if all(r in {canonical.canonical_name(h) for h in header} for r in REQUIRED):
         return "canonical"
+    found = ", ".join(h.strip() for h in header) if header else first.strip()[:200]
     raise LogError(
-        f"{path}: unknown usage format (not Parquet, JSON or a CSV with model,input_tokens,output_tokens); "
-        f"name it with --input-format ({', '.join(FORMATS[1:])})"
+        f"{path}: unknown usage format (not Parquet, JSON or a CSV with model, input_tokens, output_tokens; "
+        f"header found: {found[:300]}); map columns with --column FIELD=HEADER or name the format with "
+        f"--input-format ({', '.join(FORMATS[1:])})"
     )
 
 

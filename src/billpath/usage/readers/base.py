@@ -179,6 +179,12 @@ class Sink:
     def add(self, record: dict) -> None:
         raise NotImplementedError
 
+    def add_columns(self, columns: dict[str, list]) -> None:
+        """Many rows at once, column by column (canonical text values and `line`); equal to add() per row."""
+        names = list(columns)
+        for values in zip(*columns.values(), strict=True):
+            self.add(dict(zip(names, values, strict=True)))
+
 
 class ListSink(Sink):
     def __init__(self) -> None:
@@ -445,16 +451,16 @@ def csv_header_names(header: list[str], canon: Callable[[str], str], path: Path)
 
 
 def csv_records(
-    path: Path, sink: Sink, canon: Callable[[str], str]
-) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """The header's column names (after `canon`) and (line, cells) for each data row.
+    path: Path, sink: Sink, canon: Callable[[str], str], delimiter: str = ","
+) -> tuple[list[str], list[str], Iterator[tuple[int, list[str]]]]:
+    """The header as written, its column names (after `canon`) and (line, cells) for each data row.
 
     Every physical line is accounted for once: a row is yielded, or rejected on the sink with its first
     line and why (not UTF-8, too long, broken quoting, wrong field count); only blank lines are not rows.
     """
     bad: dict[int, str] = {}
     csv.field_size_limit(FIELD_LIMIT)
-    reader = csv.reader(_decoded(path, bad), strict=True)
+    reader = csv.reader(_decoded(path, bad), strict=True, delimiter=delimiter)
     try:
         header = next(reader)
         while header == [] and reader.line_num not in bad:
@@ -495,4 +501,4 @@ def csv_records(
                 continue
             yield start, cells
 
-    return names, rows()
+    return header, names, rows()

@@ -57,7 +57,7 @@ def read(path: Path, sink: Sink) -> None:
 
 
 def _read_csv(path: Path, sink: Sink) -> None:
-    names, rows = csv_records(path, sink, lambda h: h.strip().lower())
+    _, names, rows = csv_records(path, sink, lambda h: h.strip().lower())
     for start, cells in rows:
         _row(start, dict(zip(names, cells, strict=True)), sink)
 

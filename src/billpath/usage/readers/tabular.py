@@ -50,7 +50,7 @@ def header(path: Path) -> list[str]:
 def iter_csv(path: Path, sink: Sink) -> Iterator[tuple[int, dict[str, str]]]:
     """(line, {header name: cell}) for each data row, through the one CSV row-accounting path every reader
     shares (`base.csv_records`: bad rows rejected with their line, a header naming a column twice an error)."""
-    names, rows = csv_records(path, sink, str.strip)
+    _, names, rows = csv_records(path, sink, str.strip)
     for start, cells in rows:
         yield start, dict(zip(names, cells, strict=True))
 

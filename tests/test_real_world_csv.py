@@ -1,0 +1,162 @@
+"""Real-world CSV: header synonyms, --column, delimiters, errors that show the header, odd files skipped,
+rows longer than the model's context window, no price before a model's release."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+from typer.testing import CliRunner
+
+from billpath.analysis.compare import compare
+from billpath.analysis.price_log import price_log
+from billpath.catalog.store import load_catalog
+from billpath.cli import app
+from billpath.errors import BillpathError
+from billpath.usage.readers.canonical import SYNONYMS, header_key
+from billpath.usage.record import Usage
+
+runner = CliRunner()
+ROWS = [("2026-10-01", "gpt-5.5", 1000, 100), ("2026-10-02", "claude-sonnet-4-6", 2000, 10)]
+CANONICAL_HEAD = ["timestamp", "model", "input_tokens", "output_tokens"]
+
+
+def _write(tmp_path, name, header, delimiter=",", rows=ROWS):
+    path = tmp_path / name
+    lines = [delimiter.join(header)] + [delimiter.join(map(str, r)) for r in rows]
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    return price_log([_write(tmp_path_factory.mktemp("ref"), "ref.csv", CANONICAL_HEAD)]).to_dict()
+
+
+def _spellings(name: str):
+    """The same header as exports write it: case, spaces, dashes."""
+    words = name.split("_")
+    yield name
+    yield " ".join(w.capitalize() for w in words)
+    yield "-".join(w.upper() for w in words)
+    yield f"  {' '.join(words)} "
+
+
+@pytest.mark.parametrize("field", ["timestamp", "model", "input_tokens", "output_tokens"])
+def test_every_synonym_in_every_spelling_prices_the_same(tmp_path, reference, field):
+    """Each synonym of a column, spelled any way, reads exactly as the canonical name does."""
+    for i, synonym in enumerate(SYNONYMS[field]):
+        for j, spelled in enumerate(_spellings(synonym)):
+            header = [spelled if h == field else h for h in CANONICAL_HEAD]
+            out = price_log([_write(tmp_path, f"{field}-{i}-{j}.csv", header)]).to_dict()
+            assert out["total_usd"] == reference["total_usd"], (field, spelled)
+            assert out["rows_priced"] == 2
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", "|", ","])
+def test_delimiters_are_sniffed(tmp_path, reference, delimiter):
+    path = _write(tmp_path, "d.csv", ["Date", "Model", "Prompt Tokens", "Completion Tokens"], delimiter)
+    out = price_log([path]).to_dict()
+    assert out["total_usd"] == reference["total_usd"] and out["rows_rejected"] == 0
+
+
+def test_column_mapping_and_errors_that_show_the_header(tmp_path, reference):
+    header = ["day", "llm", "tokens in", "tokens out"]
+    path = _write(tmp_path, "odd.csv", header)
+    res = runner.invoke(app, ["price-log", path])
+    assert isinstance(res.exception, BillpathError) and "header found: day, llm, tokens in, tokens out" in str(
+        res.exception
+    )
+    with pytest.raises(BillpathError, match="header found: day, llm, tokens in, tokens out"):
+        price_log([path])
+    mapped = price_log(
+        [path], columns=["timestamp=day", "model=LLM", "input_tokens=Tokens In", "output_tokens=tokens-out"]
+    ).to_dict()
+    assert mapped["total_usd"] == reference["total_usd"]
+    out = runner.invoke(
+        app,
+        [
+            "price-log",
+            path,
+            "--column",
+            "model=llm",
+            "--column",
+            "input_tokens=tokens in",
+            "--column",
+            "output_tokens=tokens out",
+            "--column",
+            "timestamp=day",
+            "--json",
+        ],
+    )
+    assert out.exit_code == 0 and json.loads(out.stdout)["total_usd"] == reference["total_usd"]
+    with pytest.raises(BillpathError, match="unknown field"):
+        price_log([path], columns=["tokens=x"])
+
+
+def test_header_key_ignores_case_and_spacing():
+    assert {header_key(s) for s in ("Prompt Tokens", " prompt-tokens ", "PROMPT_TOKENS", "prompt.tokens")} == {
+        "prompt_tokens"
+    }
+
+
+def test_an_odd_file_in_a_directory_is_skipped_and_reported(tmp_path, reference):
+    _write(tmp_path, "good.csv", CANONICAL_HEAD)
+    (tmp_path / "notes.csv").write_text("what,ever\n1,2\n")
+    (tmp_path / "broken.json").write_text("{not json")
+    out = price_log([str(tmp_path)]).to_dict()
+    assert out["total_usd"] == reference["total_usd"]
+    skipped = {i["file"].rsplit("/", 1)[-1]: i for i in out["inputs"] if i["format"] == "unreadable"}
+    assert set(skipped) == {"notes.csv", "broken.json"}
+    assert all(i["error"] for i in skipped.values())
+    assert sum("skipped, not read" in n for n in out["notes"]) == 2
+    with pytest.raises(BillpathError):  # one file named on its own is still an error
+        price_log([str(tmp_path / "notes.csv")])
+
+
+def test_rows_longer_than_the_context_window_are_rejected_by_line(tmp_path):
+    catalog = load_catalog()
+    rows = []
+    expected = set()
+    for line, (model, prompt, requests) in enumerate(
+        [
+            ("claude-sonnet-4-6", 90_000_000, 1),  # a day's total read as one request
+            ("claude-sonnet-4-6", 90_000_000, 1000),  # the same with its request count: fine
+            ("gpt-5.5", 5000, 1),
+            ("gpt-5.4-mini", 3_000_000, 1),
+            ("gpt-5.4-mini", 3_000_000, 100),
+        ],
+        start=2,
+    ):
+        rows.append(("2026-10-01", model, prompt, 10, requests))
+        ctx = catalog.models[model].context_tokens
+        if ctx and prompt / requests > ctx:
+            expected.add(line)
+    path = _write(tmp_path, "totals.csv", [*CANONICAL_HEAD, "requests"], rows=rows)
+    out = price_log([path], catalog=catalog).to_dict()
+    assert expected and {r["line"] for r in out["rejected"]} == expected
+    assert all("context window" in r["error"] for r in out["rejected"])
+    assert out["rows_priced"] + out["rows_unpriced"] + out["rows_rejected"] == out["rows_total"] == 5
+    assert "context window" in out["verdict"].split(".")[0]  # said at the top
+    ok = price_log([_write(tmp_path, "fine.csv", [*CANONICAL_HEAD, "requests"], rows=[rows[1], rows[2]])]).to_dict()
+    assert ok["rows_rejected"] == 0 and "context window" not in ok["verdict"]
+
+
+@pytest.mark.parametrize("model", ["claude-sonnet-4-6", "gpt-5.5", "claude-opus-4-8", "gpt-5.4-mini"])
+def test_no_price_before_the_release_date(tmp_path, model):
+    catalog = load_catalog()
+    released = catalog.models[model].released
+    assert released is not None
+    before = date.fromordinal(released.toordinal() - 1)
+    comp = compare(model, Usage(input_tokens=D(1000)), at=before, catalog=catalog)
+    assert comp.quotes == [] and comp.seats == []
+    assert str(released) in comp.verdict
+    for o in catalog.offers_for(model):
+        assert o.effective_from >= released or (o.effective_to and o.effective_to <= released)
+    on_day = compare(model, Usage(input_tokens=D(1000)), at=released, catalog=catalog)
+    assert on_day.quotes
+    path = _write(tmp_path, "early.csv", CANONICAL_HEAD, rows=[(before.isoformat(), model, 1000, 10)])
+    out = price_log([path], catalog=catalog).to_dict()
+    assert out["rows_priced"] == 0 and out["rows_unpriced"] == 1

@@ -25,26 +25,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from billpath.catalog.store import Catalog, load_catalog
-from billpath.errors import BillpathError
 from billpath.money import ZERO, exact
 from billpath.pricing.quote import Quote
 from billpath.usage.record import Usage
-
-
-def with_cache_hits(per_request: Usage, share: Decimal) -> Usage:
-    """Move `share` of the input tokens into cache reads (a cache-hit share of the prompt)."""
-    if not ZERO <= share <= 1:
-        raise BillpathError(f"cache-hit share must be between 0 and 1 (got {share})")
-    if share == 0:
-        return per_request
-    hits = per_request.input_tokens * share
-    from dataclasses import replace
-
-    return replace(
-        per_request,
-        input_tokens=per_request.input_tokens - hits,
-        cache_read_tokens=per_request.cache_read_tokens + hits,
-    )
+from billpath.usage.workload import with_cache_hits
 
 
 def _schema():

@@ -198,13 +198,13 @@ def focus_lines(con, reprice: str | None = None) -> list[dict]:
     """Priced groups as FOCUS-ready lines: one per group (day, model, channel, variant, batch, tier class)
     and component, with its quantity and exact cost; with `reprice`, the same groups on that channel's
     default offer too (scenario "reprice:<channel>")."""
-    keys = "g.day, g.model, g.channel, g.variant, g.batch, g.prompt_class, g.raw_provider"
+    keys = "g.day, g.model, g.channel, g.variant, g.batch, g.prompt_class, g.time_class, g.raw_provider"
     quantities = ", ".join(f"SUM(g.{f}) AS {f}" for f in QUANTITY_FIELDS)
     costs = ", ".join(f"SUM(g.c_{c}) AS c_{c}" for c in COMPONENT_NAMES)
     groups = _fetch(
         con,
         f"SELECT {keys}, {quantities}, {costs} FROM priced g WHERE g.tier IS NOT NULL GROUP BY {keys} "
-        f"ORDER BY g.day, g.model, g.channel, g.variant, g.batch, g.prompt_class",
+        f"ORDER BY g.day, g.model, g.channel, g.variant, g.batch, g.prompt_class, g.time_class",
     )
     for g in groups:
         g["scenario"] = "actual"
@@ -212,13 +212,14 @@ def focus_lines(con, reprice: str | None = None) -> list[dict]:
         quantity = ", ".join(f"g.{f}" for f in QUANTITY_FIELDS)
         priced_on = _fetch(
             con,
-            f"""SELECT g.day, g.model, p.channel, p.variant, g.batch, g.prompt_class, g.raw_provider, {quantity},
+            f"""SELECT g.day, g.model, p.channel, p.variant, g.batch, g.prompt_class, g.time_class, g.raw_provider,
+  {quantity},
   {component_costs_sql("g", "p")}
 FROM (SELECT {keys}, {quantities} FROM priced g WHERE g.tier IS NOT NULL GROUP BY {keys}) g
 JOIN prices p ON {offer_join_sql("g", "p", "g.model", "p.channel")} AND p.is_default
   AND (p.available_from IS NULL OR p.available_from <= g.day)
 WHERE p.channel = '{reprice.replace("'", "''")}'
-ORDER BY g.day, g.model, g.batch, g.prompt_class""",
+ORDER BY g.day, g.model, g.batch, g.prompt_class, g.time_class""",
         )
         for g in priced_on:
             g["scenario"] = f"reprice:{reprice}"

@@ -21,7 +21,7 @@ from billpath.engines.base import Progress, create_table, run_statement
 from billpath.errors import CatalogError
 from billpath.money import ZERO, display, exact
 from billpath.pricing.fees import DEFAULT_PURCHASE_USD, FeeTerms, channel_fee
-from billpath.pricing.rules import COMPONENTS, NO_BATCH_NOTE
+from billpath.pricing.rules import COMPONENTS, NO_BATCH_NOTE, UNKNOWN_TIME
 from billpath.pricing.table import (
     PRICE_COLUMNS,
     PRICE_TYPES,
@@ -206,7 +206,7 @@ def _price_columns(catalog: Catalog, models: frozenset[str]) -> dict[str, list]:
     hit = _PRICES.get(key)
     if hit is not None and hit[0] is catalog:
         return hit[1]
-    rows = price_table(o for m in sorted(models) for o in catalog.offers_for(m))
+    rows = price_table((o for m in sorted(models) for o in catalog.offers_for(m)), catalog.time_schedules())
     columns = {c: [r[i] for r in rows] for i, c in enumerate(PRICE_COLUMNS)}
     if len(_PRICES) > 32:
         _PRICES.clear()
@@ -333,7 +333,9 @@ def _price_log(
             if engine != "duckdb":
                 raise LogError("--since/--until run on the duckdb engine only")
             outside = _period(log.con, since, until)
-        st = statements(catalog.tier_thresholds(), "usage", "groups", "routes", "prices", "priced")
+        st = statements(
+            catalog.tier_thresholds(), "usage", "groups", "routes", "prices", "priced", catalog.time_schedules()
+        )
         run_statement(log.con, f"CREATE TEMP TABLE groups AS {st.reduce}", progress, log.label)
         log.after_reduce()
         from billpath.analysis import context_window
@@ -413,6 +415,9 @@ def _result(
     )
     result.rows_over_context = over_context
     _tally(result, catalog, groups, routes, terms)
+    from billpath.analysis import time_of_day
+
+    result.notes.extend(n for n in time_of_day.notes(con, catalog) if n not in result.notes)
     for d in days:
         result.by_day.setdefault(d["day"], Tally()).add(d)
     if con.execute("SELECT COUNT(*) FROM groups WHERE ok AND user_id <> ''").fetchone()[0]:
@@ -684,6 +689,10 @@ def _reprice(result: PriceLogResult, catalog: Catalog, rows: list[dict], terms: 
                 _add_note(slot["notes"], f"{r['variant']}: {GAP_NOTES[c]}")
         if r["batch_on_demand_rows"]:
             _add_note(slot["notes"], f"{r['variant']}: {NO_BATCH_NOTE}")
+        if r["peak_by_default_rows"]:
+            _add_note(
+                slot["notes"], f"{r['variant']}: {r['peak_by_default_rows']:,} rows priced at peak: {UNKNOWN_TIME}"
+            )
     for channel, slot in sorted(per_channel.items()):
         missing = {m: n - slot["rows"].get(m, 0) for m, n in need.items() if slot["rows"].get(m, 0) < n}
         if not missing:

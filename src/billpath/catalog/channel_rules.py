@@ -5,6 +5,9 @@
   hold exactly is not derived (the variant is left out for that offer, never rounded).
 * `channel.batch_multiplier`: the batch price of offers that state none (Together: 50% on most serverless
   models), with `batch_note` saying how general the rule is.
+* `channel.time_of_day`: the peak windows and off-peak multiplier the channel states once for every offer it
+  prices by the time of day (DeepSeek). An imported offer's schedule takes them (genai-prices states its
+  windows for every day of the week); a curated offer states its own.
 """
 
 from __future__ import annotations
@@ -31,13 +34,28 @@ def _scale(tier: dict, factor: Decimal) -> dict | None:
     return out
 
 
+def _channel_schedule(channel: dict, imported: dict) -> tuple[dict, str]:
+    """The channel's own schedule for an imported one, and the note that says which source decided."""
+    tod = channel["time_of_day"]
+    schedule = {k: tod[k] for k in ("peak", "off_peak_multiplier", "note") if tod.get(k)}
+    src = tod["source"]
+    note = f"time-of-day windows from {src['url']} (checked {src['checked']}), not the imported source's"
+    if Decimal(imported["off_peak_multiplier"]) != Decimal(tod["off_peak_multiplier"]):
+        note += f" (whose off-peak multiplier {imported['off_peak_multiplier']} is replaced too)"
+    return schedule, note
+
+
 def apply(offers: list[dict], channels: dict[str, dict]) -> tuple[list[dict], dict]:
-    stats = {"channel_variants_added": 0, "channel_batch_filled": 0}
+    stats = {"channel_variants_added": 0, "channel_batch_filled": 0, "channel_time_of_day_applied": 0}
     added = []
     for o in offers:
         ch = channels.get(o["channel"])
         if ch is None:
             continue
+        if ch.get("time_of_day") and o.get("time_of_day") and o.get("provenance") != "curated":
+            o["time_of_day"], note = _channel_schedule(ch, o["time_of_day"])
+            o["notes"] = [*o["notes"], note]
+            stats["channel_time_of_day_applied"] += 1
         if ch.get("batch_multiplier") and o["batch_multiplier"] is None and o["variant_kind"] == "standard":
             o["batch_multiplier"] = str(ch["batch_multiplier"])
             o["notes"] = [*o["notes"], ch.get("batch_note") or f"batch {ch['batch_multiplier']}x (channel rule)"]

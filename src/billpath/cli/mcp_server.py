@@ -39,6 +39,9 @@ Model = Annotated[str, Field(description="Canonical id (claude-sonnet-4-6, gpt-5
 Requests = Annotated[Num, Field(description="How many such requests the period holds (default 1).")]
 BatchShare = Annotated[Num, Field(description="Share of requests sent as batch, 0-1.")]
 CacheHitShare = Annotated[Num, Field(description="Share of input_tokens read from the prompt cache, 0-1.")]
+OffPeakShare = Annotated[
+    Num, Field(description="Share of requests in off-peak hours, on channels priced by the time of day, 0-1.")
+]
 At = Annotated[str | None, Field(description="Price at this date, YYYY-MM-DD (default: today).")]
 Payment = Annotated[
     Literal["card", "crypto", "byok"] | None, Field(description="Aggregator payment method (default card).")
@@ -105,6 +108,7 @@ def compare(
     requests: Requests = 1,
     batch_share: BatchShare = 0,
     cache_hit_share: CacheHitShare = 0,
+    off_peak_share: OffPeakShare = 0,
     at: At = None,
     payment: Payment = None,
     credit_purchase: CreditPurchase = None,
@@ -124,6 +128,7 @@ def compare(
         requests=number("requests", requests, positive=True),
         batch_share=number("batch_share", batch_share, share=True),
         cache_hit_share=number("cache_hit_share", cache_hit_share, share=True),
+        off_peak_share=number("off_peak_share", off_peak_share, share=True),
         at=day("at", at),
         payment=payment,
         credit_purchase=None if credit_purchase is None else number("credit_purchase", credit_purchase),
@@ -144,6 +149,7 @@ def recommend(
     requests: Requests = 1,
     batch_share: BatchShare = 0,
     cache_hit_share: CacheHitShare = 0,
+    off_peak_share: OffPeakShare = 0,
     require: Annotated[
         list[str] | None,
         Field(
@@ -171,6 +177,7 @@ def recommend(
         requests=number("requests", requests, positive=True),
         batch_share=number("batch_share", batch_share, share=True),
         cache_hit_share=number("cache_hit_share", cache_hit_share, share=True),
+        off_peak_share=number("off_peak_share", off_peak_share, share=True),
         requires=list(require or []),
         at=day("at", at),
         payment=payment,

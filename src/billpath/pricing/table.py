@@ -8,14 +8,16 @@ unchanged. Reading files is the engine's business (`billpath.usage.columns`), no
 The statement follows DESIGN's reduce-then-price idea. Within one price period and one tier, cost is
 linear in every quantity, so:
 
-1. `reduce_sql` groups the log by logged model/provider/variant, day, batch and *prompt class*: the
-   highest long-context threshold (over every offer in the catalog) the row's average request
-   exceeds. Tier membership is decided per row, before grouping (rule 1). A row of 0 requests (a
-   bill line: it aggregates an unknown number of requests) is in the base class; a bill names its
-   long-context lines apart.
+1. `reduce_sql` groups the log by logged model/provider/variant, day, batch, *prompt class* and *time
+   class*. The prompt class is the highest long-context threshold (over every offer in the catalog)
+   the row's average request exceeds. Tier membership is decided per row, before grouping (rule 1).
+   A row of 0 requests (a bill line: it aggregates an unknown number of requests) is in the base
+   class; a bill names its long-context lines apart. The time class has one letter per distinct set
+   of peak windows in the catalog (`Catalog.time_schedules`): the row's `time_code` against it (rule 6).
 2. `price_sql` joins the groups (through the resolved routes) to the price table: the offer valid on
    the group's day, the offer's tier for that prompt class, batch (or on-demand where the offer has
-   no batch, rule 4) and multiplies each component's quantity by its unit price (rules 2 and 3).
+   no batch, rule 4), off-peak where the group's letter for the offer's schedule says so (rule 6), and
+   multiplies each component's quantity by its unit price (rules 2 and 3).
 3. `reprice_sql` is the same join against every channel's default offer: one small join, not
    another pass over the rows.
 """
@@ -27,10 +29,20 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from billpath.catalog.store import Offer, default_variants
+from billpath.catalog.store import Offer, Windows, default_variants
 from billpath.errors import CatalogError
 from billpath.money import exact
-from billpath.pricing.rules import COMPONENTS, price_rows
+from billpath.pricing.rules import (
+    COMPONENTS,
+    MINUTES_PER_DAY,
+    MINUTES_PER_WEEK,
+    MIXED,
+    OFF_PEAK,
+    PEAK,
+    UNTIMED,
+    peak_intervals,
+    price_rows,
+)
 from billpath.usage.columns import QUANTITY_FIELDS
 
 # Money in SQL is an integer count of femto-dollars (1e-15 USD): every catalog unit price, batch halves of
@@ -43,7 +55,7 @@ MAX_UNITS = 2**63 - 1  # unit prices are BIGINT columns of the price table
 SUM = "DECIMAL(38,0)"
 
 PROMPT_FIELDS = ("input_tokens", "cache_read_tokens", "cache_write_tokens", "cache_write_1h_tokens")
-GROUP_KEYS = ("model", "provider", "variant", "user_id", "day", "batch", "prompt_class", "ok")
+GROUP_KEYS = ("model", "provider", "variant", "user_id", "day", "batch", "prompt_class", "time_class", "ok")
 PRICE_COLUMNS: tuple[str, ...] = (
     "model",
     "channel",
@@ -58,6 +70,8 @@ PRICE_COLUMNS: tuple[str, ...] = (
     "next_above",
     "has_batch",
     "batch",
+    "schedule",
+    "off_peak",
     *(f"p_{c.name}" for c in COMPONENTS),
     *(f"fb_{c.name}" for c in COMPONENTS),
 )
@@ -75,6 +89,8 @@ PRICE_TYPES: dict[str, str] = {
     "next_above": "BIGINT",
     "has_batch": "BOOLEAN",
     "batch": "BOOLEAN",
+    "schedule": "INTEGER",  # the offer's letter in a group's time class (1-based), NULL: no time-of-day prices
+    "off_peak": "BOOLEAN",
     **{f"p_{c.name}": "BIGINT" for c in COMPONENTS},
     **{f"fb_{c.name}": "INTEGER" for c in COMPONENTS},
 }
@@ -117,12 +133,14 @@ def unit_problems(offer: Offer) -> list[str]:
     return [reason] if reason else []
 
 
-def price_table(offers: Iterable[Offer]) -> list[tuple]:
-    """One row per (offer, tier, batch mode) in `PRICE_COLUMNS` order, from `price_rows(offer)`.
+def price_table(offers: Iterable[Offer], schedules: list[Windows] | None = None) -> list[tuple]:
+    """One row per (offer, tier, batch mode, time of day) in `PRICE_COLUMNS` order, from `price_rows(offer)`.
 
-    Offers whose prices are not whole femto-dollars (see `exact_offer`) are left out: a row on them
-    is unpriced with that reason, never rounded.
+    `schedules` are the time classes' schedules (`Catalog.time_schedules`, as `reduce_sql` got them): an
+    offer's `schedule` column is its windows' place there. Offers whose prices are not whole femto-dollars
+    (see `exact_offer`) are left out: a row on them is unpriced with that reason, never rounded.
     """
+    schedules = schedules or []
     priced = [(o, price_rows(o)) for o in offers]
     priced = [(o, rows) for o, rows in priced if exact_offer(o, rows) is None]
     defaults = default_variants(o for o, _ in priced)
@@ -131,6 +149,14 @@ def price_table(offers: Iterable[Offer]) -> list[tuple]:
     for o, offer_rows in priced:
         aboves = sorted(t.above_input_tokens for t in o.tiers)
         nexts = dict(zip(aboves, [*aboves[1:], NO_NEXT_TIER], strict=True))
+        schedule = None
+        if o.time_of_day is not None:
+            if o.time_of_day.windows not in schedules:
+                raise CatalogError(
+                    f"{o.model} on {o.channel}/{o.variant}: its time-of-day windows are not among "
+                    "the log's time classes (the statements and the price table need one catalog)"
+                )
+            schedule = schedules.index(o.time_of_day.windows) + 1
         for r in offer_rows:
             rows.append(
                 (
@@ -147,6 +173,8 @@ def price_table(offers: Iterable[Offer]) -> list[tuple]:
                     nexts[r.above_input_tokens],
                     o.batch_multiplier is not None,
                     r.batch,
+                    schedule,
+                    r.off_peak,
                     *(in_units(r.unit_prices[c.name], o) for c in COMPONENTS),
                     *(int(c.name in r.fallbacks) for c in COMPONENTS),
                 )
@@ -182,14 +210,61 @@ def prompt_class_sql(tiers_above: list[int], prompt: str = "prompt", n: str = "n
     return f"CASE {first}{whens} ELSE 0 END"
 
 
-def reduce_sql(usage: str, tiers_above: list[int], sum_type: str | None = None) -> str:
+def time_class_sql(schedules: list[Windows], week: str = "week_minute", span: str = "span") -> str:
+    """Rule 6 per row: one letter per schedule (`rules.time_code` of the row's period against its peak
+    intervals), concatenated; '' when the catalog has no time-of-day prices.
+
+    `week` is the minute of the week the row's period starts (NULL: no timestamp), `span` its minutes.
+    """
+    letters = []
+    for windows in schedules:
+        intervals = peak_intervals(windows)
+        end = f"({week} + {span})"
+        inside = " OR ".join(
+            f"({week} >= {a + k} AND {end} <= {b + k})" for a, b in intervals for k in (-MINUTES_PER_WEEK, 0)
+        )
+        touches = " OR ".join(
+            f"({week} < {b + k} AND {end} > {a + k})"
+            for a, b in intervals
+            for k in (-MINUTES_PER_WEEK, 0, MINUTES_PER_WEEK)
+        )
+        letters.append(
+            f"CASE WHEN {week} IS NULL THEN '{UNTIMED}' WHEN {inside} THEN '{PEAK}' "
+            f"WHEN {touches} THEN '{MIXED}' ELSE '{OFF_PEAK}' END"
+        )
+    return " || ".join(letters) if letters else "''"
+
+
+def _mod(x: str, m: int) -> str:
+    """x modulo m in [0, m) on every engine (SQL's % keeps the sign of x)."""
+    return f"((({x}) % {m}) + {m}) % {m}"
+
+
+def period_sql(u: str = "u") -> tuple[str, str]:
+    """Rule 6's period of a usage row (`rules.period`): (minute of the week it starts, its minutes), from the
+    relation's minute_from / minute_to. A row of 0 requests without an end is its whole UTC day."""
+    day_bill = f"({u}.minute_to IS NULL AND {u}.requests = 0)"
+    midnight = f"{u}.minute_from - {_mod(f'{u}.minute_from', MINUTES_PER_DAY)}"
+    start = f"CASE WHEN {day_bill} THEN {midnight} ELSE {u}.minute_from END"
+    span = (
+        f"CASE WHEN {u}.minute_to IS NOT NULL THEN LEAST({u}.minute_to - {u}.minute_from, {MINUTES_PER_WEEK}) "
+        f"WHEN {day_bill} THEN {MINUTES_PER_DAY} ELSE 1 END"
+    )
+    return _mod(start, MINUTES_PER_WEEK), span
+
+
+def reduce_sql(
+    usage: str, tiers_above: list[int], sum_type: str | None = None, schedules: list[Windows] | None = None
+) -> str:
     """Group the normalised usage relation (see `billpath.usage.columns`) into priceable groups.
 
-    `usage` has columns model, provider, variant, user_id (VARCHAR, '' when absent), day (DATE), batch
-    (BOOLEAN), the quantity fields (integers), logged_cost (DECIMAL or NULL), error (NULL or the
-    reason the row is rejected) and ok (error IS NULL). Rejected rows are counted in groups with `ok`
-    false (their reasons are read from `usage` itself, only when there are any), so one pass over the
-    log counts everything.
+    `usage` has columns model, provider, variant, user_id (VARCHAR, '' when absent), day (DATE),
+    minute_from and minute_to (BIGINT or NULL), batch (BOOLEAN), the quantity fields (integers),
+    logged_cost (DECIMAL or NULL), error (NULL or the reason the row is rejected) and ok (error IS NULL).
+    Rejected rows are counted in groups with `ok` false (their reasons are read from `usage` itself, only
+    when there are any), so one pass over the log counts everything. `schedules` are the catalog's
+    time-of-day windows (`Catalog.time_schedules`): without any, the time class is '' and the
+    timestamps' minutes are never computed.
     Sums are of 64-bit integers (DuckDB widens them to 128 bits); `sum_type` casts first, e.g. to
     DECIMAL(38,0) on an engine whose integer SUM could overflow.
     """
@@ -199,6 +274,7 @@ def reduce_sql(usage: str, tiers_above: list[int], sum_type: str | None = None) 
     keys = ", ".join(f"t.{k}" for k in GROUP_KEYS)
     fields = ", ".join(f"u.{f}" for f in QUANTITY_FIELDS)
     prompt = " + ".join(f"u.{f}" for f in PROMPT_FIELDS)
+    week, span = period_sql("u") if schedules else ("NULL", "1")
     return f"""SELECT {keys},
   COUNT(*) AS rows_n,
   {sums},
@@ -206,10 +282,12 @@ def reduce_sql(usage: str, tiers_above: list[int], sum_type: str | None = None) 
   SUM(CASE WHEN t.logged_cost = 0 THEN 1 ELSE 0 END) AS logged_zero_rows,
   SUM(t.logged_cost) AS logged_cost
 FROM (
-  SELECT p.*, {prompt_class_sql(tiers_above, "p.prompt", "p.n")} AS prompt_class
+  SELECT p.*, {prompt_class_sql(tiers_above, "p.prompt", "p.n")} AS prompt_class,
+    {time_class_sql(schedules or [], "p.week_minute", "p.span")} AS time_class
   FROM (
     SELECT u.model, u.provider, u.variant, u.user_id, u.day, u.batch, u.ok, {fields}, u.logged_cost,
-      {prompt} AS prompt, CASE WHEN u.requests > 0 THEN u.requests END AS n
+      {prompt} AS prompt, CASE WHEN u.requests > 0 THEN u.requests END AS n,
+      {week} AS week_minute, {span} AS span
     FROM {usage} u
   ) p
 ) t
@@ -231,6 +309,7 @@ def _offer_join(g: str, p: str, model: str, channel: str) -> str:
         f" AND {g}.day >= {p}.effective_from AND {g}.day < {p}.effective_to"
         f" AND {g}.prompt_class >= {p}.above_input_tokens AND {g}.prompt_class < {p}.next_above"
         f" AND {p}.batch = (CASE WHEN {p}.has_batch THEN {g}.batch ELSE FALSE END)"
+        f" AND ({p}.schedule IS NULL OR (SUBSTRING({g}.time_class, {p}.schedule, 1) = '{OFF_PEAK}') = {p}.off_peak)"
     )
 
 
@@ -243,9 +322,9 @@ def price_sql(groups: str, routes: str, prices: str) -> str:
     """
     quantities = ", ".join(f"g.{f}" for f in QUANTITY_FIELDS)
     return f"""SELECT g.model AS raw_model, g.provider AS raw_provider, g.variant AS raw_variant,
-  r.model, r.channel, r.variant, g.user_id, g.day, g.batch, g.prompt_class, g.rows_n, {quantities},
+  r.model, r.channel, r.variant, g.user_id, g.day, g.batch, g.prompt_class, g.time_class, g.rows_n, {quantities},
   g.logged_rows, g.logged_zero_rows, g.logged_cost,
-  p.above_input_tokens AS tier, p.has_batch,
+  p.above_input_tokens AS tier, p.has_batch, p.schedule, p.off_peak,
   {_costs("g", "p")}
 FROM {groups} g
 JOIN {routes} r ON g.model = r.raw_model AND g.provider = r.raw_provider AND g.variant = r.raw_variant
@@ -276,6 +355,7 @@ def reprice_sql(priced: str, prices: str) -> str:
     )
     return f"""SELECT p.channel, p.variant, g.model, SUM(g.rows_n) AS rows_n, SUM({cost}) AS cost_units,
   SUM(CASE WHEN g.batch AND NOT p.has_batch THEN g.rows_n ELSE 0 END) AS batch_on_demand_rows,
+  SUM(CASE WHEN {_peak_by_default("g", "p")} THEN g.rows_n ELSE 0 END) AS peak_by_default_rows,
   {gaps}
 FROM {priced} g
 JOIN {prices} p ON {_offer_join("g", "p", "g.model", "p.channel")}
@@ -283,6 +363,22 @@ JOIN {prices} p ON {_offer_join("g", "p", "g.model", "p.channel")}
   AND (p.available_from IS NULL OR p.available_from <= g.day)
 WHERE g.tier IS NOT NULL
 GROUP BY p.channel, p.variant, g.model"""
+
+
+def _peak_by_default(g: str, p: str) -> str:
+    """A group priced at peak because its time is not known to be off-peak: no timestamp, or a span across both."""
+    return f"({p}.schedule IS NOT NULL AND SUBSTRING({g}.time_class, {p}.schedule, 1) IN ('{UNTIMED}', '{MIXED}'))"
+
+
+def time_of_day_sql(priced: str) -> str:
+    """The priced rows of offers with time-of-day prices, per offer and time letter (rule 6): what the
+    price-log notes say about peak and off-peak rows."""
+    code = "SUBSTRING(time_class, schedule, 1)"
+    return (
+        f"SELECT model, channel, variant, {code} AS code, SUM(rows_n) AS rows_n FROM {priced} "
+        f"WHERE tier IS NOT NULL AND schedule IS NOT NULL GROUP BY model, channel, variant, {code} "
+        "ORDER BY model, channel, variant, code"
+    )
 
 
 def component_costs_sql(g: str, p: str) -> str:
@@ -304,13 +400,23 @@ class Statement:
     reprice: str
 
 
-def statements(tiers_above: list[int], usage: str, groups: str, routes: str, prices: str, priced: str) -> Statement:
+def statements(
+    tiers_above: list[int],
+    usage: str,
+    groups: str,
+    routes: str,
+    prices: str,
+    priced: str,
+    schedules: list[Windows] | None = None,
+) -> Statement:
     """The statements over relations named `usage` -> `groups`, (`routes`, `prices`) -> `priced`.
 
-    `tiers_above` are the catalog's long-context thresholds (`Catalog.tier_thresholds`): the prompt classes.
+    `tiers_above` are the catalog's long-context thresholds (`Catalog.tier_thresholds`): the prompt classes;
+    `schedules` its time-of-day windows (`Catalog.time_schedules`): the time classes (the price table must be
+    built with the same, `price_table(offers, schedules)`).
     """
     return Statement(
-        reduce=reduce_sql(usage, tiers_above),
+        reduce=reduce_sql(usage, tiers_above, schedules=schedules),
         price=price_sql(groups, routes, prices),
         reprice=reprice_sql(priced, prices),
     )

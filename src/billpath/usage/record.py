@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from billpath.errors import UsageError
+
+# Minutes are counted from this Monday's midnight (UTC), in Python (`minute_index`) and in SQL
+# (`billpath.usage.columns`): an index modulo a week's minutes is the minute of the week, Monday 00:00 = 0.
+MINUTE_EPOCH = date(2001, 1, 1)
 
 TOKEN_FIELDS = (
     "input_tokens",
@@ -24,7 +28,8 @@ class Usage:
 
     `input_tokens` excludes cached tokens (Anthropic's convention); `cache_write_tokens` are
     5-minute writes and `cache_write_1h_tokens` 1-hour writes; `reasoning_tokens` are part of
-    `output_tokens` (they are priced apart only where an offer prices them apart).
+    `output_tokens` (they are priced apart only where an offer prices them apart). `start` (and `end`, for
+    a row that sums a period) place it in the week for time-of-day prices (rule 6 of `billpath.pricing.rules`).
     Counts are Decimal so a synthetic workload may hold fractional shares exactly.
     """
 
@@ -37,6 +42,8 @@ class Usage:
     requests: Decimal = Decimal(1)
     batch: bool = False
     day: date | None = None
+    start: datetime | None = None  # when it happened (a naive time is UTC): what time-of-day prices are judged on
+    end: datetime | None = None  # the end of an aggregated period (exclusive), where the row states one
 
     def __post_init__(self) -> None:
         for name in (*TOKEN_FIELDS, "requests"):
@@ -67,3 +74,9 @@ class Usage:
         """This usage times `share` (token counts and requests), e.g. the batch part of a workload."""
         kw = {name: getattr(self, name) * share for name in (*TOKEN_FIELDS, "requests")}
         return replace(self, **kw, batch=self.batch if batch is None else batch)
+
+
+def minute_index(at: datetime) -> int:
+    """Whole minutes from `MINUTE_EPOCH` 00:00 UTC to `at` (an aware time in any zone; a naive one is UTC)."""
+    utc = at.astimezone(UTC) if at.tzinfo is not None else at
+    return (utc.date() - MINUTE_EPOCH).days * 1440 + utc.hour * 60 + utc.minute

@@ -1,0 +1,42 @@
+"""What `price-log` says about rows priced by the time of day (rule 6 of `billpath.pricing.rules`).
+
+The SQL evaluator prices each group at peak or off-peak from its time class; this module reads the priced
+groups back per offer and time letter (`billpath.pricing.table.time_of_day_sql`) and writes one note per
+offer: how many rows were off-peak, at peak, and at peak only because their time was not known to be
+off-peak (no timestamp, or a period spanning both), so no row is silently priced off-peak.
+"""
+
+from __future__ import annotations
+
+from billpath.catalog.store import Catalog
+from billpath.money import exact
+from billpath.pricing.rules import MIXED, OFF_PEAK, PEAK, UNTIMED
+from billpath.pricing.table import time_of_day_sql
+
+WORDS = {
+    OFF_PEAK: "off-peak",
+    PEAK: "at peak",
+    UNTIMED: "without a timestamp, priced at peak (an upper bound)",
+    MIXED: "spanning peak and off-peak hours (an aggregated period cannot be split by hour), priced at peak "
+    "(an upper bound)",
+}
+
+
+def notes(con, catalog: Catalog, priced: str = "priced") -> list[str]:
+    """One note per offer with time-of-day prices that priced rows of the log."""
+    counts: dict[tuple[str, str, str], dict[str, int]] = {}
+    for model, channel, variant, code, rows in con.execute(time_of_day_sql(priced)).fetchall():
+        counts.setdefault((model, channel, variant), {})[code] = int(rows)
+    out = []
+    for (model, channel, variant), by_code in counts.items():
+        tod = next(
+            (o.time_of_day for o in catalog.offers_for(model) if (o.channel, o.variant) == (channel, variant)),
+            None,
+        )
+        rate = f" (x{exact(tod.off_peak_multiplier)})" if tod is not None else ""
+        parts = [f"{by_code[c]:,} rows {WORDS[c]}{rate if c == OFF_PEAK else ''}" for c in WORDS if by_code.get(c)]
+        note = f"{model} on {channel}/{variant}: time-of-day prices: {', '.join(parts)}"
+        if tod is not None and tod.note:
+            note += f"; {tod.note}"
+        out.append(note)
+    return out

@@ -30,11 +30,19 @@ def notes(con, catalog: Catalog, priced: str = "priced") -> list[str]:
     out = []
     for (model, channel, variant), by_code in counts.items():
         tod = next(
-            (o.time_of_day for o in catalog.offers_for(model) if (o.channel, o.variant) == (channel, variant)),
+            (
+                o.time_of_day
+                for o in catalog.offers_for(model)
+                if (o.channel, o.variant) == (channel, variant) and o.time_of_day is not None
+            ),
             None,
         )
         rate = f" (x{exact(tod.off_peak_multiplier)})" if tod is not None else ""
-        parts = [f"{by_code[c]:,} rows {WORDS[c]}{rate if c == OFF_PEAK else ''}" for c in WORDS if by_code.get(c)]
+        parts = [
+            f"{by_code[c]:,} row{'' if by_code[c] == 1 else 's'} {WORDS[c]}{rate if c == OFF_PEAK else ''}"
+            for c in WORDS
+            if by_code.get(c)
+        ]
         note = f"{model} on {channel}/{variant}: time-of-day prices: {', '.join(parts)}"
         if tod is not None and tod.note:
             note += f"; {tod.note}"

@@ -518,3 +518,45 @@ def test_spark_agrees_with_duckdb_and_the_exact_evaluator(tmp_path):
     on_spark = price_log([str(path)], catalog=catalog, at=date(2026, 12, 2), engine="spark")
     assert on_spark.to_dict() == on_duckdb.to_dict()
     assert_agree(catalog, rows, on_spark)
+
+
+# -- the schedule is checked where it is written -------------------------------------------------------------
+
+GOOD = {"peak": [{"days": ["mon"], "start": "01:00", "end": "04:00"}], "off_peak_multiplier": "0.5"}
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        ({"peak": [{"days": ["mon"], "start": "04:00", "end": "01:00"}]}, "ends before it starts"),
+        ({"peak": [{"days": ["monday"], "start": "01:00", "end": "04:00"}]}, "must name days once each"),
+        ({"peak": [{"days": ["mon", "mon"], "start": "01:00", "end": "04:00"}]}, "must name days once each"),
+        ({"peak": [{"days": ["mon"], "start": "1:00", "end": "25:00"}]}, "write UTC times"),
+        ({"peak": []}, "needs `peak` windows"),
+        ({"off_peak_multiplier": "1.5"}, "must be in (0, 1]"),
+        ({"off_peak_multiplier": "0"}, "must be in (0, 1]"),
+        ({"off_peak_multiplier": "0.12345"}, "must be in (0, 1]"),
+    ],
+)
+def test_bad_schedules_are_refused_by_the_spec_and_by_validate(change, why):
+    from pydantic import ValidationError
+
+    from billpath.catalog.schema import TimeOfDay
+    from billpath.catalog.validate import offer_problems
+
+    bad = {**GOOD, **change}
+    with pytest.raises(ValidationError):
+        TimeOfDay.model_validate(bad)
+    offer = {
+        "model": "m",
+        "channel": "c",
+        "variant": "standard",
+        "variant_kind": "standard",
+        "effective_from": "2026-01-01",
+        "tiers": [{"above_input_tokens": 0, "input_per_mtok": "1", "output_per_mtok": "2", "per_request": "0"}],
+        "source": {"url": "https://example.test", "checked": "2026-12-02"},
+        "notes": [],
+    }
+    assert offer_problems({**offer, "time_of_day": GOOD}, {"m"}, {"c"}) == []
+    problems = offer_problems({**offer, "time_of_day": bad}, {"m"}, {"c"})
+    assert any(why in p for p in problems), problems

@@ -60,11 +60,11 @@ def read(path: Path, sink: Sink) -> None:
             end = iso_from_unix(bucket.get("end_time"))
             for result in records(bucket.get("results", bucket), "results"):
                 index += 1
-                _result(position(line, index - 1), result, start, sink, end)
+                _result(position(line, index - 1), result, start, end, sink)
 
 
 @guarded
-def _result(where: int, r: object, start: str | None, sink: Sink, end: str | None = None) -> None:
+def _result(where: int, r: object, start: str | None, end: str | None, sink: Sink) -> None:
     if not isinstance(r, dict):
         sink.reject(where, "expected a usage result object")
         return

@@ -12,11 +12,12 @@ linear in every quantity, so:
    class*. The prompt class is the highest long-context threshold (over every offer in the catalog)
    the row's average request exceeds. Tier membership is decided per row, before grouping (rule 1).
    A row of 0 requests (a bill line: it aggregates an unknown number of requests) is in the base
-   class; a bill names its long-context lines apart. The time class has one letter per distinct set
-   of peak windows in the catalog (`Catalog.time_schedules`): the row's `time_code` against it (rule 6).
+   class; a bill names its long-context lines apart. The time class is an integer with one base-4 digit
+   per distinct set of peak windows in the catalog (`Catalog.time_schedules`): the row's `time_code`
+   against it (rule 6; `TIME_DIGITS`), so grouping on it costs what an integer key costs.
 2. `price_sql` joins the groups (through the resolved routes) to the price table: the offer valid on
    the group's day, the offer's tier for that prompt class, batch (or on-demand where the offer has
-   no batch, rule 4), off-peak where the group's letter for the offer's schedule says so (rule 6), and
+   no batch, rule 4), off-peak where the group's digit for the offer's schedule says so (rule 6), and
    multiplies each component's quantity by its unit price (rules 2 and 3).
 3. `reprice_sql` is the same join against every channel's default offer: one small join, not
    another pass over the rows.
@@ -70,7 +71,7 @@ PRICE_COLUMNS: tuple[str, ...] = (
     "next_above",
     "has_batch",
     "batch",
-    "schedule",
+    "tod_unit",
     "off_peak",
     *(f"p_{c.name}" for c in COMPONENTS),
     *(f"fb_{c.name}" for c in COMPONENTS),
@@ -89,7 +90,7 @@ PRICE_TYPES: dict[str, str] = {
     "next_above": "BIGINT",
     "has_batch": "BOOLEAN",
     "batch": "BOOLEAN",
-    "schedule": "INTEGER",  # the offer's letter in a group's time class (1-based), NULL: no time-of-day prices
+    "tod_unit": "BIGINT",  # 4**i for the offer's schedule i: its digit in a group's time class; NULL: none
     "off_peak": "BOOLEAN",
     **{f"p_{c.name}": "BIGINT" for c in COMPONENTS},
     **{f"fb_{c.name}": "INTEGER" for c in COMPONENTS},
@@ -137,7 +138,7 @@ def price_table(offers: Iterable[Offer], schedules: list[Windows] | None = None)
     """One row per (offer, tier, batch mode, time of day) in `PRICE_COLUMNS` order, from `price_rows(offer)`.
 
     `schedules` are the time classes' schedules (`Catalog.time_schedules`, as `reduce_sql` got them): an
-    offer's `schedule` column is its windows' place there. Offers whose prices are not whole femto-dollars
+    offer's `tod_unit` is 4 to the power of its windows' place there. Offers whose prices are not whole femto-dollars
     (see `exact_offer`) are left out: a row on them is unpriced with that reason, never rounded.
     """
     schedules = schedules or []
@@ -149,14 +150,14 @@ def price_table(offers: Iterable[Offer], schedules: list[Windows] | None = None)
     for o, offer_rows in priced:
         aboves = sorted(t.above_input_tokens for t in o.tiers)
         nexts = dict(zip(aboves, [*aboves[1:], NO_NEXT_TIER], strict=True))
-        schedule = None
+        unit = None
         if o.time_of_day is not None:
             if o.time_of_day.windows not in schedules:
                 raise CatalogError(
                     f"{o.model} on {o.channel}/{o.variant}: its time-of-day windows are not among "
                     "the log's time classes (the statements and the price table need one catalog)"
                 )
-            schedule = schedules.index(o.time_of_day.windows) + 1
+            unit = 4 ** schedules.index(o.time_of_day.windows)
         for r in offer_rows:
             rows.append(
                 (
@@ -173,7 +174,7 @@ def price_table(offers: Iterable[Offer], schedules: list[Windows] | None = None)
                     nexts[r.above_input_tokens],
                     o.batch_multiplier is not None,
                     r.batch,
-                    schedule,
+                    unit,
                     r.off_peak,
                     *(in_units(r.unit_prices[c.name], o) for c in COMPONENTS),
                     *(int(c.name in r.fallbacks) for c in COMPONENTS),
@@ -210,16 +211,25 @@ def prompt_class_sql(tiers_above: list[int], prompt: str = "prompt", n: str = "n
     return f"CASE {first}{whens} ELSE 0 END"
 
 
-def time_class_sql(schedules: list[Windows], week: str = "week_minute", span: str = "span") -> str:
-    """Rule 6 per row: one letter per schedule (`rules.time_code` of the row's period against its peak
-    intervals), concatenated; '' when the catalog has no time-of-day prices.
+# Rule 6's time codes as digits of the SQL time class (base 4): off-peak is 0, so "this schedule's digit is
+# off-peak" is `class % (4 * unit) < unit`, and "priced at peak only by default" is the top two digits.
+TIME_DIGITS = {OFF_PEAK: 0, PEAK: 1, MIXED: 2, UNTIMED: 3}
+MAX_SCHEDULES = 30  # 4**30 < 2**62: the time class stays a BIGINT
 
-    `week` is the minute of the week the row's period starts (NULL: no timestamp), `span` its minutes.
+
+def time_class_sql(schedules: list[Windows], week: str = "week_minute", span: str = "span") -> str:
+    """Rule 6 per row: the sum over the schedules of `TIME_DIGITS[time_code]` * 4**i (the code of the row's
+    period against schedule i's peak intervals); 0 when the catalog has no time-of-day prices.
+
+    `week` is the minute of the week the row's period starts (NULL: no timestamp), `span` its minutes. An
+    instant (span 1, most rows) is placed by its minute alone: one pass over the week's sorted boundaries.
     """
-    letters = []
-    for windows in schedules:
+    if len(schedules) > MAX_SCHEDULES:
+        raise CatalogError(f"{len(schedules)} distinct time-of-day schedules: at most {MAX_SCHEDULES} are supported")
+    end = f"({week} + {span})"
+    digits = []
+    for i, windows in enumerate(schedules):
         intervals = peak_intervals(windows)
-        end = f"({week} + {span})"
         inside = " OR ".join(
             f"({week} >= {a + k} AND {end} <= {b + k})" for a, b in intervals for k in (-MINUTES_PER_WEEK, 0)
         )
@@ -228,11 +238,29 @@ def time_class_sql(schedules: list[Windows], week: str = "week_minute", span: st
             for a, b in intervals
             for k in (-MINUTES_PER_WEEK, 0, MINUTES_PER_WEEK)
         )
-        letters.append(
-            f"CASE WHEN {week} IS NULL THEN '{UNTIMED}' WHEN {inside} THEN '{PEAK}' "
-            f"WHEN {touches} THEN '{MIXED}' ELSE '{OFF_PEAK}' END"
+        d = TIME_DIGITS
+        case = (
+            f"CASE WHEN {week} IS NULL THEN {d[UNTIMED]} WHEN {span} = 1 THEN {_instant_sql(intervals, week)} "
+            f"WHEN {inside} THEN {d[PEAK]} WHEN {touches} THEN {d[MIXED]} ELSE {d[OFF_PEAK]} END"
         )
-    return " || ".join(letters) if letters else "''"
+        digits.append(case if i == 0 else f"({case}) * {4**i}")
+    return " + ".join(digits) if digits else "0"
+
+
+def _instant_sql(intervals: tuple[tuple[int, int], ...], week: str) -> str:
+    """PEAK or OFF_PEAK of one minute of the week: the intervals cut at the week's end, boundaries in order."""
+    pieces = sorted(
+        piece
+        for a, b in intervals
+        for piece in ([(a, b)] if b <= MINUTES_PER_WEEK else [(a, MINUTES_PER_WEEK), (0, b - MINUTES_PER_WEEK)])
+    )
+    whens, at = [], 0
+    for a, b in pieces:
+        if a > at:
+            whens.append(f"WHEN {week} < {a} THEN {TIME_DIGITS[OFF_PEAK]}")
+        whens.append(f"WHEN {week} < {b} THEN {TIME_DIGITS[PEAK]}")
+        at = b
+    return f"(CASE {' '.join(whens)} ELSE {TIME_DIGITS[OFF_PEAK]} END)"
 
 
 def _mod(x: str, m: int) -> str:
@@ -263,7 +291,7 @@ def reduce_sql(
     logged_cost (DECIMAL or NULL), error (NULL or the reason the row is rejected) and ok (error IS NULL).
     Rejected rows are counted in groups with `ok` false (their reasons are read from `usage` itself, only
     when there are any), so one pass over the log counts everything. `schedules` are the catalog's
-    time-of-day windows (`Catalog.time_schedules`): without any, the time class is '' and the
+    time-of-day windows (`Catalog.time_schedules`): without any, the time class is 0 and the
     timestamps' minutes are never computed.
     Sums are of 64-bit integers (DuckDB widens them to 128 bits); `sum_type` casts first, e.g. to
     DECIMAL(38,0) on an engine whose integer SUM could overflow.
@@ -309,7 +337,7 @@ def _offer_join(g: str, p: str, model: str, channel: str) -> str:
         f" AND {g}.day >= {p}.effective_from AND {g}.day < {p}.effective_to"
         f" AND {g}.prompt_class >= {p}.above_input_tokens AND {g}.prompt_class < {p}.next_above"
         f" AND {p}.batch = (CASE WHEN {p}.has_batch THEN {g}.batch ELSE FALSE END)"
-        f" AND ({p}.schedule IS NULL OR (SUBSTRING({g}.time_class, {p}.schedule, 1) = '{OFF_PEAK}') = {p}.off_peak)"
+        f" AND ({p}.tod_unit IS NULL OR ({g}.time_class % (4 * {p}.tod_unit) < {p}.tod_unit) = {p}.off_peak)"
     )
 
 
@@ -324,7 +352,7 @@ def price_sql(groups: str, routes: str, prices: str) -> str:
     return f"""SELECT g.model AS raw_model, g.provider AS raw_provider, g.variant AS raw_variant,
   r.model, r.channel, r.variant, g.user_id, g.day, g.batch, g.prompt_class, g.time_class, g.rows_n, {quantities},
   g.logged_rows, g.logged_zero_rows, g.logged_cost,
-  p.above_input_tokens AS tier, p.has_batch, p.schedule, p.off_peak,
+  p.above_input_tokens AS tier, p.has_batch, p.tod_unit, p.off_peak,
   {_costs("g", "p")}
 FROM {groups} g
 JOIN {routes} r ON g.model = r.raw_model AND g.provider = r.raw_provider AND g.variant = r.raw_variant
@@ -367,16 +395,21 @@ GROUP BY p.channel, p.variant, g.model"""
 
 def _peak_by_default(g: str, p: str) -> str:
     """A group priced at peak because its time is not known to be off-peak: no timestamp, or a span across both."""
-    return f"({p}.schedule IS NOT NULL AND SUBSTRING({g}.time_class, {p}.schedule, 1) IN ('{UNTIMED}', '{MIXED}'))"
+    digit = f"{g}.time_class % (4 * {p}.tod_unit)"
+    return f"({p}.tod_unit IS NOT NULL AND {digit} >= {TIME_DIGITS[MIXED]} * {p}.tod_unit)"
 
 
 def time_of_day_sql(priced: str) -> str:
-    """The priced rows of offers with time-of-day prices, per offer and time letter (rule 6): what the
+    """The priced rows of offers with time-of-day prices, per offer and time code (rule 6's letters): what the
     price-log notes say about peak and off-peak rows."""
-    code = "SUBSTRING(time_class, schedule, 1)"
+    digit = "time_class % (4 * tod_unit)"
+    by_digit = sorted(TIME_DIGITS.items(), key=lambda kv: kv[1])
+    code = "CASE " + " ".join(f"WHEN {digit} < {v + 1} * tod_unit THEN '{c}'" for c, v in by_digit[:-1])
+    code += f" ELSE '{by_digit[-1][0]}' END"
     return (
-        f"SELECT model, channel, variant, {code} AS code, SUM(rows_n) AS rows_n FROM {priced} "
-        f"WHERE tier IS NOT NULL AND schedule IS NOT NULL GROUP BY model, channel, variant, {code} "
+        f"SELECT model, channel, variant, code, SUM(rows_n) AS rows_n FROM "
+        f"(SELECT model, channel, variant, rows_n, {code} AS code FROM {priced} "
+        f"WHERE tier IS NOT NULL AND tod_unit IS NOT NULL) t GROUP BY model, channel, variant, code "
         "ORDER BY model, channel, variant, code"
     )
 

@@ -16,10 +16,11 @@ Two mechanisms, applied to every offer (curated and imported) after the sources 
 from __future__ import annotations
 
 import tomllib
-from datetime import date
+from datetime import date, datetime
 from fnmatch import fnmatch
 from pathlib import Path
 
+from billpath.catalog.moving import first_day, instant_text
 from billpath.errors import CatalogError
 
 # Families whose weights are not published: only the maker (and the clouds it licenses) can serve them.
@@ -53,6 +54,10 @@ def load_rules(path: Path) -> list[dict]:
             raise CatalogError(f"{path}: retire[{i}]: `on` must be a date and `models` a non-empty list of globs")
         if not {"url", "checked"} <= set(r["source"]):
             raise CatalogError(f"{path}: retire[{i}]: the source needs `url` and `checked`")
+        if isinstance(r["on"], datetime) and r["on"].tzinfo is None:
+            raise CatalogError(f"{path}: retire[{i}]: `on` {r['on']} has no UTC offset: write it like 2025-09-05T16:00:00Z")
+        # an instant ends the offer after its own day (a day is priced at what was in effect at its start)
+        r["stated"], r["on"] = instant_text(r["on"]), first_day(r["on"])
     return rules
 
 
@@ -77,7 +82,7 @@ def apply(offers: list[dict], models: list[dict], channels: dict[str, dict], rul
         for r in rules:
             if r["channel"] in ("*", o["channel"]) and any(fnmatch(o["model"], g) for g in r["models"]):
                 before = o["effective_to"]
-                alive = _end(o, r["on"], f"no longer sold since {r['on'].isoformat()}: {r['reason']}")
+                alive = _end(o, r["on"], f"no longer sold since {r['stated']}: {r['reason']}")
                 stats["retired_by_rule"] += alive and before != o["effective_to"]
                 if not alive:
                     break

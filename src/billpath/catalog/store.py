@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from billpath.catalog.local_updates import load_overrides, override_dir
+from billpath.catalog.moving import MovingAlias, from_json
 from billpath.catalog.names import loose_name, normalize_name
 from billpath.errors import CatalogError, UnknownChannel, UnknownModel
 
@@ -256,13 +257,16 @@ class Catalog:
         offers: list[Offer] | None = None,
         aliases: dict[str, list] | None = None,
         offer_lines: _OfferLines | None = None,
+        moving: dict[str, MovingAlias] | None = None,
     ) -> None:
         self.models = models
         self.channels = channels
         self.aliases = aliases or {}
+        self.moving = moving or {}  # moving aliases by id (`catalog/moving.py`): offers materialised per window
         self._lines = offer_lines
         self._all: list[Offer] | None = None
         self._by_model: dict[str, list[Offer]] = {}
+        self._moving_offers: dict[str, list[Offer]] = {}
         self._families: dict[str, list[Model]] | None = None
         if offers is not None:
             self._set_all(offers)
@@ -290,10 +294,11 @@ class Catalog:
 
     @property
     def offers(self) -> list[Offer]:
-        """Every offer (parses the whole snapshot: listings only, never on the pricing path)."""
+        """Every stored offer (parses the whole snapshot: listings only, never on the pricing path); a moving
+        alias's materialised offers are reached through `offers_for` only."""
         if self._all is None:
             assert self._lines is not None
-            return self._set_all([o for model in self._lines.models() for o in self.offers_for(model)])
+            return self._set_all([o for model in self._lines.models() for o in self.stored_offers(model)])
         return self._all
 
     def tier_thresholds(self) -> list[int]:
@@ -309,7 +314,11 @@ class Catalog:
     def from_dict(cls, data: dict) -> Catalog:
         models, channels = _models(data["models"]), _channels(data["channels"])
         return cls(
-            models=models, channels=channels, offers=[_offer(o) for o in data["offers"]], aliases=data["aliases"]
+            models=models,
+            channels=channels,
+            offers=[_offer(o) for o in data["offers"]],
+            aliases=data["aliases"],
+            moving=_moving(data.get("moving_aliases", [])),
         )
 
     @cached_property
@@ -393,9 +402,24 @@ class Catalog:
             raise UnknownChannel(f"unknown channel {channel_id!r}{hint}") from None
 
     def offers_for(self, model: str) -> list[Offer]:
+        """A model's offers; for a moving alias, its targets' offers clipped to the alias's windows."""
+        alias = self.moving.get(model)
+        if alias is None:
+            return self.stored_offers(model)
+        hit = self._moving_offers.get(model)
+        if hit is None:
+            hit = self._moving_offers[model] = materialise(alias, self.stored_offers, model in self._stored_ids())
+        return hit
+
+    def stored_offers(self, model: str) -> list[Offer]:
+        """The offers the snapshot (and the user's updates) hold for `model`, before any alias window applies."""
         if model not in self._by_model and self._all is None and self._lines is not None:
             self._by_model[model] = [self._from_release(_offer(o)) for o in self._lines.read(model)]
         return self._by_model.get(model, [])
+
+    def _stored_ids(self) -> set[str]:
+        """Model ids that are models in their own right (a moving alias's own entry is not)."""
+        return {m for m, entry in self.models.items() if entry.family != MOVING_FAMILY}
 
     def offers_at(self, model: str, at: date) -> list[Offer]:
         """Offers of `model` priced at `at` (any channel, any variant)."""
@@ -415,6 +439,53 @@ class Catalog:
             return channel.kind
         model = self.models.get(offer.model)
         return "direct" if model is None or model.maker == (channel.maker or channel.id) else "aggregator"
+
+
+MOVING_FAMILY = "moving-alias"  # the family of a moving alias's own model entry (`build._moving_aliases`)
+
+
+def materialise(alias: MovingAlias, stored, self_alias: bool) -> list[Offer]:
+    """A moving alias's offers: each window's target offers clipped to the window, named after the alias.
+
+    On the alias's channel they carry the alias's ids; on other channels they price the target of the day there
+    (a comparison), unless the alias id is a model in its own right (`gpt-4o`): there the id names the model,
+    whose own offers stay. `stored(model)` gives a model's own offers.
+    """
+    out: list[Offer] = []
+    for w in alias.windows:
+        note = alias.note_for(w)
+        last = w is alias.windows[-1] and alias.retired is not None
+        for o in stored(w.target):
+            if self_alias and o.channel != alias.channel:
+                continue
+            start = o.effective_from if w.start is None else max(o.effective_from, w.start)
+            ends = [d for d in (o.effective_to, w.end) if d is not None]
+            end = min(ends) if ends else None
+            if end is not None and end <= start:
+                continue
+            notes = [note, *o.notes]
+            if last and end == w.end:
+                notes.insert(1, f"no longer sold since {alias.retired}: {alias.id} was retired")
+            out.append(
+                replace(
+                    o,
+                    model=alias.id,
+                    ids=alias.names if o.channel == alias.channel else o.ids,
+                    effective_from=start,
+                    effective_to=end,
+                    notes=tuple(notes),
+                )
+            )
+    if self_alias:
+        out += [o for o in stored(alias.id) if o.channel != alias.channel]
+    return out
+
+
+def _moving(items: list[dict]) -> dict[str, MovingAlias]:
+    try:
+        return {a.id: a for a in map(from_json, items)}
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CatalogError(f"catalog snapshot: malformed moving_aliases entry ({exc}): run `billpath catalog build`") from None
 
 
 def _models(items: list[dict]) -> dict[str, Model]:
@@ -554,7 +625,13 @@ def load_catalog(path: Path | None = None) -> Catalog:
             models = _models(data["models"] + overrides["models"] if overrides else data["models"])
             extra = overrides.get("aliases")
             aliases = {**extra, **data["aliases"]} if extra else data["aliases"]
-            catalog = Catalog(models=models, channels=_channels(data["channels"]), aliases=aliases, offer_lines=lines)
+            catalog = Catalog(
+                models=models,
+                channels=_channels(data["channels"]),
+                aliases=aliases,
+                offer_lines=lines,
+                moving=_moving(data.get("moving_aliases", [])),
+            )
         _CACHE[path] = catalog
     return _CACHE[path]
 

@@ -23,9 +23,13 @@ MARK = "exceeds the context window"
 
 def context_window(catalog: Catalog, model: str, channel: str | None, variant: str | None) -> int | None:
     """The largest prompt one request may carry: the offer's own window, else the model's."""
-    for o in catalog.offers_for(model):
-        if o.channel == channel and o.variant == variant and o.features.max_context_tokens:
-            return int(o.features.max_context_tokens)
+    windows = [
+        int(o.features.max_context_tokens)
+        for o in catalog.offers_for(model)
+        if o.channel == channel and o.variant == variant and o.features.max_context_tokens
+    ]
+    if windows:  # the largest over the offer's price blocks (a moving alias's targets differ by date)
+        return max(windows)
     m = catalog.models.get(model)
     return m.context_tokens if m and m.context_tokens else None
 

@@ -31,7 +31,7 @@ from billpath.pricing.table import (
     price_table,
     statements,
 )
-from billpath.usage.columns import LogError
+from billpath.usage.columns import LogError, sql_str
 from billpath.usage.load import Input
 from billpath.usage.routes import Route, Router
 
@@ -413,6 +413,7 @@ def _result(
     )
     result.rows_over_context = over_context
     _tally(result, catalog, groups, routes, terms)
+    _moving_windows(con, catalog, result)
     for d in days:
         result.by_day.setdefault(d["day"], Tally()).add(d)
     if con.execute("SELECT COUNT(*) FROM groups WHERE ok AND user_id <> ''").fetchone()[0]:
@@ -467,7 +468,7 @@ def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes:
             if n not in notes:
                 notes.append(n)
         if g["tier"] is None:
-            reason = _no_price_reason(catalog, route)
+            reason = _no_price_reason(catalog, route, (g["first_day"], g["last_day"]))
             slot = unpriced.setdefault(reason, {"reason": reason, "rows": 0, "models": set(), "days": set()})
             slot["rows"] += g["rows_n"]
             slot["models"].add(g["raw_model"])
@@ -610,10 +611,39 @@ def _add_note(notes: list[str], note: str) -> None:
         notes.append(note)
 
 
-def _no_price_reason(catalog: Catalog, route: Route) -> str:
+def _moving_windows(con, catalog: Catalog, result: PriceLogResult) -> None:
+    """Which model a moving alias's rows were priced as: one note per window some priced row is dated in."""
+    moving = sorted(m for m in result.by_model if m in catalog.moving)
+    if not moving:
+        return
+    names = ", ".join(sql_str(m) for m in moving)
+    days: dict[str, list[date]] = {}
+    for model, day in con.execute(
+        f"SELECT DISTINCT model, day FROM priced WHERE tier IS NOT NULL AND model IN ({names}) ORDER BY model, day"
+    ).fetchall():
+        days.setdefault(model, []).append(day)
+    for model in moving:
+        alias = catalog.moving[model]
+        for w in alias.windows:
+            n = sum(1 for d in days.get(model, []) if w.covers(d))
+            if n:
+                _add_note(
+                    result.notes,
+                    f"{alias.id}: {n} day(s) of rows dated {w.span()} priced as {w.target}, what it pointed at then",
+                )
+
+
+def _no_price_reason(catalog: Catalog, route: Route, days: tuple[date, date] | None = None) -> str:
     if route.reason:
         return route.reason
     assert route.model is not None, "a route without a reason names its model"
+    alias = catalog.moving.get(route.model)
+    if alias is not None and days is not None:
+        end, start = alias.windows[-1].end, alias.windows[0].start
+        if alias.retired is not None and end is not None and days[0] >= end:
+            return f"{alias.id} is no longer sold since {alias.retired} (a retired moving alias)"
+        if start is not None and days[1] < start:
+            return f"{alias.id} named no model before {alias.windows[0].since} (its first recorded target)"
     offers = [o for o in catalog.offers_for(route.model) if o.channel == route.channel and o.variant == route.variant]
     inexact = [r for r in map(exact_offer, offers) if r]
     if inexact:

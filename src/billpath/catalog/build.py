@@ -277,7 +277,9 @@ def drop_moving(records: list, table: list[moving.MovingAlias]) -> tuple[list, i
     for rec in records:
         channel = names.get(normalize_name(rec.raw_id))
         if channel is not None:
-            fixed = [i for i in rec.ids if normalize_name(i) not in names and not i.endswith("-latest") and "/" not in i]
+            fixed = [
+                i for i in rec.ids if normalize_name(i) not in names and not moving.looks_moving(i) and "/" not in i
+            ]
             if rec.channel == channel or not fixed:
                 dropped += 1
                 continue
@@ -404,11 +406,16 @@ def _moving_aliases(
     aliases' own: each name indexed to its alias, taken out of the offers that listed it, and every alias that
     is not a model id gets a model entry of its own (its offers are materialised when the catalog loads)."""
     by_id = {m["id"]: m for m in models}
-    periods: dict[tuple[str, str], list[tuple[date, date | None]]] = {}
-    for o in offers:
-        if o["variant_kind"] == "standard":
-            end = date.fromisoformat(o["effective_to"]) if o["effective_to"] else None
-            periods.setdefault((o["model"], o["channel"]), []).append((date.fromisoformat(o["effective_from"]), end))
+    periods = moving.standard_periods(
+        (
+            o["model"],
+            o["channel"],
+            o["variant_kind"],
+            date.fromisoformat(o["effective_from"]),
+            date.fromisoformat(o["effective_to"]) if o["effective_to"] else None,
+        )
+        for o in offers
+    )
     released = {k: date.fromisoformat(m["released"]) if m.get("released") else None for k, m in by_id.items()}
     makers = {k: m["maker"] for k, m in by_id.items()}
     found = moving.problems(table, makers, released, periods, channels)
@@ -417,7 +424,8 @@ def _moving_aliases(
     names = {normalize_name(n): a for a in table for n in a.names}
     taken = 0
     for o in offers:
-        kept = [i for i in o["ids"] if names.get(normalize_name(i)) is None or names[normalize_name(i)].id == o["model"]]
+        owners = [names.get(normalize_name(i)) for i in o["ids"]]
+        kept = [i for i, a in zip(o["ids"], owners, strict=True) if a is None or a.id == o["model"]]
         taken += len(o["ids"]) - len(kept)
         o["ids"] = kept
     for key, a in names.items():

@@ -55,7 +55,7 @@ def load_rules(path: Path) -> list[dict]:
         if not {"url", "checked"} <= set(r["source"]):
             raise CatalogError(f"{path}: retire[{i}]: the source needs `url` and `checked`")
         if isinstance(r["on"], datetime) and r["on"].tzinfo is None:
-            raise CatalogError(f"{path}: retire[{i}]: `on` {r['on']} has no UTC offset: write it like 2025-09-05T16:00:00Z")
+            raise CatalogError(f"{path}: retire[{i}]: `on` {r['on']} has no UTC offset: like 2025-09-05T16:00:00Z")
         # an instant ends the offer after its own day (a day is priced at what was in effect at its start)
         r["stated"], r["on"] = instant_text(r["on"]), first_day(r["on"])
     return rules
@@ -82,7 +82,8 @@ def apply(offers: list[dict], models: list[dict], channels: dict[str, dict], rul
         for r in rules:
             if r["channel"] in ("*", o["channel"]) and any(fnmatch(o["model"], g) for g in r["models"]):
                 before = o["effective_to"]
-                alive = _end(o, r["on"], f"no longer sold since {r['stated']}: {r['reason']}")
+                stated = r.get("stated") or instant_text(r["on"])
+                alive = _end(o, first_day(r["on"]), f"no longer sold since {stated}: {r['reason']}")
                 stats["retired_by_rule"] += alive and before != o["effective_to"]
                 if not alive:
                     break

@@ -95,9 +95,14 @@ def is_makers_own_id(name: str, model: str) -> bool:
 def key_index(catalog) -> dict[str, set[str]]:
     """Match key -> models, over every name the catalog knows (built once, on the first unknown name)."""
     index: dict[str, set[str]] = {}
+    moving = getattr(catalog, "moving", {})
     for alias, target in catalog.aliases.items():
+        if target[0] in moving and target[0] not in (w.target for w in moving[target[0]].windows):
+            continue  # a moving alias is reached by its own spellings only, never through a grammar
         index.setdefault(parse(alias).key, set()).add(target[0])
     for model in catalog.models:
+        if model in moving and model not in (w.target for w in moving[model].windows):
+            continue
         index.setdefault(parse(model).key, set()).add(model)
     return index
 

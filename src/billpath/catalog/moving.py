@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+from billpath.catalog.names import normalize_name
 from billpath.errors import CatalogError
 
 TABLE = "moving-aliases.toml"
@@ -64,6 +65,17 @@ def looks_moving(name: str) -> bool:
     """A name that says it moves (`claude-3-5-sonnet-latest`, `mistral-large@latest`)."""
     last = name.strip().lower().rsplit("/", 1)[-1]
     return last.endswith(MOVING_SUFFIXES)
+
+
+def unlisted_note(name: str, model: str, table: dict) -> str | None:
+    """The note for a name that says it moves (`…-latest`) but is not in the table: priced as what the
+    sources map it to today, which may not be what it named on an older row's date."""
+    if model in table or not looks_moving(name):
+        return None
+    return (
+        f"{name!r} is a moving alias that {TABLE} does not date: priced as {model}, the model the price sources "
+        "map it to today; rows dated before its last move may have used another model"
+    )
 
 
 @dataclass(frozen=True)
@@ -204,7 +216,7 @@ def load_table(path: Path) -> list[MovingAlias]:
     seen: set[str] = set()
     for i, raw in enumerate(data.get("alias", [])):
         where = f"{path.name}: alias[{i}]"
-        if set(raw) - ALIAS_FIELDS or not REQUIRED <= set(raw):
+        if set(raw) - ALIAS_FIELDS or not set(raw) >= REQUIRED:
             raise CatalogError(f"{where} must have {sorted(REQUIRED)} and may have `ids`, `note` (got {sorted(raw)})")
         where = f"{path.name}: alias {raw['id']!r}"
         names = [raw["id"], *raw.get("ids", [])]
@@ -269,16 +281,18 @@ def problems(
     released: dict[str, date | None],
     periods: dict[tuple[str, str], list[tuple[date, date | None]]],
     channels: set[str],
+    alias_ids: set[str] | None = None,
 ) -> list[str]:
     """What the table says that the catalog contradicts: an unknown channel or target, a chain of aliases,
     targets of different makers, a window that the target's standard offers on the alias's channel leave
     unpriced on some day (a retirement inside a window, or a target still in force after the target ends).
 
     `makers` and `released` are per stored model (never the aliases' own entries); `periods` the (first day,
-    end) of the standard offers per (model, channel). Empty: consistent.
+    end) of the standard offers per (model, channel); `alias_ids` every alias id of the table (default: those
+    checked). Empty: consistent.
     """
     out = []
-    ids = {a.id for a in aliases}
+    ids = alias_ids if alias_ids is not None else {a.id for a in aliases}
     for a in aliases:
         where = f"moving alias {a.id!r}"
         if a.channel not in channels:
@@ -319,3 +333,43 @@ def unpriced_day(w: Window, periods: list[tuple[date, date | None]], released: d
     if w.end is not None and day >= w.end:
         return None
     return day.isoformat()
+
+
+def standard_periods(offers) -> dict[tuple[str, str], list[tuple[date, date | None]]]:
+    """(model, channel) -> the (first day, end) of its standard offers; `offers` yields (model, channel,
+    variant_kind, effective_from, effective_to) with dates."""
+    out: dict[tuple[str, str], list[tuple[date, date | None]]] = {}
+    for model, channel, kind, start, end in offers:
+        if kind == "standard":
+            out.setdefault((model, channel), []).append((start, end))
+    return out
+
+
+def snapshot_problems(snapshot: dict) -> list[str]:
+    """The moving aliases of a built snapshot against its models, offers and name index."""
+    try:
+        table = [from_json(a) for a in snapshot.get("moving_aliases", [])]
+    except (KeyError, TypeError, ValueError) as exc:
+        return [f"moving_aliases: malformed entry ({exc}): rebuild with `billpath catalog build`"]
+    stored = [m for m in snapshot["models"] if m.get("family") != "moving-alias"]
+    makers = {m["id"]: m["maker"] for m in stored}
+    released = {m["id"]: date.fromisoformat(m["released"]) if m.get("released") else None for m in stored}
+    periods = standard_periods(
+        (
+            o["model"],
+            o["channel"],
+            o["variant_kind"],
+            date.fromisoformat(o["effective_from"]),
+            date.fromisoformat(o["effective_to"]) if o["effective_to"] else None,
+        )
+        for o in snapshot["offers"]
+    )
+    out = problems(table, makers, released, periods, {c["id"] for c in snapshot["channels"]})
+    entries = {m["id"] for m in snapshot["models"]}
+    for a in table:
+        if a.id not in entries:
+            out.append(f"moving alias {a.id!r} has no model entry: rebuild with `billpath catalog build`")
+        for n in a.names:
+            if snapshot["aliases"].get(normalize_name(n), [None])[0] != a.id:
+                out.append(f"moving alias {a.id!r}: the name {n!r} does not resolve to it: rebuild the catalog")
+    return out

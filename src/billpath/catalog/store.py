@@ -485,7 +485,7 @@ def _moving(items: list[dict]) -> dict[str, MovingAlias]:
     try:
         return {a.id: a for a in map(from_json, items)}
     except (KeyError, TypeError, ValueError) as exc:
-        raise CatalogError(f"catalog snapshot: malformed moving_aliases entry ({exc}): run `billpath catalog build`") from None
+        raise CatalogError(f"catalog snapshot: a malformed moving alias ({exc}): rebuild the catalog") from None
 
 
 def _models(items: list[dict]) -> dict[str, Model]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from billpath.catalog.moving import unlisted_note
 from billpath.catalog.names import normalize_name
 from billpath.catalog.store import Catalog, Resolved, default_variants
 from billpath.errors import UnknownModel
@@ -138,6 +139,16 @@ class Router:
         except UnknownModel as exc:
             return Route(reason=str(exc))
         r = Route(model=resolved.model)
+        alias = self.catalog.moving.get(resolved.model)
+        if alias is not None:
+            moves = "; ".join(f"{w.target} {w.span()}" for w in alias.windows)
+            r.notes.append(
+                f"{raw_model!r} is a moving alias: each row is priced on the model it named on the row's date "
+                f"({moves}; source {alias.url}, checked {alias.checked})"
+            )
+        unlisted = unlisted_note(raw_model, resolved.model, self.catalog.moving)
+        if unlisted:
+            r.notes.append(unlisted)
         weak = raw_provider.startswith(WEAK)
         provider = raw_provider.removeprefix(WEAK).strip()
         channel = channel_for_provider(self.catalog, provider) if provider else None

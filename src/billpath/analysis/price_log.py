@@ -33,6 +33,7 @@ from billpath.pricing.table import (
 )
 from billpath.usage.columns import LogError, sql_str
 from billpath.usage.load import Input
+from billpath.usage.readers.openrouter import BYOK_VARIANT
 from billpath.usage.routes import Route, Router
 
 COMPONENT_NAMES = tuple(c.name for c in COMPONENTS)
@@ -72,6 +73,7 @@ class Tally:
     logged_rows: int = 0
     logged_zero_rows: int = 0
     logged: Decimal = ZERO
+    logged_fee: Decimal = ZERO  # fees the log states outside token prices (`fee_usd`: OpenRouter's BYOK fee)
 
     def add(self, g: dict) -> None:
         self.rows += g["rows_n"]
@@ -82,6 +84,13 @@ class Tally:
         self.logged_rows += g["logged_rows"] or 0
         self.logged_zero_rows += g["logged_zero_rows"] or 0
         self.logged += g["logged_cost"] or ZERO
+        self.logged_fee += g.get("logged_fee") or ZERO
+
+    def charge_logged_fee(self) -> Decimal:
+        """Add the logged fee to this slice's cost and to what the log says it cost (once); returns it."""
+        self.cost.fees += self.logged_fee
+        self.logged += self.logged_fee
+        return self.logged_fee
 
 
 @dataclass
@@ -416,6 +425,7 @@ def _result(
     _moving_windows(con, catalog, result)
     for d in days:
         result.by_day.setdefault(d["day"], Tally()).add(d)
+    _logged_fees(catalog, result, groups)
     if con.execute("SELECT COUNT(*) FROM groups WHERE ok AND user_id <> ''").fetchone()[0]:
         _users(con, catalog, result)
     reprice_rows = _fetch(con, f"SELECT * FROM ({st.reprice}) r ORDER BY channel, variant, model")
@@ -443,7 +453,10 @@ def _result(
 
 def _summary_sql(priced: str, keys: tuple[str, ...], where: str = "TRUE") -> str:
     """Priced groups summed over everything but `keys` (a few rows per model and channel, not per group)."""
-    sums = [f"SUM({f}) AS {f}" for f in ("rows_n", *QUANTITY_FIELDS, "logged_rows", "logged_zero_rows", "logged_cost")]
+    sums = [
+        f"SUM({f}) AS {f}"
+        for f in ("rows_n", *QUANTITY_FIELDS, "logged_rows", "logged_zero_rows", "logged_cost", "logged_fee")
+    ]
     sums += [f"SUM(c_{c}) AS c_{c}" for c in COMPONENT_NAMES]
     sums += [f"MAX(gap_{c}) AS gap_{c}" for c in COMPONENT_NAMES]
     sums += [
@@ -571,6 +584,8 @@ def _reconcile(result: PriceLogResult, lines: dict[str, list[dict]]) -> None:
             "computed_usd": exact(t.cost.total),
             "difference_usd": exact(t.logged - t.cost.total),
         }
+        if t.logged_fee:  # in both figures: the fee is the log's own, the comparison is of the token cost
+            entry["fees_logged_usd"] = exact(t.logged_fee)
         entry.update(reconcile_flag(t.logged, t.cost.total, t.logged_rows, t.rows, t.logged_zero_rows))
         if m in lines:
             entry["lines"] = lines[m]
@@ -609,6 +624,57 @@ def _channel_fee(
 def _add_note(notes: list[str], note: str) -> None:
     if note not in notes:
         notes.append(note)
+
+
+FEE_VARIANT = "logged-fee"  # the by_channel slot of fees a log states (`fee_usd`), apart from any token cost
+
+
+def _logged_fees(catalog: Catalog, result: PriceLogResult, groups: list[dict]) -> None:
+    """Fees the log states outside token prices (`fee_usd`), in the total once, as a fee line per channel that
+    charged them: OpenRouter's BYOK fee on rows whose tokens were billed to your own key upstream (priced on
+    the upstream channel, reconciled with the upstream charge). On unpriced rows they are left out, and said."""
+    lines: dict[str, dict] = {}
+    left_out = ZERO
+    for g in groups:
+        fee = g.get("logged_fee")
+        if fee is None:
+            continue
+        if g["tier"] is None:
+            left_out += fee
+            continue
+        channel = "openrouter" if g["raw_variant"] == BYOK_VARIANT else g["channel"]
+        result.by_channel.setdefault((channel, FEE_VARIANT), Tally()).cost.fees += fee
+        line = lines.setdefault(channel, {"rows": 0, "usd": ZERO})
+        line["rows"] += g["rows_n"]
+        line["usd"] += fee
+    for tally in (*result.by_model.values(), *result.by_day.values()):
+        tally.charge_logged_fee()
+    for channel, line in sorted(lines.items()):
+        result.cost.fees += line["usd"]
+        byok = channel == "openrouter"
+        fees = catalog.channels[channel].fees if channel in catalog.channels else None
+        source = {"source": {"url": fees.source.url, "checked": fees.source.checked}} if fees and fees.source else {}
+        result.application_fees.append(
+            {
+                "channel": channel,
+                "fee": "OpenRouter BYOK fee, as logged (total_cost)" if byok else "fee stated by the log (fee_usd)",
+                "rows": line["rows"],
+                "total_usd": exact(line["usd"]),
+                **source,
+            }
+        )
+        what = (
+            "OpenRouter BYOK fee (5% of the OpenRouter price past 1,000,000 free BYOK requests a month), as logged"
+            if byok
+            else f"{channel}: fees the log states (fee_usd)"
+        )
+        _add_note(
+            result.notes,
+            f"{what}: {display(line['usd'])} on {line['rows']:,} rows, in the total once; the tokens are priced "
+            "on the channel that billed them",
+        )
+    if left_out:
+        _add_note(result.notes, f"{display(left_out)} of logged fees on unpriced rows: not in the total")
 
 
 def _moving_windows(con, catalog: Catalog, result: PriceLogResult) -> None:
@@ -660,7 +726,9 @@ def _users(con, catalog: Catalog, result: PriceLogResult) -> None:
     from billpath.usage.record import Usage
 
     for u in _fetch(con, _summary_sql("priced", ("user_id",), "tier IS NOT NULL")):
-        result.user_tallies.setdefault(u["user_id"] or "(no user)", Tally()).add(u)
+        tally = result.user_tallies.setdefault(u["user_id"] or "(no user)", Tally())
+        tally.add(u)
+        tally.charge_logged_fee()
     sums = ", ".join(f"SUM({f}) AS {f}" for f in QUANTITY_FIELDS)
     totals: dict[tuple[str, str], dict[str, dict[str, int]]] = {}
     for r in _fetch(
@@ -700,7 +768,7 @@ def _best_mix(result: PriceLogResult, catalog: Catalog, rows: list[dict], terms:
 
 
 def _reprice(result: PriceLogResult, catalog: Catalog, rows: list[dict], terms: FeeTerms) -> None:
-    used = {c for c, _ in result.by_channel}
+    used = {c for c, v in result.by_channel if v != FEE_VARIANT}
     need = {m: t.rows for m, t in result.by_model.items()}
     per_channel: dict[str, dict] = defaultdict(lambda: {"cost": ZERO, "rows": defaultdict(int), "notes": []})
     for r in rows:

@@ -186,7 +186,7 @@ def reduce_sql(usage: str, tiers_above: list[int], sum_type: str | None = None) 
     """Group the normalised usage relation (see `billpath.usage.columns`) into priceable groups.
 
     `usage` has columns model, provider, variant, user_id (VARCHAR, '' when absent), day (DATE), batch
-    (BOOLEAN), the quantity fields (integers), logged_cost (DECIMAL or NULL), error (NULL or the
+    (BOOLEAN), the quantity fields (integers), logged_cost and logged_fee (DECIMAL or NULL), error (NULL or the
     reason the row is rejected) and ok (error IS NULL). Rejected rows are counted in groups with `ok`
     false (their reasons are read from `usage` itself, only when there are any), so one pass over the
     log counts everything.
@@ -204,11 +204,12 @@ def reduce_sql(usage: str, tiers_above: list[int], sum_type: str | None = None) 
   {sums},
   COUNT(t.logged_cost) AS logged_rows,
   SUM(CASE WHEN t.logged_cost = 0 THEN 1 ELSE 0 END) AS logged_zero_rows,
-  SUM(t.logged_cost) AS logged_cost
+  SUM(t.logged_cost) AS logged_cost,
+  SUM(t.logged_fee) AS logged_fee
 FROM (
   SELECT p.*, {prompt_class_sql(tiers_above, "p.prompt", "p.n")} AS prompt_class
   FROM (
-    SELECT u.model, u.provider, u.variant, u.user_id, u.day, u.batch, u.ok, {fields}, u.logged_cost,
+    SELECT u.model, u.provider, u.variant, u.user_id, u.day, u.batch, u.ok, {fields}, u.logged_cost, u.logged_fee,
       {prompt} AS prompt, CASE WHEN u.requests > 0 THEN u.requests END AS n
     FROM {usage} u
   ) p
@@ -244,7 +245,7 @@ def price_sql(groups: str, routes: str, prices: str) -> str:
     quantities = ", ".join(f"g.{f}" for f in QUANTITY_FIELDS)
     return f"""SELECT g.model AS raw_model, g.provider AS raw_provider, g.variant AS raw_variant,
   r.model, r.channel, r.variant, g.user_id, g.day, g.batch, g.prompt_class, g.rows_n, {quantities},
-  g.logged_rows, g.logged_zero_rows, g.logged_cost,
+  g.logged_rows, g.logged_zero_rows, g.logged_cost, g.logged_fee,
   p.above_input_tokens AS tier, p.has_batch,
   {_costs("g", "p")}
 FROM {groups} g

@@ -596,9 +596,12 @@ def thresholds(offers: Iterable[Offer]) -> list[int]:
 
 
 def default_variants(offers: Iterable[Offer]) -> dict[tuple[str, str], str]:
-    """(model, channel) -> the variant a log without one is priced on: the channel's standard one."""
+    """(model, channel) -> the variant a log without one is priced on: the channel's standard one. A service
+    tier (flex, priority) is never a default: a channel that sells a model only in a tier has none."""
     best: dict[tuple[str, str], tuple] = {}
     for o in offers:
+        if o.variant_kind == "service-tier":
+            continue
         rank = (o.variant_kind != "standard", o.variant_kind != "location", o.variant)
         key = (o.model, o.channel)
         if key not in best or rank < best[key][0]:

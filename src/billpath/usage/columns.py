@@ -53,7 +53,12 @@ CANONICAL = (
 REQUIRED = ("model", "input_tokens", "output_tokens")
 # Other spellings of canonical columns; names are matched without case. Two columns with one meaning
 # (a repeat, `Model` next to `model`, `provider` next to `channel`) are an error: never last-one-wins.
-ALIASES = {"provider": "channel", "cost": "cost_usd", "reasoning_output_tokens": "reasoning_tokens"}
+ALIASES = {
+    "provider": "channel",
+    "cost": "cost_usd",
+    "reasoning_output_tokens": "reasoning_tokens",
+    "service_tier": "variant",  # Bedrock's and OpenAI's `service_tier` (flex, priority; default = standard)
+}
 MAX_TOKENS = 10**15  # per row: larger counts are a broken export, and would overflow 64-bit tier arithmetic
 MAX_REQUESTS = 10**12
 COST_TYPE = "DECIMAL(38,24)"

@@ -215,7 +215,13 @@ def _price_columns(catalog: Catalog, models: frozenset[str]) -> dict[str, list]:
     hit = _PRICES.get(key)
     if hit is not None and hit[0] is catalog:
         return hit[1]
-    rows = price_table(o for m in sorted(models) for o in catalog.offers_for(m))
+    offers = [o for m in sorted(models) for o in catalog.offers_for(m)]
+    no_us = frozenset(
+        (o.model, o.channel)
+        for o in offers
+        if o.channel in catalog.channels and catalog.channels[o.channel].unpublished(o.model, "us")
+    )
+    rows = price_table(offers, no_us)
     columns = {c: [r[i] for r in rows] for i, c in enumerate(PRICE_COLUMNS)}
     if len(_PRICES) > 32:
         _PRICES.clear()
@@ -795,13 +801,14 @@ def _reprice(result: PriceLogResult, catalog: Catalog, rows: list[dict], terms: 
         result.reprice_incomplete[channel] = {
             "covered_usd": exact(slot["cost"]),
             "missing": [
-                {
-                    "model": m,
-                    "rows": n,
-                    "reason": f"{channel} does not sell {m}"
-                    if m not in slot["rows"]
-                    else f"{channel} did not sell {m} on every day of the log",
-                }
+                {"model": m, "rows": n, "reason": _missing_reason(catalog, channel, m, m in slot["rows"])}
                 for m, n in sorted(missing.items())
             ],
         }
+
+
+def _missing_reason(catalog: Catalog, channel: str, model: str, partly: bool) -> str:
+    unpublished = catalog.channels[channel].unpublished(model, "us") if channel in catalog.channels else None
+    if unpublished is not None and any(o.channel == channel for o in catalog.offers_for(model)):  # the US-only rows: their like-for-like deployment has no published price
+        return f"{channel}: the US-only rows of {model} need its {unpublished.id} deployment: {unpublished.note}"
+    return f"{channel} did not sell {model} on every day of the log" if partly else f"{channel} does not sell {model}"

@@ -143,6 +143,27 @@ class Channel:
     notes: tuple[str, ...]
     source: Source
     maker: str | None = None  # direct channels: whose models it sells first-hand (None: the channel's id)
+    unpriced: tuple[UnpricedVariant, ...] = ()  # deployments sold without a published price
+
+    def unpublished(self, model: str, region: str) -> UnpricedVariant | None:
+        """The deployment of `model` that keeps data in `region` here but has no published price, if any."""
+        return next((u for u in self.unpriced if u.region == region and u.covers(model)), None)
+
+
+@dataclass(frozen=True)
+class UnpricedVariant:
+    """A variant a channel sells without a published price (`[[channel.unpriced_variants]]`)."""
+
+    id: str
+    region: str
+    models: tuple[str, ...]
+    note: str
+    source: Source
+
+    def covers(self, model: str) -> bool:
+        from fnmatch import fnmatch
+
+        return any(fnmatch(model, g) for g in self.models)
 
 
 @dataclass(frozen=True)
@@ -518,6 +539,16 @@ def _channels(items: list[dict]) -> dict[str, Channel]:
             notes=tuple(c["notes"]),
             source=Source(**c["source"]),
             maker=c.get("maker"),
+            unpriced=tuple(
+                UnpricedVariant(
+                    id=u["id"],
+                    region=u["region"],
+                    models=tuple(u["models"]),
+                    note=u["note"],
+                    source=Source(url=u["source"]["url"], checked=u["source"]["checked"], note=u["source"].get("note")),
+                )
+                for u in c.get("unpriced_variants", ())
+            ),
         )
         for c in items
     }

@@ -117,11 +117,12 @@ def unit_problems(offer: Offer) -> list[str]:
     return [reason] if reason else []
 
 
-def price_table(offers: Iterable[Offer]) -> list[tuple]:
+def price_table(offers: Iterable[Offer], no_us_price: frozenset[tuple[str, str]] = frozenset()) -> list[tuple]:
     """One row per (offer, tier, batch mode) in `PRICE_COLUMNS` order, from `price_rows(offer)`.
 
     Offers whose prices are not whole femto-dollars (see `exact_offer`) are left out: a row on them
-    is unpriced with that reason, never rounded.
+    is unpriced with that reason, never rounded. `no_us_price` holds the (model, channel) pairs whose
+    US-pinned deployment is sold without a published price: US-only rows are never re-priced there.
     """
     priced = [(o, price_rows(o)) for o in offers]
     priced = [(o, rows) for o, rows in priced if exact_offer(o, rows) is None]
@@ -139,7 +140,8 @@ def price_table(offers: Iterable[Offer]) -> list[tuple]:
                     o.variant,
                     o.variant_kind,
                     defaults.get((o.model, o.channel)) == o.variant,
-                    us_defaults.get((o.model, o.channel), defaults.get((o.model, o.channel))) == o.variant,
+                    (o.model, o.channel) not in no_us_price
+                    and us_defaults.get((o.model, o.channel), defaults.get((o.model, o.channel))) == o.variant,
                     o.effective_from,
                     o.effective_to or FAR_FUTURE,
                     o.available_from,

@@ -809,6 +809,7 @@ def _reprice(result: PriceLogResult, catalog: Catalog, rows: list[dict], terms: 
 
 def _missing_reason(catalog: Catalog, channel: str, model: str, partly: bool) -> str:
     unpublished = catalog.channels[channel].unpublished(model, "us") if channel in catalog.channels else None
-    if unpublished is not None and any(o.channel == channel for o in catalog.offers_for(model)):  # the US-only rows: their like-for-like deployment has no published price
+    # the US-only rows: their like-for-like deployment there has no published price
+    if unpublished is not None and any(o.channel == channel for o in catalog.offers_for(model)):
         return f"{channel}: the US-only rows of {model} need its {unpublished.id} deployment: {unpublished.note}"
     return f"{channel} did not sell {model} on every day of the log" if partly else f"{channel} does not sell {model}"

@@ -239,52 +239,45 @@ def _fetch(con, sql: str) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
-def price_log(
-    paths: list[str] | str,
-    *,
-    input_format: str = "auto",
-    at: date | None = None,
-    catalog: Catalog | None = None,
-    progress: Progress | None = None,
-    memory_limit: str | None = None,
-    threads: int | None = None,
-    engine: str = "duckdb",
-    payment: str | None = None,
-    purchase_usd: Decimal | None = None,
-    focus_reprice: str | None = None,
-    columns: list[str] | dict[str, str] | None = None,
-    since: date | None = None,
-    until: date | None = None,
-) -> PriceLogResult:
+@dataclass(frozen=True)
+class PriceLogOptions:
+    """How one price-log run reads and prices its files: every setting of `price_log` but the files.
+
+    Built by the API (`billpath.price_log`) and the CLI from their keywords and flags, and passed whole.
+    """
+
+    input_format: str = "auto"
+    at: date | None = None  # prices for rows without a timestamp (default: today)
+    catalog: Catalog | None = None
+    progress: Progress | None = None
+    memory_limit: str | None = None
+    threads: int | None = None
+    engine: str = "duckdb"
+    payment: str | None = None  # rule 5's terms (default card, $100 purchases)
+    purchase_usd: Decimal | None = None
+    focus_reprice: str | None = None
+    columns: list[str] | dict[str, str] | None = None  # headers -> canonical fields, as `--column`
+    since: date | None = None  # inclusive UTC dates; rows without a date are kept
+    until: date | None = None
+
+
+def price_log(paths: list[str] | str, options: PriceLogOptions | None = None, **settings) -> PriceLogResult:
     """Price every row of the usage files `paths` (files, directories or globs) on its own channel.
 
-    `payment` and `purchase_usd` are the terms channel fees are computed on (rule 5; default card, $100).
-    `engine="spark"` runs the same statements on Spark (canonical Parquet; see docs/spark.md).
-    `columns` maps headers to canonical fields (`["input_tokens=Prompt Tokens"]`, as `--column`).
-    `since`/`until` (inclusive UTC dates) keep only rows dated in that period; the rows left out are counted
-    in `rows_outside_period` (rows without a date are kept).
+    `options` (or the same settings as keywords, which override it) say how: `payment` and `purchase_usd`
+    are the terms channel fees are computed on (rule 5; default card, $100). `engine="spark"` runs the same
+    statements on Spark (canonical Parquet; see docs/spark.md). `columns` maps headers to canonical fields
+    (`["input_tokens=Prompt Tokens"]`, as `--column`). `since`/`until` (inclusive UTC dates) keep only rows
+    dated in that period; the rows left out are counted in `rows_outside_period` (rows without a date are kept).
     """
-    if since and until and since > until:
-        raise LogError(f"--since {since} is after --until {until}")
+    opts = replace(options or PriceLogOptions(), **settings)
+    if opts.since and opts.until and opts.since > opts.until:
+        raise LogError(f"--since {opts.since} is after --until {opts.until}")
     from billpath.usage.readers.canonical import column_mapping, parse_mapping
 
-    mapping = columns if isinstance(columns, dict) else parse_mapping(columns)
+    mapping = opts.columns if isinstance(opts.columns, dict) else parse_mapping(opts.columns)
     with column_mapping(mapping):
-        return _price_log(
-            paths,
-            input_format,
-            at,
-            catalog,
-            progress,
-            memory_limit,
-            threads,
-            engine,
-            payment,
-            purchase_usd,
-            since,
-            until,
-            focus_reprice,
-        )
+        return _price_log([paths] if isinstance(paths, str) else list(paths), opts)
 
 
 def _period(con, since: date | None, until: date | None) -> int:
@@ -298,33 +291,19 @@ def _period(con, since: date | None, until: date | None) -> int:
     return int(n)
 
 
-def _price_log(
-    paths,
-    input_format,
-    at,
-    catalog,
-    progress,
-    memory_limit,
-    threads,
-    engine,
-    payment,
-    purchase_usd,
-    since,
-    until,
-    focus_reprice,
-) -> PriceLogResult:
-    catalog = catalog or load_catalog()
-    at = at or date.today()
-    paths = [paths] if isinstance(paths, str) else list(paths)
+def _price_log(paths: list[str], opts: PriceLogOptions) -> PriceLogResult:
+    catalog = opts.catalog or load_catalog()
+    at = opts.at or date.today()
+    engine, progress, since, until = opts.engine, opts.progress, opts.since, opts.until
     if engine == "spark":
         from billpath.engines import spark
 
-        log = spark.open_log(paths, input_format)
+        log = spark.open_log(paths, opts.input_format)
     elif engine == "duckdb":
         from billpath.engines import duckdb
 
         on_file = (lambda path, fmt: progress(f"reading {path} ({fmt})", None)) if progress else None
-        log = duckdb.open_log(paths, input_format, on_file, memory_limit, threads)
+        log = duckdb.open_log(paths, opts.input_format, on_file, opts.memory_limit, opts.threads)
     else:
         raise LogError(f"unknown engine {engine!r}; use duckdb or spark")
     try:
@@ -343,8 +322,8 @@ def _price_log(
             log.after_reduce()
 
         over_context = context_window.check(log.con, catalog, engine, reduce_again)
-        terms = FeeTerms(payment, purchase_usd or DEFAULT_PURCHASE_USD)
-        result = _result(log.con, catalog, st, log.inputs, at, terms, focus_reprice, over_context)
+        terms = FeeTerms(opts.payment, opts.purchase_usd or DEFAULT_PURCHASE_USD)
+        result = _result(log.con, catalog, st, log.inputs, at, terms, opts.focus_reprice, over_context)
         if outside:
             result.rows_outside_period = outside
             span = f"{since or 'the start'}..{until or 'the end'}"

@@ -112,6 +112,9 @@ def test_unknown_format(tmp_path):
         ({**GOOD, "timestamp": "yesterday"}, "timestamp is not a date/time"),
         ({**GOOD, "batch": "maybe"}, "batch is not true/false"),
         ({**GOOD, "input_tokens": 10**16}, "implausibly large"),
+        # counts that would overflow 64-bit tier arithmetic (x threshold, or summed into the prompt): rejected
+        ({**GOOD, "input_tokens": 5_000_000, "requests": 9 * 10**18}, "requests is"),
+        ({**GOOD, "input_tokens": 9 * 10**18, "cache_read_tokens": 9 * 10**18}, "input_tokens is"),
         ({k: v for k, v in GOOD.items() if k != "output_tokens"}, "output_tokens is missing"),
         ([1, 2], "expected a JSON object"),
     ],

@@ -29,6 +29,7 @@ from billpath.pricing.table import (
     UNIT_DIGITS,
     exact_offer,
     price_table,
+    reduce_sql,
     statements,
 )
 from billpath.usage.columns import LogError
@@ -314,14 +315,14 @@ def _price_log(paths: list[str], opts: PriceLogOptions) -> PriceLogResult:
             outside = _period(log.con, since, until)
         st = statements(catalog.tier_thresholds(), "usage", "groups", "routes", "prices", "priced")
         run_statement(log.con, f"CREATE TEMP TABLE groups AS {st.reduce}", progress, log.label)
-        log.after_reduce()
         from billpath.analysis import context_window
 
-        def reduce_again() -> None:
-            run_statement(log.con, f"CREATE OR REPLACE TEMP TABLE groups AS {st.reduce}", progress, log.label)
-            log.after_reduce()
+        def reduce_into(relation: str, table: str) -> None:  # the same reduce over another relation
+            sql = reduce_sql(relation, catalog.tier_thresholds())
+            run_statement(log.con, f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}", progress, log.label)
 
-        over_context = context_window.check(log.con, catalog, engine, reduce_again)
+        over_context = context_window.check(log.con, catalog, engine, reduce_into)  # decided on the groups
+        log.after_reduce()
         terms = FeeTerms(opts.payment, opts.purchase_usd or DEFAULT_PURCHASE_USD)
         result = _result(log.con, catalog, st, log.inputs, at, terms, opts.focus_reprice, over_context)
         if outside:

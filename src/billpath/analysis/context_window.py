@@ -38,7 +38,7 @@ def context_window(catalog: Catalog, model: str, channel: str | None, variant: s
     return m.context_tokens if m and m.context_tokens else None
 
 
-def check(con, catalog: Catalog, engine: str, reduce_into: Callable[[str, str], None]) -> int:
+def check(con, router: Router, engine: str, reduce_into: Callable[[str, str], None]) -> int:
     """Reject rows over their model's context window; returns how many.
 
     Decided on `groups` (see the module's doc); `reduce_into(relation, table)` runs the reduce statement over
@@ -48,7 +48,7 @@ def check(con, catalog: Catalog, engine: str, reduce_into: Callable[[str, str], 
         "SELECT model, provider, variant, prompt_class, MAX(prompt_above) FROM groups "
         "WHERE ok AND prompt_above IS NOT NULL GROUP BY model, provider, variant, prompt_class"
     ).fetchall()
-    router = Router(catalog)
+    catalog = router.catalog
     windows: dict[tuple[str, str, str], tuple[str, int] | None] = {}
     over = False
     split: set[tuple[str, str, str]] = set()

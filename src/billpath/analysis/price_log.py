@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from billpath.analysis import exports
@@ -107,7 +108,8 @@ class PriceLogResult:
     notes: list[str]
     by_user: dict[str, dict] = field(default_factory=dict)
     application_fees: list[dict] = field(default_factory=list)
-    focus: list[dict] = field(default_factory=list)  # FOCUS-ready lines (`--format focus`)
+    focus_rows: list[dict] = field(default_factory=list, repr=False)  # `focus` as read, made lines on first use
+    catalog: Catalog | None = field(default=None, repr=False, compare=False)  # the catalog the log was priced on
     fee_channel_names: dict[str, str] = field(default_factory=dict)
     best_mix: dict | None = None
     by_offer: dict[str, dict[tuple[str, str], Decimal]] = field(default_factory=dict)  # model -> offer -> cost
@@ -121,6 +123,17 @@ class PriceLogResult:
     @property
     def total(self) -> Decimal:
         return self.cost.total
+
+    @cached_property
+    def focus(self) -> list[dict]:
+        """FOCUS-ready lines (`--format focus`): built when asked for, not on every run."""
+        lines = exports.focus_dicts(self.focus_rows)
+        channels, models = (self.catalog.channels, self.catalog.models) if self.catalog else ({}, {})
+        for line in lines:  # names for FinOps tools: the channel's and the model maker's
+            channel, model = channels.get(line["channel"]), models.get(line["model"])
+            line["channel_name"] = channel.name if channel else line["channel"]
+            line["maker"] = getattr(model, "maker", "") if model else ""
+        return lines
 
     def periods(self, unit: str) -> dict[str, Tally]:
         """`by_day` summed by ISO week (`2026-W41`, from Monday) or calendar month (`2026-10`)."""
@@ -321,10 +334,11 @@ def _price_log(paths: list[str], opts: PriceLogOptions) -> PriceLogResult:
             sql = reduce_sql(relation, catalog.tier_thresholds())
             run_statement(log.con, f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}", progress, log.label)
 
-        over_context = context_window.check(log.con, catalog, engine, reduce_into)  # decided on the groups
+        router = Router(catalog)  # one per run: each logged name is resolved once
+        over_context = context_window.check(log.con, router, engine, reduce_into)  # decided on the groups
         log.after_reduce()
         terms = FeeTerms(opts.payment, opts.purchase_usd or DEFAULT_PURCHASE_USD)
-        result = _result(log.con, catalog, st, log.inputs, at, terms, opts.focus_reprice, over_context)
+        result = _result(log.con, router, st, log.inputs, at, terms, opts.focus_reprice, over_context)
         if outside:
             result.rows_outside_period = outside
             span = f"{since or 'the start'}..{until or 'the end'}"
@@ -340,7 +354,7 @@ def _price_log(paths: list[str], opts: PriceLogOptions) -> PriceLogResult:
 
 def _result(
     con,
-    catalog: Catalog,
+    router: Router,
     st,
     inputs: list[Input],
     at: date,
@@ -353,6 +367,7 @@ def _result(
         " COALESCE(SUM(CASE WHEN ok AND day IS NULL THEN rows_n ELSE 0 END), 0) FROM groups"
     ).fetchone()
     rows_total, rows_rejected, undated = (int(x) for x in counts)
+    catalog = router.catalog
     notes: list[str] = []
     if over_context:
         from billpath.analysis.context_window import note
@@ -366,7 +381,7 @@ def _result(
         notes.append(f"{undated} rows carry no timestamp: priced at the prices of {at}")
         con.execute(f"UPDATE groups SET day = DATE '{at.isoformat()}' WHERE day IS NULL")
     keys = [tuple(k) for k in con.execute("SELECT DISTINCT model, provider, variant FROM groups WHERE ok").fetchall()]
-    routes = _register_routes(con, Router(catalog), keys)
+    routes = _register_routes(con, router, keys)
     _register_prices(con, catalog, frozenset(r.model for r in routes.values() if r.model))
     con.execute(f"CREATE TEMP TABLE priced AS {st.price}")
     groups = _fetch(
@@ -406,7 +421,7 @@ def _result(
         result.rejected = [
             {"file": f, "line": int(line), "error": err}
             for f, line, err in con.execute(
-                f"SELECT source, line, error FROM usage WHERE error IS NOT NULL ORDER BY source, line "
+                f"SELECT source, line, error FROM usage WHERE NOT ok AND error IS NOT NULL ORDER BY source, line "
                 f"LIMIT {MAX_REJECTED_SHOWN}"
             ).fetchall()
         ]
@@ -519,11 +534,7 @@ def _exports(con, catalog: Catalog, result: PriceLogResult, inputs: list[Input],
         )
         _add_note(result.notes, f"Cursor Token Rate: {display(total)} on the team rows' tokens (in the total)")
     result.by_user = {u: _user_entry(v) for u, v in sorted(users.items())}
-    result.focus = exports.focus_lines(con, focus_reprice)
-    for line in result.focus:  # names for FinOps tools: the channel's and the model maker's
-        channel, model = catalog.channels.get(line["channel"]), catalog.models.get(line["model"])
-        line["channel_name"] = channel.name if channel else line["channel"]
-        line["maker"] = getattr(model, "maker", "") if model else ""
+    result.focus_rows, result.catalog = exports.focus_rows(con, focus_reprice), catalog
     result.fee_channel_names = {ch: catalog.channels[ch].name for ch, _ in result.by_channel if ch in catalog.channels}
 
 

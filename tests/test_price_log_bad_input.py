@@ -223,3 +223,15 @@ def test_regression_fuzz_found_shapes(tmp_path, fmt, doc):
     path.write_text(json.dumps(doc))
     r = price_log([str(path)], input_format=fmt)
     assert r.rows_priced + r.rows_unpriced + r.rows_rejected == r.rows_total
+
+
+def test_duckdb_never_prints_its_progress_bar_into_the_output():
+    """A query past 2 s made DuckDB print its bar on stdout, before the JSON."""
+    from billpath.engines.duckdb import connect
+
+    con = connect()
+    try:
+        (print_bar,) = con.execute("SELECT current_setting('enable_progress_bar_print')").fetchone()
+    finally:
+        con.close()
+    assert print_bar is False

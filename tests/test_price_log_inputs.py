@@ -82,7 +82,7 @@ def test_routes(catalog, model, provider, expected):
         ("gpt-4-turbo-ultra-9000", "openai", "", "unknown model"),
         ("gpt-5.5", "nowhere-cloud", "", "unknown channel"),
         ("claude-sonnet-4-6", "openai", "", "openai does not sell claude-sonnet-4-6"),
-        ("claude-sonnet-4-6", "anthropic", "priority", "no 'priority' price"),
+        ("claude-sonnet-4-6", "anthropic", "priority", "no priority service-tier price"),
     ],
 )
 def test_unroutable_names_say_why(catalog, model, provider, variant, reason):

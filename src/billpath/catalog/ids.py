@@ -11,13 +11,15 @@ A channel's own id is the model's id wrapped in the channel's grammar:
 
 `lookup` is the fallback of `Catalog.resolve` for names the index does not hold: the name's match key
 (`importers.canon.parse`, the same grammar the catalog build uses to join the sources) must name exactly one
-model, and the channel and variant come from the grammar only when the model has that offer. Never a guess:
-a key shared by two models, or by none, is no answer.
+model (the keys of every known name are parsed once, by `catalog build`, into `snapshot-keys.json`), and
+the channel and variant come from the grammar only when the model has that offer. Never a guess: a key
+shared by two models, or by none, is no answer.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from billpath.catalog.importers.canon import parse
 
@@ -92,19 +94,34 @@ def is_makers_own_id(name: str, model: str) -> bool:
     return parse(name).key == parse(model).key
 
 
-def key_index(catalog) -> dict[str, set[str]]:
-    """Match key -> models, over every name the catalog knows (built once, on the first unknown name)."""
-    index: dict[str, set[str]] = {}
-    moving = getattr(catalog, "moving", {})
-    for alias, target in catalog.aliases.items():
-        if target[0] in moving and target[0] not in (w.target for w in moving[target[0]].windows):
-            continue  # a moving alias is reached by its own spellings only, never through a grammar
-        index.setdefault(parse(alias).key, set()).add(target[0])
-    for model in catalog.models:
-        if model in moving and model not in (w.target for w in moving[model].windows):
-            continue
-        index.setdefault(parse(model).key, set()).add(model)
+def named(aliases: Mapping[str, Sequence], models: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """(name, model) for every name a catalog knows: each alias and its target model, each model's own id."""
+    for alias, target in aliases.items():
+        yield alias, target[0]
+    for model in models:
+        yield model, model
+
+
+def add_keys(index: dict[str, set[str]], names: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
+    """`index` (match key -> models) with the keys of (name, model) pairs added."""
+    for name, model in names:
+        index.setdefault(parse(name).key, set()).add(model)
     return index
+
+
+def key_index(catalog) -> dict[str, set[str]]:
+    """Match key -> models, over every name the catalog knows, parsed now (the bundled catalog's is stored
+    by `catalog build`, see `stored_keys`; this is for catalogs built in memory). A moving alias is reached by
+    its own spellings only, never through a grammar (`catalog/moving.py`)."""
+    moving = getattr(catalog, "moving", {})
+    only = {a for a, m in moving.items() if all(w.target != a for w in m.windows)}
+    return add_keys({}, ((n, m) for n, m in named(catalog.aliases, catalog.models) if m not in only))
+
+
+def stored_keys(aliases: Mapping[str, Sequence], models: Iterable[str]) -> dict[str, list[str]]:
+    """The key index as `catalog build` writes it next to the snapshot (sorted: a deterministic file)."""
+    index = add_keys({}, named(aliases, models))
+    return {k: sorted(v) for k, v in sorted(index.items())}
 
 
 def lookup(catalog, name: str, index: dict[str, set[str]]) -> tuple[str, str | None, str | None] | None:

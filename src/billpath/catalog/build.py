@@ -439,7 +439,7 @@ def _moving_aliases(
             "id": a.id,
             "name": f"{a.id} (moving alias: {', '.join(dict.fromkeys(t['id'] for t in targets))})",
             "maker": targets[-1]["maker"],
-            "family": "moving-alias",
+            "family": moving.FAMILY,
             "released": None,
             "aliases": [],
             "open_weights": all(t.get("open_weights", False) for t in targets),
@@ -482,7 +482,7 @@ def render(snapshot: dict) -> dict[str, str]:
     head["keys_file"] = KEYS_FILE.name
     # The id grammar's match key of every alias and model id (`ids.lookup`), parsed here once instead of at
     # the first unknown name of every run: one key per line.
-    only = {m["id"] for m in snapshot["models"] if m.get("family") == "moving-alias"}  # reached by their own names
+    only = {m["id"] for m in snapshot["models"] if m.get("family") == moving.FAMILY}  # reached by their own names
     keys = stored_keys(
         {k: v for k, v in snapshot["aliases"].items() if v[0] not in only},
         (m["id"] for m in snapshot["models"] if m["id"] not in only),

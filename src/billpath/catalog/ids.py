@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from billpath.catalog.importers.canon import parse
+from billpath.catalog.moving import FAMILY as MOVING
 
 _GEO = re.compile(r"^(global|us-gov|us|eu|apac|jp|au|ca)\.")
 _VENDOR = re.compile(r"^[a-z0-9\-]+\.[a-z]")  # anthropic.claude-…, meta.llama3-…, xai.grok-…
@@ -113,8 +114,7 @@ def key_index(catalog) -> dict[str, set[str]]:
     """Match key -> models, over every name the catalog knows, parsed now (the bundled catalog's is stored
     by `catalog build`, see `stored_keys`; this is for catalogs built in memory). A moving alias is reached by
     its own spellings only, never through a grammar (`catalog/moving.py`)."""
-    moving = getattr(catalog, "moving", {})
-    only = {a for a, m in moving.items() if all(w.target != a for w in m.windows)}
+    only = {m for m, entry in catalog.models.items() if getattr(entry, "family", None) == MOVING}
     return add_keys({}, ((n, m) for n, m in named(catalog.aliases, catalog.models) if m not in only))
 
 

@@ -29,6 +29,7 @@ from billpath.catalog.names import normalize_name
 from billpath.errors import CatalogError
 
 TABLE = "moving-aliases.toml"
+FAMILY = "moving-alias"  # the family of an alias's own model entry (not a model: its targets are)
 ALIAS_FIELDS = {"id", "channel", "ids", "note", "source", "window"}
 REQUIRED = {"id", "channel", "source", "window"}
 WINDOW_FIELDS = {"target", "from", "until", "note", "source"}
@@ -351,8 +352,10 @@ def snapshot_problems(snapshot: dict) -> list[str]:
         table = [from_json(a) for a in snapshot.get("moving_aliases", [])]
     except (KeyError, TypeError, ValueError) as exc:
         return [f"moving_aliases: malformed entry ({exc}): rebuild with `billpath catalog build`"]
-    stored = [m for m in snapshot["models"] if m.get("family") != "moving-alias"]
-    makers = {m["id"]: m["maker"] for m in stored}
+    if not table:
+        return []
+    stored = [m for m in snapshot["models"] if m.get("family") != FAMILY]
+    makers = {m["id"]: m.get("maker", "") for m in stored}
     released = {m["id"]: date.fromisoformat(m["released"]) if m.get("released") else None for m in stored}
     periods = standard_periods(
         (

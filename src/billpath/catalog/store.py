@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from billpath.catalog.local_updates import load_overrides, override_dir
+from billpath.catalog.moving import FAMILY as MOVING
 from billpath.catalog.moving import MovingAlias, from_json
 from billpath.catalog.names import loose_name, normalize_name
 from billpath.errors import CatalogError, UnknownChannel, UnknownModel
@@ -468,7 +469,7 @@ class Catalog:
         return "direct" if model is None or model.maker == (channel.maker or channel.id) else "aggregator"
 
 
-MOVING_FAMILY = "moving-alias"  # the family of a moving alias's own model entry (`build._moving_aliases`)
+MOVING_FAMILY = MOVING  # the family of a moving alias's own model entry (`build._moving_aliases`)
 
 
 def materialise(alias: MovingAlias, stored, self_alias: bool) -> list[Offer]:

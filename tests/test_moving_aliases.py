@@ -83,29 +83,17 @@ def _sig(o) -> tuple:
 
 def test_every_alias_prices_as_its_target_of_the_day_or_not_at_all(catalog) -> None:
     """The general property: for every alias of the table and random dates, the alias's offers are the target's
-    offers in force that day (on its channel; on every channel unless the id is a model of its own), or none
-    outside its windows."""
+    offers in force that day (on every channel), or none outside its windows."""
     rng = random.Random(20261202)
     days = [date(2023, 1, 1) + timedelta(days=rng.randrange(5 * 365)) for _ in range(150)]
     checked = 0
     for alias in catalog.moving.values():
-        own_model = any(w.target == alias.id for w in alias.windows)
         for w in alias.windows:  # the boundaries too
             days += [d for d in (w.start, w.end) if d] + [d - timedelta(days=1) for d in (w.start, w.end) if d]
         for d in days:
             got = {_sig(o) for o in catalog.offers_at(alias.id, d)}
             w = alias.window_at(d)
-            want = set()
-            if w is not None:
-                want = {
-                    _sig(o)
-                    for o in catalog.stored_offers(w.target)
-                    if o.valid_at(d) and (o.channel == alias.channel or not own_model)
-                }
-            if own_model:  # elsewhere the id names the model itself
-                want |= {
-                    _sig(o) for o in catalog.stored_offers(alias.id) if o.valid_at(d) and o.channel != alias.channel
-                }
+            want = set() if w is None else {_sig(o) for o in catalog.stored_offers(w.target) if o.valid_at(d)}
             assert got == want, (alias.id, d)
             checked += bool(want)
     assert checked > 300
@@ -180,14 +168,14 @@ def test_a_retired_alias_still_prices_old_rows_and_explains_the_new_ones(tmp_pat
     assert any(n.startswith("'deepseek-chat' is a moving alias") for n in res["notes"])
 
 
-def test_a_model_id_that_moves_only_moves_on_its_own_channel(catalog) -> None:
-    """`gpt-4o` on OpenAI pointed at the 2024-05-13 snapshot until 2024-10-02; an Azure deployment pins its
-    version, so there the id keeps the model's own prices."""
-    at = date(2024, 6, 1)
-    azure = {_sig(o) for o in catalog.offers_at("gpt-4o", at) if o.channel == "azure"}
-    assert azure and azure == {
-        _sig(o) for o in catalog.stored_offers("gpt-4o") if o.valid_at(at) and o.channel == "azure"
-    }
+def test_a_model_id_that_moves_prices_its_earlier_target_before(catalog) -> None:
+    """`gpt-4o` pointed at the 2024-05-13 snapshot until 2024-10-02: on every channel, its price then is that
+    snapshot's (the catalog's gpt-4o offers carry the 2024-08-06 snapshot's 2.5/10, not sold before it existed)."""
+    for at, model in ((date(2024, 6, 1), "gpt-4o-2024-05-13"), (date(2025, 6, 1), "gpt-4o")):
+        for channel in ("openai", "azure"):
+            got = {_sig(o) for o in catalog.offers_at("gpt-4o", at) if o.channel == channel}
+            want = {_sig(o) for o in catalog.stored_offers(model) if o.valid_at(at) and o.channel == channel}
+            assert got and got == want, (at, channel)
 
 
 def test_a_latest_id_the_table_does_not_date_is_priced_with_a_note(catalog) -> None:

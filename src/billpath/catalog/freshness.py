@@ -5,7 +5,9 @@ Two mechanisms, applied to every offer (curated and imported) after the sources 
 1. `catalog/data/retirements.toml` states retirements the sources miss, each with a reason and a source:
    `[[retire]] channel = "perplexity", models = ["mixtral-8x7b*", "pplx-*"], on = 2024-08-12`. `models` are
    globs on the canonical id; `channel = "*"` retires the model everywhere. An offer retired this way ends on
-   that day (`effective_to`), so a log dated before it is still priced at its date's price.
+   that day (`effective_to`), so a log dated before it is still priced at its date's price. `on` may be an
+   instant (`2025-09-05T16:00:00Z`): a day is priced at what was in effect at its start, so the offer then
+   ends after that day (`moving.first_day`, the rule moving aliases follow too).
 2. A reseller's offer of a proprietary model cannot outlive the maker's endpoint: when every offer the maker
    runs itself (its API, and the cloud it operates: Vertex for Google) has ended, every reseller's offer
    (aggregators, another maker's API) of that model ends on the maker's last day too. Clouds that host the

@@ -11,9 +11,10 @@ One rule turns an instant into days (`first_day`): a day is priced on the target
 (00:00 UTC). A switch at 16:00 UTC on 2025-09-05 leaves that day on the earlier target; the first day on the
 new one is 2025-09-06. `freshness` applies the same rule to a retirement stated as an instant.
 
-An alias whose id is also a model id (`gpt-4o`) moves only on its own channel; on other channels the id names
-the model itself (an Azure deployment pins its version). Any other alias is priced, on other channels too, at
-what its target of the day costs there: the comparison `compare` and `price-log` re-pricing make.
+On every channel an alias is priced at what its target of the day costs there: on its own channel that is what
+the id cost, elsewhere the comparison `compare` and `price-log` re-pricing make. An alias whose id is also a
+model id (`gpt-4o`) names that model in its own windows and its earlier target (`gpt-4o-2024-05-13`) before:
+the catalog's `gpt-4o` offers carry the later snapshot's price, which no channel sold before it existed.
 
 Plain dict checks and dataclasses (no pydantic): the table is read at build time and from the snapshot.
 """

@@ -436,7 +436,7 @@ class Catalog:
             return self.stored_offers(model)
         hit = self._moving_offers.get(model)
         if hit is None:
-            hit = self._moving_offers[model] = materialise(alias, self.stored_offers, model in self._stored_ids())
+            hit = self._moving_offers[model] = materialise(alias, self.stored_offers)
         return hit
 
     def stored_offers(self, model: str) -> list[Offer]:
@@ -444,10 +444,6 @@ class Catalog:
         if model not in self._by_model and self._all is None and self._lines is not None:
             self._by_model[model] = [self._from_release(_offer(o)) for o in self._lines.read(model)]
         return self._by_model.get(model, [])
-
-    def _stored_ids(self) -> set[str]:
-        """Model ids that are models in their own right (a moving alias's own entry is not)."""
-        return {m for m, entry in self.models.items() if entry.family != MOVING_FAMILY}
 
     def offers_at(self, model: str, at: date) -> list[Offer]:
         """Offers of `model` priced at `at` (any channel, any variant)."""
@@ -472,20 +468,17 @@ class Catalog:
 MOVING_FAMILY = MOVING  # the family of a moving alias's own model entry (`build._moving_aliases`)
 
 
-def materialise(alias: MovingAlias, stored, self_alias: bool) -> list[Offer]:
+def materialise(alias: MovingAlias, stored) -> list[Offer]:
     """A moving alias's offers: each window's target offers clipped to the window, named after the alias.
 
     On the alias's channel they carry the alias's ids; on other channels they price the target of the day there
-    (a comparison), unless the alias id is a model in its own right (`gpt-4o`): there the id names the model,
-    whose own offers stay. `stored(model)` gives a model's own offers.
+    (a comparison). `stored(model)` gives a model's own offers (an alias that is a model id reads its own).
     """
     out: list[Offer] = []
     for w in alias.windows:
         note = alias.note_for(w)
         last = w is alias.windows[-1] and alias.retired is not None
         for o in stored(w.target):
-            if self_alias and o.channel != alias.channel:
-                continue
             start = o.effective_from if w.start is None else max(o.effective_from, w.start)
             ends = [d for d in (o.effective_to, w.end) if d is not None]
             end = min(ends) if ends else None
@@ -504,8 +497,6 @@ def materialise(alias: MovingAlias, stored, self_alias: bool) -> list[Offer]:
                     notes=tuple(notes),
                 )
             )
-    if self_alias:
-        out += [o for o in stored(alias.id) if o.channel != alias.channel]
     return out
 
 

@@ -38,6 +38,8 @@ class UsageError(BillpathError):
 _COMMAND = re.compile(r"`([^`]*)`")
 _DROPPED = "\x00"  # where an advice the client cannot follow was
 _FLAG = re.compile(r"(?<![\w-])--([a-z][a-z0-9]*(?:-[a-z0-9]+)*)(?:[ =]([A-Z][A-Z0-9_]*(?:=[A-Z][A-Z0-9_]*)?)\b)?")
+SHELL_TOOLS = {"gunzip", "unzip", "bunzip2", "unxz", "unzstd", "iconv", "billpath"}  # said alone in backticks
+_SHORT = re.compile(r"\s*\([^()]*(?<![\w-])-[a-zA-Z](?![\w-])[^()]*\)")
 _CLAUSE = re.compile(r"(;\s+|:\s+|,\s+(?=or\b|and\b))")
 
 # How a client reaches a billpath command: (command words, {parameter: value}) -> the words to say, or None
@@ -56,6 +58,8 @@ def _no_commands(words: tuple[str, ...], params: dict[str, str]) -> str | None:
 
 def _command(text: str, commands: Commands) -> str:
     words = text.split()
+    if len(words) == 1 and words[0] not in SHELL_TOOLS:
+        return words[0]  # a name in backticks (`arrivals`), not a command
     if len(words) < 2 or words[0] != "billpath":
         return _DROPPED  # a shell tool (unzip, iconv, rm): nothing a client can run
     names: list[str] = []
@@ -75,7 +79,8 @@ def for_clients(message: str, commands: Commands = _no_commands) -> str:
 
     `--flag` becomes the parameter's name (`--column FIELD=HEADER`: `column=FIELD=HEADER`); a command in
     backticks becomes what `commands` says for it (an endpoint, a tool), or its clause is left out
-    (`run `billpath catalog build``, `(unzip)`): a client is never told to type something in a shell.
+    (`run `billpath catalog build``, `(unzip)`, `(-i/-o/-n for short)`): a client is never told to type
+    something in a shell. A single name in backticks (`arrivals`) is kept, unquoted.
     """
     s = _COMMAND.sub(lambda m: _command(m.group(1), commands), message)
     if _DROPPED in s:
@@ -86,6 +91,7 @@ def for_clients(message: str, commands: Commands = _no_commands) -> str:
             if _DROPPED not in part:
                 kept.append((sep if kept else "") + part)
         s = "".join(kept).replace(_DROPPED, "")
+    s = _SHORT.sub("", s)  # "(-i/-o/-n for short)": a client has no short flags
     s = _FLAG.sub(lambda m: parameter(m.group(1)) + (f"={m.group(2)}" if m.group(2) else ""), s)
     s = re.sub(r"\s+", " ", s).strip()
     return re.sub(r"\s+([;,.)])", r"\1", s).rstrip(":;, ") or "invalid request"

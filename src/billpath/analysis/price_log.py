@@ -265,7 +265,7 @@ def price_log(
     in `rows_outside_period` (rows without a date are kept).
     """
     if since and until and since > until:
-        raise LogError(f"--since {since} is after --until {until}")
+        raise LogError(f"the --since day ({since}) is after the --until day ({until})")
     from billpath.usage.readers.canonical import column_mapping, parse_mapping
 
     mapping = columns if isinstance(columns, dict) else parse_mapping(columns)

@@ -162,7 +162,7 @@ def detect(path: Path) -> str:
     first = None
     for number, line, err in iter_lines(path):
         if err:
-            raise LogError(f"{path}: line {number}: {err}; billpath reads UTF-8 text")
+            raise LogError(f"{path}: line {number}: {err}; usage files are read as UTF-8 text")
         if line.strip():
             first = line
             break

@@ -368,7 +368,7 @@ def sniff(path: Path) -> str:
     try:
         kind = kind_of(path)
         if kind != "regular":
-            raise LogError(f"{path}: a {kind}, not a regular file; billpath reads usage files only")
+            raise LogError(f"{path}: a {kind}, not a regular file; only regular usage files are read")
         if path.stat().st_size == 0:
             raise LogError(f"{path}: empty file")
         with path.open("rb") as f:
@@ -380,15 +380,19 @@ def sniff(path: Path) -> str:
     for magic, name, tool in COMPRESSED:
         if head.startswith(magic):
             raise LogError(
-                f"{path}: {name}-compressed; billpath reads uncompressed files: decompress it first ({tool})"
+                f"{path}: {name}-compressed; only uncompressed or gzip files are read: decompress it first (`{tool}`)"
             )
     for bom, name in BOMS:
         if head.startswith(bom):
-            raise LogError(f"{path}: {name} text; billpath reads UTF-8: convert it (iconv -f {name} -t UTF-8)")
+            raise LogError(
+                f"{path}: {name} text; usage files are read as UTF-8: convert it (`iconv -f {name} -t UTF-8`)"
+            )
     if b"\x00" in head:
         even, odd = head[0::2].count(0), head[1::2].count(0)
         if max(even, odd) > len(head) // 4 and min(even, odd) < len(head) // 32:
-            raise LogError(f"{path}: UTF-16 text (no byte-order mark); billpath reads UTF-8: convert it with iconv")
+            raise LogError(
+                f"{path}: UTF-16 text (no byte-order mark); usage files are read as UTF-8: convert it (`iconv`)"
+            )
     controls = len(head) - len(head.translate(None, CONTROL_BYTES))
     if controls * 10 > len(head) or head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"\x00":
         raise LogError(f"{path}: binary data (not UTF-8 text, JSON, CSV or Parquet)")

@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 
 from billpath.usage.columns import LogError
-from billpath.usage.readers.base import WEAK, Sink, iter_lines, num
+from billpath.usage.readers.base import WEAK, DataError, Sink, iter_lines, num
 
 NAME = "codex"
 SUFFIXES = (".jsonl",)
@@ -53,7 +53,14 @@ def read_files(paths: list[Path], sink: Sink, root: Path | None = None) -> list[
     stats = {"repeats": 0, "other": 0, "resets": 0, "no_info": 0}
     for path in paths:
         label = str(path.relative_to(root)) if root is not None and path.is_relative_to(root) else str(path)
-        if not _read_one(path, label, sink, stats):
+        try:
+            mine = _read_one(path, label, sink, stats)
+        except DataError as exc:  # a gzip cut short: the lines before stand, the rest is one rejection
+            if len(paths) == 1:
+                raise  # one file that cannot be read fails the run (as every reader's)
+            sink.reject(exc.line, f"{label}: line {exc.line} on: {exc.reason}")
+            continue
+        if not mine:
             foreign.append(path)
     skipped = stats["repeats"] + stats["other"] + stats["no_info"]
     sink.skipped += skipped

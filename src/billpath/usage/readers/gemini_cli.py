@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TypeGuard
 
 from billpath.usage.columns import LogError
-from billpath.usage.readers.base import ListSink, Sink, iter_json_records, num, text
+from billpath.usage.readers.base import DataError, ListSink, Sink, iter_json_records, num, text
 
 NAME = "gemini-cli"
 SUFFIXES = (".json", ".jsonl")
@@ -45,7 +45,14 @@ def read_files(paths: list[Path], sink: Sink, root: Path | None = None) -> list[
     stats = {"repeats": 0, "other": 0, "tool": 0}
     for path in paths:
         label = str(path.relative_to(root)) if root is not None and path.is_relative_to(root) else str(path)
-        if not _read_one(path, label, sink, seen, stats):
+        try:
+            mine = _read_one(path, label, sink, seen, stats)
+        except DataError as exc:  # a gzip cut short: the lines before stand, the rest is one rejection
+            if len(paths) == 1:
+                raise  # one file that cannot be read fails the run (as every reader's)
+            sink.reject(exc.line, f"{label}: line {exc.line} on: {exc.reason}")
+            continue
+        if not mine:
             foreign.append(path)
     sink.skipped += stats["repeats"] + stats["other"]
     if stats["repeats"]:

@@ -8,6 +8,7 @@ assume). It never drops a row silently: a row it cannot use is rejected with its
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import json
 import os
@@ -108,13 +109,46 @@ def _shown(value: object) -> str:
     return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
+class DuplicateKey(LogError, RowError):
+    """A value read from a JSON object that named its key twice: which one counts is ambiguous.
+
+    Read in a record, it rejects the record (a `RowError`); read above the records (an export's `data`,
+    a bucket's `results`), it is the file's one-line error (a `LogError`), never the last value silently.
+    """
+
+
 class _Duplicates(dict):
-    """A JSON object that named a key twice (json keeps the last value silently; billpath rejects it)."""
+    """A JSON object that named a key twice. `json` keeps the last value silently; here reading that key
+    (or iterating the object) raises `DuplicateKey` naming it, so no reader can take one of the values."""
 
     duplicates: tuple[str, ...] = ()
+    where = ""  # the file (and line) it came from, for the message
+
+    def _refuse(self, key: object) -> None:
+        where = f"{self.where}: " if self.where else ""
+        raise DuplicateKey(f"{where}key {key!r} given twice in one JSON object (which value counts is ambiguous)")
+
+    def get(self, key: object, default: object = None) -> object:
+        if key in self.duplicates:
+            self._refuse(key)
+        return dict.get(self, key, default)
+
+    def __getitem__(self, key: object) -> object:
+        if key in self.duplicates:
+            self._refuse(key)
+        return dict.__getitem__(self, key)
+
+    def items(self):
+        self._refuse(self.duplicates[0])
+
+    def values(self):
+        self._refuse(self.duplicates[0])
+
+    def copy(self):
+        self._refuse(self.duplicates[0])
 
 
-def _pairs(pairs: list[tuple[str, object]]) -> dict:
+def _pairs(pairs: list[tuple[str, object]], where: str = "") -> dict:
     out: dict = {}
     dups: list[str] = []
     for k, v in pairs:
@@ -124,6 +158,7 @@ def _pairs(pairs: list[tuple[str, object]]) -> dict:
     if dups:
         marked = _Duplicates(out)
         marked.duplicates = tuple(dups)
+        marked.where = where
         return marked
     return out
 
@@ -132,10 +167,12 @@ def _int(digits: str) -> int | HugeInt:
     return int(digits) if len(digits) <= MAX_JSON_INT_DIGITS else HugeInt(digits)
 
 
-def parse_json(text: str | bytes) -> object:
+def parse_json(text: str | bytes, where: str = "") -> object:
     """json.loads with the input limits every reader shares: an integer of any length is not a crash
-    (Python refuses > 4,300 digits), and a key named twice in an object is remembered, not lost."""
-    return json.loads(text, object_pairs_hook=_pairs, parse_int=_int)
+    (Python refuses > 4,300 digits), and a key named twice in an object is remembered, never one of its
+    values taken silently (`DuplicateKey`, naming `where` it came from)."""
+    hook = functools.partial(_pairs, where=where) if where else _pairs
+    return json.loads(text, object_pairs_hook=hook, parse_int=_int)
 
 
 def duplicate_keys(value: object) -> tuple[str, ...]:
@@ -345,7 +382,7 @@ def load_json_document(path: Path) -> object:
     data = _document_bytes(path)
     size = len(data)
     try:
-        return parse_json(data.decode("utf-8-sig"))
+        return parse_json(data.decode("utf-8-sig"), where=str(path))
     except UnicodeDecodeError as exc:
         raise LogError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except json.JSONDecodeError as exc:
@@ -357,10 +394,10 @@ def load_json_document(path: Path) -> object:
         raise LogError(f"{path}: not valid JSON: {exc}") from None
 
 
-def _json_line(line: str) -> tuple[object, str | None]:
+def _json_line(line: str, where: str = "") -> tuple[object, str | None]:
     """One JSON Lines record, or why it is not one."""
     try:
-        return parse_json(line), None
+        return parse_json(line, where), None
     except json.JSONDecodeError as exc:
         return None, f"not valid JSON: {exc.msg} at column {exc.colno}"
     except RecursionError:
@@ -395,7 +432,7 @@ def iter_json_records(path: Path, sink: Sink) -> Iterator[tuple[int, object]]:
     if sniff(path) != "json":
         raise LogError(f"{path}: not JSON (it does not start with '{{' or '[')")
     if not is_jsonl(path):
-        yield 0, load_json_document(path)
+        yield 0, load_json_document(path)  # a key it names twice is refused when read (`_Duplicates`)
         return
     for number, line, err in iter_lines(path):
         if err:
@@ -403,7 +440,7 @@ def iter_json_records(path: Path, sink: Sink) -> Iterator[tuple[int, object]]:
             continue
         if not line.strip():
             continue
-        value, err = _json_line(line)
+        value, err = _json_line(line, f"{path}: line {number}")
         if err:
             sink.reject(number, err)
         else:

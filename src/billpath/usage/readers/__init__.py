@@ -84,11 +84,12 @@ DESCRIPTIONS = {
     ),
     "codex": (
         "Codex CLI rollouts (`~/.codex/sessions/YYYY/MM/DD/rollout-*.jsonl`): `token_count` running totals "
-        "differenced per request",
+        "differenced per request; a resumed or forked session's repeated history counted once across rollouts",
         "codex/",
     ),
     "gemini-cli": (
-        "Gemini CLI chats (`~/.gemini/tmp/*/chats/*.json`): cached tokens inside input, thoughts billed as output",
+        "Gemini CLI chats (`~/.gemini/tmp/*/chats/*.json`): cached tokens inside input, thoughts billed as output; "
+        "older exports' session totals (`stats.models`) when the messages carry no tokens, never both",
         "gemini-cli/",
     ),
     "canonical": (

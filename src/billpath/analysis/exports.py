@@ -194,10 +194,10 @@ def reconcile_lines(con, inputs) -> dict[str, list[dict]]:
     return out
 
 
-def focus_lines(con, reprice: str | None = None) -> list[dict]:
-    """Priced groups as FOCUS-ready lines: one per group (day, model, channel, variant, batch, tier class)
-    and component, with its quantity and exact cost; with `reprice`, the same groups on that channel's
-    default offer too (scenario "reprice:<channel>")."""
+def focus_rows(con, reprice: str | None = None) -> list[dict]:
+    """Priced groups for FOCUS-ready lines: one per group (day, model, channel, variant, batch, tier class),
+    with its quantities and component costs; with `reprice`, the same groups on that channel's default offer
+    too (scenario "reprice:<channel>"). `focus_dicts` makes them lines, only when a FOCUS file is asked for."""
     keys = "g.day, g.model, g.channel, g.variant, g.batch, g.prompt_class, g.raw_provider"
     quantities = ", ".join(f"SUM(g.{f}) AS {f}" for f in QUANTITY_FIELDS)
     costs = ", ".join(f"SUM(g.c_{c}) AS c_{c}" for c in COMPONENT_NAMES)
@@ -223,6 +223,11 @@ ORDER BY g.day, g.model, g.batch, g.prompt_class""",
         for g in priced_on:
             g["scenario"] = f"reprice:{reprice}"
         groups += priced_on
+    return groups
+
+
+def focus_dicts(groups: list[dict]) -> list[dict]:
+    """`focus_rows` as FOCUS-ready lines: numbered, costs in exact USD per component, quantities as ints."""
     out = []
     for n, g in enumerate(groups, 1):
         g["group"] = n

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from billpath.analysis import exports
@@ -29,6 +30,7 @@ from billpath.pricing.table import (
     UNIT_DIGITS,
     exact_offer,
     price_table,
+    reduce_sql,
     statements,
 )
 from billpath.usage.columns import LogError
@@ -106,7 +108,8 @@ class PriceLogResult:
     notes: list[str]
     by_user: dict[str, dict] = field(default_factory=dict)
     application_fees: list[dict] = field(default_factory=list)
-    focus: list[dict] = field(default_factory=list)  # FOCUS-ready lines (`--format focus`)
+    focus_rows: list[dict] = field(default_factory=list, repr=False)  # `focus` as read, made lines on first use
+    catalog: Catalog | None = field(default=None, repr=False, compare=False)  # the catalog the log was priced on
     fee_channel_names: dict[str, str] = field(default_factory=dict)
     best_mix: dict | None = None
     by_offer: dict[str, dict[tuple[str, str], Decimal]] = field(default_factory=dict)  # model -> offer -> cost
@@ -120,6 +123,17 @@ class PriceLogResult:
     @property
     def total(self) -> Decimal:
         return self.cost.total
+
+    @cached_property
+    def focus(self) -> list[dict]:
+        """FOCUS-ready lines (`--format focus`): built when asked for, not on every run."""
+        lines = exports.focus_dicts(self.focus_rows)
+        channels, models = (self.catalog.channels, self.catalog.models) if self.catalog else ({}, {})
+        for line in lines:  # names for FinOps tools: the channel's and the model maker's
+            channel, model = channels.get(line["channel"]), models.get(line["model"])
+            line["channel_name"] = channel.name if channel else line["channel"]
+            line["maker"] = getattr(model, "maker", "") if model else ""
+        return lines
 
     def periods(self, unit: str) -> dict[str, Tally]:
         """`by_day` summed by ISO week (`2026-W41`, from Monday) or calendar month (`2026-10`)."""
@@ -239,52 +253,45 @@ def _fetch(con, sql: str) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
-def price_log(
-    paths: list[str] | str,
-    *,
-    input_format: str = "auto",
-    at: date | None = None,
-    catalog: Catalog | None = None,
-    progress: Progress | None = None,
-    memory_limit: str | None = None,
-    threads: int | None = None,
-    engine: str = "duckdb",
-    payment: str | None = None,
-    purchase_usd: Decimal | None = None,
-    focus_reprice: str | None = None,
-    columns: list[str] | dict[str, str] | None = None,
-    since: date | None = None,
-    until: date | None = None,
-) -> PriceLogResult:
+@dataclass(frozen=True)
+class PriceLogOptions:
+    """How one price-log run reads and prices its files: every setting of `price_log` but the files.
+
+    Built by the API (`billpath.price_log`) and the CLI from their keywords and flags, and passed whole.
+    """
+
+    input_format: str = "auto"
+    at: date | None = None  # prices for rows without a timestamp (default: today)
+    catalog: Catalog | None = None
+    progress: Progress | None = None
+    memory_limit: str | None = None
+    threads: int | None = None
+    engine: str = "duckdb"
+    payment: str | None = None  # rule 5's terms (default card, $100 purchases)
+    purchase_usd: Decimal | None = None
+    focus_reprice: str | None = None
+    columns: list[str] | dict[str, str] | None = None  # headers -> canonical fields, as `--column`
+    since: date | None = None  # inclusive UTC dates; rows without a date are kept
+    until: date | None = None
+
+
+def price_log(paths: list[str] | str, options: PriceLogOptions | None = None, **settings) -> PriceLogResult:
     """Price every row of the usage files `paths` (files, directories or globs) on its own channel.
 
-    `payment` and `purchase_usd` are the terms channel fees are computed on (rule 5; default card, $100).
-    `engine="spark"` runs the same statements on Spark (canonical Parquet; see docs/spark.md).
-    `columns` maps headers to canonical fields (`["input_tokens=Prompt Tokens"]`, as `--column`).
-    `since`/`until` (inclusive UTC dates) keep only rows dated in that period; the rows left out are counted
-    in `rows_outside_period` (rows without a date are kept).
+    `options` (or the same settings as keywords, which override it) say how: `payment` and `purchase_usd`
+    are the terms channel fees are computed on (rule 5; default card, $100). `engine="spark"` runs the same
+    statements on Spark (canonical Parquet; see docs/spark.md). `columns` maps headers to canonical fields
+    (`["input_tokens=Prompt Tokens"]`, as `--column`). `since`/`until` (inclusive UTC dates) keep only rows
+    dated in that period; the rows left out are counted in `rows_outside_period` (rows without a date are kept).
     """
-    if since and until and since > until:
-        raise LogError(f"the --since day ({since}) is after the --until day ({until})")
+    opts = replace(options or PriceLogOptions(), **settings)
+    if opts.since and opts.until and opts.since > opts.until:
+        raise LogError(f"the --since day ({opts.since}) is after the --until day ({opts.until})")
     from billpath.usage.readers.canonical import column_mapping, parse_mapping
 
-    mapping = columns if isinstance(columns, dict) else parse_mapping(columns)
+    mapping = opts.columns if isinstance(opts.columns, dict) else parse_mapping(opts.columns)
     with column_mapping(mapping):
-        return _price_log(
-            paths,
-            input_format,
-            at,
-            catalog,
-            progress,
-            memory_limit,
-            threads,
-            engine,
-            payment,
-            purchase_usd,
-            since,
-            until,
-            focus_reprice,
-        )
+        return _price_log([paths] if isinstance(paths, str) else list(paths), opts)
 
 
 def _period(con, since: date | None, until: date | None) -> int:
@@ -298,33 +305,19 @@ def _period(con, since: date | None, until: date | None) -> int:
     return int(n)
 
 
-def _price_log(
-    paths,
-    input_format,
-    at,
-    catalog,
-    progress,
-    memory_limit,
-    threads,
-    engine,
-    payment,
-    purchase_usd,
-    since,
-    until,
-    focus_reprice,
-) -> PriceLogResult:
-    catalog = catalog or load_catalog()
-    at = at or date.today()
-    paths = [paths] if isinstance(paths, str) else list(paths)
+def _price_log(paths: list[str], opts: PriceLogOptions) -> PriceLogResult:
+    catalog = opts.catalog or load_catalog()
+    at = opts.at or date.today()
+    engine, progress, since, until = opts.engine, opts.progress, opts.since, opts.until
     if engine == "spark":
         from billpath.engines import spark
 
-        log = spark.open_log(paths, input_format)
+        log = spark.open_log(paths, opts.input_format)
     elif engine == "duckdb":
         from billpath.engines import duckdb
 
         on_file = (lambda path, fmt: progress(f"reading {path} ({fmt})", None)) if progress else None
-        log = duckdb.open_log(paths, input_format, on_file, memory_limit, threads)
+        log = duckdb.open_log(paths, opts.input_format, on_file, opts.memory_limit, opts.threads)
     else:
         raise LogError(f"unknown engine {engine!r}; use duckdb or spark")
     try:
@@ -335,16 +328,17 @@ def _price_log(
             outside = _period(log.con, since, until)
         st = statements(catalog.tier_thresholds(), "usage", "groups", "routes", "prices", "priced")
         run_statement(log.con, f"CREATE TEMP TABLE groups AS {st.reduce}", progress, log.label)
-        log.after_reduce()
         from billpath.analysis import context_window
 
-        def reduce_again() -> None:
-            run_statement(log.con, f"CREATE OR REPLACE TEMP TABLE groups AS {st.reduce}", progress, log.label)
-            log.after_reduce()
+        def reduce_into(relation: str, table: str) -> None:  # the same reduce over another relation
+            sql = reduce_sql(relation, catalog.tier_thresholds())
+            run_statement(log.con, f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}", progress, log.label)
 
-        over_context = context_window.check(log.con, catalog, engine, reduce_again)
-        terms = FeeTerms(payment, purchase_usd or DEFAULT_PURCHASE_USD)
-        result = _result(log.con, catalog, st, log.inputs, at, terms, focus_reprice, over_context)
+        router = Router(catalog)  # one per run: each logged name is resolved once
+        over_context = context_window.check(log.con, router, engine, reduce_into)  # decided on the groups
+        log.after_reduce()
+        terms = FeeTerms(opts.payment, opts.purchase_usd or DEFAULT_PURCHASE_USD)
+        result = _result(log.con, router, st, log.inputs, at, terms, opts.focus_reprice, over_context)
         if outside:
             result.rows_outside_period = outside
             span = f"{since or 'the start'}..{until or 'the end'}"
@@ -360,7 +354,7 @@ def _price_log(
 
 def _result(
     con,
-    catalog: Catalog,
+    router: Router,
     st,
     inputs: list[Input],
     at: date,
@@ -373,6 +367,7 @@ def _result(
         " COALESCE(SUM(CASE WHEN ok AND day IS NULL THEN rows_n ELSE 0 END), 0) FROM groups"
     ).fetchone()
     rows_total, rows_rejected, undated = (int(x) for x in counts)
+    catalog = router.catalog
     notes: list[str] = []
     if over_context:
         from billpath.analysis.context_window import note
@@ -386,7 +381,7 @@ def _result(
         notes.append(f"{undated} rows carry no timestamp: priced at the prices of {at}")
         con.execute(f"UPDATE groups SET day = DATE '{at.isoformat()}' WHERE day IS NULL")
     keys = [tuple(k) for k in con.execute("SELECT DISTINCT model, provider, variant FROM groups WHERE ok").fetchall()]
-    routes = _register_routes(con, Router(catalog), keys)
+    routes = _register_routes(con, router, keys)
     _register_prices(con, catalog, frozenset(r.model for r in routes.values() if r.model))
     con.execute(f"CREATE TEMP TABLE priced AS {st.price}")
     groups = _fetch(
@@ -426,7 +421,7 @@ def _result(
         result.rejected = [
             {"file": f, "line": int(line), "error": err}
             for f, line, err in con.execute(
-                f"SELECT source, line, error FROM usage WHERE error IS NOT NULL ORDER BY source, line "
+                f"SELECT source, line, error FROM usage WHERE NOT ok AND error IS NOT NULL ORDER BY source, line "
                 f"LIMIT {MAX_REJECTED_SHOWN}"
             ).fetchall()
         ]
@@ -539,11 +534,7 @@ def _exports(con, catalog: Catalog, result: PriceLogResult, inputs: list[Input],
         )
         _add_note(result.notes, f"Cursor Token Rate: {display(total)} on the team rows' tokens (in the total)")
     result.by_user = {u: _user_entry(v) for u, v in sorted(users.items())}
-    result.focus = exports.focus_lines(con, focus_reprice)
-    for line in result.focus:  # names for FinOps tools: the channel's and the model maker's
-        channel, model = catalog.channels.get(line["channel"]), catalog.models.get(line["model"])
-        line["channel_name"] = channel.name if channel else line["channel"]
-        line["maker"] = getattr(model, "maker", "") if model else ""
+    result.focus_rows, result.catalog = exports.focus_rows(con, focus_reprice), catalog
     result.fee_channel_names = {ch: catalog.channels[ch].name for ch, _ in result.by_channel if ch in catalog.channels}
 
 

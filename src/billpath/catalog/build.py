@@ -17,7 +17,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from billpath.catalog import channel_rules, freshness, rounding
-from billpath.catalog.ids import is_makers_own_id
+from billpath.catalog.ids import is_makers_own_id, stored_keys
 from billpath.catalog.names import normalize_name
 from billpath.catalog.schema import ChannelFile, ChannelSpec, ModelsFile, ModelSpec, OfferSpec, Prices, Variant
 from billpath.catalog.store import PRICE_FIELDS
@@ -27,6 +27,7 @@ from billpath.money import exact, price_micro
 DATA_DIR = Path(__file__).parent / "data"
 SNAPSHOT = Path(__file__).parent / "snapshot.json"
 OFFERS_FILE = Path(__file__).parent / "snapshot-offers.jsonl"
+KEYS_FILE = Path(__file__).parent / "snapshot-keys.json"
 
 
 def _load_toml(path: Path) -> dict:
@@ -381,7 +382,8 @@ def _channel_dict(c: ChannelSpec) -> dict:
 
 def render(snapshot: dict) -> dict[str, str]:
     """The snapshot as files: an index (models, channels, aliases, which line holds each model's offers) read
-    at start-up, and one line of offers per model parsed only for the models a command prices.
+    at start-up, one line of offers per model parsed only for the models a command prices, and the names'
+    match keys read only when a name is not in the index.
 
     One JSON value per line and no byte offsets: compact to parse, and a price change is a one-line diff.
     """
@@ -396,7 +398,16 @@ def render(snapshot: dict) -> dict[str, str]:
     head = {k: v for k, v in snapshot.items() if k not in ("offers",)}
     head["offers_file"] = OFFERS_FILE.name
     head["offers_models"] = models  # line i of the offers file holds models[i]'s offers (offsets found at load)
-    return {SNAPSHOT.name: _index_text(head), OFFERS_FILE.name: "".join(lines)}
+    head["keys_file"] = KEYS_FILE.name
+    # The id grammar's match key of every alias and model id (`ids.lookup`), parsed here once instead of at
+    # the first unknown name of every run: one key per line.
+    keys = stored_keys(snapshot["aliases"], (m["id"] for m in snapshot["models"]))
+    entries = (
+        f"{json.dumps(k, ensure_ascii=False)}:{json.dumps(v, ensure_ascii=False, separators=(',', ':'))}"
+        for k, v in keys.items()
+    )
+    keys_text = "{\n" + ",\n".join(entries) + "\n}\n"
+    return {SNAPSHOT.name: _index_text(head), OFFERS_FILE.name: "".join(lines), KEYS_FILE.name: keys_text}
 
 
 def _compact_offer(o: dict) -> dict:

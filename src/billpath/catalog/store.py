@@ -256,11 +256,13 @@ class Catalog:
         offers: list[Offer] | None = None,
         aliases: dict[str, list] | None = None,
         offer_lines: _OfferLines | None = None,
+        keys_file: _KeysFile | None = None,
     ) -> None:
         self.models = models
         self.channels = channels
         self.aliases = aliases or {}
         self._lines = offer_lines
+        self._keys_file = keys_file
         self._all: list[Offer] | None = None
         self._by_model: dict[str, list[Offer]] = {}
         self._families: dict[str, list[Model]] | None = None
@@ -352,6 +354,10 @@ class Catalog:
 
     @cached_property
     def _keys(self) -> dict[str, set[str]]:
+        """The id grammar's match key -> models of every known name: stored by `catalog build` for the
+        snapshot (plus the local updates' names), parsed here for a catalog built in memory."""
+        if self._keys_file is not None:
+            return self._keys_file.read()
         from billpath.catalog import ids
 
         return ids.key_index(self)
@@ -500,6 +506,26 @@ class _OfferLines:
         return _with_overrides(bundled, override) if override else bundled
 
 
+class _KeysFile:
+    """The snapshot's stored key index (`catalog build`), with the keys of names a local update adds."""
+
+    def __init__(self, path: Path, extra: list[tuple[str, str]]) -> None:
+        self.path = path
+        self.extra = extra  # (name, model) outside the snapshot: local updates' aliases and models
+
+    def read(self) -> dict[str, set[str]]:
+        try:
+            stored = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise CatalogError(f"catalog key index {self.path} is missing: run `billpath catalog build`") from None
+        index = {k: set(v) for k, v in stored.items()}
+        if self.extra:
+            from billpath.catalog import ids
+
+            ids.add_keys(index, self.extra)
+        return index
+
+
 def _with_overrides(bundled: list[dict], override: list[dict]) -> list[dict]:
     """An override offer starts on its fetch date: the bundled offer of the same channel and variant ends there."""
     starts: dict[tuple[str, str], str] = {}
@@ -554,7 +580,14 @@ def load_catalog(path: Path | None = None) -> Catalog:
             models = _models(data["models"] + overrides["models"] if overrides else data["models"])
             extra = overrides.get("aliases")
             aliases = {**extra, **data["aliases"]} if extra else data["aliases"]
-            catalog = Catalog(models=models, channels=_channels(data["channels"]), aliases=aliases, offer_lines=lines)
+            keys = None
+            if "keys_file" in data:  # names the snapshot does not hold (the bundled ones win, as in `aliases`)
+                added = [(a, t[0]) for a, t in (extra or {}).items() if a not in data["aliases"]]
+                added += [(m["id"], m["id"]) for m in overrides.get("models", [])] if overrides else []
+                keys = _KeysFile(path.parent / data["keys_file"], added)
+            catalog = Catalog(
+                models=models, channels=_channels(data["channels"]), aliases=aliases, offer_lines=lines, keys_file=keys
+            )
         _CACHE[path] = catalog
     return _CACHE[path]
 

@@ -172,13 +172,14 @@ def us_variants(offers: Iterable[Offer]) -> dict[tuple[str, str], str]:
     return {k: v[1] for k, v in best.items()}
 
 
-def prompt_class_sql(tiers_above: list[int], prompt: str = "prompt", n: str = "n") -> str:
-    """Rule 1 per row: the highest threshold with prompt > threshold * n (n = requests), else 0 (0 too if n is NULL)."""
+def prompt_class_sql(tiers_above: list[int], above: str = "prompt_above") -> str:
+    """Rule 1 per row: the highest threshold with prompt > threshold * requests, else 0 (0 too when `above`,
+    the row's `prompt_above_sql`, is NULL: no requests). prompt > T * n is exactly (prompt - 1) // n >= T."""
     if not tiers_above:
         return "0"
     # Most requests are below every threshold: one comparison settles them.
-    first = f"WHEN {n} IS NULL OR {prompt} <= {min(tiers_above)} * {n} THEN 0 "
-    whens = " ".join(f"WHEN {prompt} > {above} * {n} THEN {above}" for above in tiers_above)
+    first = f"WHEN {above} IS NULL OR {above} < {min(tiers_above)} THEN 0 "
+    whens = " ".join(f"WHEN {above} >= {t} THEN {t}" for t in sorted(tiers_above, reverse=True))
     return f"CASE {first}{whens} ELSE 0 END"
 
 
@@ -189,7 +190,9 @@ def reduce_sql(usage: str, tiers_above: list[int], sum_type: str | None = None) 
     (BOOLEAN), the quantity fields (integers), logged_cost (DECIMAL or NULL), error (NULL or the
     reason the row is rejected) and ok (error IS NULL). Rejected rows are counted in groups with `ok`
     false (their reasons are read from `usage` itself, only when there are any), so one pass over the
-    log counts everything.
+    log counts everything. Each group also carries `prompt_above`, the largest threshold one of its rows'
+    average request exceeds (`prompt_above_sql`), so that the context-window check
+    (`billpath.analysis.context_window`) decides from the groups which rows are too long for their model.
     Sums are of 64-bit integers (DuckDB widens them to 128 bits); `sum_type` casts first, e.g. to
     DECIMAL(38,0) on an engine whose integer SUM could overflow.
     """
@@ -199,21 +202,30 @@ def reduce_sql(usage: str, tiers_above: list[int], sum_type: str | None = None) 
     keys = ", ".join(f"t.{k}" for k in GROUP_KEYS)
     fields = ", ".join(f"u.{f}" for f in QUANTITY_FIELDS)
     prompt = " + ".join(f"u.{f}" for f in PROMPT_FIELDS)
+    # Only a valid row's counts are bounded (MAX_TOKENS, MAX_REQUESTS): a rejected row's are never added up or
+    # multiplied, so an absurd value rejects its row instead of overflowing the pass.
     return f"""SELECT {keys},
   COUNT(*) AS rows_n,
   {sums},
   COUNT(t.logged_cost) AS logged_rows,
   SUM(CASE WHEN t.logged_cost = 0 THEN 1 ELSE 0 END) AS logged_zero_rows,
-  SUM(t.logged_cost) AS logged_cost
+  SUM(t.logged_cost) AS logged_cost,
+  MAX(t.prompt_above) AS prompt_above
 FROM (
-  SELECT p.*, {prompt_class_sql(tiers_above, "p.prompt", "p.n")} AS prompt_class
+  SELECT p.*, {prompt_class_sql(tiers_above, "p.prompt_above")} AS prompt_class
   FROM (
     SELECT u.model, u.provider, u.variant, u.user_id, u.day, u.batch, u.ok, {fields}, u.logged_cost,
-      {prompt} AS prompt, CASE WHEN u.requests > 0 THEN u.requests END AS n
+      CASE WHEN u.ok AND u.requests > 0 THEN {prompt_above_sql(f"({prompt})", "u.requests")} END AS prompt_above
     FROM {usage} u
   ) p
 ) t
 GROUP BY {keys}"""
+
+
+def prompt_above_sql(prompt: str, n: str) -> str:
+    """The largest whole T with prompt > T * n, for n > 0: the highest threshold (tier, context window) the
+    row's average request exceeds. An integer division: exact, and it cannot overflow as T * n could."""
+    return f"({prompt} - 1) // {n}"
 
 
 def _costs(g: str, p: str) -> str:

@@ -10,7 +10,9 @@ Run: .venv/bin/python bench/speed.py [--runs 15] [--rows 5000000]
    floor query). Target: ratio <= 1.5.
 3. `billpath compare ... --format json` start-up against `python -c "import genai_prices"`. Target <= 0.75.
 
-Commands alternate run by run (so a noisy neighbour hits both alike) and the medians are compared.
+Commands alternate run by run (so a noisy neighbour hits both alike) and the medians are compared; the
+load average is printed with them (on 2 cores, other work running distorts the ratios, the parallel
+Parquet query's most). Behaviour is kept by `bench/golden.sh` (CLI outputs to diff before and after).
 Python writes its bytecode cache here even when the caller's environment disables it, as an installed
 package's users have it.
 """

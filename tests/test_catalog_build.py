@@ -114,3 +114,32 @@ def test_tier_thresholds_read_off_the_snapshot_text_equal_those_of_the_parsed_of
     assert fast.tier_thresholds() == thresholds(bundled.offers)
     assert fast._all is None  # read off the text: no offer parsed
     assert fast.tier_thresholds()  # the catalog has long-context tiers (GPT-5.5, Gemini, ...)
+
+
+def test_the_stored_key_index_is_the_one_the_names_give(tmp_path, monkeypatch) -> None:
+    """`catalog build` stores every name's match key (`ids.lookup`'s index); loaded, it equals the index parsed
+    from the catalog's names, for the bundled snapshot and with a local update's models and aliases added."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from billpath.catalog import ids, store
+    from billpath.catalog.build import KEYS_FILE
+
+    assert json.loads(SNAPSHOT.read_text(encoding="utf-8"))["keys_file"] == KEYS_FILE.name
+    bundled = load_catalog(SNAPSHOT)
+    assert bundled._keys == ids.key_index(bundled)
+    in_memory = Catalog(models=bundled.models, channels=bundled.channels, aliases=bundled.aliases)
+    assert in_memory._keys == bundled._keys  # parsed at run time when there is no stored index
+
+    data = Path(__file__).parent / "data" / "catalog"
+    home = tmp_path / "home"
+    update = ["catalog", "update", "openrouter", "--from", str(data / "openrouter-models.json")]
+    bin_ = Path(sys.executable).parent / "billpath"
+    out = subprocess.run([str(bin_), *update], capture_output=True, text=True, env={"BILLPATH_HOME": str(home)})
+    assert out.returncode == 0, out.stderr
+    monkeypatch.setenv("BILLPATH_HOME", str(home))
+    monkeypatch.setattr(store, "_CACHE", {})
+    updated = load_catalog()
+    assert set(updated.models) - set(bundled.models), "the update adds models"
+    assert updated._keys == ids.key_index(updated) != bundled._keys

@@ -112,6 +112,9 @@ def test_unknown_format(tmp_path):
         ({**GOOD, "timestamp": "yesterday"}, "timestamp is not a date/time"),
         ({**GOOD, "batch": "maybe"}, "batch is not true/false"),
         ({**GOOD, "input_tokens": 10**16}, "implausibly large"),
+        # counts that would overflow 64-bit tier arithmetic (x threshold, or summed into the prompt): rejected
+        ({**GOOD, "input_tokens": 5_000_000, "requests": 9 * 10**18}, "requests is"),
+        ({**GOOD, "input_tokens": 9 * 10**18, "cache_read_tokens": 9 * 10**18}, "input_tokens is"),
         ({k: v for k, v in GOOD.items() if k != "output_tokens"}, "output_tokens is missing"),
         ([1, 2], "expected a JSON object"),
     ],
@@ -220,3 +223,15 @@ def test_regression_fuzz_found_shapes(tmp_path, fmt, doc):
     path.write_text(json.dumps(doc))
     r = price_log([str(path)], input_format=fmt)
     assert r.rows_priced + r.rows_unpriced + r.rows_rejected == r.rows_total
+
+
+def test_duckdb_never_prints_its_progress_bar_into_the_output():
+    """A query past 2 s made DuckDB print its bar on stdout, before the JSON."""
+    from billpath.engines.duckdb import connect
+
+    con = connect()
+    try:
+        (print_bar,) = con.execute("SELECT current_setting('enable_progress_bar_print')").fetchone()
+    finally:
+        con.close()
+    assert print_bar is False

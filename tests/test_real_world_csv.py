@@ -144,6 +144,48 @@ def test_rows_longer_than_the_context_window_are_rejected_by_line(tmp_path):
     assert ok["rows_rejected"] == 0 and "context window" not in ok["verdict"]
 
 
+@pytest.mark.parametrize(
+    ("rows", "passes"),
+    [
+        # windows at or below the rows' prompt class (deepseek-v3.2: 128k, a tier threshold; gpt-5.4-mini: 400k
+        # under a 3M prompt, class 524,288): whole groups are over, decided on the groups: one pass
+        ([("deepseek-v3.2", 300_000, 1), ("deepseek-v3.2", 1_000, 1), ("gpt-5.4-mini", 3_000_000, 1)], 1),
+        # 450k and 300k per request are both in the 272k class; gpt-5.4-mini's 400k window splits it: that name
+        # alone is reduced again, row by row
+        ([("gpt-5.4-mini", 450_000, 1), ("gpt-5.4-mini", 300_000, 1), ("gpt-5.5", 5_000, 1)], 2),
+        # exactly 400k per request is not over the window, one token more is; 0 requests (a bill line) is not judged
+        ([("gpt-5.4-mini", 800_000, 2), ("gpt-5.4-mini", 800_001, 2), ("claude-sonnet-4-6", 10**9, 0)], 2),
+        ([("gpt-5.5", 5_000, 1), ("claude-sonnet-4-6", 90_000, 1)], 1),  # nothing near a window
+    ],
+)
+def test_the_context_window_is_decided_on_the_groups(tmp_path, monkeypatch, rows, passes):
+    """Rows over their window are rejected exactly as a per-row check would, and the log is read once unless a
+    window lies inside a group's prompt class."""
+    from billpath.analysis import price_log as driver
+
+    catalog = load_catalog()
+    reduces: list[str] = []
+    real = driver.run_statement
+
+    def counted(con, sql, *args):
+        if "COUNT(*) AS rows_n" in sql:  # a reduce: a pass over the log
+            reduces.append(sql)
+        return real(con, sql, *args)
+
+    monkeypatch.setattr(driver, "run_statement", counted)
+    table = [("2026-10-01", model, prompt, 10, n) for model, prompt, n in rows]
+    expected = {
+        line
+        for line, (model, prompt, n) in enumerate(rows, start=2)
+        if n and prompt > catalog.models[model].context_tokens * n
+    }
+    out = price_log([_write(tmp_path, "log.csv", [*CANONICAL_HEAD, "requests"], rows=table)], catalog=catalog)
+    assert {r["line"] for r in out.to_dict()["rejected"]} == expected
+    assert out.rows_rejected == out.rows_over_context == len(expected)
+    assert out.rows_priced + out.rows_unpriced == len(rows) - len(expected)
+    assert len(reduces) == passes
+
+
 @pytest.mark.parametrize("model", ["claude-sonnet-4-6", "gpt-5.5", "claude-opus-4-8", "gpt-5.4-mini"])
 def test_no_price_before_the_release_date(tmp_path, model):
     catalog = load_catalog()

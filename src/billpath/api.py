@@ -151,6 +151,7 @@ def price_log(
     log's own. `engine="spark"` runs the same pricing statements on Spark (canonical Parquet; docs/spark.md).
     `focus_reprice` adds the priced rows re-priced on that channel to the FOCUS lines (`--format focus`).
     """
+    from billpath.analysis.price_log import PriceLogOptions
     from billpath.analysis.price_log import price_log as _price_log
 
     w = _workload(workload, dict(params))
@@ -173,8 +174,7 @@ def price_log(
         if plan not in plan_ids():
             raise UsageError(f"unknown plan {plan!r}; use one of: {', '.join(plan_ids())}")
     catalog = _overlaid(catalog, w.prices)
-    result = _price_log(
-        paths,
+    options = PriceLogOptions(
         input_format=input_format,
         at=w.at,
         catalog=catalog,
@@ -187,6 +187,7 @@ def price_log(
         since=since,
         until=until,
     )
+    result = _price_log(paths, options)
     if plan is not None:  # subscription equivalence: the plan against the same tokens on every API channel
         from billpath.analysis.subscription import equivalence
 

@@ -1,11 +1,15 @@
 """A row whose prompt exceeds its model's context window cannot be one request: reject it, by line.
 
 A log of daily totals without a `requests` column reads as one huge request per row, which would be
-priced at a long-context rate (twice the price) instead of being questioned. The check costs nothing
-on a normal log: from the reduced groups (each knows its prompt class, i.e. the tier thresholds its
-requests lie between) it decides whether any row CAN exceed its model's window; only then is the
-usage relation wrapped with the check and reduced again, so the offending rows are rejected with
-their line numbers and the rest is priced as usual.
+priced at a long-context rate (twice the price) instead of being questioned. The check is decided on the
+reduced groups, in the same pass over the log: each group knows its prompt class (the tier thresholds its
+rows' average requests lie between) and `prompt_above`, the longest window one of its rows exceeds
+(`pricing.table.prompt_above_sql`). Against the window of the model its name resolves to, a group is
+then wholly within the window (the usual case: nothing to do), wholly over it (its class is at or above
+the window: its rows become rejected rows of the groups, no pass over the log) or split (the window lies
+inside its class): only then are the rows of that name reduced again with the check per row. Either way
+the `usage` relation is wrapped with the same check, so the rejected rows are listed with their line
+numbers and the messages say why.
 """
 
 from __future__ import annotations
@@ -13,69 +17,91 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from billpath.catalog.store import Catalog
+from billpath.engines.base import create_table
+from billpath.pricing.table import GROUP_KEYS, QUANTITY_FIELDS, prompt_above_sql
 from billpath.usage.columns import USAGE_COLUMNS
 from billpath.usage.routes import Router
 
 PROMPT = "(u.input_tokens + u.cache_read_tokens + u.cache_write_tokens + u.cache_write_1h_tokens)"
-N = "(CASE WHEN u.requests > 0 THEN u.requests END)"  # 0 requests: a bill line, count unknown: not judged
 MARK = "exceeds the context window"
+NAME = ("raw_model", "raw_provider", "raw_variant")
+NAME_TYPES = dict.fromkeys(NAME, "VARCHAR")
+ON_NAME = "{a}.model = {b}.raw_model AND {a}.provider = {b}.raw_provider AND {a}.variant = {b}.raw_variant"
 
 
 def context_window(catalog: Catalog, model: str, channel: str | None, variant: str | None) -> int | None:
     """The largest prompt one request may carry: the offer's own window, else the model's."""
-    for o in catalog.offers_for(model):
-        if o.channel == channel and o.variant == variant and o.features.max_context_tokens:
-            return int(o.features.max_context_tokens)
+    windows = [
+        int(o.features.max_context_tokens)
+        for o in catalog.offers_for(model)
+        if o.channel == channel and o.variant == variant and o.features.max_context_tokens
+    ]
+    if windows:  # the largest over the offer's price blocks (a moving alias's targets differ by date)
+        return max(windows)
     m = catalog.models.get(model)
     return m.context_tokens if m and m.context_tokens else None
 
 
-def _upper(classes: list[int], prompt_class: int) -> int | None:
-    """The next threshold above a prompt class (requests of the class are at most that): None for the top one."""
-    above = [t for t in classes if t > prompt_class]
-    return min(above) if above else None
+def check(con, router: Router, engine: str, reduce_into: Callable[[str, str], None]) -> int:
+    """Reject rows over their model's context window; returns how many.
 
-
-def check(con, catalog: Catalog, engine: str, reduce_again: Callable[[], None]) -> int:
-    """Reject rows over their model's context window (`reduce_again` rebuilds `groups`); returns how many.
-
-    The same statements on DuckDB and Spark; only how the unchecked relation keeps its name differs.
+    Decided on `groups` (see the module's doc); `reduce_into(relation, table)` runs the reduce statement over
+    `relation` into `table`, for the names whose groups a window splits. The same statements on DuckDB and Spark.
     """
-    classes = catalog.tier_thresholds()  # the prompt classes the reduce step used
     rows = con.execute(
-        "SELECT model, provider, variant, MAX(prompt_class) FROM groups WHERE ok GROUP BY model, provider, variant"
+        "SELECT model, provider, variant, prompt_class, MAX(prompt_above) FROM groups "
+        "WHERE ok AND prompt_above IS NOT NULL GROUP BY model, provider, variant, prompt_class"
     ).fetchall()
-    router = Router(catalog)
-    limits = []
-    for raw_model, raw_provider, raw_variant, top in rows:
-        route = router.route(raw_model, raw_provider, raw_variant)
-        if route.reason or route.model is None:
-            continue
-        ctx = context_window(catalog, route.model, route.channel, route.variant)
-        if ctx is None:
-            continue
-        upper = _upper(classes, int(top))
-        if upper is None or ctx < upper:  # some request of this name could be longer than the window
-            limits.append((raw_model, raw_provider, raw_variant, route.model, ctx))
-    if not limits:
+    catalog = router.catalog
+    windows: dict[tuple[str, str, str], tuple[str, int] | None] = {}
+    over = False
+    split: set[tuple[str, str, str]] = set()
+    for raw_model, raw_provider, raw_variant, prompt_class, top in rows:
+        key = (raw_model, raw_provider, raw_variant)
+        if key not in windows:
+            route = router.route(*key)
+            windows[key] = None
+            if route.reason is None and route.model is not None:
+                ctx = context_window(catalog, route.model, route.channel, route.variant)
+                windows[key] = None if ctx is None else (route.model, ctx)
+        window = windows[key]
+        if window is not None and int(top) >= window[1]:  # some row of this group is longer than the window
+            over = True
+            if int(prompt_class) < window[1]:  # ... and perhaps not all of them
+                split.add(key)
+    if not over:
         return 0
+    limits = {k: w for k, w in windows.items() if w is not None}
+    columns: dict[str, list] = {c: [] for c in (*NAME, "model_id", "ctx")}
+    for (raw_model, raw_provider, raw_variant), (model, ctx) in limits.items():
+        for c, v in zip(columns, (raw_model, raw_provider, raw_variant, model, ctx), strict=True):
+            columns[c].append(v)
+    create_table(con, "context_limits", {**NAME_TYPES, "model_id": "VARCHAR", "ctx": "BIGINT"}, columns)
+    _wrap_usage(con, engine)
     (before,) = con.execute("SELECT COALESCE(SUM(rows_n), 0) AS n FROM groups WHERE NOT ok").fetchall()[0]
-    import pyarrow as pa
+    _reject_groups(con)  # groups wholly over their window: rejected as a whole
+    if split:  # the names a window splits: their rows reduced again, checked one by one
+        names = sorted(split)
+        create_table(con, "context_split", NAME_TYPES, {c: [k[i] for k in names] for i, c in enumerate(NAME)})
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW usage_split AS SELECT u.* FROM usage u JOIN context_split s ON "
+            + ON_NAME.format(a="u", b="s")
+        )
+        reduce_into("usage_split", "groups_split")
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE groups AS SELECT g.* FROM groups g LEFT JOIN context_split s ON "
+            + ON_NAME.format(a="g", b="s")
+            + " WHERE s.raw_model IS NULL UNION ALL SELECT * FROM groups_split"
+        )
+    (after,) = con.execute("SELECT COALESCE(SUM(rows_n), 0) AS n FROM groups WHERE NOT ok").fetchall()[0]
+    return int(after) - int(before)  # the rows this check rejected (counted on the small groups)
 
-    cols = list(zip(*limits, strict=True))
-    con.register(
-        "context_limits",
-        pa.table(
-            {
-                "raw_model": pa.array(cols[0], pa.string()),
-                "raw_provider": pa.array(cols[1], pa.string()),
-                "raw_variant": pa.array(cols[2], pa.string()),
-                "model_id": pa.array(cols[3], pa.string()),
-                "ctx": pa.array(cols[4], pa.int64()),
-            }
-        ),
-    )
-    over = f"(u.ok AND l.ctx IS NOT NULL AND {PROMPT} > l.ctx * {N})"
+
+def _wrap_usage(con, engine: str) -> None:
+    """`usage` with the check per row: what the rejected rows' listing and the bill lines read."""
+    # 0 requests: a bill line of unknown request count, not judged; prompt > ctx * requests, without overflow
+    above = f"CASE WHEN u.ok AND u.requests > 0 THEN {prompt_above_sql(PROMPT, 'u.requests')} END"
+    over = f"(u.ok AND l.ctx IS NOT NULL AND {above} >= l.ctx)"
     message = (
         f"'prompt of ' || CAST({PROMPT} AS VARCHAR) || ' tokens per request {MARK} of ' || l.model_id || ' (' || "
         "CAST(l.ctx AS VARCHAR) || '): a row holding several requests needs a requests column'"
@@ -89,12 +115,25 @@ def check(con, catalog: Catalog, engine: str, reduce_again: Callable[[], None]) 
         f"""CREATE OR REPLACE TEMP VIEW usage AS SELECT {keep},
   CASE WHEN {over} THEN {message} ELSE u.error END AS error,
   (u.ok AND NOT COALESCE({over}, FALSE)) AS ok
-FROM usage_unchecked u LEFT JOIN context_limits l
-  ON u.model = l.raw_model AND u.provider = l.raw_provider AND u.variant = l.raw_variant"""
+FROM usage_unchecked u LEFT JOIN context_limits l ON {ON_NAME.format(a="u", b="l")}"""
     )
-    reduce_again()
-    (after,) = con.execute("SELECT COALESCE(SUM(rows_n), 0) AS n FROM groups WHERE NOT ok").fetchall()[0]
-    return int(after) - int(before)  # the rows this check rejected (counted on the small groups, no third scan)
+
+
+def _reject_groups(con) -> None:
+    """The groups whose prompt class is at or above their window, made rejected groups (summed by key)."""
+    over = "COALESCE(g.prompt_class >= l.ctx, FALSE)"
+    picked = ", ".join(f"(g.ok AND NOT {over}) AS ok" if k == "ok" else f"g.{k}" for k in GROUP_KEYS)
+    summed = ("rows_n", *QUANTITY_FIELDS, "logged_rows", "logged_zero_rows", "logged_cost", "logged_fee")
+    sums = ", ".join(f"SUM(t.{c}) AS {c}" for c in summed)
+    keys = ", ".join(f"t.{k}" for k in GROUP_KEYS)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE groups AS SELECT {keys}, {sums}, MAX(t.prompt_above) AS prompt_above
+FROM (
+  SELECT {picked}, {", ".join(f"g.{c}" for c in summed)}, g.prompt_above
+  FROM groups g LEFT JOIN context_limits l ON {ON_NAME.format(a="g", b="l")}
+) t
+GROUP BY {keys}"""
+    )
 
 
 def note(rejected: int) -> str:

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from billpath.analysis import exports
@@ -29,10 +30,12 @@ from billpath.pricing.table import (
     UNIT_DIGITS,
     exact_offer,
     price_table,
+    reduce_sql,
     statements,
 )
-from billpath.usage.columns import LogError
+from billpath.usage.columns import LogError, sql_str
 from billpath.usage.load import Input
+from billpath.usage.readers.openrouter import BYOK_VARIANT
 from billpath.usage.routes import Route, Router
 
 COMPONENT_NAMES = tuple(c.name for c in COMPONENTS)
@@ -72,6 +75,7 @@ class Tally:
     logged_rows: int = 0
     logged_zero_rows: int = 0
     logged: Decimal = ZERO
+    logged_fee: Decimal = ZERO  # fees the log states outside token prices (`fee_usd`: OpenRouter's BYOK fee)
 
     def add(self, g: dict) -> None:
         self.rows += g["rows_n"]
@@ -82,6 +86,13 @@ class Tally:
         self.logged_rows += g["logged_rows"] or 0
         self.logged_zero_rows += g["logged_zero_rows"] or 0
         self.logged += g["logged_cost"] or ZERO
+        self.logged_fee += g.get("logged_fee") or ZERO
+
+    def charge_logged_fee(self) -> Decimal:
+        """Add the logged fee to this slice's cost and to what the log says it cost (once); returns it."""
+        self.cost.fees += self.logged_fee
+        self.logged += self.logged_fee
+        return self.logged_fee
 
 
 @dataclass
@@ -106,7 +117,8 @@ class PriceLogResult:
     notes: list[str]
     by_user: dict[str, dict] = field(default_factory=dict)
     application_fees: list[dict] = field(default_factory=list)
-    focus: list[dict] = field(default_factory=list)  # FOCUS-ready lines (`--format focus`)
+    focus_rows: list[dict] = field(default_factory=list, repr=False)  # `focus` as read, made lines on first use
+    catalog: Catalog | None = field(default=None, repr=False, compare=False)  # the catalog the log was priced on
     fee_channel_names: dict[str, str] = field(default_factory=dict)
     best_mix: dict | None = None
     by_offer: dict[str, dict[tuple[str, str], Decimal]] = field(default_factory=dict)  # model -> offer -> cost
@@ -120,6 +132,17 @@ class PriceLogResult:
     @property
     def total(self) -> Decimal:
         return self.cost.total
+
+    @cached_property
+    def focus(self) -> list[dict]:
+        """FOCUS-ready lines (`--format focus`): built when asked for, not on every run."""
+        lines = exports.focus_dicts(self.focus_rows)
+        channels, models = (self.catalog.channels, self.catalog.models) if self.catalog else ({}, {})
+        for line in lines:  # names for FinOps tools: the channel's and the model maker's
+            channel, model = channels.get(line["channel"]), models.get(line["model"])
+            line["channel_name"] = channel.name if channel else line["channel"]
+            line["maker"] = getattr(model, "maker", "") if model else ""
+        return lines
 
     def periods(self, unit: str) -> dict[str, Tally]:
         """`by_day` summed by ISO week (`2026-W41`, from Monday) or calendar month (`2026-10`)."""
@@ -206,7 +229,13 @@ def _price_columns(catalog: Catalog, models: frozenset[str]) -> dict[str, list]:
     hit = _PRICES.get(key)
     if hit is not None and hit[0] is catalog:
         return hit[1]
-    rows = price_table((o for m in sorted(models) for o in catalog.offers_for(m)), catalog.time_schedules())
+    offers = [o for m in sorted(models) for o in catalog.offers_for(m)]
+    no_us = frozenset(
+        (o.model, o.channel)
+        for o in offers
+        if o.channel in catalog.channels and catalog.channels[o.channel].unpublished(o.model, "us")
+    )
+    rows = price_table(offers, no_us, catalog.time_schedules())
     columns = {c: [r[i] for r in rows] for i, c in enumerate(PRICE_COLUMNS)}
     if len(_PRICES) > 32:
         _PRICES.clear()
@@ -239,52 +268,45 @@ def _fetch(con, sql: str) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
-def price_log(
-    paths: list[str] | str,
-    *,
-    input_format: str = "auto",
-    at: date | None = None,
-    catalog: Catalog | None = None,
-    progress: Progress | None = None,
-    memory_limit: str | None = None,
-    threads: int | None = None,
-    engine: str = "duckdb",
-    payment: str | None = None,
-    purchase_usd: Decimal | None = None,
-    focus_reprice: str | None = None,
-    columns: list[str] | dict[str, str] | None = None,
-    since: date | None = None,
-    until: date | None = None,
-) -> PriceLogResult:
+@dataclass(frozen=True)
+class PriceLogOptions:
+    """How one price-log run reads and prices its files: every setting of `price_log` but the files.
+
+    Built by the API (`billpath.price_log`) and the CLI from their keywords and flags, and passed whole.
+    """
+
+    input_format: str = "auto"
+    at: date | None = None  # prices for rows without a timestamp (default: today)
+    catalog: Catalog | None = None
+    progress: Progress | None = None
+    memory_limit: str | None = None
+    threads: int | None = None
+    engine: str = "duckdb"
+    payment: str | None = None  # rule 5's terms (default card, $100 purchases)
+    purchase_usd: Decimal | None = None
+    focus_reprice: str | None = None
+    columns: list[str] | dict[str, str] | None = None  # headers -> canonical fields, as `--column`
+    since: date | None = None  # inclusive UTC dates; rows without a date are kept
+    until: date | None = None
+
+
+def price_log(paths: list[str] | str, options: PriceLogOptions | None = None, **settings) -> PriceLogResult:
     """Price every row of the usage files `paths` (files, directories or globs) on its own channel.
 
-    `payment` and `purchase_usd` are the terms channel fees are computed on (rule 5; default card, $100).
-    `engine="spark"` runs the same statements on Spark (canonical Parquet; see docs/spark.md).
-    `columns` maps headers to canonical fields (`["input_tokens=Prompt Tokens"]`, as `--column`).
-    `since`/`until` (inclusive UTC dates) keep only rows dated in that period; the rows left out are counted
-    in `rows_outside_period` (rows without a date are kept).
+    `options` (or the same settings as keywords, which override it) say how: `payment` and `purchase_usd`
+    are the terms channel fees are computed on (rule 5; default card, $100). `engine="spark"` runs the same
+    statements on Spark (canonical Parquet; see docs/spark.md). `columns` maps headers to canonical fields
+    (`["input_tokens=Prompt Tokens"]`, as `--column`). `since`/`until` (inclusive UTC dates) keep only rows
+    dated in that period; the rows left out are counted in `rows_outside_period` (rows without a date are kept).
     """
-    if since and until and since > until:
-        raise LogError(f"--since {since} is after --until {until}")
+    opts = replace(options or PriceLogOptions(), **settings)
+    if opts.since and opts.until and opts.since > opts.until:
+        raise LogError(f"the --since day ({opts.since}) is after the --until day ({opts.until})")
     from billpath.usage.readers.canonical import column_mapping, parse_mapping
 
-    mapping = columns if isinstance(columns, dict) else parse_mapping(columns)
+    mapping = opts.columns if isinstance(opts.columns, dict) else parse_mapping(opts.columns)
     with column_mapping(mapping):
-        return _price_log(
-            paths,
-            input_format,
-            at,
-            catalog,
-            progress,
-            memory_limit,
-            threads,
-            engine,
-            payment,
-            purchase_usd,
-            since,
-            until,
-            focus_reprice,
-        )
+        return _price_log([paths] if isinstance(paths, str) else list(paths), opts)
 
 
 def _period(con, since: date | None, until: date | None) -> int:
@@ -298,33 +320,19 @@ def _period(con, since: date | None, until: date | None) -> int:
     return int(n)
 
 
-def _price_log(
-    paths,
-    input_format,
-    at,
-    catalog,
-    progress,
-    memory_limit,
-    threads,
-    engine,
-    payment,
-    purchase_usd,
-    since,
-    until,
-    focus_reprice,
-) -> PriceLogResult:
-    catalog = catalog or load_catalog()
-    at = at or date.today()
-    paths = [paths] if isinstance(paths, str) else list(paths)
+def _price_log(paths: list[str], opts: PriceLogOptions) -> PriceLogResult:
+    catalog = opts.catalog or load_catalog()
+    at = opts.at or date.today()
+    engine, progress, since, until = opts.engine, opts.progress, opts.since, opts.until
     if engine == "spark":
         from billpath.engines import spark
 
-        log = spark.open_log(paths, input_format)
+        log = spark.open_log(paths, opts.input_format)
     elif engine == "duckdb":
         from billpath.engines import duckdb
 
         on_file = (lambda path, fmt: progress(f"reading {path} ({fmt})", None)) if progress else None
-        log = duckdb.open_log(paths, input_format, on_file, memory_limit, threads)
+        log = duckdb.open_log(paths, opts.input_format, on_file, opts.memory_limit, opts.threads)
     else:
         raise LogError(f"unknown engine {engine!r}; use duckdb or spark")
     try:
@@ -337,16 +345,17 @@ def _price_log(
             catalog.tier_thresholds(), "usage", "groups", "routes", "prices", "priced", catalog.time_schedules()
         )
         run_statement(log.con, f"CREATE TEMP TABLE groups AS {st.reduce}", progress, log.label)
-        log.after_reduce()
         from billpath.analysis import context_window
 
-        def reduce_again() -> None:
-            run_statement(log.con, f"CREATE OR REPLACE TEMP TABLE groups AS {st.reduce}", progress, log.label)
-            log.after_reduce()
+        def reduce_into(relation: str, table: str) -> None:  # the same reduce over another relation
+            sql = reduce_sql(relation, catalog.tier_thresholds(), schedules=catalog.time_schedules())
+            run_statement(log.con, f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}", progress, log.label)
 
-        over_context = context_window.check(log.con, catalog, engine, reduce_again)
-        terms = FeeTerms(payment, purchase_usd or DEFAULT_PURCHASE_USD)
-        result = _result(log.con, catalog, st, log.inputs, at, terms, focus_reprice, over_context)
+        router = Router(catalog)  # one per run: each logged name is resolved once
+        over_context = context_window.check(log.con, router, engine, reduce_into)  # decided on the groups
+        log.after_reduce()
+        terms = FeeTerms(opts.payment, opts.purchase_usd or DEFAULT_PURCHASE_USD)
+        result = _result(log.con, router, st, log.inputs, at, terms, opts.focus_reprice, over_context)
         if outside:
             result.rows_outside_period = outside
             span = f"{since or 'the start'}..{until or 'the end'}"
@@ -362,7 +371,7 @@ def _price_log(
 
 def _result(
     con,
-    catalog: Catalog,
+    router: Router,
     st,
     inputs: list[Input],
     at: date,
@@ -375,6 +384,7 @@ def _result(
         " COALESCE(SUM(CASE WHEN ok AND day IS NULL THEN rows_n ELSE 0 END), 0) FROM groups"
     ).fetchone()
     rows_total, rows_rejected, undated = (int(x) for x in counts)
+    catalog = router.catalog
     notes: list[str] = []
     if over_context:
         from billpath.analysis.context_window import note
@@ -388,7 +398,7 @@ def _result(
         notes.append(f"{undated} rows carry no timestamp: priced at the prices of {at}")
         con.execute(f"UPDATE groups SET day = DATE '{at.isoformat()}' WHERE day IS NULL")
     keys = [tuple(k) for k in con.execute("SELECT DISTINCT model, provider, variant FROM groups WHERE ok").fetchall()]
-    routes = _register_routes(con, Router(catalog), keys)
+    routes = _register_routes(con, router, keys)
     _register_prices(con, catalog, frozenset(r.model for r in routes.values() if r.model))
     con.execute(f"CREATE TEMP TABLE priced AS {st.price}")
     groups = _fetch(
@@ -415,11 +425,13 @@ def _result(
     )
     result.rows_over_context = over_context
     _tally(result, catalog, groups, routes, terms)
+    _moving_windows(con, catalog, result)
     from billpath.analysis import time_of_day
 
     result.notes.extend(n for n in time_of_day.notes(con, catalog) if n not in result.notes)
     for d in days:
         result.by_day.setdefault(d["day"], Tally()).add(d)
+    _logged_fees(catalog, result, groups)
     if con.execute("SELECT COUNT(*) FROM groups WHERE ok AND user_id <> ''").fetchone()[0]:
         _users(con, catalog, result)
     reprice_rows = _fetch(con, f"SELECT * FROM ({st.reprice}) r ORDER BY channel, variant, model")
@@ -431,7 +443,7 @@ def _result(
         result.rejected = [
             {"file": f, "line": int(line), "error": err}
             for f, line, err in con.execute(
-                f"SELECT source, line, error FROM usage WHERE error IS NOT NULL ORDER BY source, line "
+                f"SELECT source, line, error FROM usage WHERE NOT ok AND error IS NOT NULL ORDER BY source, line "
                 f"LIMIT {MAX_REJECTED_SHOWN}"
             ).fetchall()
         ]
@@ -447,7 +459,10 @@ def _result(
 
 def _summary_sql(priced: str, keys: tuple[str, ...], where: str = "TRUE") -> str:
     """Priced groups summed over everything but `keys` (a few rows per model and channel, not per group)."""
-    sums = [f"SUM({f}) AS {f}" for f in ("rows_n", *QUANTITY_FIELDS, "logged_rows", "logged_zero_rows", "logged_cost")]
+    sums = [
+        f"SUM({f}) AS {f}"
+        for f in ("rows_n", *QUANTITY_FIELDS, "logged_rows", "logged_zero_rows", "logged_cost", "logged_fee")
+    ]
     sums += [f"SUM(c_{c}) AS c_{c}" for c in COMPONENT_NAMES]
     sums += [f"MAX(gap_{c}) AS gap_{c}" for c in COMPONENT_NAMES]
     sums += [
@@ -472,7 +487,7 @@ def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes:
             if n not in notes:
                 notes.append(n)
         if g["tier"] is None:
-            reason = _no_price_reason(catalog, route)
+            reason = _no_price_reason(catalog, route, (g["first_day"], g["last_day"]))
             slot = unpriced.setdefault(reason, {"reason": reason, "rows": 0, "models": set(), "days": set()})
             slot["rows"] += g["rows_n"]
             slot["models"].add(g["raw_model"])
@@ -544,11 +559,7 @@ def _exports(con, catalog: Catalog, result: PriceLogResult, inputs: list[Input],
         )
         _add_note(result.notes, f"Cursor Token Rate: {display(total)} on the team rows' tokens (in the total)")
     result.by_user = {u: _user_entry(v) for u, v in sorted(users.items())}
-    result.focus = exports.focus_lines(con, focus_reprice)
-    for line in result.focus:  # names for FinOps tools: the channel's and the model maker's
-        channel, model = catalog.channels.get(line["channel"]), catalog.models.get(line["model"])
-        line["channel_name"] = channel.name if channel else line["channel"]
-        line["maker"] = getattr(model, "maker", "") if model else ""
+    result.focus_rows, result.catalog = exports.focus_rows(con, focus_reprice), catalog
     result.fee_channel_names = {ch: catalog.channels[ch].name for ch, _ in result.by_channel if ch in catalog.channels}
 
 
@@ -575,6 +586,8 @@ def _reconcile(result: PriceLogResult, lines: dict[str, list[dict]]) -> None:
             "computed_usd": exact(t.cost.total),
             "difference_usd": exact(t.logged - t.cost.total),
         }
+        if t.logged_fee:  # in both figures: the fee is the log's own, the comparison is of the token cost
+            entry["fees_logged_usd"] = exact(t.logged_fee)
         entry.update(reconcile_flag(t.logged, t.cost.total, t.logged_rows, t.rows, t.logged_zero_rows))
         if m in lines:
             entry["lines"] = lines[m]
@@ -615,10 +628,90 @@ def _add_note(notes: list[str], note: str) -> None:
         notes.append(note)
 
 
-def _no_price_reason(catalog: Catalog, route: Route) -> str:
+FEE_VARIANT = "logged-fee"  # the by_channel slot of fees a log states (`fee_usd`), apart from any token cost
+
+
+def _logged_fees(catalog: Catalog, result: PriceLogResult, groups: list[dict]) -> None:
+    """Fees the log states outside token prices (`fee_usd`), in the total once, as a fee line per channel that
+    charged them: OpenRouter's BYOK fee on rows whose tokens were billed to your own key upstream (priced on
+    the upstream channel, reconciled with the upstream charge). On unpriced rows they are left out, and said."""
+    lines: dict[str, dict] = {}
+    left_out = ZERO
+    for g in groups:
+        fee = g.get("logged_fee")
+        if fee is None:
+            continue
+        if g["tier"] is None:
+            left_out += fee
+            continue
+        channel = "openrouter" if g["raw_variant"] == BYOK_VARIANT else g["channel"]
+        result.by_channel.setdefault((channel, FEE_VARIANT), Tally()).cost.fees += fee
+        line = lines.setdefault(channel, {"rows": 0, "usd": ZERO})
+        line["rows"] += g["rows_n"]
+        line["usd"] += fee
+    for tally in (*result.by_model.values(), *result.by_day.values()):
+        tally.charge_logged_fee()
+    for channel, line in sorted(lines.items()):
+        result.cost.fees += line["usd"]
+        byok = channel == "openrouter"
+        fees = catalog.channels[channel].fees if channel in catalog.channels else None
+        source = {"source": {"url": fees.source.url, "checked": fees.source.checked}} if fees and fees.source else {}
+        result.application_fees.append(
+            {
+                "channel": channel,
+                "fee": "OpenRouter BYOK fee, as logged (total_cost)" if byok else "fee stated by the log (fee_usd)",
+                "rows": line["rows"],
+                "total_usd": exact(line["usd"]),
+                **source,
+            }
+        )
+        what = (
+            "OpenRouter BYOK fee (5% of the OpenRouter price past 1,000,000 free BYOK requests a month), as logged"
+            if byok
+            else f"{channel}: fees the log states (fee_usd)"
+        )
+        _add_note(
+            result.notes,
+            f"{what}: {display(line['usd'])} on {line['rows']:,} rows, in the total once; the tokens are priced "
+            "on the channel that billed them",
+        )
+    if left_out:
+        _add_note(result.notes, f"{display(left_out)} of logged fees on unpriced rows: not in the total")
+
+
+def _moving_windows(con, catalog: Catalog, result: PriceLogResult) -> None:
+    """Which model a moving alias's rows were priced as: one note per window some priced row is dated in."""
+    moving = sorted(m for m in result.by_model if m in catalog.moving)
+    if not moving:
+        return
+    names = ", ".join(sql_str(m) for m in moving)
+    days: dict[str, list[date]] = {}
+    for model, day in con.execute(
+        f"SELECT DISTINCT model, day FROM priced WHERE tier IS NOT NULL AND model IN ({names}) ORDER BY model, day"
+    ).fetchall():
+        days.setdefault(model, []).append(day)
+    for model in moving:
+        alias = catalog.moving[model]
+        for w in alias.windows:
+            n = sum(1 for d in days.get(model, []) if w.covers(d))
+            if n:
+                _add_note(
+                    result.notes,
+                    f"{alias.id}: {n} day(s) of rows dated {w.span()} priced as {w.target}, what it pointed at then",
+                )
+
+
+def _no_price_reason(catalog: Catalog, route: Route, days: tuple[date, date] | None = None) -> str:
     if route.reason:
         return route.reason
     assert route.model is not None, "a route without a reason names its model"
+    alias = catalog.moving.get(route.model)
+    if alias is not None and days is not None:
+        end, start = alias.windows[-1].end, alias.windows[0].start
+        if alias.retired is not None and end is not None and days[0] >= end:
+            return f"{alias.id} is no longer sold since {alias.retired} (a retired moving alias)"
+        if start is not None and days[1] < start:
+            return f"{alias.id} named no model before {alias.windows[0].since} (its first recorded target)"
     offers = [o for o in catalog.offers_for(route.model) if o.channel == route.channel and o.variant == route.variant]
     inexact = [r for r in map(exact_offer, offers) if r]
     if inexact:
@@ -635,7 +728,9 @@ def _users(con, catalog: Catalog, result: PriceLogResult) -> None:
     from billpath.usage.record import Usage
 
     for u in _fetch(con, _summary_sql("priced", ("user_id",), "tier IS NOT NULL")):
-        result.user_tallies.setdefault(u["user_id"] or "(no user)", Tally()).add(u)
+        tally = result.user_tallies.setdefault(u["user_id"] or "(no user)", Tally())
+        tally.add(u)
+        tally.charge_logged_fee()
     sums = ", ".join(f"SUM({f}) AS {f}" for f in QUANTITY_FIELDS)
     totals: dict[tuple[str, str], dict[str, dict[str, int]]] = {}
     for r in _fetch(
@@ -675,7 +770,7 @@ def _best_mix(result: PriceLogResult, catalog: Catalog, rows: list[dict], terms:
 
 
 def _reprice(result: PriceLogResult, catalog: Catalog, rows: list[dict], terms: FeeTerms) -> None:
-    used = {c for c, _ in result.by_channel}
+    used = {c for c, v in result.by_channel if v != FEE_VARIANT}
     need = {m: t.rows for m, t in result.by_model.items()}
     per_channel: dict[str, dict] = defaultdict(lambda: {"cost": ZERO, "rows": defaultdict(int), "notes": []})
     for r in rows:
@@ -706,13 +801,15 @@ def _reprice(result: PriceLogResult, catalog: Catalog, rows: list[dict], terms: 
         result.reprice_incomplete[channel] = {
             "covered_usd": exact(slot["cost"]),
             "missing": [
-                {
-                    "model": m,
-                    "rows": n,
-                    "reason": f"{channel} does not sell {m}"
-                    if m not in slot["rows"]
-                    else f"{channel} did not sell {m} on every day of the log",
-                }
+                {"model": m, "rows": n, "reason": _missing_reason(catalog, channel, m, m in slot["rows"])}
                 for m, n in sorted(missing.items())
             ],
         }
+
+
+def _missing_reason(catalog: Catalog, channel: str, model: str, partly: bool) -> str:
+    unpublished = catalog.channels[channel].unpublished(model, "us") if channel in catalog.channels else None
+    # the US-only rows: their like-for-like deployment there has no published price
+    if unpublished is not None and any(o.channel == channel for o in catalog.offers_for(model)):
+        return f"{channel}: the US-only rows of {model} need its {unpublished.id} deployment: {unpublished.note}"
+    return f"{channel} did not sell {model} on every day of the log" if partly else f"{channel} does not sell {model}"

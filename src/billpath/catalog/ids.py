@@ -11,15 +11,18 @@ A channel's own id is the model's id wrapped in the channel's grammar:
 
 `lookup` is the fallback of `Catalog.resolve` for names the index does not hold: the name's match key
 (`importers.canon.parse`, the same grammar the catalog build uses to join the sources) must name exactly one
-model, and the channel and variant come from the grammar only when the model has that offer. Never a guess:
-a key shared by two models, or by none, is no answer.
+model (the keys of every known name are parsed once, by `catalog build`, into `snapshot-keys.json`), and
+the channel and variant come from the grammar only when the model has that offer. Never a guess: a key
+shared by two models, or by none, is no answer.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from billpath.catalog.importers.canon import parse
+from billpath.catalog.moving import FAMILY as MOVING
 
 _GEO = re.compile(r"^(global|us-gov|us|eu|apac|jp|au|ca)\.")
 _VENDOR = re.compile(r"^[a-z0-9\-]+\.[a-z]")  # anthropic.claude-…, meta.llama3-…, xai.grok-…
@@ -92,14 +95,33 @@ def is_makers_own_id(name: str, model: str) -> bool:
     return parse(name).key == parse(model).key
 
 
-def key_index(catalog) -> dict[str, set[str]]:
-    """Match key -> models, over every name the catalog knows (built once, on the first unknown name)."""
-    index: dict[str, set[str]] = {}
-    for alias, target in catalog.aliases.items():
-        index.setdefault(parse(alias).key, set()).add(target[0])
-    for model in catalog.models:
-        index.setdefault(parse(model).key, set()).add(model)
+def named(aliases: Mapping[str, Sequence], models: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """(name, model) for every name a catalog knows: each alias and its target model, each model's own id."""
+    for alias, target in aliases.items():
+        yield alias, target[0]
+    for model in models:
+        yield model, model
+
+
+def add_keys(index: dict[str, set[str]], names: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
+    """`index` (match key -> models) with the keys of (name, model) pairs added."""
+    for name, model in names:
+        index.setdefault(parse(name).key, set()).add(model)
     return index
+
+
+def key_index(catalog) -> dict[str, set[str]]:
+    """Match key -> models, over every name the catalog knows, parsed now (the bundled catalog's is stored
+    by `catalog build`, see `stored_keys`; this is for catalogs built in memory). A moving alias is reached by
+    its own spellings only, never through a grammar (`catalog/moving.py`)."""
+    only = {m for m, entry in catalog.models.items() if getattr(entry, "family", None) == MOVING}
+    return add_keys({}, ((n, m) for n, m in named(catalog.aliases, catalog.models) if m not in only))
+
+
+def stored_keys(aliases: Mapping[str, Sequence], models: Iterable[str]) -> dict[str, list[str]]:
+    """The key index as `catalog build` writes it next to the snapshot (sorted: a deterministic file)."""
+    index = add_keys({}, named(aliases, models))
+    return {k: sorted(v) for k, v in sorted(index.items())}
 
 
 def lookup(catalog, name: str, index: dict[str, set[str]]) -> tuple[str, str | None, str | None] | None:

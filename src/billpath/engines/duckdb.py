@@ -36,6 +36,9 @@ def connect(memory_limit: str | None = None, threads: int | None = None):
     con.execute(f"SET threads = {int(threads or os.cpu_count() or 2)}")
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET preserve_insertion_order = false")
+    # DuckDB prints its own bar on stdout for a query past 2 s: it would go into `--format json` output. The
+    # progress is still tracked (`query_progress`, the CLI's bar on stderr).
+    con.execute("SET enable_progress_bar_print = false")
     return con
 
 

@@ -134,12 +134,18 @@ def unit_problems(offer: Offer) -> list[str]:
     return [reason] if reason else []
 
 
-def price_table(offers: Iterable[Offer], schedules: list[Windows] | None = None) -> list[tuple]:
+def price_table(
+    offers: Iterable[Offer],
+    no_us_price: frozenset[tuple[str, str]] = frozenset(),
+    schedules: list[Windows] | None = None,
+) -> list[tuple]:
     """One row per (offer, tier, batch mode, time of day) in `PRICE_COLUMNS` order, from `price_rows(offer)`.
 
+    Offers whose prices are not whole femto-dollars (see `exact_offer`) are left out: a row on them
+    is unpriced with that reason, never rounded. `no_us_price` holds the (model, channel) pairs whose
+    US-pinned deployment is sold without a published price: US-only rows are never re-priced there.
     `schedules` are the time classes' schedules (`Catalog.time_schedules`, as `reduce_sql` got them): an
-    offer's `tod_unit` is 4 to the power of its windows' place there. Offers whose prices are not whole femto-dollars
-    (see `exact_offer`) are left out: a row on them is unpriced with that reason, never rounded.
+    offer's `tod_unit` is 4 to the power of its windows' place there.
     """
     schedules = schedules or []
     priced = [(o, price_rows(o)) for o in offers]
@@ -165,8 +171,9 @@ def price_table(offers: Iterable[Offer], schedules: list[Windows] | None = None)
                     o.channel,
                     o.variant,
                     o.variant_kind,
-                    defaults[(o.model, o.channel)] == o.variant,
-                    us_defaults.get((o.model, o.channel), defaults[(o.model, o.channel)]) == o.variant,
+                    defaults.get((o.model, o.channel)) == o.variant,
+                    (o.model, o.channel) not in no_us_price
+                    and us_defaults.get((o.model, o.channel), defaults.get((o.model, o.channel))) == o.variant,
                     o.effective_from,
                     o.effective_to or FAR_FUTURE,
                     o.available_from,
@@ -201,13 +208,14 @@ def us_variants(offers: Iterable[Offer]) -> dict[tuple[str, str], str]:
     return {k: v[1] for k, v in best.items()}
 
 
-def prompt_class_sql(tiers_above: list[int], prompt: str = "prompt", n: str = "n") -> str:
-    """Rule 1 per row: the highest threshold with prompt > threshold * n (n = requests), else 0 (0 too if n is NULL)."""
+def prompt_class_sql(tiers_above: list[int], above: str = "prompt_above") -> str:
+    """Rule 1 per row: the highest threshold with prompt > threshold * requests, else 0 (0 too when `above`,
+    the row's `prompt_above_sql`, is NULL: no requests). prompt > T * n is exactly (prompt - 1) // n >= T."""
     if not tiers_above:
         return "0"
     # Most requests are below every threshold: one comparison settles them.
-    first = f"WHEN {n} IS NULL OR {prompt} <= {min(tiers_above)} * {n} THEN 0 "
-    whens = " ".join(f"WHEN {prompt} > {above} * {n} THEN {above}" for above in tiers_above)
+    first = f"WHEN {above} IS NULL OR {above} < {min(tiers_above)} THEN 0 "
+    whens = " ".join(f"WHEN {above} >= {t} THEN {t}" for t in sorted(tiers_above, reverse=True))
     return f"CASE {first}{whens} ELSE 0 END"
 
 
@@ -287,12 +295,14 @@ def reduce_sql(
     """Group the normalised usage relation (see `billpath.usage.columns`) into priceable groups.
 
     `usage` has columns model, provider, variant, user_id (VARCHAR, '' when absent), day (DATE),
-    minute_from and minute_to (BIGINT or NULL), batch (BOOLEAN), the quantity fields (integers),
-    logged_cost (DECIMAL or NULL), error (NULL or the reason the row is rejected) and ok (error IS NULL).
+    minute_from and minute_to (BIGINT or NULL), batch (BOOLEAN), the quantity fields (integers), logged_cost
+    and logged_fee (DECIMAL or NULL), error (NULL or the reason the row is rejected) and ok (error IS NULL).
     Rejected rows are counted in groups with `ok` false (their reasons are read from `usage` itself, only
-    when there are any), so one pass over the log counts everything. `schedules` are the catalog's
-    time-of-day windows (`Catalog.time_schedules`): without any, the time class is 0 and the
-    timestamps' minutes are never computed.
+    when there are any), so one pass over the log counts everything. Each group also carries `prompt_above`,
+    the largest threshold one of its rows' average request exceeds (`prompt_above_sql`), so that the
+    context-window check (`billpath.analysis.context_window`) decides from the groups which rows are too
+    long for their model. `schedules` are the catalog's time-of-day windows (`Catalog.time_schedules`):
+    without any, the time class is 0 and the timestamps' minutes are never computed.
     Sums are of 64-bit integers (DuckDB widens them to 128 bits); `sum_type` casts first, e.g. to
     DECIMAL(38,0) on an engine whose integer SUM could overflow.
     """
@@ -302,24 +312,34 @@ def reduce_sql(
     keys = ", ".join(f"t.{k}" for k in GROUP_KEYS)
     fields = ", ".join(f"u.{f}" for f in QUANTITY_FIELDS)
     prompt = " + ".join(f"u.{f}" for f in PROMPT_FIELDS)
+    # Only a valid row's counts are bounded (MAX_TOKENS, MAX_REQUESTS): a rejected row's are never added up or
+    # multiplied, so an absurd value rejects its row instead of overflowing the pass.
     week, span = period_sql("u") if schedules else ("NULL", "1")
     return f"""SELECT {keys},
   COUNT(*) AS rows_n,
   {sums},
   COUNT(t.logged_cost) AS logged_rows,
   SUM(CASE WHEN t.logged_cost = 0 THEN 1 ELSE 0 END) AS logged_zero_rows,
-  SUM(t.logged_cost) AS logged_cost
+  SUM(t.logged_cost) AS logged_cost,
+  SUM(t.logged_fee) AS logged_fee,
+  MAX(t.prompt_above) AS prompt_above
 FROM (
-  SELECT p.*, {prompt_class_sql(tiers_above, "p.prompt", "p.n")} AS prompt_class,
+  SELECT p.*, {prompt_class_sql(tiers_above, "p.prompt_above")} AS prompt_class,
     {time_class_sql(schedules or [], "p.week_minute", "p.span")} AS time_class
   FROM (
-    SELECT u.model, u.provider, u.variant, u.user_id, u.day, u.batch, u.ok, {fields}, u.logged_cost,
-      {prompt} AS prompt, CASE WHEN u.requests > 0 THEN u.requests END AS n,
+    SELECT u.model, u.provider, u.variant, u.user_id, u.day, u.batch, u.ok, {fields}, u.logged_cost, u.logged_fee,
+      CASE WHEN u.ok AND u.requests > 0 THEN {prompt_above_sql(f"({prompt})", "u.requests")} END AS prompt_above,
       {week} AS week_minute, {span} AS span
     FROM {usage} u
   ) p
 ) t
 GROUP BY {keys}"""
+
+
+def prompt_above_sql(prompt: str, n: str) -> str:
+    """The largest whole T with prompt > T * n, for n > 0: the highest threshold (tier, context window) the
+    row's average request exceeds. An integer division: exact, and it cannot overflow as T * n could."""
+    return f"({prompt} - 1) // {n}"
 
 
 def _costs(g: str, p: str) -> str:
@@ -351,7 +371,7 @@ def price_sql(groups: str, routes: str, prices: str) -> str:
     quantities = ", ".join(f"g.{f}" for f in QUANTITY_FIELDS)
     return f"""SELECT g.model AS raw_model, g.provider AS raw_provider, g.variant AS raw_variant,
   r.model, r.channel, r.variant, g.user_id, g.day, g.batch, g.prompt_class, g.time_class, g.rows_n, {quantities},
-  g.logged_rows, g.logged_zero_rows, g.logged_cost,
+  g.logged_rows, g.logged_zero_rows, g.logged_cost, g.logged_fee,
   p.above_input_tokens AS tier, p.has_batch, p.tod_unit, p.off_peak,
   {_costs("g", "p")}
 FROM {groups} g

@@ -84,17 +84,20 @@ DESCRIPTIONS = {
     ),
     "codex": (
         "Codex CLI rollouts (`~/.codex/sessions/YYYY/MM/DD/rollout-*.jsonl`): `token_count` running totals "
-        "differenced per request",
+        "differenced per request; a resumed or forked session's repeated history counted once across rollouts",
         "codex/",
     ),
     "gemini-cli": (
-        "Gemini CLI chats (`~/.gemini/tmp/*/chats/*.json`): cached tokens inside input, thoughts billed as output",
+        "Gemini CLI chats (`~/.gemini/tmp/*/chats/*.json`): cached tokens inside input, thoughts billed as output; "
+        "older exports' session totals (`stats.models`) when the messages carry no tokens, never both",
         "gemini-cli/",
     ),
     "canonical": (
         "`timestamp, model, channel, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, "
         "reasoning_tokens, batch, requests` (+ optional `cache_write_1h_tokens`, `variant`, `cost_usd`, `user`, "
-        "`effective_cost_usd`, `list_cost_usd`, `timestamp_end`) as CSV (any of `, ; tab |`; header synonyms such as "
+        "`effective_cost_usd`, `list_cost_usd`, `fee_usd`: a fee the log states outside token prices, "
+        "`timestamp_end`: the end of a row's period) as CSV "
+        "(any of `, ; tab |`; header synonyms such as "
         "`prompt_tokens`, case and spacing ignored), JSON Lines or Parquet; a file, a directory or a glob",
         "usage.csv",
     ),
@@ -162,7 +165,7 @@ def detect(path: Path) -> str:
     first = None
     for number, line, err in iter_lines(path):
         if err:
-            raise LogError(f"{path}: line {number}: {err}; billpath reads UTF-8 text")
+            raise LogError(f"{path}: line {number}: {err}; usage files are read as UTF-8 text")
         if line.strip():
             first = line
             break

@@ -31,11 +31,12 @@ Rules:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
 
 from billpath.catalog.store import DAYS, Offer, TierPrices, Windows
+from billpath.usage.record import minute_index
 
 PER_MTOK = Decimal(1_000_000)
 PER_UNIT = Decimal(1)
@@ -177,8 +178,6 @@ def select_tier(tiers_above: list[int], prompt_tokens: Decimal, requests: Decima
 
 MINUTES_PER_DAY = 24 * 60
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
-EPOCH_MONDAY = date(2001, 1, 1)  # a Monday: minute indices count from its midnight (UTC), so index % week is the
-# minute of the week, Monday 00:00 = 0, in Python and in SQL alike
 UNKNOWN_TIME = "their time is not known to be off-peak (no timestamp, or a period spanning peak hours)"
 PEAK, OFF_PEAK, MIXED, UNTIMED = "P", "O", "M", "U"  # `time_code`: one letter per schedule in a row's time class
 TIME_NOTES = {
@@ -234,10 +233,8 @@ def time_code(intervals: tuple[tuple[int, int], ...], week_minute: int | None, s
     return OFF_PEAK
 
 
-def minute_index(at: datetime) -> int:
-    """Whole minutes from `EPOCH_MONDAY` 00:00 UTC to `at` (an aware time in any zone; a naive one is UTC)."""
-    utc = at.astimezone(UTC) if at.tzinfo is not None else at
-    return (utc.date() - EPOCH_MONDAY).days * MINUTES_PER_DAY + utc.hour * 60 + utc.minute
+def _utc(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def period(start: datetime | None, end: datetime | None, requests: Decimal) -> tuple[int | None, int]:
@@ -250,11 +247,9 @@ def period(start: datetime | None, end: datetime | None, requests: Decimal) -> t
         return None, 1
     first = minute_index(start)
     if end is not None:
-        last = minute_index(end)
-        whole = (end.second, end.microsecond) == (0, 0)
-        span = last - first + (0 if whole else 1)
-        if span <= 0:
+        if _utc(end) <= _utc(start):
             raise ValueError(f"the period's end {end} is not after its start {start}")
+        span = minute_index(end, ceil=True) - first
     elif requests == 0:
         first -= first % MINUTES_PER_DAY
         span = MINUTES_PER_DAY

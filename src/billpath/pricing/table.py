@@ -271,22 +271,18 @@ def _instant_sql(intervals: tuple[tuple[int, int], ...], week: str) -> str:
     return f"(CASE {' '.join(whens)} ELSE {TIME_DIGITS[OFF_PEAK]} END)"
 
 
-def _mod(x: str, m: int) -> str:
-    """x modulo m in [0, m) on every engine (SQL's % keeps the sign of x)."""
-    return f"((({x}) % {m}) + {m}) % {m}"
-
-
 def period_sql(u: str = "u") -> tuple[str, str]:
     """Rule 6's period of a usage row (`rules.period`): (minute of the week it starts, its minutes), from the
-    relation's minute_from / minute_to. A row of 0 requests without an end is its whole UTC day."""
+    relation's minute_from / minute_to (non-negative, counted from a Monday midnight: `record.MINUTE_SHIFT`).
+    A row of 0 requests without an end is its whole UTC day."""
     day_bill = f"({u}.minute_to IS NULL AND {u}.requests = 0)"
-    midnight = f"{u}.minute_from - {_mod(f'{u}.minute_from', MINUTES_PER_DAY)}"
+    midnight = f"{u}.minute_from - {u}.minute_from % {MINUTES_PER_DAY}"
     start = f"CASE WHEN {day_bill} THEN {midnight} ELSE {u}.minute_from END"
     span = (
         f"CASE WHEN {u}.minute_to IS NOT NULL THEN LEAST({u}.minute_to - {u}.minute_from, {MINUTES_PER_WEEK}) "
         f"WHEN {day_bill} THEN {MINUTES_PER_DAY} ELSE 1 END"
     )
-    return _mod(start, MINUTES_PER_WEEK), span
+    return f"({start}) % {MINUTES_PER_WEEK}", span
 
 
 def reduce_sql(

@@ -6,7 +6,7 @@ arrive here as Arrow batches of canonical text columns. Both paths go through ON
 (`normalize_sql`), so a value is accepted or rejected the same way whatever format carried it.
 
 The normalised relation has: source, line, model, provider, variant, user_id ('' when absent), day,
-minute_from and minute_to (the minutes the row covers, counted from `record.MINUTE_EPOCH` in UTC:
+minute_from and minute_to (the minutes the row covers, counted as `record.MINUTE_SHIFT` says, in UTC:
 minute_from is the timestamp's minute, NULL without one; minute_to the exclusive end for a date without
 a time (the whole day) or a `timestamp_end`, else NULL: an instant), batch, the quantity fields,
 logged_cost, effective_cost, list_cost and logged_fee (NULL where the input states none), error (NULL
@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from billpath.errors import BillpathError
-from billpath.usage.record import MINUTE_EPOCH
+from billpath.usage.record import MINUTE_SHIFT
 
 # The quantities a usage row carries, in the order every engine's SQL and the JSON output list them.
 # `billpath.pricing.table` checks that the pricing rules' components use exactly these.
@@ -222,10 +222,11 @@ def _instant(col: str, t: str) -> Instant:
     raise LogError(f"column {col!r} has type {t}; expected a timestamp, a date or ISO 8601 text")
 
 
-def _minute(ts: str) -> str:
-    """The minute index of a timestamp (whole minutes from MINUTE_EPOCH 00:00 UTC; the session is in UTC)."""
-    days = f"date_diff('day', DATE '{MINUTE_EPOCH.isoformat()}', CAST({ts} AS DATE))"
-    return f"({days} * 1440 + hour({ts}) * 60 + minute({ts}))"
+def _minute(ts: str, ceil: bool = False) -> str:
+    """The minute index of a timestamp (`record.minute_index`), from its Unix microseconds: exact, independent
+    of any time zone, and an integer division of a positive number on every engine."""
+    shift = MINUTE_SHIFT * 60_000_000 + (59_999_999 if ceil else 0)
+    return f"((epoch_us({ts}) + {shift}) // 60000000)"
 
 
 def _time_columns(t: str | None, t_end: str | None) -> tuple[Column, Column, Column]:
@@ -240,8 +241,7 @@ def _time_columns(t: str | None, t_end: str | None) -> tuple[Column, Column, Col
     if t_end is None:
         return day, Column(first, []), Column(f"CAST({whole_day} AS BIGINT)", [])
     end = _instant("timestamp_end", t_end)
-    # the end's minute, rounded up: a period ending at 04:00:30 covers the minute from 04:00
-    last = f"({_minute(end.ts)} + CASE WHEN date_trunc('minute', {end.ts}) = {end.ts} THEN 0 ELSE 1 END)"
+    last = _minute(end.ts, ceil=True)  # rounded up: a period ending at 04:00:30 covers the minute from 04:00
     checks = [(f"{start.ts} IS NOT NULL AND {cond}", msg) for cond, msg in end.checks]
     checks.append(
         (

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from billpath.errors import UsageError
 
-# Minutes are counted from this Monday's midnight (UTC), in Python (`minute_index`) and in SQL
-# (`billpath.usage.columns`): an index modulo a week's minutes is the minute of the week, Monday 00:00 = 0.
-MINUTE_EPOCH = date(2001, 1, 1)
+# Minutes are counted in UTC from a Monday midnight long before any date a log can hold (the Monday before the
+# Unix epoch, 1969-12-29, minus WEEKS_BACK weeks), in Python (`minute_index`) and in SQL (`billpath.usage.columns`,
+# from Unix microseconds): every index is non-negative and an index modulo a week's minutes is the minute of the
+# week, Monday 00:00 = 0.
+WEEKS_BACK = 200_000
+MINUTE_SHIFT = (WEEKS_BACK * 7 + 3) * 1440  # minutes from that Monday to 1970-01-01 00:00 UTC (a Thursday)
+UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 TOKEN_FIELDS = (
     "input_tokens",
@@ -76,7 +80,9 @@ class Usage:
         return replace(self, **kw, batch=self.batch if batch is None else batch)
 
 
-def minute_index(at: datetime) -> int:
-    """Whole minutes from `MINUTE_EPOCH` 00:00 UTC to `at` (an aware time in any zone; a naive one is UTC)."""
-    utc = at.astimezone(UTC) if at.tzinfo is not None else at
-    return (utc.date() - MINUTE_EPOCH).days * 1440 + utc.hour * 60 + utc.minute
+def minute_index(at: datetime, *, ceil: bool = False) -> int:
+    """The minute `at` falls in (`ceil`: the first minute at or after it), counted as MINUTE_SHIFT says; `at` is an
+    aware time in any zone, a naive one is UTC."""
+    since = (at if at.tzinfo is not None else at.replace(tzinfo=UTC)) - UNIX_EPOCH
+    whole = -((-since) // timedelta(minutes=1)) if ceil else since // timedelta(minutes=1)
+    return whole + MINUTE_SHIFT

@@ -560,3 +560,36 @@ def test_bad_schedules_are_refused_by_the_spec_and_by_validate(change, why):
     assert offer_problems({**offer, "time_of_day": GOOD}, {"m"}, {"c"}) == []
     problems = offer_problems({**offer, "time_of_day": bad}, {"m"}, {"c"})
     assert any(why in p for p in problems), problems
+
+
+def test_only_the_rows_of_models_with_time_of_day_prices_are_judged(catalog, tmp_path):
+    """The pass over the log does not judge minutes; only names whose model has time-of-day prices are reduced
+    again with time classes (a log without them is read once, as before)."""
+    from billpath.analysis import time_of_day
+    from billpath.engines.duckdb import open_log
+    from billpath.pricing.table import NOT_JUDGED, reduce_sql
+
+    rows = [
+        {"timestamp": "2026-11-28T12:00:00Z", "model": "claude-sonnet-4-6", "channel": "anthropic"} | TOKENS,
+        {"timestamp": "2026-11-28T12:00:00Z"} | DS | TOKENS,
+        {"timestamp": "2026-11-28T12:00:00Z", "model": "deepseek-v4-pro", "channel": "together"} | TOKENS,
+    ]
+    con = open_log([str(write(rows, tmp_path / "m.jsonl"))]).con
+    try:
+
+        def reduce_into(relation, table, schedules=None):
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {table} AS "
+                + reduce_sql(relation, catalog.tier_thresholds(), schedules=schedules)
+            )
+
+        reduce_into("usage", "groups")
+        assert {r[0] for r in con.execute("SELECT time_class FROM groups").fetchall()} == {NOT_JUDGED}
+        router = Router(catalog)
+        assert time_of_day.judge(con, router, catalog, reduce_into) == 2  # DeepSeek V4 Pro on deepseek and on Together
+        classes = dict(con.execute("SELECT provider, time_class FROM groups").fetchall())
+        assert classes["anthropic"] == NOT_JUDGED and classes["deepseek"] == classes["together"] == 0  # off-peak
+        con.execute("DELETE FROM groups WHERE model LIKE 'deepseek%'")
+        assert time_of_day.judge(con, router, catalog, reduce_into) == 0
+    finally:
+        con.close()

@@ -341,18 +341,19 @@ def _price_log(paths: list[str], opts: PriceLogOptions) -> PriceLogResult:
             if engine != "duckdb":
                 raise LogError("--since/--until run on the duckdb engine only")
             outside = _period(log.con, since, until)
-        st = statements(
-            catalog.tier_thresholds(), "usage", "groups", "routes", "prices", "priced", catalog.time_schedules()
-        )
+        st = statements(catalog.tier_thresholds(), "usage", "groups", "routes", "prices", "priced")
         run_statement(log.con, f"CREATE TEMP TABLE groups AS {st.reduce}", progress, log.label)
         from billpath.analysis import context_window
 
-        def reduce_into(relation: str, table: str) -> None:  # the same reduce over another relation
-            sql = reduce_sql(relation, catalog.tier_thresholds(), schedules=catalog.time_schedules())
+        def reduce_into(relation: str, table: str, schedules=None) -> None:  # the same reduce over another relation
+            sql = reduce_sql(relation, catalog.tier_thresholds(), schedules=schedules)
             run_statement(log.con, f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}", progress, log.label)
 
         router = Router(catalog)  # one per run: each logged name is resolved once
         over_context = context_window.check(log.con, router, engine, reduce_into)  # decided on the groups
+        from billpath.analysis import time_of_day
+
+        time_of_day.judge(log.con, router, catalog, reduce_into)  # the rows of models priced by the time of day
         log.after_reduce()
         terms = FeeTerms(opts.payment, opts.purchase_usd or DEFAULT_PURCHASE_USD)
         result = _result(log.con, router, st, log.inputs, at, terms, opts.focus_reprice, over_context)

@@ -223,6 +223,9 @@ def prompt_class_sql(tiers_above: list[int], above: str = "prompt_above") -> str
 # off-peak" is `class % (4 * unit) < unit`, and "priced at peak only by default" is the top two digits.
 TIME_DIGITS = {OFF_PEAK: 0, PEAK: 1, MIXED: 2, UNTIMED: 3}
 MAX_SCHEDULES = 30  # 4**30 < 2**62: the time class stays a BIGINT
+# The time class of rows not judged (a reduce without schedules): every digit UNTIMED, so an offer with time-of-day
+# prices would price them at peak, never off-peak. The driver judges every row of a model with such prices.
+NOT_JUDGED = 4**MAX_SCHEDULES - 1
 
 
 def time_class_sql(schedules: list[Windows], week: str = "week_minute", span: str = "span") -> str:
@@ -231,6 +234,7 @@ def time_class_sql(schedules: list[Windows], week: str = "week_minute", span: st
 
     `week` is the minute of the week the row's period starts (NULL: no timestamp), `span` its minutes. An
     instant (span 1, most rows) is placed by its minute alone: one pass over the week's sorted boundaries.
+    Without schedules, `NOT_JUDGED`.
     """
     if len(schedules) > MAX_SCHEDULES:
         raise CatalogError(f"{len(schedules)} distinct time-of-day schedules: at most {MAX_SCHEDULES} are supported")
@@ -252,7 +256,7 @@ def time_class_sql(schedules: list[Windows], week: str = "week_minute", span: st
             f"WHEN {inside} THEN {d[PEAK]} WHEN {touches} THEN {d[MIXED]} ELSE {d[OFF_PEAK]} END"
         )
         digits.append(case if i == 0 else f"({case}) * {4**i}")
-    return " + ".join(digits) if digits else "0"
+    return " + ".join(digits) if digits else str(NOT_JUDGED)
 
 
 def _instant_sql(intervals: tuple[tuple[int, int], ...], week: str) -> str:
@@ -298,7 +302,8 @@ def reduce_sql(
     the largest threshold one of its rows' average request exceeds (`prompt_above_sql`), so that the
     context-window check (`billpath.analysis.context_window`) decides from the groups which rows are too
     long for their model. `schedules` are the catalog's time-of-day windows (`Catalog.time_schedules`):
-    without any, the time class is 0 and the timestamps' minutes are never computed.
+    each row's time class is judged against them; without them it is `NOT_JUDGED` (priced at peak by an
+    offer with time-of-day prices) and the timestamps' minutes are never computed.
     Sums are of 64-bit integers (DuckDB widens them to 128 bits); `sum_type` casts first, e.g. to
     DECIMAL(38,0) on an engine whose integer SUM could overflow.
     """

@@ -20,6 +20,7 @@ from billpath.engines.base import create_table
 from billpath.money import exact
 from billpath.pricing.rules import MIXED, OFF_PEAK, PEAK, UNTIMED
 from billpath.pricing.table import time_of_day_sql
+from billpath.usage.columns import sql_str
 from billpath.usage.routes import Router
 
 WORDS = {
@@ -39,9 +40,12 @@ def judge(con, router: Router, catalog: Catalog, reduce_into: Callable[..., None
     if not timed:
         return 0
     create_table(con, "tod_names", NAME_TYPES, {c: [k[i] for k in timed] for i, c in enumerate(NAME)})
+    # The names' models as a literal list too: a filter the engine applies before it computes a row's columns.
+    models = ", ".join(sql_str(m) for m in sorted({k[0] for k in timed}))
     con.execute(
         "CREATE OR REPLACE TEMP VIEW usage_tod AS SELECT u.* FROM usage u JOIN tod_names s ON "
         + ON_NAME.format(a="u", b="s")
+        + f" WHERE u.model IN ({models})"
     )
     reduce_into("usage_tod", "groups_tod", catalog.time_schedules())
     con.execute(

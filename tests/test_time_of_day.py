@@ -156,8 +156,9 @@ def test_listed_instance_saturday_and_weekday_peak(catalog):
 
 
 def test_no_other_deepseek_v4_offer_on_deepseek_is_silently_at_peak(catalog):
-    """Every current DeepSeek V4 offer on the maker's channel with genai-prices time blocks has a schedule."""
-    for model in ("deepseek-v4-pro", "deepseek-flash", "deepseek-v4-flash"):
+    """Every current DeepSeek V4 offer on the maker's channel has a schedule: genai-prices' time blocks, and the
+    legacy id litellm lists at peak without one (billed as Flash)."""
+    for model in ("deepseek-v4-pro", "deepseek-flash", "deepseek-v4-flash", "deepseek-v4-flash-vision-exp"):
         offers = [o for o in catalog.offers_at(model, date(2026, 12, 2)) if o.channel == "deepseek"]
         assert offers and all(o.time_of_day is not None for o in offers), model
         assert not any("block is used at every hour" in n for o in offers for n in o.notes)

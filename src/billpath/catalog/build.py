@@ -484,6 +484,7 @@ def _channel_dict(c: ChannelSpec) -> dict:
     if c.time_of_day is not None:  # only channels that state one (keeps every other channel's line as it was)
         d["time_of_day"] = {
             **schedule_dict(c.time_of_day),
+            "models": list(c.time_of_day.models),
             "source": json.loads(c.time_of_day.source.model_dump_json()),
         }
     return d

@@ -88,8 +88,11 @@ class TimeOfDay(Strict):
 class ChannelTimeOfDay(TimeOfDay):
     """The schedule a channel states once for every offer it prices by the time of day: it replaces the
     windows and multiplier of every imported offer of the channel that has a schedule (a source may state
-    the windows less precisely: genai-prices has no days of the week)."""
+    the windows less precisely: genai-prices has no days of the week). `models` are models the channel also
+    prices so whose source states no schedule but lists the peak prices (DeepSeek's legacy ids, billed as
+    Flash): their current (open-ended) imported offers on the channel take the schedule too."""
 
+    models: list[Id] = []
     source: SourceSpec
 
 

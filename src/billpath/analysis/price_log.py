@@ -30,7 +30,6 @@ from billpath.pricing.table import (
     UNIT_DIGITS,
     exact_offer,
     price_table,
-    reduce_sql,
     statements,
 )
 from billpath.usage.columns import LogError
@@ -326,19 +325,20 @@ def _price_log(paths: list[str], opts: PriceLogOptions) -> PriceLogResult:
             if engine != "duckdb":
                 raise LogError("--since/--until run on the duckdb engine only")
             outside = _period(log.con, since, until)
-        st = statements(catalog.tier_thresholds(), "usage", "groups", "routes", "prices", "priced")
-        run_statement(log.con, f"CREATE TEMP TABLE groups AS {st.reduce}", progress, log.label)
         from billpath.analysis import context_window
 
-        def reduce_into(relation: str, table: str) -> None:  # the same reduce over another relation
-            sql = reduce_sql(relation, catalog.tier_thresholds())
-            run_statement(log.con, f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}", progress, log.label)
-
         router = Router(catalog)  # one per run: each logged name is resolved once
-        over_context = context_window.check(log.con, router, engine, reduce_into)  # decided on the groups
+        tiers = catalog.tier_thresholds()
+        windows = context_window.limits(log.con, router)  # the pre-pass: the logged names and their windows
+        extra = context_window.boundaries(windows, tiers)
+        listing = MAX_REJECTED_SHOWN if engine == "duckdb" else 0  # Spark has no n-argument min_by: one query
+        over = context_window.over_sql(windows) if listing else None
+        st = statements(tiers, "usage", "groups", "routes", "prices", "priced", extra, listing, over)
+        run_statement(log.con, f"CREATE TEMP TABLE groups AS {st.reduce}", progress, log.label)
+        over_context, rejected = context_window.check(log.con, windows, engine, bool(extra), bool(listing))
         log.after_reduce()
         terms = FeeTerms(opts.payment, opts.purchase_usd or DEFAULT_PURCHASE_USD)
-        result = _result(log.con, router, st, log.inputs, at, terms, opts.focus_reprice, over_context)
+        result = _result(log.con, router, st, log.inputs, at, terms, opts.focus_reprice, over_context, rejected)
         if outside:
             result.rows_outside_period = outside
             span = f"{since or 'the start'}..{until or 'the end'}"
@@ -361,6 +361,7 @@ def _result(
     terms: FeeTerms,
     focus_reprice: str | None = None,
     over_context: int = 0,
+    rejected: list[tuple] | None = None,
 ) -> PriceLogResult:
     counts = con.execute(
         "SELECT COALESCE(SUM(rows_n), 0), COALESCE(SUM(CASE WHEN NOT ok THEN rows_n ELSE 0 END), 0),"
@@ -418,13 +419,14 @@ def _result(
     _reconcile(result, exports.reconcile_lines(con, inputs))
     _best_mix(result, catalog, reprice_rows, terms)
     if rows_rejected:
-        result.rejected = [
-            {"file": f, "line": int(line), "error": err}
-            for f, line, err in con.execute(
+        if rejected is None:  # not carried by the reduce: read from the rows
+            rejected = con.execute(
                 f"SELECT source, line, error FROM usage WHERE NOT ok AND error IS NOT NULL ORDER BY source, line "
                 f"LIMIT {MAX_REJECTED_SHOWN}"
             ).fetchall()
-        ]
+        else:  # each group's first rows: the first of all, by (source, line) as ORDER BY (NULLs last)
+            rejected = sorted(rejected, key=lambda r: (r[0], r[1] is None, r[1] or 0))[:MAX_REJECTED_SHOWN]
+        result.rejected = [{"file": f, "line": int(line), "error": err} for f, line, err in rejected]
         if rows_rejected > MAX_REJECTED_SHOWN:
             notes.append(f"{rows_rejected} rows rejected; the first {MAX_REJECTED_SHOWN} are listed")
     if result.rows_priced + result.rows_unpriced + result.rows_rejected != result.rows_total:

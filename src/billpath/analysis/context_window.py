@@ -39,12 +39,14 @@ def context_window(catalog: Catalog, model: str, channel: str | None, variant: s
 Name = tuple[str, str, str]
 
 
-def limits(con, router: Router) -> dict[Name, tuple[str, int]]:
-    """The pre-pass: each logged (model, provider, variant) with a known window -> (its model, the window)."""
+def limits(con, router: Router, names: str = "usage") -> dict[Name, tuple[str, int]]:
+    """The pre-pass: each logged (model, provider, variant) with a known window -> (its model, the window).
+
+    `names` is a relation holding at least every name `usage` uses (`LoadedLog.names`)."""
     catalog = router.catalog
     out: dict[Name, tuple[str, int]] = {}
     for raw_model, raw_provider, raw_variant in con.execute(
-        "SELECT DISTINCT model, provider, variant FROM usage"
+        f"SELECT DISTINCT model, provider, variant FROM {names}"
     ).fetchall():
         route = router.route(raw_model, raw_provider, raw_variant)
         if route.reason is None and route.model is not None:

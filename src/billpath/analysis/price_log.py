@@ -329,7 +329,7 @@ def _price_log(paths: list[str], opts: PriceLogOptions) -> PriceLogResult:
 
         router = Router(catalog)  # one per run: each logged name is resolved once
         tiers = catalog.tier_thresholds()
-        windows = context_window.limits(log.con, router)  # the pre-pass: the logged names and their windows
+        windows = context_window.limits(log.con, router, log.names)  # the pre-pass: the logged names and their windows
         extra = context_window.boundaries(windows, tiers)
         listing = MAX_REJECTED_SHOWN if engine == "duckdb" else 0  # Spark has no n-argument min_by: one query
         over = context_window.over_sql(windows) if listing else None

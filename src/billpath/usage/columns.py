@@ -277,6 +277,24 @@ def normalize_sql(
 FROM {source} s"""
 
 
+NAME_COLUMNS = ("model", "channel", "variant")  # canonical columns that name what a row used (model, provider, variant)
+
+
+def names_sql(source: str, types: dict[str, str], source_name: str | None = None) -> str:
+    """SELECT the normalised (model, provider, variant) of `source`'s rows, as `normalize_sql` makes them, from
+    its distinct raw names (a pass over the name columns only, before any per-row normalisation)."""
+    spelled = canonical_columns(types, source_name or "the usage log")
+    raw = [f'"{spelled[c][0]}" AS "{c}"' for c in NAME_COLUMNS if c in spelled]
+    cols = {name: t for name, (_, t) in spelled.items()}
+    model = _text_column("model", cols.get("model"), True).value
+    provider = _text_column("channel", cols.get("channel"), False).value
+    variant = _text_column("variant", cols.get("variant"), False).value
+    return (
+        f"SELECT {model} AS model, {provider} AS provider, {variant} AS variant "
+        f"FROM (SELECT DISTINCT {', '.join(raw)} FROM {source}) s"
+    )
+
+
 def describe(con, relation: str) -> dict[str, str]:
     """Column name -> DuckDB type of a relation, without reading its rows."""
     return {row[0]: row[1] for row in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()}

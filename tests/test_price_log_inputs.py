@@ -123,7 +123,7 @@ def test_the_names_relation_normalises_as_the_rows_do(tmp_path):
     )
     pq = tmp_path / "odd.parquet"
     duckdb.sql(
-        f"COPY (SELECT * FROM (VALUES ('2026-10-01'::TIMESTAMP, ' gpt-5.5', 'azure', 'data-zone', 1::BIGINT, 2::BIGINT),"
+        "COPY (SELECT * FROM (VALUES ('2026-10-01'::TIMESTAMP, ' gpt-5.5', 'azure', 'data-zone', 1::BIGINT, 2::BIGINT),"
         " ('2026-10-02'::TIMESTAMP, NULL, NULL, NULL, 1, 2)) t(timestamp, model, channel, variant, input_tokens,"
         f" output_tokens)) TO '{pq}' (FORMAT parquet)"
     )

@@ -112,9 +112,7 @@ def check(
         "GROUP BY model, provider, variant"
     ).fetchall()
     over = {
-        (m, p, v)
-        for m, p, v, pc, wc in rows
-        if (m, p, v) in windows and max(int(pc), int(wc)) >= windows[(m, p, v)][1]
+        (m, p, v) for m, p, v, pc, wc in rows if (m, p, v) in windows and max(int(pc), int(wc)) >= windows[(m, p, v)][1]
     }
     regroup = bool(over) or any(int(wc) for *_, wc in rows)
     listing = _listing(con, windows, window_class, over) if listed else None

@@ -11,7 +11,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from billpath.usage.columns import CANONICAL, REQUIRED, LogError, canonical_columns, describe, names_sql, normalize_sql, sql_str
+from billpath.usage.columns import (
+    CANONICAL,
+    REQUIRED,
+    LogError,
+    canonical_columns,
+    describe,
+    names_sql,
+    normalize_sql,
+    sql_str,
+)
 from billpath.usage.paths import resolve
 from billpath.usage.readers import AGENT_FORMATS, READERS, detect, format_of, is_parquet
 from billpath.usage.readers.base import COLUMNS, Sink

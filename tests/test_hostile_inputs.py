@@ -7,6 +7,7 @@ real command and assert the row identity, no $0 for a row with tokens, no intern
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import json
 import os
@@ -290,8 +291,8 @@ def _valid_bytes() -> bytes:
 @pytest.mark.parametrize(
     ("name", "content", "needle"),
     [
-        ("log.csv.gz", gzip.compress(_valid_bytes()), "gzip"),
-        ("log.csv", gzip.compress(_valid_bytes()), "gzip"),
+        ("log.csv.gz", gzip.compress(_valid_bytes() * 40)[:-40], "truncated gzip"),
+        ("log.csv", bz2.compress(_valid_bytes()), "bzip2"),
         ("log.csv", "\ufeff".encode("utf-16-le") + _valid_bytes().decode().encode("utf-16-le"), "UTF-16"),
         ("log.csv", _valid_bytes().decode().encode("utf-16-be"), "UTF-16"),
         ("log.json", b'{"a":' + bytes(range(256)) * 4, "binary"),
@@ -301,7 +302,18 @@ def _valid_bytes() -> bytes:
         ("log.csv", b"", "empty"),
         ("log.zip", b"PK\x03\x04" + b"\x00" * 40, "zip"),
     ],
-    ids=["gz", "gz-named-csv", "utf16le", "utf16be", "binary", "utf32", "latin1-header", "blank", "empty", "zip"],
+    ids=[
+        "truncated-gz",
+        "bz2-named-csv",
+        "utf16le",
+        "utf16be",
+        "binary",
+        "utf32",
+        "latin1-header",
+        "blank",
+        "empty",
+        "zip",
+    ],
 )
 @pytest.mark.parametrize("fmt", ["auto", "canonical", "litellm", "openrouter"])
 def test_unreadable_files_are_named_not_called_empty(tmp_path, capsys, name, content, needle, fmt):
@@ -635,8 +647,8 @@ def test_corpus_files_every_reader(tmp_path, fmt):
 def test_library_errors_are_billpath_errors(tmp_path):
     """What the CLI prints as one line is a BillpathError in the library too (the API and the server rely on it)."""
     path = tmp_path / "x.csv"
-    path.write_bytes(gzip.compress(b"model,input_tokens,output_tokens\n"))
-    with pytest.raises(BillpathError, match="gzip"):
+    path.write_bytes(bz2.compress(b"model,input_tokens,output_tokens\n"))
+    with pytest.raises(BillpathError, match="bzip2"):
         price_log([str(path)])
 
 

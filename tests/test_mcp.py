@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -106,6 +107,9 @@ def test_lists_the_tools_with_schemas_and_calls_each_like_the_cli(tmp_path: Path
 
 
 def test_bad_arguments_are_one_line_tool_errors(tmp_path: Path) -> None:
+    odd = tmp_path / "odd.json"
+    odd.write_text('{"foo": 1, "bar": 2}')
+
     async def session(client):
         return [
             await client.call_tool("compare", {"model": "no-such-model"}),
@@ -116,6 +120,8 @@ def test_bad_arguments_are_one_line_tool_errors(tmp_path: Path) -> None:
             await client.call_tool("recommend", {"model": "gpt-5.5", "require": ["billing:mars"]}),
             await client.call_tool("price-log", {"files": [str(tmp_path / "missing.csv")]}),
             await client.call_tool("compare", {}),  # the required model is missing
+            await client.call_tool("price-log", {"files": [str(odd)]}),
+            await client.call_tool("compare", {"model": "gpt-5.5", "cache_write_1h_tokens": "-1"}),
         ]
 
     results = with_client(session)
@@ -128,12 +134,15 @@ def test_bad_arguments_are_one_line_tool_errors(tmp_path: Path) -> None:
         "billing:mars",
         "missing.csv",
         "model",
+        "name it with input_format",  # worded for an agent: the argument's name, not the CLI's flag
+        "cache_write_1h_tokens must be a non-negative number",
     ]
     for result, want in zip(results, wanted, strict=True):
         message = text(result)
         assert result.is_error is True, message
         assert want in message, message
         assert "\n" not in message.strip() and "Traceback" not in message, message
+        assert not re.search(r"`|\bbillpath\s+[a-z]|(^|\s)--[a-z]", message), message  # no shell advice
 
 
 def test_exact_decimals_survive_json_numbers() -> None:

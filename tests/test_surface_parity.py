@@ -1,12 +1,14 @@
-"""The same options on every surface: the CLI, the Python API and the HTTP API.
+"""The same options on every surface: the CLI, the Python API, the HTTP API and the MCP tools.
 
 Each command's options are enumerated from the surface itself (click's parameters, the API's signature,
-the OpenAPI document), names aligned by SAME, and every option must exist on every surface unless
-EXEMPT says why it cannot. A new flag on one surface only fails here.
+the OpenAPI document, the MCP server's tool list), names aligned by SAME, and every option must exist on
+every surface unless EXEMPT says why it cannot. A new flag on one surface only fails here; a field added
+to `billpath.usage.workload.FIELDS` must reach every surface, with the same help and a type of its kind.
 """
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from typing import get_args, get_type_hints
 
@@ -15,14 +17,18 @@ import typer
 
 import billpath
 from billpath.cli import app
-from billpath.usage.workload import FIELDS, TERMS
+from billpath.cli.mcp_server import server as mcp_server
+from billpath.errors import for_clients
+from billpath.usage.workload import FIELDS, PAYMENTS, PRICE_LOG_HELP, TERMS
 from billpath.web.app import create_app
 
-COMMANDS = {  # command -> (CLI command, API function, HTTP method and path)
+COMMANDS = {  # command -> (CLI command, API function, HTTP method and path); the MCP tool has the command's name
     "compare": ("compare", billpath.compare, ("get", "/api/compare")),
     "recommend": ("recommend", billpath.recommend, ("get", "/api/recommend")),
     "price-log": ("price-log", billpath.price_log, ("post", "/api/price-log")),
     "scenarios": ("scenarios", billpath.scenarios, ("post", "/api/scenarios")),
+    "explain": ("explain", billpath.explain, ("get", "/api/explain")),
+    "lag": ("lag", billpath.lag, ("get", "/api/lag")),
 }
 SAME = {
     "files": "file",
@@ -47,6 +53,8 @@ EXEMPT = {
     ("web", "engine"): "the server runs the embedded engine; Spark is a batch choice for the CLI and Python",
     ("web", "source"): "the server never reads its own home directory for a client; upload the agent's log files",
     ("web", "reprice"): "only for the FOCUS CSV file (--format focus); the web answers the JSON, which has reprice",
+    ("mcp", "engine"): "a tool answers from the embedded engine; Spark is a batch choice for the CLI and Python",
+    ("mcp", "reprice"): "only for the FOCUS CSV file (--format focus); a tool answers the JSON, which has reprice",
 }
 
 
@@ -79,24 +87,101 @@ def _web_options(method: str, path: str, spec: dict) -> set[str]:
     return {SAME.get(n, n) for n in names} - {"model"}
 
 
+def _mcp_options(schema: dict) -> set[str]:
+    return {SAME.get(n, n) for n in schema.get("properties", {})} - {"model"}
+
+
 @pytest.fixture(scope="module")
 def openapi() -> dict:
     return create_app().openapi()
 
 
+@pytest.fixture(scope="module")
+def mcp_tools() -> dict[str, dict]:
+    """Each MCP tool's input schema, as the SDK lists it to a client (`tools/list`)."""
+    tools = asyncio.run(mcp_server().list_tools())
+    return {t.name: t.input_schema for t in tools}
+
+
 @pytest.mark.parametrize("command", COMMANDS)
-def test_every_option_is_on_every_surface(command, openapi):
+def test_every_option_is_on_every_surface(command, openapi, mcp_tools):
     cli_name, fn, (method, path) = COMMANDS[command]
     surfaces = {
         "cli": {SAME.get(n, n) for n in _cli_options(cli_name)} - {"model"},
         "api": _api_options(fn) - {"model"},
         "web": _web_options(method, path, openapi),
+        "mcp": _mcp_options(mcp_tools[command]),
     }
     wanted = set().union(*surfaces.values())
     missing = {
         surface: sorted(o for o in wanted - names if (surface, o) not in EXEMPT) for surface, names in surfaces.items()
     }
-    assert missing == {"cli": [], "api": [], "web": []}
+    assert missing == {"cli": [], "api": [], "web": [], "mcp": []}
+
+
+# What a client may send for each kind of workload field (JSON Schema types of the MCP argument, and the
+# web's query type); a new kind must be given its types here and on the surfaces.
+MCP_TYPES = {
+    "count": {"integer", "number", "string"},
+    "requests": {"integer", "number", "string"},
+    "share": {"integer", "number", "string"},
+    "usd": {"integer", "number", "string"},
+    "date": {"string"},
+    "path": {"string"},
+    "payment": {"string"},
+}
+
+
+def _types(schema: dict) -> tuple[set[str], list | None]:
+    arms = schema.get("anyOf", [schema])
+    types = {a["type"] for a in arms if "type" in a} - {"null"}
+    enums = [a["enum"] for a in arms if "enum" in a]
+    return types, (enums[0] if enums else None)
+
+
+def _web_parameters(openapi: dict, method: str, path: str) -> dict[str, dict]:
+    return {p["name"]: p for p in openapi["paths"][path][method].get("parameters", [])}
+
+
+def _cli_help(command: str) -> dict[str, str]:
+    params = typer.main.get_command(app).commands[command].params  # type: ignore[attr-defined]
+    return {p.name: p.help for p in params if p.name}
+
+
+@pytest.mark.parametrize(("command", "help_for"), [("compare", {}), ("recommend", {}), ("price-log", PRICE_LOG_HELP)])
+def test_workload_fields_have_one_help_and_type_on_every_surface(command, help_for, openapi, mcp_tools):
+    """Each workload field a command takes has the help of FIELDS on every surface (worded for clients where
+    the surface is not a shell) and a type of its kind; a field added to FIELDS that a surface lacks fails."""
+    cli_name, _, (method, path) = COMMANDS[command]
+    taken = [f for f in FIELDS if command != "price-log" or f in TERMS]
+    cli, web = _cli_help(cli_name), _web_parameters(openapi, method, path)
+    tool = mcp_tools[command]["properties"]
+    for f in taken:
+        want = help_for.get(f.name, f.help)
+        assert cli[f.name] == want, f.name
+        assert tool[f.name]["description"] == for_clients(want), f.name
+        assert "--" not in tool[f.name]["description"], f.name
+        types, enum = _types(tool[f.name])
+        assert types == MCP_TYPES[f.kind], (f.name, types)
+        if f.kind == "payment":
+            assert enum == list(PAYMENTS), f.name
+        if f.kind == "path":
+            continue  # EXEMPT: the web never opens a file a client names
+        if method == "post":
+            continue  # the upload's terms are query parameters too, checked below
+        assert web[f.name]["description"] == for_clients(want), f.name
+        web_types, web_enum = _types(web[f.name]["schema"])
+        assert web_types == {"string"}, (f.name, web_types)
+        if f.kind == "payment":
+            assert web_enum == list(PAYMENTS), f.name
+
+
+def test_the_upload_terms_are_the_workload_terms(openapi):
+    web = _web_parameters(openapi, "post", "/api/price-log")
+    terms = [f for f in TERMS if f.kind != "path"]
+    assert {f.name for f in terms} <= set(web)
+    for f in terms:
+        assert web[f.name]["description"] == for_clients(PRICE_LOG_HELP.get(f.name, f.help)), f.name
 
 
 def test_the_workload_fields_are_the_python_keywords():

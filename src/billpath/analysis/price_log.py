@@ -285,7 +285,7 @@ def price_log(paths: list[str] | str, options: PriceLogOptions | None = None, **
     """
     opts = replace(options or PriceLogOptions(), **settings)
     if opts.since and opts.until and opts.since > opts.until:
-        raise LogError(f"--since {opts.since} is after --until {opts.until}")
+        raise LogError(f"the --since day ({opts.since}) is after the --until day ({opts.until})")
     from billpath.usage.readers.canonical import column_mapping, parse_mapping
 
     mapping = opts.columns if isinstance(opts.columns, dict) else parse_mapping(opts.columns)

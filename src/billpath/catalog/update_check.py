@@ -129,7 +129,7 @@ def type_problem(value: object, types: dict, where: str, required: Set[str] = fr
 
 def remedy(path: Path) -> str:
     source = path.stem
-    return f"delete it (rm {shlex.quote(str(path))}) or re-run `billpath catalog update {source}`"
+    return f"delete it (`rm {shlex.quote(str(path))}`) or re-run `billpath catalog update {source}`"
 
 
 def broken(path: Path, problem: str) -> CatalogError:

@@ -10,7 +10,7 @@ import typer
 
 from billpath.cli.app import app, parse_date
 from billpath.cli.options import PRICING_TERMS, workload_options
-from billpath.usage.workload import Workload
+from billpath.usage.workload import PRICE_LOG_HELP, Workload
 
 if TYPE_CHECKING:  # rich's progress bar is imported only when it is shown
     from rich.progress import TaskID
@@ -47,7 +47,7 @@ class Engine(StrEnum):
 
 
 @app.command("price-log")
-@workload_options(PRICING_TERMS, help={"at": "Prices for rows without a timestamp (default: today)."})
+@workload_options(PRICING_TERMS, help=PRICE_LOG_HELP)
 def price_log_cmd(
     files: Annotated[
         list[str] | None, typer.Argument(help="Usage files, directories or globs.", metavar="FILE...")

@@ -2,7 +2,9 @@
 
 Each tool returns, as its text content, exactly what the matching command prints with
 `--format json` (same function, same serialisation), so an agent, the terminal and the page never
-disagree. A user error comes back as a tool error with the CLI's one-line message, never a traceback.
+disagree. The workload arguments are `billpath.usage.workload.FIELDS`, parsed by the same `Workload.parse`
+as the CLI's flags and the web's query. A user error comes back as a one-line tool error worded for an
+agent (arguments by name, tools instead of shell commands: `billpath.errors.for_clients`), never a traceback.
 
 Imported only by the `mcp` command: the SDK stays off every other command's start-up path.
 """
@@ -10,9 +12,9 @@ Imported only by the `mcp` command: the SDK stays off every other command's star
 # No `from __future__ import annotations`: the SDK reads the tool signatures' real types.
 
 import functools
-from collections.abc import Callable
+import inspect
+from collections.abc import Callable, Iterable
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import MCPServer
@@ -21,8 +23,11 @@ from mcp_types import ToolAnnotations
 from pydantic import Field, ValidationError
 
 from billpath import __version__, api
-from billpath.errors import BillpathError
+from billpath.errors import BillpathError, for_clients
 from billpath.report.render import to_json
+from billpath.usage.agent_sources import SOURCES as AGENT_SOURCES
+from billpath.usage.workload import BY_NAME, FIELDS, PAYMENTS, PRICE_LOG_HELP, TERMS, Workload
+from billpath.usage.workload import Field as WorkloadField
 
 INSTRUCTIONS = (
     "billpath prices LLM usage exactly on every channel that sells a model (maker APIs, clouds, aggregators, "
@@ -34,17 +39,9 @@ INSTRUCTIONS = (
 
 # JSON numbers or decimal strings: a string keeps an exact fraction ("0.3"), an int a whole count.
 Num = int | float | str
-Tokens = Annotated[Num, Field(description="Tokens per request (non-negative).")]
+NUMBER_KINDS = ("count", "requests", "share", "usd")
 Model = Annotated[str, Field(description="Canonical id (claude-sonnet-4-6, gpt-5.5), display name or a channel's id.")]
-Requests = Annotated[Num, Field(description="How many such requests the period holds (default 1).")]
-BatchShare = Annotated[Num, Field(description="Share of requests sent as batch, 0-1.")]
-CacheHitShare = Annotated[Num, Field(description="Share of input_tokens read from the prompt cache, 0-1.")]
-At = Annotated[str | None, Field(description="Price at this date, YYYY-MM-DD (default: today).")]
-Payment = Annotated[
-    Literal["card", "crypto", "byok"] | None, Field(description="Aggregator payment method (default card).")
-]
-CreditPurchase = Annotated[Num | None, Field(description="USD per aggregator credit purchase (default 100).")]
-Prices = Annotated[str | None, Field(description="Path of a TOML price overlay (your negotiated prices).")]
+Seats = Annotated[int, Field(ge=1, le=100_000, description="Coding-tool seats sharing the workload.")]
 READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 
 
@@ -52,22 +49,70 @@ class ArgumentError(BillpathError):
     """A tool argument that is not what the tool takes."""
 
 
-def number(name: str, value: Num | None, *, share: bool = False, positive: bool = False) -> Decimal:
-    """An exact, finite, non-negative Decimal from a JSON number or a decimal string."""
+def described(text: str) -> str:
+    """Help or an error worded for an MCP client: parameters by their argument names, tools for commands."""
+    return for_clients(text, _tool_for)
+
+
+def _tool_for(command: tuple[str, ...], params: dict[str, str]) -> str | None:
+    """The tool an agent calls instead of a `billpath` command a message names (None: no such tool)."""
+    name = " ".join(command)
+    if name not in TOOLS:
+        return None
+    args = ", ".join(f"{k}={v}" for k, v in params.items())
+    return f"the {name} tool" + (f" ({args})" if args else "")
+
+
+def _annotation(f: WorkloadField, help_text: str | None = None) -> Any:
+    """A workload field's argument type and description (`billpath.usage.workload.FIELDS`, as every surface)."""
+    about = Field(description=described(help_text or f.help))
+    if f.kind == "payment":
+        return Annotated[Literal[PAYMENTS] | None, about]
+    if f.kind in ("date", "path"):
+        return Annotated[str | None, about]
+    if f.kind in NUMBER_KINDS:
+        return Annotated[Num | None, about]  # a JSON number or a decimal string
+    raise TypeError(f"workload field {f.name}: no MCP argument type for kind {f.kind!r}")  # a new kind: say how
+
+
+def _text(f: WorkloadField, value: object) -> object:
+    """An argument as the text `Workload.parse` reads (a float as the shortest decimal that round-trips)."""
+    if value is None or (value == "" and f.kind in ("date", "payment", "path")):
+        return None
     if isinstance(value, bool):  # JSON true/false is not a count
-        raise ArgumentError(f"{name} must be a number, got {value!r}")
-    try:
-        # str(float) is the shortest text that round-trips: 0.3 arrives as Decimal("0.3"), not 0.2999…
-        d = Decimal(str(value).replace("_", "").strip())
-    except InvalidOperation:
-        raise ArgumentError(f"{name} must be a number, got {value!r}") from None
-    if not d.is_finite() or d < 0:
-        raise ArgumentError(f"{name} must be a non-negative number, got {value!r}")
-    if share and d > 1:
-        raise ArgumentError(f"{name} is a share between 0 and 1, got {value!r}")
-    if positive and d == 0:
-        raise ArgumentError(f"{name} must be at least 1, got {value!r}")
-    return d
+        raise ArgumentError(f"{f.name} must be a number, got {value!r}")
+    return str(value)  # str(0.3) is "0.3": the decimal the agent wrote, not the binary float
+
+
+def workload_tool(
+    selected: Iterable[WorkloadField] = FIELDS, help: dict[str, str] | None = None
+) -> Callable[[Callable[..., str]], Callable[..., str]]:
+    """Give a tool whose function takes `workload: Workload` the `selected` workload arguments, parsed into one
+    Workload by `Workload.parse` (the same parse as the CLI's flags and the web's query)."""
+    chosen = tuple(selected)
+
+    def decorate(fn: Callable[..., str]) -> Callable[..., str]:
+        sig = inspect.signature(fn, eval_str=True)
+        own = [p for p in sig.parameters.values() if p.name != "workload"]
+        at = list(sig.parameters).index("workload")
+        added = [
+            inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=_annotation(f, h))
+            for f in chosen
+            for h in [(help or {}).get(f.name)]
+        ]
+        head = own[:at]
+        tail = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own[at:]]
+
+        @functools.wraps(fn)
+        def tool(*args: Any, **kwargs: Any) -> str:
+            values = {f.name: _text(f, kwargs.pop(f.name, None)) for f in chosen}
+            return fn(*args, workload=Workload.parse(values), **kwargs)
+
+        # inspect.signature (and so the SDK) reads __signature__, which functions do not declare
+        tool.__signature__ = sig.replace(parameters=[*head, *added, *tail])  # type: ignore[attr-defined]  # above
+        return tool
+
+    return decorate
 
 
 def day(name: str, value: str | None) -> date | None:
@@ -87,63 +132,33 @@ def as_tool(fn: Callable[..., Any]) -> Callable[..., str]:
         try:
             return fn(*args, **kwargs)
         except BillpathError as exc:
-            raise ToolError(" ".join(str(exc).split())) from None
+            raise ToolError(described(str(exc))) from None
         except Exception as exc:  # a bug: say so in one line, as the CLI does
             raise ToolError(f"internal error: {type(exc).__name__}: {exc}") from None
 
     return run
 
 
+@workload_tool()
 def compare(
     model: Model,
-    input_tokens: Tokens = 0,
-    output_tokens: Tokens = 0,
-    cache_read_tokens: Tokens = 0,
-    cache_write_tokens: Tokens = 0,
-    cache_write_1h_tokens: Tokens = 0,
-    reasoning_tokens: Tokens = 0,
-    requests: Requests = 1,
-    batch_share: BatchShare = 0,
-    cache_hit_share: CacheHitShare = 0,
-    at: At = None,
-    payment: Payment = None,
-    credit_purchase: CreditPurchase = None,
+    workload: Workload,
     all_variants: Annotated[bool, Field(description="Also quote service tiers (fast, priority, flex).")] = False,
-    prices: Prices = None,
+    seats: Seats = 1,
 ) -> str:
     """What MODEL costs for a workload on every channel that sells it, cheapest first.
 
-    Returns the JSON of `billpath compare MODEL --format json`: API channels in `quotes` (each with its
-    cost per component, summing to the total, its notes and source), the channels that do not sell it
-    in `unavailable`.
+    Token arguments are per request. Returns the JSON of `billpath compare MODEL --format json`: API
+    channels in `quotes` (each with its cost per component, summing to the total, its notes and source),
+    coding-tool plans in `seats`, the channels that do not sell it in `unavailable`.
     """
-    result = api.compare(
-        model,
-        **_tokens(input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens),
-        reasoning_tokens=number("reasoning_tokens", reasoning_tokens),
-        requests=number("requests", requests, positive=True),
-        batch_share=number("batch_share", batch_share, share=True),
-        cache_hit_share=number("cache_hit_share", cache_hit_share, share=True),
-        at=day("at", at),
-        payment=payment,
-        credit_purchase=None if credit_purchase is None else number("credit_purchase", credit_purchase),
-        all_variants=all_variants,
-        prices=prices,
-    )
-    return to_json(result.to_dict())
+    return to_json(api.compare(model, workload, all_variants=all_variants, seats=seats).to_dict())
 
 
+@workload_tool()
 def recommend(
     model: Model,
-    input_tokens: Tokens = 0,
-    output_tokens: Tokens = 0,
-    cache_read_tokens: Tokens = 0,
-    cache_write_tokens: Tokens = 0,
-    cache_write_1h_tokens: Tokens = 0,
-    reasoning_tokens: Tokens = 0,
-    requests: Requests = 1,
-    batch_share: BatchShare = 0,
-    cache_hit_share: CacheHitShare = 0,
+    workload: Workload,
     require: Annotated[
         list[str] | None,
         Field(
@@ -151,14 +166,11 @@ def recommend(
             "multi-maker, feature:batch, feature:cache-1h, ..."
         ),
     ] = None,
-    at: At = None,
-    payment: Payment = None,
-    credit_purchase: CreditPurchase = None,
-    prices: Prices = None,
     log: Annotated[
         list[str] | None, Field(description="Take the workload from these usage logs instead of the token arguments.")
     ] = None,
     input_format: Annotated[str, Field(description="Format of `log` (default: detected).")] = "auto",
+    seats: Seats = 1,
 ) -> str:
     """Channels ranked for a month of this workload under the requirements, with reasons and exclusions.
 
@@ -166,33 +178,41 @@ def recommend(
     """
     result = api.recommend(
         model,
-        **_tokens(input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens),
-        reasoning_tokens=number("reasoning_tokens", reasoning_tokens),
-        requests=number("requests", requests, positive=True),
-        batch_share=number("batch_share", batch_share, share=True),
-        cache_hit_share=number("cache_hit_share", cache_hit_share, share=True),
+        workload,
         requires=list(require or []),
-        at=day("at", at),
-        payment=payment,
-        credit_purchase=None if credit_purchase is None else number("credit_purchase", credit_purchase),
-        prices=prices,
         log=list(log) if log else None,
         input_format=input_format,
+        seats=seats,
     )
     return to_json(result.to_dict())
 
 
+@workload_tool(TERMS, help=PRICE_LOG_HELP)
 def price_log(
-    files: Annotated[list[str], Field(description="Usage log files, directories or globs on this machine.")],
+    files: Annotated[
+        list[str], Field(description="Usage log files, directories or globs on this machine ([] with source).")
+    ],
+    workload: Workload,
     input_format: Annotated[
         str,
         Field(
             description="Log format: auto (detected from content), openai-usage, anthropic-usage, otel, litellm, "
-            "openrouter, langfuse, canonical, ..."
+            "openrouter, langfuse, canonical, claude-code, codex, gemini-cli, ..."
         ),
     ] = "auto",
-    at: Annotated[str | None, Field(description="Prices for rows without a timestamp, YYYY-MM-DD.")] = None,
-    prices: Prices = None,
+    column: Annotated[
+        list[str] | None,
+        Field(description="FIELD=HEADER: map a CSV header to a canonical field, e.g. input_tokens=Prompt Tokens."),
+    ] = None,
+    since: Annotated[str | None, Field(description="Only rows dated on or after this day (UTC), YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, Field(description="Only rows dated on or before this day (UTC), YYYY-MM-DD.")] = None,
+    source: Annotated[
+        list[Literal[AGENT_SOURCES]] | None,  # type: ignore[valid-type]  # the tuple of agents
+        Field(description="Read these coding agents' logs from their default locations on this machine."),
+    ] = None,
+    plan: Annotated[
+        str | None, Field(description="Compare with a subscription (claude-max-5x, chatgpt-pro, cursor-pro, ...).")
+    ] = None,
 ) -> str:
     """Price a usage log exactly on the channels it used, and re-price it on every other channel.
 
@@ -200,11 +220,19 @@ def price_log(
     rows_unpriced + rows_rejected, total_usd, by_model, by_channel, by_day, reprice, unpriced, rejected.
     """
     given: object = files  # a client may send one path as a string despite the schema
-    if isinstance(given, str):
-        files = [given]
-    if not files:
-        raise ArgumentError("files must name at least one usage log")
-    result = api.price_log(list(files), input_format=input_format, at=day("at", at), prices=prices)
+    paths = [given] if isinstance(given, str) else list(files)
+    if not paths and not source:
+        raise ArgumentError("files must name at least one usage log (or give source)")
+    result = api.price_log(
+        paths,
+        workload,
+        input_format=input_format,
+        columns=list(column) if column else None,
+        since=day("since", since),
+        until=day("until", until),
+        source=list(source) if source else None,
+        plan=plan or None,
+    )
     return to_json(result.to_dict())
 
 
@@ -228,38 +256,31 @@ def channels() -> str:
     return to_json(api.channels())
 
 
-def lag(model: Model) -> str:
+@workload_tool([BY_NAME["prices"]])
+def lag(model: Model, workload: Workload) -> str:
     """Days each channel got MODEL after the maker released it. Returns `billpath lag MODEL --format json`."""
-    return to_json(api.lag(model))
+    return to_json(api.lag(model, prices=workload.prices))
 
 
-def explain(model: Model, at: At = None) -> str:
+@workload_tool([BY_NAME["at"], BY_NAME["prices"]])
+def explain(model: Model, workload: Workload) -> str:
     """Where MODEL is sold, what it costs, what each channel lacks, with sources.
 
     Returns the JSON of `billpath explain MODEL --format json`.
     """
-    return to_json(api.explain(model, at=day("at", at)))
+    return to_json(api.explain(model, at=workload.at, prices=workload.prices))
 
 
+@workload_tool([BY_NAME["prices"]])
 def scenarios(
     file: Annotated[str, Field(description="A scenarios TOML file on this machine (named workloads, month by month).")],
-    prices: Prices = None,
+    workload: Workload,
 ) -> str:
     """Named workload scenarios (model mix, growth, cache and batch shares) priced month by month on each channel.
 
     Returns the JSON of `billpath scenarios FILE --format json`.
     """
-    return to_json(api.scenarios(file, prices=prices))
-
-
-def _tokens(input_tokens: Num, output_tokens: Num, cache_read: Num, cache_write: Num, cache_write_1h: Num) -> dict:
-    return {
-        "input_tokens": number("input_tokens", input_tokens),
-        "output_tokens": number("output_tokens", output_tokens),
-        "cache_read_tokens": number("cache_read_tokens", cache_read),
-        "cache_write_tokens": number("cache_write_tokens", cache_write),
-        "cache_write_1h_tokens": number("cache_write_1h_tokens", cache_write_1h),
-    }
+    return to_json(api.scenarios(file, prices=workload.prices))
 
 
 # Tool name -> function; names follow the CLI's commands.

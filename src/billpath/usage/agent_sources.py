@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from billpath.usage.columns import LogError
+from billpath.usage.paths import data_suffix
 
 SOURCES = ("claude-code", "codex", "gemini-cli")
 
@@ -51,7 +52,7 @@ def find(source: str) -> Found:
     """The default log directories of `source` that exist and hold files; a LogError if there are none."""
     searched = candidates(source)
     suffixes = (".json", ".jsonl") if source == "gemini-cli" else (".jsonl",)
-    dirs = [d for d in searched if d.is_dir() and any(p.suffix in suffixes for p in d.rglob("*") if p.is_file())]
+    dirs = [d for d in searched if d.is_dir() and any(data_suffix(p) in suffixes for p in d.rglob("*") if p.is_file())]
     if not dirs:
         raise LogError(f"no {source} logs found (looked in: {', '.join(str(d) for d in searched)})")
     return Found(source, tuple(searched), tuple(dirs))

@@ -21,7 +21,7 @@ from billpath.usage.columns import (
     normalize_sql,
     sql_str,
 )
-from billpath.usage.paths import resolve
+from billpath.usage.paths import data_suffix, resolve
 from billpath.usage.readers import AGENT_FORMATS, READERS, detect, format_of, is_parquet
 from billpath.usage.readers.base import COLUMNS, Sink
 
@@ -200,7 +200,7 @@ def load(
     first = files[0] if files and (input_format in AGENT_FORMATS or (input_format == "auto" and dirs)) else None
     tree_fmt = (input_format if input_format != "auto" else _detected(first)) if first is not None else None
     if tree_fmt in AGENT_FORMATS:
-        mine = [f for f in files if f.suffix.lower() in READERS[tree_fmt].SUFFIXES]
+        mine = [f for f in files if data_suffix(f) in READERS[tree_fmt].SUFFIXES]
         root = Path(dirs[0]) if len(args) == 1 and dirs else None
         foreign = set(read_agent(tree_fmt, ", ".join(args), mine, root))
         taken = set(mine) - foreign

@@ -19,6 +19,17 @@ from pathlib import Path
 from billpath.usage.columns import LogError
 
 DATA_SUFFIXES = (".parquet", ".csv", ".jsonl", ".ndjson", ".json")
+COMPRESSED_SUFFIXES = (".gz", ".gzip")  # read by content (`readers.base.open_data`); the name is only for walks
+
+
+def data_suffix(path: str | Path) -> str:
+    """The data file's own suffix, lower case: `usage.csv.gz` -> `.csv` (a gzip file is walked as what it holds)."""
+    p = Path(path)
+    if p.suffix.lower() in COMPRESSED_SUFFIXES:
+        p = p.with_suffix("")
+    return p.suffix.lower()
+
+
 MAGIC = re.compile(r"[*?[]")
 
 
@@ -114,7 +125,7 @@ def _glob(pattern: str, notes: list[str]) -> list[str]:
 
 def _files_of(arg: str, notes: list[str]) -> list[str]:
     if os.path.isdir(arg):
-        files = [p for p in _walk(arg, notes) if Path(p).suffix.lower() in DATA_SUFFIXES]
+        files = [p for p in _walk(arg, notes) if data_suffix(p) in DATA_SUFFIXES]
         if not files:
             raise LogError(f"{arg}: no .parquet, .csv, .jsonl or .json files in this directory")
         return files

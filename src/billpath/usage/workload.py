@@ -57,6 +57,9 @@ TERMS = (
 )
 FIELDS = TOKENS + SHAPE + TERMS
 BY_NAME = {f.name: f for f in FIELDS}
+# A log's rows carry their own tokens and dates: of the workload, `price-log` takes the purchase terms, and
+# `at` only prices the rows without a timestamp (the help every surface gives it there).
+PRICE_LOG_HELP = {"at": "Prices for rows without a timestamp (default: today)."}
 PAYMENTS = ("card", "crypto", "byok")
 
 

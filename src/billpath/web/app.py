@@ -27,8 +27,8 @@ from starlette.staticfiles import StaticFiles
 
 from billpath import __version__
 from billpath.catalog.subscriptions import plan_ids as _plan_ids
-from billpath.errors import BillpathError, CatalogError, UnknownChannel, UnknownModel, UsageError
-from billpath.usage.workload import FIELDS, TERMS, Field, Workload
+from billpath.errors import BillpathError, CatalogError, UnknownChannel, UnknownModel, UsageError, for_clients
+from billpath.usage.workload import FIELDS, PAYMENTS, PRICE_LOG_HELP, TERMS, Field, Workload
 from billpath.web import schemas
 from billpath.web.safety import (
     PROBLEM,
@@ -167,14 +167,37 @@ def _problem(status: int, detail: str, kind: str, request: Request) -> Response:
     return Response(problem_body(status, detail, kind, request.url.path), status_code=status, media_type=PROBLEM)
 
 
+def _endpoint_for(app: FastAPI) -> Callable[[tuple[str, ...], dict[str, str]], str | None]:
+    """What an HTTP client calls instead of a `billpath` command a message names (None: nothing it can call)."""
+
+    def endpoint(command: tuple[str, ...], params: dict[str, str]) -> str | None:
+        if len(command) != 1:
+            return None
+        path = f"/api/{command[0]}"
+        methods = [m for r in app.routes if isinstance(r, Route) and r.path == path for m in (r.methods or ())]
+        if not methods:
+            return None
+        method = "GET" if "GET" in methods else sorted(methods)[0]
+        query = "&".join(f"{k}={v}" for k, v in params.items())
+        return f"{method} {path}" + (f"?{query}" if query else "")
+
+    return endpoint
+
+
+def api_detail(message: str, app: FastAPI) -> str:
+    """An error message worded for an HTTP client: parameters as the query or form names them, no shell advice."""
+    return for_clients(message, _endpoint_for(app))
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(BillpathError)
     async def billpath_error(request: Request, exc: BillpathError) -> Response:
         status, kind = _status_of(exc)
+        detail = api_detail(str(exc), app)
         if isinstance(exc, UnknownModel) and exc.suggestions:  # the closest known models, offered as links by the page
-            body = json.loads(problem_body(status, str(exc), kind, request.url.path))
+            body = json.loads(problem_body(status, detail, kind, request.url.path))
             return Response(_json({**body, "suggestions": exc.suggestions}), status_code=status, media_type=PROBLEM)
-        return _problem(status, str(exc), kind, request)
+        return _problem(status, detail, kind, request)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -205,18 +228,21 @@ TERMS_FIELDS = tuple(f for f in WEB_FIELDS if f in TERMS)
 QUERY_TEXT = {"count": (COUNT, 17), "requests": (REQUESTS, 24), "usd": (REQUESTS, 24), "share": (SHARE, 8)}
 
 
-def _query_parameter(f: Field) -> inspect.Parameter:
+def _query_parameter(f: Field, help_text: str | None = None) -> inspect.Parameter:
+    description = for_clients(help_text or f.help)  # "part of output_tokens", not "--output-tokens"
     if f.kind == "date":
-        annotation: Any = Annotated[date | None, Query(description=f.help)]
+        annotation: Any = Annotated[date | None, Query(description=description)]
     elif f.kind == "payment":
-        annotation = Annotated[Literal["card", "crypto", "byok"] | None, Query(description=f.help)]
+        annotation = Annotated[Literal[PAYMENTS] | None, Query(description=description)]
     else:
         pattern, length = QUERY_TEXT[f.kind]
-        annotation = Annotated[str | None, Query(pattern=pattern, max_length=length, description=f.help)]
+        annotation = Annotated[str | None, Query(pattern=pattern, max_length=length, description=description)]
     return inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation)
 
 
-def _workload_dependency(selected: tuple[Field, ...]) -> Callable[..., Awaitable[Workload]]:
+def _workload_dependency(
+    selected: tuple[Field, ...], help: dict[str, str] | None = None
+) -> Callable[..., Awaitable[Workload]]:
     """A FastAPI dependency reading `selected` workload fields from the query string into one Workload."""
 
     async def dependency(**values: object) -> Workload:  # async: parsed inline, no thread hop
@@ -224,13 +250,13 @@ def _workload_dependency(selected: tuple[Field, ...]) -> Callable[..., Awaitable
 
     # inspect.signature (and so FastAPI) reads __signature__, which functions do not declare
     dependency.__signature__ = inspect.Signature(  # type: ignore[attr-defined]  # see above
-        [_query_parameter(f) for f in selected], return_annotation=Workload
+        [_query_parameter(f, (help or {}).get(f.name)) for f in selected], return_annotation=Workload
     )
     return dependency
 
 
 workload = _workload_dependency(WEB_FIELDS)
-pricing_terms = _workload_dependency(TERMS_FIELDS)
+pricing_terms = _workload_dependency(TERMS_FIELDS, PRICE_LOG_HELP)
 
 
 def _requirements() -> list[str]:

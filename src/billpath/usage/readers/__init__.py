@@ -84,11 +84,12 @@ DESCRIPTIONS = {
     ),
     "codex": (
         "Codex CLI rollouts (`~/.codex/sessions/YYYY/MM/DD/rollout-*.jsonl`): `token_count` running totals "
-        "differenced per request",
+        "differenced per request; a resumed or forked session's repeated history counted once across rollouts",
         "codex/",
     ),
     "gemini-cli": (
-        "Gemini CLI chats (`~/.gemini/tmp/*/chats/*.json`): cached tokens inside input, thoughts billed as output",
+        "Gemini CLI chats (`~/.gemini/tmp/*/chats/*.json`): cached tokens inside input, thoughts billed as output; "
+        "older exports' session totals (`stats.models`) when the messages carry no tokens, never both",
         "gemini-cli/",
     ),
     "canonical": (
@@ -162,7 +163,7 @@ def detect(path: Path) -> str:
     first = None
     for number, line, err in iter_lines(path):
         if err:
-            raise LogError(f"{path}: line {number}: {err}; billpath reads UTF-8 text")
+            raise LogError(f"{path}: line {number}: {err}; usage files are read as UTF-8 text")
         if line.strip():
             first = line
             break

@@ -8,15 +8,18 @@ assume). It never drops a row silently: a row it cannot use is rejected with its
 from __future__ import annotations
 
 import csv
+import functools
+import gzip
 import json
 import os
 import re
 import stat
+import zlib
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import SupportsFloat
+from typing import BinaryIO, SupportsFloat
 
 from billpath.usage.columns import CANONICAL, MAX_TOKENS, WHOLE, LogError
 
@@ -106,13 +109,46 @@ def _shown(value: object) -> str:
     return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
+class DuplicateKey(LogError, RowError):
+    """A value read from a JSON object that named its key twice: which one counts is ambiguous.
+
+    Read in a record, it rejects the record (a `RowError`); read above the records (an export's `data`,
+    a bucket's `results`), it is the file's one-line error (a `LogError`), never the last value silently.
+    """
+
+
 class _Duplicates(dict):
-    """A JSON object that named a key twice (json keeps the last value silently; billpath rejects it)."""
+    """A JSON object that named a key twice. `json` keeps the last value silently; here reading that key
+    (or iterating the object) raises `DuplicateKey` naming it, so no reader can take one of the values."""
 
     duplicates: tuple[str, ...] = ()
+    where = ""  # the file (and line) it came from, for the message
+
+    def _refuse(self, key: object) -> None:
+        where = f"{self.where}: " if self.where else ""
+        raise DuplicateKey(f"{where}key {key!r} given twice in one JSON object (which value counts is ambiguous)")
+
+    def get(self, key: object, default: object = None) -> object:
+        if key in self.duplicates:
+            self._refuse(key)
+        return dict.get(self, key, default)
+
+    def __getitem__(self, key: object) -> object:
+        if key in self.duplicates:
+            self._refuse(key)
+        return dict.__getitem__(self, key)
+
+    def items(self):
+        self._refuse(self.duplicates[0])
+
+    def values(self):
+        self._refuse(self.duplicates[0])
+
+    def copy(self):
+        self._refuse(self.duplicates[0])
 
 
-def _pairs(pairs: list[tuple[str, object]]) -> dict:
+def _pairs(pairs: list[tuple[str, object]], where: str = "") -> dict:
     out: dict = {}
     dups: list[str] = []
     for k, v in pairs:
@@ -122,6 +158,7 @@ def _pairs(pairs: list[tuple[str, object]]) -> dict:
     if dups:
         marked = _Duplicates(out)
         marked.duplicates = tuple(dups)
+        marked.where = where
         return marked
     return out
 
@@ -130,10 +167,12 @@ def _int(digits: str) -> int | HugeInt:
     return int(digits) if len(digits) <= MAX_JSON_INT_DIGITS else HugeInt(digits)
 
 
-def parse_json(text: str | bytes) -> object:
+def parse_json(text: str | bytes, where: str = "") -> object:
     """json.loads with the input limits every reader shares: an integer of any length is not a crash
-    (Python refuses > 4,300 digits), and a key named twice in an object is remembered, not lost."""
-    return json.loads(text, object_pairs_hook=_pairs, parse_int=_int)
+    (Python refuses > 4,300 digits), and a key named twice in an object is remembered, never one of its
+    values taken silently (`DuplicateKey`, naming `where` it came from)."""
+    hook = functools.partial(_pairs, where=where) if where else _pairs
+    return json.loads(text, object_pairs_hook=hook, parse_int=_int)
 
 
 def duplicate_keys(value: object) -> tuple[str, ...]:
@@ -197,18 +236,114 @@ class ListSink(Sink):
         self.rows.append({c: record.get(c) for c in COLUMNS})
 
 
-def iter_lines(path: Path) -> Iterator[tuple[int, str, str | None]]:
-    """(line number, text, error) for each line, bounded in length and checked for UTF-8."""
+# ---- gzip: read transparently, by content (the name may say .gz or not), streamed and bounded ----
+
+GZIP_MAGIC = b"\x1f\x8b"
+GZIP_FLOOR = 64 * 2**20  # any gzip may expand to this much text
+GZIP_RATIO = 250  # beyond it, at most this many bytes of text per compressed byte (logs reach ~20; a bomb ~1000)
+
+
+class DataError(LogError):
+    """A file whose data cannot be read on from some point (a truncated or corrupt gzip, a decompression bomb).
+
+    `line` is the first line of the text it could not give (0: not within lines, e.g. a whole document).
+    """
+
+    def __init__(self, path: Path, reason: str, line: int = 0) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.reason, self.line = reason, line
+
+
+class Gunzip:
+    """A gzip file's text as a binary stream (`read(n)`, `readline(limit)`), never more than its bound.
+
+    Truncated, corrupt or bomb-like data is a one-line `DataError`: what was read before it stands (its
+    lines were given), and the rest is said to be unreadable, never silently missing.
+    """
+
+    def __init__(self, path: Path, raw: BinaryIO) -> None:
+        self.path, self.raw = path, raw
+        self.limit = max(GZIP_FLOOR, GZIP_RATIO * os.fstat(raw.fileno()).st_size)
+        self.out = 0
+        self.gz = gzip.GzipFile(fileobj=raw, mode="rb")
+
+    def _guard(self, read: Callable[[], bytes]) -> bytes:
+        try:
+            data = read()
+        except EOFError:
+            raise DataError(
+                self.path,
+                f"truncated gzip: the compressed data ends after {self.out:,} bytes of text, before its end "
+                "marker (a partial copy or an interrupted write); the rest of the file is unreadable",
+            ) from None
+        except (gzip.BadGzipFile, zlib.error, OSError) as exc:
+            raise DataError(self.path, f"corrupt gzip data after {self.out:,} bytes of text ({exc})") from None
+        self.out += len(data)
+        if self.out > self.limit:
+            raise DataError(
+                self.path,
+                f"gzip expands to more than {self.limit // 2**20:,} MiB of text (the bound: {GZIP_RATIO}x its size, "
+                f"at least {GZIP_FLOOR // 2**20} MiB): refused as a likely decompression bomb; decompress it first "
+                "if it is a real log",
+            )
+        return data
+
+    def read(self, n: int) -> bytes:
+        return self._guard(lambda: self.gz.read(n))
+
+    def readline(self, limit: int) -> bytes:
+        return self._guard(lambda: self.gz.readline(limit))
+
+    def close(self) -> None:
+        self.gz.close()
+        self.raw.close()
+
+    def __enter__(self) -> Gunzip:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_data(path: Path) -> BinaryIO | Gunzip:
+    """The file's data as a binary stream: its bytes, or (gzip, told by its first bytes) the text inside."""
+    raw = path.open("rb")
+    try:
+        magic = raw.read(2)
+        raw.seek(0)
+    except BaseException:
+        raw.close()
+        raise
+    return Gunzip(path, raw) if magic == GZIP_MAGIC else raw
+
+
+def is_gzip(path: Path) -> bool:
     with path.open("rb") as f:
+        return f.read(2) == GZIP_MAGIC
+
+
+def iter_lines(path: Path) -> Iterator[tuple[int, str, str | None]]:
+    """(line number, text, error) for each line, bounded in length and checked for UTF-8; a gzip file's
+    lines are those of the text inside (numbered as in it). Data that cannot be read on is a `DataError`
+    naming the first line it could not give."""
+    with open_data(path) as f:
         number = 0
         while True:
-            raw = f.readline(MAX_LINE + 1)
+            try:
+                raw = f.readline(MAX_LINE + 1)
+            except DataError as exc:
+                exc.line = number + 1
+                raise
             if not raw:
                 return
             number += 1
             if len(raw) > MAX_LINE and not raw.endswith(b"\n"):
                 while raw and not raw.endswith(b"\n"):  # skip the rest of the huge line
-                    raw = f.readline(MAX_LINE)
+                    try:
+                        raw = f.readline(MAX_LINE)
+                    except DataError as exc:
+                        exc.line = number + 1
+                        raise
                 yield number, "", f"line longer than {MAX_LINE // 2**20} MiB"  # no text: check the error first
                 continue
             try:
@@ -217,12 +352,37 @@ def iter_lines(path: Path) -> Iterator[tuple[int, str, str | None]]:
                 yield number, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})"
 
 
+def _document_bytes(path: Path) -> bytes:
+    """The whole file's data (a gzip's text), at most MAX_DOCUMENT bytes of it."""
+    with open_data(path) as f:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            try:
+                chunk = f.read(1 << 20)
+            except DataError as exc:  # the line of the text where it broke
+                exc.line = sum(c.count(b"\n") for c in chunks) + 1
+                raise
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > MAX_DOCUMENT:
+                raise LogError(
+                    f"{path}: a JSON document of more than {MAX_DOCUMENT // 2**20} MiB is too large to read whole; "
+                    "export it as JSONL"
+                )
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def load_json_document(path: Path) -> object:
     size = path.stat().st_size
     if size > MAX_DOCUMENT:
         raise LogError(f"{path}: a {size // 2**20} MiB JSON document is too large to read whole; export it as JSONL")
+    data = _document_bytes(path)
+    size = len(data)
     try:
-        return parse_json(path.read_bytes().decode("utf-8-sig"))
+        return parse_json(data.decode("utf-8-sig"), where=str(path))
     except UnicodeDecodeError as exc:
         raise LogError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except json.JSONDecodeError as exc:
@@ -234,10 +394,10 @@ def load_json_document(path: Path) -> object:
         raise LogError(f"{path}: not valid JSON: {exc}") from None
 
 
-def _json_line(line: str) -> tuple[object, str | None]:
+def _json_line(line: str, where: str = "") -> tuple[object, str | None]:
     """One JSON Lines record, or why it is not one."""
     try:
-        return parse_json(line), None
+        return parse_json(line, where), None
     except json.JSONDecodeError as exc:
         return None, f"not valid JSON: {exc.msg} at column {exc.colno}"
     except RecursionError:
@@ -272,7 +432,7 @@ def iter_json_records(path: Path, sink: Sink) -> Iterator[tuple[int, object]]:
     if sniff(path) != "json":
         raise LogError(f"{path}: not JSON (it does not start with '{{' or '[')")
     if not is_jsonl(path):
-        yield 0, load_json_document(path)
+        yield 0, load_json_document(path)  # a key it names twice is refused when read (`_Duplicates`)
         return
     for number, line, err in iter_lines(path):
         if err:
@@ -280,7 +440,7 @@ def iter_json_records(path: Path, sink: Sink) -> Iterator[tuple[int, object]]:
             continue
         if not line.strip():
             continue
-        value, err = _json_line(line)
+        value, err = _json_line(line, f"{path}: line {number}")
         if err:
             sink.reject(number, err)
         else:
@@ -329,8 +489,7 @@ def guarded(record_reader):
 # ---- what a file is, from its first bytes (never from its name) ----
 
 SNIFF_BYTES = 1 << 16
-COMPRESSED = (
-    (b"\x1f\x8b", "gzip", "gunzip"),
+COMPRESSED = (  # refused by name (gzip is read: `open_data`)
     (b"PK\x03\x04", "zip", "unzip"),
     (b"BZh", "bzip2", "bunzip2"),
     (b"\xfd7zXZ\x00", "xz", "unxz"),
@@ -363,32 +522,46 @@ def kind_of(path: Path) -> str:
 
 
 def sniff(path: Path) -> str:
-    """'parquet', 'json' or 'text' from a file's first bytes; anything billpath cannot read is a LogError
-    naming what it is (empty, compressed, UTF-16/32, binary, a FIFO or device)."""
+    """'parquet', 'json' or 'text' from a file's first bytes (a gzip file's: of the text inside); anything
+    that cannot be read is a LogError naming what it is (empty, compressed other than gzip, UTF-16/32,
+    binary, a FIFO or device)."""
     try:
         kind = kind_of(path)
         if kind != "regular":
-            raise LogError(f"{path}: a {kind}, not a regular file; billpath reads usage files only")
+            raise LogError(f"{path}: a {kind}, not a regular file; only regular usage files are read")
         if path.stat().st_size == 0:
             raise LogError(f"{path}: empty file")
-        with path.open("rb") as f:
+        with open_data(path) as f:
             head = f.read(SNIFF_BYTES)
+            gzipped = isinstance(f, Gunzip)
+    except DataError as exc:  # broken within its first bytes: nothing of it is read, from line 1 on
+        exc.line = 1
+        raise
     except OSError as exc:
         raise LogError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if gzipped and not head:
+        raise LogError(f"{path}: empty file (a gzip of nothing)")
+    if gzipped and (head.startswith(PARQUET_MAGIC) or head.startswith(GZIP_MAGIC)):
+        inner = "Parquet" if head.startswith(PARQUET_MAGIC) else "gzip"
+        raise LogError(f"{path}: gzip-compressed {inner}; decompress it first (`gunzip`)")
     if head.startswith(PARQUET_MAGIC):
         return "parquet"
     for magic, name, tool in COMPRESSED:
         if head.startswith(magic):
             raise LogError(
-                f"{path}: {name}-compressed; billpath reads uncompressed files: decompress it first ({tool})"
+                f"{path}: {name}-compressed; only uncompressed or gzip files are read: decompress it first (`{tool}`)"
             )
     for bom, name in BOMS:
         if head.startswith(bom):
-            raise LogError(f"{path}: {name} text; billpath reads UTF-8: convert it (iconv -f {name} -t UTF-8)")
+            raise LogError(
+                f"{path}: {name} text; usage files are read as UTF-8: convert it (`iconv -f {name} -t UTF-8`)"
+            )
     if b"\x00" in head:
         even, odd = head[0::2].count(0), head[1::2].count(0)
         if max(even, odd) > len(head) // 4 and min(even, odd) < len(head) // 32:
-            raise LogError(f"{path}: UTF-16 text (no byte-order mark); billpath reads UTF-8: convert it with iconv")
+            raise LogError(
+                f"{path}: UTF-16 text (no byte-order mark); usage files are read as UTF-8: convert it (`iconv`)"
+            )
     controls = len(head) - len(head.translate(None, CONTROL_BYTES))
     if controls * 10 > len(head) or head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"\x00":
         raise LogError(f"{path}: binary data (not UTF-8 text, JSON, CSV or Parquet)")

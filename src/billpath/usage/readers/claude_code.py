@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from billpath.usage.columns import LogError
-from billpath.usage.readers.base import MAX_LINE, Sink, iter_lines, num, text
+from billpath.usage.readers.base import GZIP_MAGIC, MAX_LINE, DataError, Sink, iter_lines, num, text
 
 try:  # orjson parses a large tree several times faster; the standard parser gives the same values
     from orjson import loads
@@ -117,6 +117,11 @@ def read_files(paths: list[Path], sink: Sink, root: Path | None = None) -> list[
         except OSError as exc:
             sink.reject(0, f"{label}: cannot read: {exc.strerror or exc}")
             continue
+        except DataError as exc:  # a gzip that breaks before its first line
+            if len(paths) == 1:
+                raise  # one file that cannot be read fails the run (as every reader's)
+            sink.reject(exc.line, f"{label}: line {exc.line} on: {exc.reason}")
+            continue
         if first is None:
             continue  # an empty session file: nothing to read
         if first[2] is None and not claims(first[1]):
@@ -124,11 +129,16 @@ def read_files(paths: list[Path], sink: Sink, root: Path | None = None) -> list[
             continue
         usage_line = _line
         not_usage = 0
-        for number, raw, err in itertools.chain((first,), lines):
-            if err is None and b'"usage"' not in raw and raw.endswith(b"}"):
-                not_usage += 1  # the hot path: a line with no usage key is not parsed at all
-                continue
-            usage_line(tree, label, number, raw, err)
+        try:
+            for number, raw, err in itertools.chain((first,), lines):
+                if err is None and b'"usage"' not in raw and raw.endswith(b"}"):
+                    not_usage += 1  # the hot path: a line with no usage key is not parsed at all
+                    continue
+                usage_line(tree, label, number, raw, err)
+        except DataError as exc:  # a gzip cut short: the lines before stand, the rest is one rejection
+            if len(paths) == 1:
+                raise  # one file that cannot be read fails the run (as every reader's)
+            sink.reject(exc.line, f"{label}: line {exc.line} on: {exc.reason}")
         tree.not_usage += not_usage
     _flush(tree)
     return foreign
@@ -138,6 +148,9 @@ def _small_lines(name: str):
     """(line number, raw bytes, None) for each non-blank line of a file read whole (fast)."""
     with open(name, "rb") as f:
         data = f.read()
+    if data[:2] == GZIP_MAGIC:  # a gzip session file: its text, streamed and bounded
+        yield from _big_lines(Path(name))
+        return
     for number, raw in enumerate(data.split(b"\n"), 1):
         if raw and (raw[-1:] == b"}" or raw.strip()):
             yield number, raw, None

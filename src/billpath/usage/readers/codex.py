@@ -3,8 +3,19 @@
 One event per line, `{timestamp, type, payload}`. Usage is in `event_msg` events whose
 `payload.type` is `token_count`: `payload.info.total_token_usage` is the session's RUNNING total and
 `last_token_usage` the last request. Each request is the difference between consecutive totals, so
-a repeated event (the same total again, which Codex writes) adds nothing; where a file has no totals,
-`last_token_usage` is taken as is; a total that goes down (a reset) starts counting afresh from it.
+a repeated event (the same total again, which Codex writes) adds nothing; a file's first total counts
+its `last_token_usage` (its own request; a resumed counter carries the history before it); where a file
+has no totals, `last_token_usage` is taken as is; a total that goes down (a reset) counts afresh from it.
+
+Resumed and forked sessions (openai/codex `codex-rs/core/src/codex.rs`, `record_initial_history`): the
+running total survives a resume (it is restored from the rollout's last `token_count`), and a resume
+either appends to the same rollout or writes another whose `session_meta` names the same session; a
+fork writes a new rollout (`session_meta.payload.forked_from_id`) that first copies the whole history,
+`token_count` events included, with new timestamps. So the rollouts of one session, its resumptions and
+forks (linked by `id`, `forked_from_id`, `history_base.thread_id`) are one lineage whose running totals
+are one sequence: a total already counted in the lineage is history repeated, not usage, and counts
+once whatever the order of the files. An event copied whole (same timestamp, same total) into a rollout
+that names no session counts once too (ccusage's branch-history fixture).
 
 Counts: `input_tokens` INCLUDES `cached_input_tokens` (converted: canonical input excludes them),
 `reasoning_output_tokens` is part of `output_tokens` (as canonical reasoning is). Codex reports no
@@ -16,10 +27,11 @@ a session ran on an API key or a ChatGPT plan is not recorded.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from billpath.usage.columns import LogError
-from billpath.usage.readers.base import WEAK, Sink, iter_lines, num
+from billpath.usage.readers.base import WEAK, DataError, Sink, iter_lines, num
 
 NAME = "codex"
 SUFFIXES = (".jsonl",)
@@ -50,17 +62,33 @@ def read(path: Path, sink: Sink) -> None:
 
 def read_files(paths: list[Path], sink: Sink, root: Path | None = None) -> list[Path]:
     foreign: list[Path] = []
-    stats = {"repeats": 0, "other": 0, "resets": 0, "no_info": 0}
+    stats = {"repeats": 0, "history": 0, "other": 0, "resets": 0, "no_info": 0}
+    rollouts: list[_Rollout] = []
     for path in paths:
         label = str(path.relative_to(root)) if root is not None and path.is_relative_to(root) else str(path)
-        if not _read_one(path, label, sink, stats):
+        try:
+            rollout = _read_one(path, label, sink, stats)
+        except DataError as exc:  # a gzip cut short: the lines before stand, the rest is one rejection
+            if len(paths) == 1:
+                raise  # one file that cannot be read fails the run (as every reader's)
+            sink.reject(exc.line, f"{label}: line {exc.line} on: {exc.reason}")
+            continue
+        if rollout is None:
             foreign.append(path)
-    skipped = stats["repeats"] + stats["other"] + stats["no_info"]
+        else:
+            rollouts.append(rollout)
+    _count(rollouts, sink, stats)
+    skipped = stats["repeats"] + stats["history"] + stats["other"] + stats["no_info"]
     sink.skipped += skipped
     if stats["repeats"]:
         sink.note(
             f"Codex: total_token_usage is cumulative; each request is the difference of consecutive totals "
             f"({stats['repeats']} repeated token_count events added nothing)"
+        )
+    if stats["history"]:
+        sink.note(
+            f"Codex: {stats['history']} token_count events repeat a session's history already counted in another "
+            "rollout (a resumed or forked session): counted once"
         )
     if stats["resets"]:
         sink.note(f"Codex: {stats['resets']} running totals went down (a reset); counting restarted from them")
@@ -71,16 +99,43 @@ def read_files(paths: list[Path], sink: Sink, root: Path | None = None) -> list[
     return foreign
 
 
+@dataclass
+class _Event:
+    """One `token_count` event with usage, as the rollout gave it."""
+
+    line: int
+    timestamp: object
+    model: str | None
+    provider: str
+    total: tuple[int, ...] | None
+    last: tuple[int, ...] | None
+
+
+@dataclass
+class _Rollout:
+    label: str
+    sessions: list[str] = field(default_factory=list)  # session ids it names: its own, forked-from, copied
+    events: list[_Event] = field(default_factory=list)
+
+
 def _usage(value: object) -> tuple[int, ...] | None:
     if not isinstance(value, dict):
         return None
     return tuple(num(value.get(k)) for k in KEYS)
 
 
-def _read_one(path: Path, label: str, sink: Sink, stats: dict) -> bool:
+def _sessions(payload: dict) -> list[str]:
+    """The session ids a `session_meta` links: its own, the one it was forked from, its history's base."""
+    base = payload.get("history_base")
+    ids = [payload.get("id"), payload.get("forked_from_id"), base.get("thread_id") if isinstance(base, dict) else None]
+    return [i for i in ids if isinstance(i, str) and i]
+
+
+def _read_one(path: Path, label: str, sink: Sink, stats: dict) -> _Rollout | None:
+    """The rollout's token_count events (rows come later, once every rollout of a session is known)."""
+    rollout = _Rollout(label)
     model: str | None = None
     provider = ""
-    previous: tuple[int, ...] | None = None
     first = True
     for number, text, err in iter_lines(path):
         if err:
@@ -92,12 +147,12 @@ def _read_one(path: Path, label: str, sink: Sink, stats: dict) -> bool:
             obj = json.loads(text)
         except (ValueError, RecursionError) as exc:
             if first:
-                return False
+                return None
             sink.reject(number, f"{label}: not valid JSON ({str(exc).split(':')[0]})")
             continue
         if first:
             if not looks_like(obj):
-                return False
+                return None
             first = False
         if not isinstance(obj, dict) or not isinstance(obj.get("payload"), dict):
             stats["other"] += 1
@@ -106,6 +161,7 @@ def _read_one(path: Path, label: str, sink: Sink, stats: dict) -> bool:
         kind = obj.get("type")
         if kind == "session_meta":
             provider = str(payload.get("model_provider") or "")
+            rollout.sessions += _sessions(payload)
             stats["other"] += 1
             continue
         if kind == "turn_context":
@@ -126,39 +182,112 @@ def _read_one(path: Path, label: str, sink: Sink, stats: dict) -> bool:
         except ValueError as exc:
             sink.reject(number, f"{label}: {exc}")
             continue
-        if total is not None:
-            if previous is not None and all(t >= p for t, p in zip(total, previous, strict=True)):
-                delta = tuple(t - p for t, p in zip(total, previous, strict=True))
-            else:
-                if previous is not None:
-                    stats["resets"] += 1
-                delta = last if previous is not None and last is not None else total
-            previous = total
-        elif last is not None:
-            delta = last
-        else:
+        if total is None and last is None:
             sink.reject(number, f"{label}: token_count event without total_token_usage or last_token_usage")
             continue
-        if not any(delta):
-            stats["repeats"] += 1
-            continue
         name = info.get("model") if isinstance(info.get("model"), str) and info["model"].strip() else model
-        if name is None:
-            sink.reject(number, f"{label}: token_count before any turn_context: the rollout names no model")
-            continue
-        inp, cached, out, reasoning = delta
-        if cached > inp:
-            sink.reject(number, f"{label}: cached_input_tokens ({cached}) exceed input_tokens ({inp})")
-            continue
-        sink.row(
-            number,
-            timestamp=obj.get("timestamp"),
-            model=name.strip(),
-            channel=WEAK + (provider or "openai"),
-            input_tokens=inp - cached,
-            output_tokens=out,
-            cache_read_tokens=cached,
-            reasoning_tokens=reasoning,
-            requests=1,
-        )
-    return True
+        rollout.events.append(_Event(number, obj.get("timestamp"), name, provider, total, last))
+    return rollout
+
+
+def _lineages(rollouts: list[_Rollout]) -> list[object]:
+    """Each rollout's lineage: the rollouts whose session ids link (union-find), or the rollout alone."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for r in rollouts:
+        for other in r.sessions[1:]:
+            a, b = find(r.sessions[0]), find(other)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    return [find(r.sessions[0]) if r.sessions else ("rollout", i) for i, r in enumerate(rollouts)]
+
+
+def _count(rollouts: list[_Rollout], sink: Sink, stats: dict) -> None:
+    """Rows from every rollout's events: per lineage, each running total counts once.
+
+    A lineage's rollouts are read from the one whose totals start lowest (the original before a
+    resumption that carries its counter on), so the result does not depend on the order of the files.
+    """
+    lineages = _lineages(rollouts)
+    first_seen: dict[object, int] = {}
+    for i, lineage in enumerate(lineages):
+        first_seen.setdefault(lineage, i)
+
+    def start(r: _Rollout) -> int:
+        return min((sum(e.total) for e in r.events if e.total is not None), default=0)
+
+    order = sorted(range(len(rollouts)), key=lambda i: (first_seen[lineages[i]], start(rollouts[i]), i))
+    counted: dict[object, set[tuple[int, ...]]] = {}  # lineage -> the totals counted: its history so far
+    copies: set[tuple] = set()  # (timestamp, total or last): an event copied whole
+    for i in order:
+        lineage, rollout = lineages[i], rollouts[i]
+        history = counted.setdefault(lineage, set())
+        previous: tuple[int, ...] | None = None
+        for e in rollout.events:
+            exact = (str(e.timestamp), e.total if e.total is not None else e.last)
+            if e.total is not None and (e.total in history or exact in copies):
+                stats["repeats" if previous == e.total else "history"] += 1  # the same event again, or history
+                previous = e.total
+                continue
+            if e.total is None and exact in copies:
+                stats["history"] += 1
+                continue
+            delta = _delta(e, previous, history, stats)
+            if e.total is not None:
+                history.add(e.total)
+                previous = e.total
+            copies.add(exact)
+            if not any(delta):
+                stats["repeats"] += 1
+                continue
+            _row(sink, rollout.label, e, delta)
+
+
+def _delta(e: _Event, previous: tuple[int, ...] | None, history: set[tuple[int, ...]], stats: dict) -> tuple[int, ...]:
+    """This event's request: its total less the one before it (in this rollout, or for a rollout's first
+    total without `last_token_usage`, the lineage's highest total below it), else `last_token_usage`."""
+    if e.total is None:
+        assert e.last is not None  # a total or a last: checked when read
+        return e.last
+    if previous is not None and _covers(e.total, previous):
+        return tuple(t - p for t, p in zip(e.total, previous, strict=True))
+    if previous is not None:
+        stats["resets"] += 1
+    if e.last is not None:
+        return e.last  # the rollout's own request, not the history its counter carries
+    below = [t for t in history if _covers(e.total, t)] if previous is None else []
+    if below:
+        base = max(below, key=sum)
+        return tuple(t - b for t, b in zip(e.total, base, strict=True))
+    return e.total
+
+
+def _covers(total: tuple[int, ...], other: tuple[int, ...]) -> bool:
+    return all(t >= o for t, o in zip(total, other, strict=True))
+
+
+def _row(sink: Sink, label: str, e: _Event, delta: tuple[int, ...]) -> None:
+    if e.model is None:
+        sink.reject(e.line, f"{label}: token_count before any turn_context: the rollout names no model")
+        return
+    inp, cached, out, reasoning = delta
+    if cached > inp:
+        sink.reject(e.line, f"{label}: cached_input_tokens ({cached}) exceed input_tokens ({inp})")
+        return
+    sink.row(
+        e.line,
+        timestamp=e.timestamp,
+        model=e.model.strip(),
+        channel=WEAK + (e.provider or "openai"),
+        input_tokens=inp - cached,
+        output_tokens=out,
+        cache_read_tokens=cached,
+        reasoning_tokens=reasoning,
+        requests=1,
+    )

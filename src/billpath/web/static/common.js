@@ -200,25 +200,32 @@ function table(columns, rows, numeric = [], opts = {}) {
   return t;
 }
 
-/* An error message worded for the page: no shell commands, no command-line flags. */
-const FLAG_WORDS = {
-  "--input-format": "the log format picker",
-  "--requests": "“Requests per month”",
-  "--input-tokens": "“Input tokens per request”",
-  "--output-tokens": "“Output tokens per request”",
-  "--cache-hit-share": "“Cache-hit share”",
-  "--batch-share": "“Batch share”",
-  "--at": "“Prices at”",
-  "--payment": "“Aggregator payment”",
-  "--require": "the requirements",
+/* An error message worded for the page: no endpoints, no shell commands, no parameter or flag names.
+   The API words its errors for an HTTP client (parameters as the query names them, endpoints for commands:
+   billpath.errors.for_clients); the page says the same with its own labels. A CLI-worded message (a flag, a
+   command in backticks) is reworded too. */
+const FIELD_WORDS = {
+  input_format: "the log format picker",
+  requests: "“Requests per month”",
+  input_tokens: "“Input tokens per request”",
+  output_tokens: "“Output tokens per request”",
+  cache_hit_share: "“Cache-hit share”",
+  batch_share: "“Batch share”",
+  at: "“Prices at”",
+  payment: "“Aggregator payment”",
+  require: "the requirements",
 };
+const PARAMETER = /(^|[;:(]\s*|\s)([a-z][a-z0-9]*(?:_[a-z0-9]+)*)(?=\s+(?:must|is|has|takes)\b)/g;
 function forPage(message) {
   let s = String(message || "");
   s = s.replace(/\s*\([^()]*`[^`]*`[^()]*\)/g, ""); // "(search with `billpath models …`)"
   s = s.replace(/[;,:]?\s*(?:run|use|try|search with|see)\s+`[^`]*`[^;.]*/gi, "");
   s = s.replace(/`billpath [^`]*`/g, "the catalog");
   s = s.replace(/`([^`]*)`/g, "$1");
-  s = s.replace(/\bname it with (--[a-z][a-z0-9-]*)/g, (m, flag) => `pick it in ${FLAG_WORDS[flag] || "the form"}`);
-  s = s.replace(/(^|[\s(])(--[a-z][a-z0-9-]*)/g, (m, pre, flag) => pre + (FLAG_WORDS[flag] || `“${flag.slice(2).replace(/-/g, " ")}”`));
+  s = s.replace(/\s*\([^()]*\b(?:GET|POST) \/api\/[^()]*\)/g, ""); // "(search with GET /api/models?search=TEXT)"
+  s = s.replace(/[;,:]?\s*(?:run|use|try|search with|see|call)\s+(?:GET|POST) \/api\/\S*/gi, "");
+  s = s.replace(/(^|[\s(])--([a-z][a-z0-9-]*)/g, (m, pre, flag) => pre + flag.replace(/-/g, "_")); // as the API says it
+  s = s.replace(/\bname (?:it|the format) with ([a-z][a-z0-9_]*)/g, (m, name) => `pick it in ${FIELD_WORDS[name] || "the form"}`);
+  s = s.replace(PARAMETER, (m, pre, name) => pre + (FIELD_WORDS[name] || (name.includes("_") ? `“${name.replace(/_/g, " ")}”` : name)));
   return s.replace(/\s+/g, " ").replace(/\s+([;,.)])/g, "$1").trim();
 }

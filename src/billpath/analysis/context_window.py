@@ -108,14 +108,17 @@ def check(
     """
     window_class = "window_class" if classes else "0"
     rows = con.execute(
-        f"SELECT model, provider, variant, MAX(prompt_class), MAX({window_class}) FROM groups WHERE ok "
-        "GROUP BY model, provider, variant"
+        f"SELECT model, provider, variant, ok, MAX(prompt_class), MAX({window_class}) FROM groups "
+        "GROUP BY model, provider, variant, ok"
     ).fetchall()
     over = {
-        (m, p, v) for m, p, v, pc, wc in rows if (m, p, v) in windows and max(int(pc), int(wc)) >= windows[(m, p, v)][1]
+        (m, p, v)
+        for m, p, v, ok, pc, wc in rows
+        if ok and (m, p, v) in windows and max(int(pc), int(wc)) >= windows[(m, p, v)][1]
     }
-    regroup = bool(over) or any(int(wc) for *_, wc in rows)
-    listing = _listing(con, windows, window_class, over) if listed else None
+    regroup = bool(over) or any(ok and int(wc) for *_, ok, _, wc in rows)
+    rejected = bool(over) or not all(ok for *_, ok, _, _ in rows)  # else nothing to list
+    listing = (_listing(con, windows, window_class, over) if rejected else []) if listed else None
     if over:
         columns: dict[str, list] = {c: [] for c in (*NAME, "model_id", "ctx")}
         for (raw_model, raw_provider, raw_variant), (model, ctx) in windows.items():

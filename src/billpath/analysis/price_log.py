@@ -34,6 +34,7 @@ from billpath.pricing.table import (
 )
 from billpath.usage.columns import LogError
 from billpath.usage.load import Input
+from billpath.usage.readers.cursor_csv import PROVIDER_TEAM
 from billpath.usage.routes import Route, Router
 
 COMPONENT_NAMES = tuple(c.name for c in COMPONENTS)
@@ -363,11 +364,16 @@ def _result(
     over_context: int = 0,
     rejected: list[tuple] | None = None,
 ) -> PriceLogResult:
-    counts = con.execute(
-        "SELECT COALESCE(SUM(rows_n), 0), COALESCE(SUM(CASE WHEN NOT ok THEN rows_n ELSE 0 END), 0),"
-        " COALESCE(SUM(CASE WHEN ok AND day IS NULL THEN rows_n ELSE 0 END), 0) FROM groups"
-    ).fetchone()
-    rows_total, rows_rejected, undated = (int(x) for x in counts)
+    # One small query for what the groups say by name: the counts, the names to route, whether users are named
+    names = con.execute(
+        "SELECT model, provider, variant, ok, SUM(rows_n), SUM(CASE WHEN day IS NULL THEN rows_n ELSE 0 END), "
+        "MAX(CASE WHEN user_id <> '' THEN 1 ELSE 0 END) FROM groups GROUP BY model, provider, variant, ok"
+    ).fetchall()
+    rows_total = sum(int(n) for *_, n, _, _ in names)
+    rows_rejected = sum(int(n) for *_, ok, n, _, _ in names if not ok)
+    undated = sum(int(u) for *_, ok, _, u, _ in names if ok)
+    keys = sorted((m, p, v) for m, p, v, ok, *_ in names if ok)
+    has_users = any(ok and users for *_, ok, _, _, users in names)
     catalog = router.catalog
     notes: list[str] = []
     if over_context:
@@ -381,7 +387,6 @@ def _result(
     if undated:
         notes.append(f"{undated} rows carry no timestamp: priced at the prices of {at}")
         con.execute(f"UPDATE groups SET day = DATE '{at.isoformat()}' WHERE day IS NULL")
-    keys = [tuple(k) for k in con.execute("SELECT DISTINCT model, provider, variant FROM groups WHERE ok").fetchall()]
     routes = _register_routes(con, router, keys)
     _register_prices(con, catalog, frozenset(r.model for r in routes.values() if r.model))
     con.execute(f"CREATE TEMP TABLE priced AS {st.price}")
@@ -411,11 +416,12 @@ def _result(
     _tally(result, catalog, groups, routes, terms)
     for d in days:
         result.by_day.setdefault(d["day"], Tally()).add(d)
-    if con.execute("SELECT COUNT(*) FROM groups WHERE ok AND user_id <> ''").fetchone()[0]:
+    if has_users:
         _users(con, catalog, result)
     reprice_rows = _fetch(con, f"SELECT * FROM ({st.reprice}) r ORDER BY channel, variant, model")
     _reprice(result, catalog, reprice_rows, terms)
-    _exports(con, catalog, result, inputs, focus_reprice)
+    teams = any(p == PROVIDER_TEAM for _, p, _ in keys)
+    _exports(con, catalog, result, inputs, focus_reprice, has_users, teams)
     _reconcile(result, exports.reconcile_lines(con, inputs))
     _best_mix(result, catalog, reprice_rows, terms)
     if rows_rejected:
@@ -508,12 +514,23 @@ def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes:
     ]
 
 
-def _exports(con, catalog: Catalog, result: PriceLogResult, inputs: list[Input], focus_reprice: str | None) -> None:
-    """Application fees (the Cursor Token Rate), per-user totals and FOCUS lines (`billpath.analysis.exports`)."""
+def _exports(
+    con,
+    catalog: Catalog,
+    result: PriceLogResult,
+    inputs: list[Input],
+    focus_reprice: str | None,
+    users_named: bool = True,
+    team_rows: bool = True,
+) -> None:
+    """Application fees (the Cursor Token Rate), per-user totals and FOCUS lines (`billpath.analysis.exports`).
+
+    `users_named`/`team_rows`: some valid group names a user / is a Cursor team row (else those queries are
+    not run: they would find nothing)."""
     if focus_reprice is not None and focus_reprice not in catalog.channels:
         raise LogError(f"unknown channel {focus_reprice!r} to re-price on; see `billpath channels`")
-    users = exports.by_user(con)
-    fees = exports.token_rate(con)
+    users = exports.by_user(con) if users_named else {}
+    fees = exports.token_rate(con) if team_rows else []
     for r in fees:
         fee = r["usd"]
         result.cost.fees += fee

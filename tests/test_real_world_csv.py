@@ -209,11 +209,15 @@ def _row_reads(statements: list[str]) -> list[str]:
     return ["reduce" if "COUNT(*) AS rows_n" in s else s for s in statements if re.search(r"\bFROM usage\b", s)]
 
 
-def test_rows_over_their_window_are_listed_as_a_row_by_row_check_lists_them(tmp_path, monkeypatch):
+@pytest.mark.parametrize("names_tested", [200, 0])  # rows tested against their own window, or the smallest
+def test_rows_over_their_window_are_listed_as_a_row_by_row_check_lists_them(tmp_path, monkeypatch, names_tested):
     """Many rows around several windows and tiers, with rejected rows of other kinds mixed in and more than the
     1000 listed: the counts, the first 1000 by (file, line) and their messages are those of a check per row."""
     import random
 
+    from billpath.analysis import context_window
+
+    monkeypatch.setattr(context_window, "MAX_NAMES_TESTED", names_tested)
     statements = _statements(monkeypatch)
     catalog = load_catalog()
     rnd = random.Random(10)

@@ -98,10 +98,10 @@ def message(prompt: int, model: str, ctx: int) -> str:
 
 
 def check(
-    con, windows: dict[Name, tuple[str, int]], engine: str, classes: bool, listed: bool
+    con, windows: dict[Name, tuple[str, int]], engine: str, classes: bool, listed: int
 ) -> tuple[int, list[tuple] | None]:
-    """Reject the groups over their name's window; returns how many rows, and (`listed`: the reduce carried
-    `listed`) the rejected rows' first entries as (source, line, error), unsorted.
+    """Reject the groups over their name's window; returns how many rows, and (`listed` > 0: the reduce carried
+    each group's first `listed` rejected rows) the first `listed` rejected rows as (source, line, error).
 
     `classes`: the reduce had a `window_class` key (`boundaries` was not empty); it is summed away here.
     The same statements on DuckDB and Spark.
@@ -118,7 +118,6 @@ def check(
     }
     regroup = bool(over) or any(ok and int(wc) for *_, ok, _, wc in rows)
     rejected = bool(over) or not all(ok for *_, ok, _, _ in rows)  # else nothing to list
-    listing = (_listing(con, windows, window_class, over) if rejected else []) if listed else None
     if over:
         columns: dict[str, list] = {c: [] for c in (*NAME, "model_id", "ctx")}
         for (raw_model, raw_provider, raw_variant), (model, ctx) in windows.items():
@@ -126,6 +125,7 @@ def check(
                 columns[c].append(v)
         create_table(con, "context_limits", {**NAME_TYPES, "model_id": "VARCHAR", "ctx": "BIGINT"}, columns)
         _wrap_usage(con, engine)
+    listing = (_listing(con, window_class, bool(over), listed) if rejected else []) if listed else None
     if not regroup:
         return 0, listing
     (before,) = con.execute("SELECT COALESCE(SUM(rows_n), 0) AS n FROM groups WHERE NOT ok").fetchall()[0]
@@ -134,20 +134,24 @@ def check(
     return int(after) - int(before), listing  # the rows this check rejected (counted on the small groups)
 
 
-def _listing(con, windows: dict[Name, tuple[str, int]], window_class: str, over: set[Name]) -> list[tuple]:
-    """(source, line, error) of the rows the groups carry in `listed` that end up rejected."""
-    out: list[tuple] = []
-    for model, provider, variant, ok, cls, listed in con.execute(
-        f"SELECT model, provider, variant, ok, GREATEST(prompt_class, {window_class}), listed FROM groups "
-        "WHERE listed IS NOT NULL AND len(listed) > 0"
-    ).fetchall():
-        name = (model, provider, variant)
-        if not ok:
-            out.extend((r["source"], r["line"], r["error"]) for r in listed if r["error"] is not None)
-        elif name in over and int(cls) >= windows[name][1]:
-            model_id, ctx = windows[name]
-            out.extend((r["source"], r["line"], message(int(r["prompt"]), model_id, ctx)) for r in listed)
-    return out
+def _listing(con, window_class: str, over: bool, n: int) -> list[tuple]:
+    """(source, line, error) of the first `n` rows by (source, line) that the groups carry in `listed` and that end
+    up rejected: a rejected group's rows with their error, an over-window group's with `message`."""
+    cls = f"GREATEST(g.prompt_class, g.{window_class})"
+    flagged = f"(g.ok AND {cls} >= l.ctx)" if over else "FALSE"
+    join = f" LEFT JOIN context_limits l ON {ON_NAME.format(a='g', b='l')}" if over else ""
+    limits = ", l.model_id, l.ctx" if over else ", NULL AS model_id, NULL AS ctx"
+    rows = con.execute(
+        f"""SELECT x.r.source, x.r.line, x.r.error, x.r.prompt, x.ok, x.model_id, x.ctx
+FROM (SELECT g.ok{limits}, unnest(g.listed) AS r FROM groups g{join} WHERE NOT g.ok OR {flagged}) x
+WHERE x.ok OR x.r.error IS NOT NULL
+ORDER BY x.r.source, x.r.line
+LIMIT {int(n)}"""
+    ).fetchall()
+    return [
+        (source, line, message(int(prompt), model_id, int(ctx)) if ok else error)
+        for source, line, error, prompt, ok, model_id, ctx in rows
+    ]
 
 
 def _wrap_usage(con, engine: str) -> None:

@@ -336,7 +336,7 @@ def _price_log(paths: list[str], opts: PriceLogOptions) -> PriceLogResult:
         over = context_window.over_sql(windows) if listing else None
         st = statements(tiers, "usage", "groups", "routes", "prices", "priced", extra, listing, over)
         run_statement(log.con, f"CREATE TEMP TABLE groups AS {st.reduce}", progress, log.label)
-        over_context, rejected = context_window.check(log.con, windows, engine, bool(extra), bool(listing))
+        over_context, rejected = context_window.check(log.con, windows, engine, bool(extra), listing)
         log.after_reduce()
         terms = FeeTerms(opts.payment, opts.purchase_usd or DEFAULT_PURCHASE_USD)
         result = _result(log.con, router, st, log.inputs, at, terms, opts.focus_reprice, over_context, rejected)
@@ -430,8 +430,6 @@ def _result(
                 f"SELECT source, line, error FROM usage WHERE NOT ok AND error IS NOT NULL ORDER BY source, line "
                 f"LIMIT {MAX_REJECTED_SHOWN}"
             ).fetchall()
-        else:  # each group's first rows: the first of all, by (source, line) as ORDER BY (NULLs last)
-            rejected = sorted(rejected, key=lambda r: (r[0], r[1] is None, r[1] or 0))[:MAX_REJECTED_SHOWN]
         result.rejected = [{"file": f, "line": int(line), "error": err} for f, line, err in rejected]
         if rows_rejected > MAX_REJECTED_SHOWN:
             notes.append(f"{rows_rejected} rows rejected; the first {MAX_REJECTED_SHOWN} are listed")

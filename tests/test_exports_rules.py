@@ -279,7 +279,8 @@ def test_cur_usage_type_grammar(region, key, token, one_hour, batch, tier, route
     assert p["region"] == region and p["model"] == KEYS[key]
     assert p["line_type"] == ("cache_write_1h" if one_hour else TYPES[token])
     assert p["batch"] is batch
-    expected = tier[1:] if tier else ("global" if route else "~regional")
+    where = "global" if route else "regional"  # a tier is that location's tier (routes.tier_variant)
+    expected = f"~{where}{tier}" if tier else ("global" if route else "~regional")
     assert p["variant"] == expected
 
 

@@ -71,7 +71,8 @@ def test_deepseek_old_prices_end_and_stop_being_the_baseline() -> None:
     catalog = load_catalog()
     for model in ("deepseek-v3", "deepseek-r1"):
         (o,) = [o for o in catalog.offers_for(model) if o.channel == "deepseek"]
-        assert o.effective_to == date(2025, 9, 5)
+        # the prices ended at 16:00 UTC on 2025-09-05: that day is still priced at them (a day at its start)
+        assert o.effective_to == date(2025, 9, 6)
     quotes = compare("deepseek-r1", input_tokens=1000000, output_tokens=1000000, at=TODAY).to_dict()["quotes"]
     assert all(q["markup_vs_direct_pct"] is None for q in quotes)  # no stale "direct" baseline
     old = compare("deepseek-r1", input_tokens=1000000, output_tokens=1000000, at=date(2025, 6, 1)).to_dict()

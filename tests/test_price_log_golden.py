@@ -97,12 +97,16 @@ def test_openrouter_generations_byok():
     # gpt-5.4-mini: 10,000 x 0.75 = 0.0075; 5,000 (3,000 reasoning inside) x 4.5 = 0.0225 -> 0.03
     # BYOK opus via Anthropic: priced on anthropic: 4,000 x 5 = 0.02; 1,000 x 25 = 0.025 -> 0.045,
     #   reconciled against upstream_inference_cost 0.045 (total_cost is only OpenRouter's fee)
-    assert models(r) == {"claude-sonnet-4-6": D("0.099"), "gpt-5.4-mini": D("0.03"), "claude-opus-4-8": D("0.045")}
+    # (a model's total includes the fees its rows logged: opus 0.045 + OpenRouter's BYOK fee 0.00225)
+    assert models(r) == {"claude-sonnet-4-6": D("0.099"), "gpt-5.4-mini": D("0.03"), "claude-opus-4-8": D("0.04725")}
     # OpenRouter's 5.5% card fee on the 0.129 it billed in tokens (0.099 + 0.03): 0.007095;
-    # the BYOK request is within OpenRouter's free BYOK allowance
-    assert r.total == D("0.174") + D("0.007095")
+    # the BYOK request's total_cost 0.00225 is OpenRouter's BYOK fee (5% of 0.045): in the total once, as a fee line
+    assert r.total == D("0.174") + D("0.007095") + D("0.00225")
     assert r.by_channel[("anthropic", "standard")].cost.total == D("0.045")
+    assert r.by_channel[("openrouter", "logged-fee")].cost.fees == D("0.00225")
     assert all(x["difference_usd"] == "0" for x in r.reconcile)
+    opus = next(x for x in r.reconcile if x["model"] == "claude-opus-4-8")
+    assert (opus["logged_usd"], opus["computed_usd"], opus["fees_logged_usd"]) == ("0.04725", "0.04725", "0.00225")
 
 
 def test_langfuse_observations():

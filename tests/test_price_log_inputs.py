@@ -33,7 +33,9 @@ def test_directory_and_glob_of_parquet_equal_one_file(tmp_path):
 def test_several_files_of_different_formats_add_up():
     files = [str(EXAMPLES / "usage.csv"), str(EXAMPLES / "openrouter-generations.json")]
     both = price_log(files)
-    assert both.total == price_log(files[:1]).total + price_log(files[1:]).total == D("4.769625") + D("0.181095")
+    # the OpenRouter file: 0.181095 of tokens and card fees + the BYOK fee it logs, 0.00225
+    expected = D("4.769625") + D("0.181095") + D("0.00225")
+    assert both.total == price_log(files[:1]).total + price_log(files[1:]).total == expected
     assert {i.format for i in both.inputs} == {"canonical", "openrouter"}
 
 
@@ -80,7 +82,7 @@ def test_routes(catalog, model, provider, expected):
         ("gpt-4-turbo-ultra-9000", "openai", "", "unknown model"),
         ("gpt-5.5", "nowhere-cloud", "", "unknown channel"),
         ("claude-sonnet-4-6", "openai", "", "openai does not sell claude-sonnet-4-6"),
-        ("claude-sonnet-4-6", "anthropic", "priority", "no 'priority' price"),
+        ("claude-sonnet-4-6", "anthropic", "priority", "no priority service-tier price"),
     ],
 )
 def test_unroutable_names_say_why(catalog, model, provider, variant, reason):

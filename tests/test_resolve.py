@@ -22,7 +22,7 @@ from billpath.errors import UnknownModel
         ("anthropic/claude-sonnet-4.6", Resolved("claude-sonnet-4-6", "openrouter", "standard")),
         ("azure/eu/gpt-5.5", Resolved("gpt-5.5", "azure", "data-zone")),
         ("azure/gpt-5.5", Resolved("gpt-5.5", "azure", "global")),
-        ("deepseek-chat", Resolved("deepseek-v3.2", "deepseek", "standard")),
+        ("deepseek-chat", Resolved("deepseek-chat")),  # a moving alias: its own entry, priced per window
     ],
 )
 def test_names_resolve(catalog, name, expected) -> None:

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from billpath.analysis.hidden_costs import annotate, apply_volume_discounts
 from billpath.analysis.plans import plan_quotes
+from billpath.catalog.moving import unlisted_note
 from billpath.catalog.store import Catalog, Offer, Resolved, load_catalog
 from billpath.money import ZERO, pct
 from billpath.pricing.quote import Quote, quote_offer, usage_dict, workload
@@ -30,6 +31,11 @@ class Comparison:
     verdict: str = ""
     direct: str | None = None  # the maker's own channel: what "what you pay now" means without a log
     released: date | None = None  # the model's release on the maker's API (no price before it)
+    retired_label: str | None = None  # a moving alias's retirement as its source states it (an instant)
+
+    @property
+    def retired_text(self) -> str:
+        return self.retired_label or (self.retired.isoformat() if self.retired else "")
 
     def to_dict(self) -> dict:
         out = {
@@ -44,7 +50,7 @@ class Comparison:
         }
         if self.retired is not None:
             out["no_longer_sold_since"] = self.retired.isoformat()
-            out["status"] = f"{self.model} is no longer sold since {self.retired} (price a log dated before it)"
+            out["status"] = f"{self.model} is no longer sold since {self.retired_text} (price a log dated before it)"
         return out
 
 
@@ -183,11 +189,30 @@ def compare(
         released=catalog.models[resolved.model].released,
     )
     result.retired = retired_since(catalog, resolved.model, at)
+    _moving_notes(catalog, model, result)
     annotate(result, catalog, batch_share, payment)
     from billpath.analysis.verdict import compare_verdict
 
     result.verdict = compare_verdict(result)
     return result
+
+
+def _moving_notes(catalog: Catalog, name: str, result: Comparison) -> None:
+    """A moving alias: its retirement as stated, on the channels it left; a `-latest` name the alias table does not
+    date: a note on every quote that the price is today's target's (`catalog/moving.py`)."""
+    alias = catalog.moving.get(result.model)
+    if alias is not None and alias.retired is not None:
+        end = alias.windows[-1].end
+        if end is not None and result.at >= end:
+            result.retired_label = alias.retired if result.retired == end else None
+            gone = f"no longer sold since {alias.retired}: {alias.id} was retired"
+            for u in result.unavailable:
+                if u["reason"].startswith("no longer sold on "):
+                    u["reason"] = gone
+    note = unlisted_note(name, result.model, catalog.moving)
+    if note:
+        for q in result.quotes:
+            q.notes.insert(0, note)
 
 
 def _direct_quote(

@@ -29,9 +29,13 @@ ON_NAME = "{a}.model = {b}.raw_model AND {a}.provider = {b}.raw_provider AND {a}
 
 def context_window(catalog: Catalog, model: str, channel: str | None, variant: str | None) -> int | None:
     """The largest prompt one request may carry: the offer's own window, else the model's."""
-    for o in catalog.offers_for(model):
-        if o.channel == channel and o.variant == variant and o.features.max_context_tokens:
-            return int(o.features.max_context_tokens)
+    windows = [
+        int(o.features.max_context_tokens)
+        for o in catalog.offers_for(model)
+        if o.channel == channel and o.variant == variant and o.features.max_context_tokens
+    ]
+    if windows:  # the largest over the offer's price blocks (a moving alias's targets differ by date)
+        return max(windows)
     m = catalog.models.get(model)
     return m.context_tokens if m and m.context_tokens else None
 
@@ -183,7 +187,7 @@ def _regroup(con, window_class: str, over: set[Name]) -> None:
     flagged = f"COALESCE({cls} >= l.ctx, FALSE)" if over else "FALSE"
     join = f" LEFT JOIN context_limits l ON {ON_NAME.format(a='g', b='l')}" if over else ""
     picked = ", ".join(f"(g.ok AND NOT {flagged}) AS ok" if k == "ok" else f"g.{k}" for k in GROUP_KEYS)
-    summed = ("rows_n", *QUANTITY_FIELDS, "logged_rows", "logged_zero_rows", "logged_cost")
+    summed = ("rows_n", *QUANTITY_FIELDS, "logged_rows", "logged_zero_rows", "logged_cost", "logged_fee")
     sums = ", ".join(f"SUM(t.{c}) AS {c}" for c in summed)
     keys = ", ".join(f"t.{k}" for k in GROUP_KEYS)
     con.execute(

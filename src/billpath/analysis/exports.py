@@ -25,6 +25,7 @@ from billpath.pricing.rules import COMPONENTS
 from billpath.pricing.table import QUANTITY_FIELDS, UNIT_DIGITS, component_costs_sql, offer_join_sql
 from billpath.usage.readers.cursor_csv import PROVIDER_TEAM
 from billpath.usage.readers.exports import BILL_FORMATS
+from billpath.usage.readers.openrouter import BYOK_VARIANT
 
 TOKEN_RATE_PER_MTOK = Decimal("0.25")
 TOKEN_RATE_SOURCE = "https://cursor.com/help/models-and-usage/token-rate.md"
@@ -86,13 +87,15 @@ def by_user(con) -> dict[str, dict]:
     for r in _fetch(
         con,
         f"SELECT user_id, SUM(rows_n) AS rows_n, SUM(logged_rows) AS logged_rows, SUM(logged_cost) AS logged, "
-        f"{sums} FROM priced WHERE tier IS NOT NULL AND user_id <> '' GROUP BY user_id ORDER BY user_id",
+        f"SUM(logged_fee) AS fee, {sums} FROM priced WHERE tier IS NOT NULL AND user_id <> '' "
+        "GROUP BY user_id ORDER BY user_id",
     ):
+        fee = r["fee"] or ZERO  # a fee the log states (OpenRouter BYOK): in the user's total and logged cost
         out[r["user_id"]] = {
             "rows": int(r["rows_n"]),
-            "usd": sum((usd(r[f"c_{c}"]) for c in COMPONENT_NAMES), ZERO),
+            "usd": sum((usd(r[f"c_{c}"]) for c in COMPONENT_NAMES), ZERO) + fee,
             "logged_rows": int(r["logged_rows"] or 0),
-            "logged": r["logged"] if r["logged"] is not None else None,
+            "logged": r["logged"] + fee if r["logged"] is not None else None,
         }
     return out
 
@@ -203,7 +206,9 @@ def focus_rows(con, reprice: str | None = None) -> list[dict]:
     costs = ", ".join(f"SUM(g.c_{c}) AS c_{c}" for c in COMPONENT_NAMES)
     groups = _fetch(
         con,
-        f"SELECT {keys}, {quantities}, {costs} FROM priced g WHERE g.tier IS NOT NULL GROUP BY {keys} "
+        f"SELECT {keys}, {quantities}, {costs}, SUM(g.logged_fee) AS logged_fee, "
+        f"MAX(CASE WHEN g.raw_variant = '{BYOK_VARIANT}' THEN 1 ELSE 0 END) AS byok "
+        f"FROM priced g WHERE g.tier IS NOT NULL GROUP BY {keys} "
         f"ORDER BY g.day, g.model, g.channel, g.variant, g.batch, g.prompt_class",
     )
     for g in groups:
@@ -222,6 +227,7 @@ ORDER BY g.day, g.model, g.batch, g.prompt_class""",
         )
         for g in priced_on:
             g["scenario"] = f"reprice:{reprice}"
+            g["logged_fee"], g["byok"] = None, 0
         groups += priced_on
     return groups
 

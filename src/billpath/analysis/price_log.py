@@ -32,9 +32,10 @@ from billpath.pricing.table import (
     price_table,
     statements,
 )
-from billpath.usage.columns import LogError
+from billpath.usage.columns import LogError, sql_str
 from billpath.usage.load import Input
 from billpath.usage.readers.cursor_csv import PROVIDER_TEAM
+from billpath.usage.readers.openrouter import BYOK_VARIANT
 from billpath.usage.routes import Route, Router
 
 COMPONENT_NAMES = tuple(c.name for c in COMPONENTS)
@@ -74,6 +75,7 @@ class Tally:
     logged_rows: int = 0
     logged_zero_rows: int = 0
     logged: Decimal = ZERO
+    logged_fee: Decimal = ZERO  # fees the log states outside token prices (`fee_usd`: OpenRouter's BYOK fee)
 
     def add(self, g: dict) -> None:
         self.rows += g["rows_n"]
@@ -84,6 +86,13 @@ class Tally:
         self.logged_rows += g["logged_rows"] or 0
         self.logged_zero_rows += g["logged_zero_rows"] or 0
         self.logged += g["logged_cost"] or ZERO
+        self.logged_fee += g.get("logged_fee") or ZERO
+
+    def charge_logged_fee(self) -> Decimal:
+        """Add the logged fee to this slice's cost and to what the log says it cost (once); returns it."""
+        self.cost.fees += self.logged_fee
+        self.logged += self.logged_fee
+        return self.logged_fee
 
 
 @dataclass
@@ -220,7 +229,13 @@ def _price_columns(catalog: Catalog, models: frozenset[str]) -> dict[str, list]:
     hit = _PRICES.get(key)
     if hit is not None and hit[0] is catalog:
         return hit[1]
-    rows = price_table(o for m in sorted(models) for o in catalog.offers_for(m))
+    offers = [o for m in sorted(models) for o in catalog.offers_for(m)]
+    no_us = frozenset(
+        (o.model, o.channel)
+        for o in offers
+        if o.channel in catalog.channels and catalog.channels[o.channel].unpublished(o.model, "us")
+    )
+    rows = price_table(offers, no_us)
     columns = {c: [r[i] for r in rows] for i, c in enumerate(PRICE_COLUMNS)}
     if len(_PRICES) > 32:
         _PRICES.clear()
@@ -414,8 +429,10 @@ def _result(
     )
     result.rows_over_context = over_context
     _tally(result, catalog, groups, routes, terms)
+    _moving_windows(con, catalog, result)
     for d in days:
         result.by_day.setdefault(d["day"], Tally()).add(d)
+    _logged_fees(catalog, result, groups)
     if has_users:
         _users(con, catalog, result)
     reprice_rows = _fetch(con, f"SELECT * FROM ({st.reprice}) r ORDER BY channel, variant, model")
@@ -443,7 +460,10 @@ def _result(
 
 def _summary_sql(priced: str, keys: tuple[str, ...], where: str = "TRUE") -> str:
     """Priced groups summed over everything but `keys` (a few rows per model and channel, not per group)."""
-    sums = [f"SUM({f}) AS {f}" for f in ("rows_n", *QUANTITY_FIELDS, "logged_rows", "logged_zero_rows", "logged_cost")]
+    sums = [
+        f"SUM({f}) AS {f}"
+        for f in ("rows_n", *QUANTITY_FIELDS, "logged_rows", "logged_zero_rows", "logged_cost", "logged_fee")
+    ]
     sums += [f"SUM(c_{c}) AS c_{c}" for c in COMPONENT_NAMES]
     sums += [f"MAX(gap_{c}) AS gap_{c}" for c in COMPONENT_NAMES]
     sums += [
@@ -468,7 +488,7 @@ def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes:
             if n not in notes:
                 notes.append(n)
         if g["tier"] is None:
-            reason = _no_price_reason(catalog, route)
+            reason = _no_price_reason(catalog, route, (g["first_day"], g["last_day"]))
             slot = unpriced.setdefault(reason, {"reason": reason, "rows": 0, "models": set(), "days": set()})
             slot["rows"] += g["rows_n"]
             slot["models"].add(g["raw_model"])
@@ -578,6 +598,8 @@ def _reconcile(result: PriceLogResult, lines: dict[str, list[dict]]) -> None:
             "computed_usd": exact(t.cost.total),
             "difference_usd": exact(t.logged - t.cost.total),
         }
+        if t.logged_fee:  # in both figures: the fee is the log's own, the comparison is of the token cost
+            entry["fees_logged_usd"] = exact(t.logged_fee)
         entry.update(reconcile_flag(t.logged, t.cost.total, t.logged_rows, t.rows, t.logged_zero_rows))
         if m in lines:
             entry["lines"] = lines[m]
@@ -618,10 +640,90 @@ def _add_note(notes: list[str], note: str) -> None:
         notes.append(note)
 
 
-def _no_price_reason(catalog: Catalog, route: Route) -> str:
+FEE_VARIANT = "logged-fee"  # the by_channel slot of fees a log states (`fee_usd`), apart from any token cost
+
+
+def _logged_fees(catalog: Catalog, result: PriceLogResult, groups: list[dict]) -> None:
+    """Fees the log states outside token prices (`fee_usd`), in the total once, as a fee line per channel that
+    charged them: OpenRouter's BYOK fee on rows whose tokens were billed to your own key upstream (priced on
+    the upstream channel, reconciled with the upstream charge). On unpriced rows they are left out, and said."""
+    lines: dict[str, dict] = {}
+    left_out = ZERO
+    for g in groups:
+        fee = g.get("logged_fee")
+        if fee is None:
+            continue
+        if g["tier"] is None:
+            left_out += fee
+            continue
+        channel = "openrouter" if g["raw_variant"] == BYOK_VARIANT else g["channel"]
+        result.by_channel.setdefault((channel, FEE_VARIANT), Tally()).cost.fees += fee
+        line = lines.setdefault(channel, {"rows": 0, "usd": ZERO})
+        line["rows"] += g["rows_n"]
+        line["usd"] += fee
+    for tally in (*result.by_model.values(), *result.by_day.values()):
+        tally.charge_logged_fee()
+    for channel, line in sorted(lines.items()):
+        result.cost.fees += line["usd"]
+        byok = channel == "openrouter"
+        fees = catalog.channels[channel].fees if channel in catalog.channels else None
+        source = {"source": {"url": fees.source.url, "checked": fees.source.checked}} if fees and fees.source else {}
+        result.application_fees.append(
+            {
+                "channel": channel,
+                "fee": "OpenRouter BYOK fee, as logged (total_cost)" if byok else "fee stated by the log (fee_usd)",
+                "rows": line["rows"],
+                "total_usd": exact(line["usd"]),
+                **source,
+            }
+        )
+        what = (
+            "OpenRouter BYOK fee (5% of the OpenRouter price past 1,000,000 free BYOK requests a month), as logged"
+            if byok
+            else f"{channel}: fees the log states (fee_usd)"
+        )
+        _add_note(
+            result.notes,
+            f"{what}: {display(line['usd'])} on {line['rows']:,} rows, in the total once; the tokens are priced "
+            "on the channel that billed them",
+        )
+    if left_out:
+        _add_note(result.notes, f"{display(left_out)} of logged fees on unpriced rows: not in the total")
+
+
+def _moving_windows(con, catalog: Catalog, result: PriceLogResult) -> None:
+    """Which model a moving alias's rows were priced as: one note per window some priced row is dated in."""
+    moving = sorted(m for m in result.by_model if m in catalog.moving)
+    if not moving:
+        return
+    names = ", ".join(sql_str(m) for m in moving)
+    days: dict[str, list[date]] = {}
+    for model, day in con.execute(
+        f"SELECT DISTINCT model, day FROM priced WHERE tier IS NOT NULL AND model IN ({names}) ORDER BY model, day"
+    ).fetchall():
+        days.setdefault(model, []).append(day)
+    for model in moving:
+        alias = catalog.moving[model]
+        for w in alias.windows:
+            n = sum(1 for d in days.get(model, []) if w.covers(d))
+            if n:
+                _add_note(
+                    result.notes,
+                    f"{alias.id}: {n} day(s) of rows dated {w.span()} priced as {w.target}, what it pointed at then",
+                )
+
+
+def _no_price_reason(catalog: Catalog, route: Route, days: tuple[date, date] | None = None) -> str:
     if route.reason:
         return route.reason
     assert route.model is not None, "a route without a reason names its model"
+    alias = catalog.moving.get(route.model)
+    if alias is not None and days is not None:
+        end, start = alias.windows[-1].end, alias.windows[0].start
+        if alias.retired is not None and end is not None and days[0] >= end:
+            return f"{alias.id} is no longer sold since {alias.retired} (a retired moving alias)"
+        if start is not None and days[1] < start:
+            return f"{alias.id} named no model before {alias.windows[0].since} (its first recorded target)"
     offers = [o for o in catalog.offers_for(route.model) if o.channel == route.channel and o.variant == route.variant]
     inexact = [r for r in map(exact_offer, offers) if r]
     if inexact:
@@ -638,7 +740,9 @@ def _users(con, catalog: Catalog, result: PriceLogResult) -> None:
     from billpath.usage.record import Usage
 
     for u in _fetch(con, _summary_sql("priced", ("user_id",), "tier IS NOT NULL")):
-        result.user_tallies.setdefault(u["user_id"] or "(no user)", Tally()).add(u)
+        tally = result.user_tallies.setdefault(u["user_id"] or "(no user)", Tally())
+        tally.add(u)
+        tally.charge_logged_fee()
     sums = ", ".join(f"SUM({f}) AS {f}" for f in QUANTITY_FIELDS)
     totals: dict[tuple[str, str], dict[str, dict[str, int]]] = {}
     for r in _fetch(
@@ -678,7 +782,7 @@ def _best_mix(result: PriceLogResult, catalog: Catalog, rows: list[dict], terms:
 
 
 def _reprice(result: PriceLogResult, catalog: Catalog, rows: list[dict], terms: FeeTerms) -> None:
-    used = {c for c, _ in result.by_channel}
+    used = {c for c, v in result.by_channel if v != FEE_VARIANT}
     need = {m: t.rows for m, t in result.by_model.items()}
     per_channel: dict[str, dict] = defaultdict(lambda: {"cost": ZERO, "rows": defaultdict(int), "notes": []})
     for r in rows:
@@ -705,13 +809,15 @@ def _reprice(result: PriceLogResult, catalog: Catalog, rows: list[dict], terms: 
         result.reprice_incomplete[channel] = {
             "covered_usd": exact(slot["cost"]),
             "missing": [
-                {
-                    "model": m,
-                    "rows": n,
-                    "reason": f"{channel} does not sell {m}"
-                    if m not in slot["rows"]
-                    else f"{channel} did not sell {m} on every day of the log",
-                }
+                {"model": m, "rows": n, "reason": _missing_reason(catalog, channel, m, m in slot["rows"])}
                 for m, n in sorted(missing.items())
             ],
         }
+
+
+def _missing_reason(catalog: Catalog, channel: str, model: str, partly: bool) -> str:
+    unpublished = catalog.channels[channel].unpublished(model, "us") if channel in catalog.channels else None
+    # the US-only rows: their like-for-like deployment there has no published price
+    if unpublished is not None and any(o.channel == channel for o in catalog.offers_for(model)):
+        return f"{channel}: the US-only rows of {model} need its {unpublished.id} deployment: {unpublished.note}"
+    return f"{channel} did not sell {model} on every day of the log" if partly else f"{channel} does not sell {model}"

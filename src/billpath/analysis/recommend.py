@@ -101,7 +101,10 @@ def _violations(q: Quote, channel: Channel, requires: list[str]) -> list[str]:
             billed = ", ".join(channel.billing) or "the vendor"
             why.append(f"billed by {billed}, not on the {value.upper()} invoice ({req})")
         elif kind == "region" and not _region_ok(q, channel, value):
-            if value in channel.regions:
+            unpublished = channel.unpublished(q.offer.model, value)
+            if unpublished is not None:
+                why.append(f"{unpublished.id}: {unpublished.note} (checked {unpublished.source.checked}) ({req})")
+            elif value in channel.regions:
                 why.append(f"variant {q.offer.variant} is not pinned to {value.upper()} ({req})")
             else:
                 why.append(f"no {value.upper()}-resident option on {channel.id} ({req})")

@@ -64,6 +64,8 @@ def compare_verdict(comp) -> str:
         if released and comp.at < released:
             return f"{model} was released on {released}: nothing prices it at {comp.at}."
         seats = f"; coding-tool seats from {display(comp.seats[0].total)}" if comp.seats else ""
+        if comp.retired is not None:
+            return f"{model} is no longer sold since {comp.retired_text}: nothing prices it at {comp.at}{seats}."
         return f"No API channel sells {model} at {comp.at}{seats}."
     best = comp.quotes[0]
     head = f"{model}: cheapest API channel is {_tie_label(comp.quotes)} at {display(best.total)}"

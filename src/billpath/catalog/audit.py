@@ -9,7 +9,11 @@ Checks (each finding names the offer or id and why):
 * `kind-vs-maker`: an offer reported `direct` on a channel whose maker did not make the model, or a direct
   channel whose maker makes none of the models it sells;
 * `price-vs-source`: a price that differs from the other source beyond rounding with no rule to decide it
-  (every disagreement `catalog check` lists carries the rule that decided it; those are explained).
+  (every disagreement `catalog check` lists carries the rule that decided it; those are explained);
+* `moving-alias`: the moving-alias table (`catalog/data/moving-aliases.toml`) against the catalog as loaded
+  (your updates included): every target a model, no chain of aliases, windows without gap or overlap, each
+  window priced on every day by its target on the alias's channel (so a retirement inside a window, or an alias
+  left in force after its target ends, is a finding), and every spelling of the alias resolving to it.
 
 It also counts the single-source offers that decide a ranking: offers imported from one source only that
 rank first for their model on a reference workload (1M input + 1M output tokens, standard variants). They
@@ -24,7 +28,7 @@ from datetime import date
 from fnmatch import fnmatch
 from pathlib import Path
 
-from billpath.catalog import freshness
+from billpath.catalog import freshness, moving
 from billpath.catalog.store import Catalog, load_catalog
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "catalog.md"
@@ -33,7 +37,14 @@ BEGIN, END = (
     "<!-- catalog-audit:end -->",
 )
 MAJOR = ("anthropic", "openai", "google", "meta", "mistral", "deepseek", "xai", "alibaba")
-KINDS = ("retired-offer", "reseller-outlives-maker", "unresolved-id", "kind-vs-maker", "price-vs-source")
+KINDS = (
+    "retired-offer",
+    "reseller-outlives-maker",
+    "unresolved-id",
+    "kind-vs-maker",
+    "price-vs-source",
+    "moving-alias",
+)
 # ids the resolution check leaves out, each with why (see tests/test_model_identity.py)
 NOT_PRICEABLE = {
     "anthropic/claude-opus-4.8-fast": "OpenRouter's fast tier of Opus 4.8: the curated offer has no fast variant",
@@ -119,6 +130,26 @@ def _kinds(catalog: Catalog) -> list[dict]:
     return out
 
 
+def _moving(catalog: Catalog) -> list[dict]:
+    from billpath.catalog.store import MOVING_FAMILY
+
+    stored = {k: m for k, m in catalog.models.items() if m.family != MOVING_FAMILY}
+    periods = moving.standard_periods(
+        (o.model, o.channel, o.variant_kind, o.effective_from, o.effective_to) for o in catalog.offers
+    )
+    makers, released = {k: m.maker for k, m in stored.items()}, {k: m.released for k, m in stored.items()}
+    ids = set(catalog.moving)
+    out = []
+    for a in catalog.moving.values():
+        found = moving.problems([a], makers, released, periods, set(catalog.channels), ids)
+        for name in a.names:
+            got = catalog.lookup(name)
+            if got is None or got.model != a.id:
+                found.append(f"the name {name!r} resolves to {got and got.model}, not to the alias")
+        out += [{"kind": "moving-alias", "id": a.id, "channel": a.channel, "why": why} for why in found]
+    return out
+
+
 def _prices(check: dict) -> list[dict]:
     return [
         {
@@ -164,7 +195,14 @@ def run_audit(at: date | None = None, catalog: Catalog | None = None, check: dic
 
     rules = freshness.load_rules(DATA_DIR / "retirements.toml")
     unresolved, checked = _unresolved(catalog)
-    findings = [*_retired(catalog, rules), *_outliving(catalog), *unresolved, *_kinds(catalog), *_prices(check)]
+    findings = [
+        *_retired(catalog, rules),
+        *_outliving(catalog),
+        *unresolved,
+        *_kinds(catalog),
+        *_prices(check),
+        *_moving(catalog),
+    ]
     provenance: dict[str, int] = {}
     for o in catalog.offers:
         provenance[o.provenance] = provenance.get(o.provenance, 0) + 1
@@ -175,6 +213,7 @@ def run_audit(at: date | None = None, catalog: Catalog | None = None, check: dic
         "by_kind": {k: sum(1 for f in findings if f["kind"] == k) for k in KINDS},
         "findings": findings,
         "ids_checked": checked,
+        "moving_aliases": len(catalog.moving),
         "offers_by_provenance": dict(sorted(provenance.items())),
         "disagreements_explained": check["count"],
         "single_source_rank_deciders": len(deciders),
@@ -193,7 +232,8 @@ def docs_block(payload: dict) -> str:
             BEGIN,
             f"`billpath catalog audit` finds **{payload['unexplained']}** unexplained problems on the bundled catalog "
             f"({', '.join(f'{k} {v}' for k, v in payload['by_kind'].items())}); it resolved "
-            f"{payload['ids_checked']} priced ids of the major makers from the vendored sources.",
+            f"{payload['ids_checked']} priced ids of the major makers from the vendored sources, and checked "
+            f"{payload['moving_aliases']} moving aliases (`catalog/data/moving-aliases.toml`).",
             "",
             "Offers by provenance: " + ", ".join(f"{k} {v}" for k, v in prov.items()) + ". "
             f"Single-source offers that rank first for their model (1M input + 1M output, at {payload['at']}): "

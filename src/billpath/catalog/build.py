@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from billpath.catalog import channel_rules, freshness, rounding
+from billpath.catalog import channel_rules, freshness, moving, rounding
 from billpath.catalog.ids import is_makers_own_id, stored_keys
 from billpath.catalog.names import normalize_name
 from billpath.catalog.schema import ChannelFile, ChannelSpec, ModelsFile, ModelSpec, OfferSpec, Prices, Variant
@@ -223,7 +223,9 @@ def import_sources(models: list[ModelSpec], curated: list[dict], channels: set[s
     rules = import_rules()
     skip = {(r["model"], r["channel"]) for r in rules.get("skip", [])}
     records = drop_mislabelled([*genai_prices.records(gp), *litellm.records(ll), *overrides], rules.get("drop_id", []))
+    records, moving_dropped = drop_moving(records, moving.load_table(DATA_DIR / moving.TABLE))
     result = merge.run(records, models, curated, date.fromisoformat(gp["source"]["checked"]), skip=skip)
+    result.stats["moving_alias_records_dropped"] = moving_dropped
     unknown = sorted({o["channel"] for o in result.offers} - channels)
     if unknown:
         raise CatalogError(f"imported offers on channels without a file: {unknown}; add channels/<id>.toml for each")
@@ -261,6 +263,31 @@ def drop_mislabelled(records: list, rules: list[dict]) -> list:
         rec.ids = [i for i in rec.ids if not any(fnmatch(i, g) for g in globs)]
         out.append(rec)
     return out
+
+
+def drop_moving(records: list, table: list[moving.MovingAlias]) -> tuple[list, int]:
+    """Source records of a moving alias's id: on the alias's own channel they priced the id without dates, which
+    the alias table supersedes (dropped); elsewhere an id spelled like it names a model only through a fixed id
+    the record lists, as a `-latest` id does. An alias that is a model id itself (`gpt-4o`) is left alone."""
+    names = {
+        normalize_name(n): a.channel for a in table if not any(w.target == a.id for w in a.windows) for n in a.names
+    }
+    if not names:
+        return records, 0
+    out, dropped = [], 0
+    for rec in records:
+        channel = names.get(normalize_name(rec.raw_id))
+        if channel is not None:
+            fixed = [
+                i for i in rec.ids if normalize_name(i) not in names and not moving.looks_moving(i) and "/" not in i
+            ]
+            if rec.channel == channel or not fixed:
+                dropped += 1
+                continue
+            rec.raw_id = fixed[0]
+        rec.ids = [i for i in rec.ids if normalize_name(i) not in names]
+        out.append(rec)
+    return out, dropped
 
 
 def add_offer_ids(aliases: dict[str, list], offers: list[dict], makers: dict[str, str]) -> int:
@@ -353,6 +380,8 @@ def build(data_dir: Path = DATA_DIR, extra_offers: Iterable[dict] = (), imports:
     retired["rounded_prices_restored"] = rounding.restore(offers)
     offers, by_channel_rules = channel_rules.apply(offers, {f.channel.id: _channel_dict(f.channel) for f in files})
     retired.update(by_channel_rules)
+    table = moving.load_table(data_dir / moving.TABLE)
+    retired.update(_moving_aliases(table, model_dicts, offers, aliases, {f.channel.id for f in files}))
     if imports:
         stats = {**result.stats, "aliases_dropped_as_ambiguous": dropped, "disagreements": len(result.disagreements)}
         stats["ids_shared_by_channels"] = stats_unshared
@@ -367,7 +396,59 @@ def build(data_dir: Path = DATA_DIR, extra_offers: Iterable[dict] = (), imports:
         "channels": [_channel_dict(f.channel) for f in files],
         "offers": offers,
         "aliases": dict(sorted(aliases.items())),
+        "moving_aliases": [a.to_json() for a in table],
     }
+
+
+def _moving_aliases(
+    table: list[moving.MovingAlias], models: list[dict], offers: list[dict], index: dict[str, list], channels: set[str]
+) -> dict:
+    """The moving-alias table against the built catalog (a CatalogError when they disagree); then the ids are the
+    aliases' own: each name indexed to its alias, taken out of the offers that listed it, and every alias that
+    is not a model id gets a model entry of its own (its offers are materialised when the catalog loads)."""
+    by_id = {m["id"]: m for m in models}
+    periods = moving.standard_periods(
+        (
+            o["model"],
+            o["channel"],
+            o["variant_kind"],
+            date.fromisoformat(o["effective_from"]),
+            date.fromisoformat(o["effective_to"]) if o["effective_to"] else None,
+        )
+        for o in offers
+    )
+    released = {k: date.fromisoformat(m["released"]) if m.get("released") else None for k, m in by_id.items()}
+    makers = {k: m["maker"] for k, m in by_id.items()}
+    found = moving.problems(table, makers, released, periods, channels)
+    if found:
+        raise CatalogError(f"{DATA_DIR / moving.TABLE}: " + "; ".join(found))
+    names = {normalize_name(n): a for a in table for n in a.names}
+    taken = 0
+    for o in offers:
+        owners = [names.get(normalize_name(i)) for i in o["ids"]]
+        kept = [i for i, a in zip(o["ids"], owners, strict=True) if a is None or a.id == o["model"]]
+        taken += len(o["ids"]) - len(kept)
+        o["ids"] = kept
+    for key, a in names.items():
+        index[key] = [a.id, None, None]
+    for a in table:
+        if a.id in by_id:
+            continue
+        targets = [by_id[w.target] for w in a.windows]
+        entry = {
+            "id": a.id,
+            "name": f"{a.id} (moving alias: {', '.join(dict.fromkeys(t['id'] for t in targets))})",
+            "maker": targets[-1]["maker"],
+            "family": moving.FAMILY,
+            "released": None,
+            "aliases": [],
+            "open_weights": all(t.get("open_weights", False) for t in targets),
+            "source": {"url": a.url, "checked": a.checked},
+        }
+        models.append(entry)
+        by_id[a.id] = entry
+    models.sort(key=lambda m: m["id"])
+    return {"moving_aliases": len(table), "ids_taken_by_moving_aliases": taken}
 
 
 def _model_dict(m: ModelSpec) -> dict:
@@ -401,7 +482,11 @@ def render(snapshot: dict) -> dict[str, str]:
     head["keys_file"] = KEYS_FILE.name
     # The id grammar's match key of every alias and model id (`ids.lookup`), parsed here once instead of at
     # the first unknown name of every run: one key per line.
-    keys = stored_keys(snapshot["aliases"], (m["id"] for m in snapshot["models"]))
+    only = {m["id"] for m in snapshot["models"] if m.get("family") == moving.FAMILY}  # reached by their own names
+    keys = stored_keys(
+        {k: v for k, v in snapshot["aliases"].items() if v[0] not in only},
+        (m["id"] for m in snapshot["models"] if m["id"] not in only),
+    )
     entries = (
         f"{json.dumps(k, ensure_ascii=False)}:{json.dumps(v, ensure_ascii=False, separators=(',', ':'))}"
         for k, v in keys.items()

@@ -5,6 +5,8 @@
   hold exactly is not derived (the variant is left out for that offer, never rounded).
 * `channel.batch_multiplier`: the batch price of offers that state none (Together: 50% on most serverless
   models), with `batch_note` saying how general the rule is.
+* `[[channel.unpriced_variants]]`: a deployment sold without a published price (Claude's US Data Zone on
+  Microsoft Foundry) gets no offer; the standard offers of the models it covers say so in a note.
 """
 
 from __future__ import annotations
@@ -32,7 +34,9 @@ def _scale(tier: dict, factor: Decimal) -> dict | None:
 
 
 def apply(offers: list[dict], channels: dict[str, dict]) -> tuple[list[dict], dict]:
-    stats = {"channel_variants_added": 0, "channel_batch_filled": 0}
+    from fnmatch import fnmatch
+
+    stats = {"channel_variants_added": 0, "channel_batch_filled": 0, "unpriced_variant_notes": 0}
     added = []
     for o in offers:
         ch = channels.get(o["channel"])
@@ -42,6 +46,11 @@ def apply(offers: list[dict], channels: dict[str, dict]) -> tuple[list[dict], di
             o["batch_multiplier"] = str(ch["batch_multiplier"])
             o["notes"] = [*o["notes"], ch.get("batch_note") or f"batch {ch['batch_multiplier']}x (channel rule)"]
             stats["channel_batch_filled"] += 1
+        if o["variant_kind"] == "standard":
+            for u in ch.get("unpriced_variants", []):
+                if any(fnmatch(o["model"], g) for g in u["models"]):
+                    o["notes"] = [*o["notes"], f"{u['id']} ({u['region'].upper()}): {u['note']}"]
+                    stats["unpriced_variant_notes"] += 1
         if o["variant_kind"] != "standard" or o["variant"] != "standard":
             continue
         for v in ch.get("variants", []):

@@ -5,7 +5,9 @@ Two mechanisms, applied to every offer (curated and imported) after the sources 
 1. `catalog/data/retirements.toml` states retirements the sources miss, each with a reason and a source:
    `[[retire]] channel = "perplexity", models = ["mixtral-8x7b*", "pplx-*"], on = 2024-08-12`. `models` are
    globs on the canonical id; `channel = "*"` retires the model everywhere. An offer retired this way ends on
-   that day (`effective_to`), so a log dated before it is still priced at its date's price.
+   that day (`effective_to`), so a log dated before it is still priced at its date's price. `on` may be an
+   instant (`2025-09-05T16:00:00Z`): a day is priced at what was in effect at its start, so the offer then
+   ends after that day (`moving.first_day`, the rule moving aliases follow too).
 2. A reseller's offer of a proprietary model cannot outlive the maker's endpoint: when every offer the maker
    runs itself (its API, and the cloud it operates: Vertex for Google) has ended, every reseller's offer
    (aggregators, another maker's API) of that model ends on the maker's last day too. Clouds that host the
@@ -16,10 +18,11 @@ Two mechanisms, applied to every offer (curated and imported) after the sources 
 from __future__ import annotations
 
 import tomllib
-from datetime import date
+from datetime import date, datetime
 from fnmatch import fnmatch
 from pathlib import Path
 
+from billpath.catalog.moving import first_day, instant_text
 from billpath.errors import CatalogError
 
 # Families whose weights are not published: only the maker (and the clouds it licenses) can serve them.
@@ -53,6 +56,10 @@ def load_rules(path: Path) -> list[dict]:
             raise CatalogError(f"{path}: retire[{i}]: `on` must be a date and `models` a non-empty list of globs")
         if not {"url", "checked"} <= set(r["source"]):
             raise CatalogError(f"{path}: retire[{i}]: the source needs `url` and `checked`")
+        if isinstance(r["on"], datetime) and r["on"].tzinfo is None:
+            raise CatalogError(f"{path}: retire[{i}]: `on` {r['on']} has no UTC offset: like 2025-09-05T16:00:00Z")
+        # an instant ends the offer after its own day (a day is priced at what was in effect at its start)
+        r["stated"], r["on"] = instant_text(r["on"]), first_day(r["on"])
     return rules
 
 
@@ -77,7 +84,8 @@ def apply(offers: list[dict], models: list[dict], channels: dict[str, dict], rul
         for r in rules:
             if r["channel"] in ("*", o["channel"]) and any(fnmatch(o["model"], g) for g in r["models"]):
                 before = o["effective_to"]
-                alive = _end(o, r["on"], f"no longer sold since {r['on'].isoformat()}: {r['reason']}")
+                stated = r.get("stated") or instant_text(r["on"])
+                alive = _end(o, first_day(r["on"]), f"no longer sold since {stated}: {r['reason']}")
                 stats["retired_by_rule"] += alive and before != o["effective_to"]
                 if not alive:
                     break

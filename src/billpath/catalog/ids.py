@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from billpath.catalog.importers.canon import parse
+from billpath.catalog.moving import FAMILY as MOVING
 
 _GEO = re.compile(r"^(global|us-gov|us|eu|apac|jp|au|ca)\.")
 _VENDOR = re.compile(r"^[a-z0-9\-]+\.[a-z]")  # anthropic.claude-…, meta.llama3-…, xai.grok-…
@@ -111,8 +112,10 @@ def add_keys(index: dict[str, set[str]], names: Iterable[tuple[str, str]]) -> di
 
 def key_index(catalog) -> dict[str, set[str]]:
     """Match key -> models, over every name the catalog knows, parsed now (the bundled catalog's is stored
-    by `catalog build`, see `stored_keys`; this is for catalogs built in memory)."""
-    return add_keys({}, named(catalog.aliases, catalog.models))
+    by `catalog build`, see `stored_keys`; this is for catalogs built in memory). A moving alias is reached by
+    its own spellings only, never through a grammar (`catalog/moving.py`)."""
+    only = {m for m, entry in catalog.models.items() if getattr(entry, "family", None) == MOVING}
+    return add_keys({}, ((n, m) for n, m in named(catalog.aliases, catalog.models) if m not in only))
 
 
 def stored_keys(aliases: Mapping[str, Sequence], models: Iterable[str]) -> dict[str, list[str]]:

@@ -57,14 +57,15 @@ class OverlaidCatalog(Catalog):
     rest); spend-dependent discounts are kept aside in `volume_discounts`."""
 
     def __init__(self, base: Catalog, rewrite: Callable[[Offer], Offer], discounts: list[Discount], path: str) -> None:
-        super().__init__(models=base.models, channels=base.channels, aliases=base.aliases)
+        super().__init__(models=base.models, channels=base.channels, aliases=base.aliases, moving=base.moving)
         self._base = base
         self._rewrite = rewrite  # Offer -> Offer
         self.volume_discounts = discounts
 
-    def offers_for(self, model: str) -> list[Offer]:
+    def stored_offers(self, model: str) -> list[Offer]:
+        """The base catalog's offers rewritten; a moving alias's offers are then materialised from these."""
         if model not in self._by_model:
-            self._by_model[model] = [self._rewrite(o) for o in self._base.offers_for(model)]
+            self._by_model[model] = [self._rewrite(o) for o in self._base.stored_offers(model)]
         return self._by_model[model]
 
     @property
@@ -230,9 +231,16 @@ def _known_channel(catalog: Catalog, channel: str, where: str) -> str:
 
 def _model(catalog: Catalog, name: str, where: str) -> str:
     try:
-        return catalog.resolve(name).model
+        model = catalog.resolve(name).model
     except BillpathError as exc:
         raise CatalogError(f"{where}: {exc}") from None
+    alias = catalog.moving.get(model)
+    if alias is not None and not any(w.target == model for w in alias.windows):
+        targets = ", ".join(dict.fromkeys(w.target for w in alias.windows))
+        raise CatalogError(
+            f"{where}: {name!r} is a moving alias (it named {targets} over time): give the model your price is for"
+        )
+    return model
 
 
 def volume_discounts(catalog: Catalog) -> list[Discount]:

@@ -134,6 +134,18 @@ class Fees(Strict):
         return self
 
 
+class UnpricedVariant(Strict):
+    """A deployment a channel sells whose price nobody publishes (Claude's US Data Zone on Microsoft Foundry):
+    named so that answers needing it (`--require region:us`, re-pricing US-only rows) say the price is not
+    published instead of assuming another variant's."""
+
+    id: Id
+    region: str  # the data-residency region it keeps inference in: us, eu
+    models: list[str] = Field(min_length=1)  # globs on canonical model ids
+    note: str
+    source: SourceSpec
+
+
 class ChannelSpec(Strict):
     id: Id
     kind: ChannelKind
@@ -152,6 +164,8 @@ class ChannelSpec(Strict):
     # the batch price of offers that state none, where the channel publishes one rule for most models
     batch_multiplier: Multiplier | None = None
     batch_note: str | None = None
+    # deployments sold without a published price: no offer, and never priced as another variant
+    unpriced_variants: list[UnpricedVariant] = []
 
 
 class ChannelFile(Strict):

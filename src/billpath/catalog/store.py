@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from billpath.catalog.local_updates import load_overrides, override_dir
+from billpath.catalog.moving import FAMILY as MOVING
+from billpath.catalog.moving import MovingAlias, from_json
 from billpath.catalog.names import loose_name, normalize_name
 from billpath.errors import CatalogError, UnknownChannel, UnknownModel
 
@@ -142,6 +144,27 @@ class Channel:
     notes: tuple[str, ...]
     source: Source
     maker: str | None = None  # direct channels: whose models it sells first-hand (None: the channel's id)
+    unpriced: tuple[UnpricedVariant, ...] = ()  # deployments sold without a published price
+
+    def unpublished(self, model: str, region: str) -> UnpricedVariant | None:
+        """The deployment of `model` that keeps data in `region` here but has no published price, if any."""
+        return next((u for u in self.unpriced if u.region == region and u.covers(model)), None)
+
+
+@dataclass(frozen=True)
+class UnpricedVariant:
+    """A variant a channel sells without a published price (`[[channel.unpriced_variants]]`)."""
+
+    id: str
+    region: str
+    models: tuple[str, ...]
+    note: str
+    source: Source
+
+    def covers(self, model: str) -> bool:
+        from fnmatch import fnmatch
+
+        return any(fnmatch(model, g) for g in self.models)
 
 
 @dataclass(frozen=True)
@@ -256,15 +279,18 @@ class Catalog:
         offers: list[Offer] | None = None,
         aliases: dict[str, list] | None = None,
         offer_lines: _OfferLines | None = None,
+        moving: dict[str, MovingAlias] | None = None,
         keys_file: _KeysFile | None = None,
     ) -> None:
         self.models = models
         self.channels = channels
         self.aliases = aliases or {}
+        self.moving = moving or {}  # moving aliases by id (`catalog/moving.py`): offers materialised per window
         self._lines = offer_lines
         self._keys_file = keys_file
         self._all: list[Offer] | None = None
         self._by_model: dict[str, list[Offer]] = {}
+        self._moving_offers: dict[str, list[Offer]] = {}
         self._families: dict[str, list[Model]] | None = None
         if offers is not None:
             self._set_all(offers)
@@ -292,10 +318,11 @@ class Catalog:
 
     @property
     def offers(self) -> list[Offer]:
-        """Every offer (parses the whole snapshot: listings only, never on the pricing path)."""
+        """Every stored offer (parses the whole snapshot: listings only, never on the pricing path); a moving
+        alias's materialised offers are reached through `offers_for` only."""
         if self._all is None:
             assert self._lines is not None
-            return self._set_all([o for model in self._lines.models() for o in self.offers_for(model)])
+            return self._set_all([o for model in self._lines.models() for o in self.stored_offers(model)])
         return self._all
 
     def tier_thresholds(self) -> list[int]:
@@ -311,7 +338,11 @@ class Catalog:
     def from_dict(cls, data: dict) -> Catalog:
         models, channels = _models(data["models"]), _channels(data["channels"])
         return cls(
-            models=models, channels=channels, offers=[_offer(o) for o in data["offers"]], aliases=data["aliases"]
+            models=models,
+            channels=channels,
+            offers=[_offer(o) for o in data["offers"]],
+            aliases=data["aliases"],
+            moving=_moving(data.get("moving_aliases", [])),
         )
 
     @cached_property
@@ -399,6 +430,17 @@ class Catalog:
             raise UnknownChannel(f"unknown channel {channel_id!r}{hint}") from None
 
     def offers_for(self, model: str) -> list[Offer]:
+        """A model's offers; for a moving alias, its targets' offers clipped to the alias's windows."""
+        alias = self.moving.get(model)
+        if alias is None:
+            return self.stored_offers(model)
+        hit = self._moving_offers.get(model)
+        if hit is None:
+            hit = self._moving_offers[model] = materialise(alias, self.stored_offers)
+        return hit
+
+    def stored_offers(self, model: str) -> list[Offer]:
+        """The offers the snapshot (and the user's updates) hold for `model`, before any alias window applies."""
         if model not in self._by_model and self._all is None and self._lines is not None:
             self._by_model[model] = [self._from_release(_offer(o)) for o in self._lines.read(model)]
         return self._by_model.get(model, [])
@@ -421,6 +463,48 @@ class Catalog:
             return channel.kind
         model = self.models.get(offer.model)
         return "direct" if model is None or model.maker == (channel.maker or channel.id) else "aggregator"
+
+
+MOVING_FAMILY = MOVING  # the family of a moving alias's own model entry (`build._moving_aliases`)
+
+
+def materialise(alias: MovingAlias, stored) -> list[Offer]:
+    """A moving alias's offers: each window's target offers clipped to the window, named after the alias.
+
+    On the alias's channel they carry the alias's ids; on other channels they price the target of the day there
+    (a comparison). `stored(model)` gives a model's own offers (an alias that is a model id reads its own).
+    """
+    out: list[Offer] = []
+    for w in alias.windows:
+        note = alias.note_for(w)
+        last = w is alias.windows[-1] and alias.retired is not None
+        for o in stored(w.target):
+            start = o.effective_from if w.start is None else max(o.effective_from, w.start)
+            ends = [d for d in (o.effective_to, w.end) if d is not None]
+            end = min(ends) if ends else None
+            if end is not None and end <= start:
+                continue
+            notes = [note, *o.notes]
+            if last and end == w.end:
+                notes.insert(1, f"no longer sold since {alias.retired}: {alias.id} was retired")
+            out.append(
+                replace(
+                    o,
+                    model=alias.id,
+                    ids=alias.names if o.channel == alias.channel else o.ids,
+                    effective_from=start,
+                    effective_to=end,
+                    notes=tuple(notes),
+                )
+            )
+    return out
+
+
+def _moving(items: list[dict]) -> dict[str, MovingAlias]:
+    try:
+        return {a.id: a for a in map(from_json, items)}
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CatalogError(f"catalog snapshot: a malformed moving alias ({exc}): rebuild the catalog") from None
 
 
 def _models(items: list[dict]) -> dict[str, Model]:
@@ -453,6 +537,16 @@ def _channels(items: list[dict]) -> dict[str, Channel]:
             notes=tuple(c["notes"]),
             source=Source(**c["source"]),
             maker=c.get("maker"),
+            unpriced=tuple(
+                UnpricedVariant(
+                    id=u["id"],
+                    region=u["region"],
+                    models=tuple(u["models"]),
+                    note=u["note"],
+                    source=Source(url=u["source"]["url"], checked=u["source"]["checked"], note=u["source"].get("note")),
+                )
+                for u in c.get("unpriced_variants", ())
+            ),
         )
         for c in items
     }
@@ -551,9 +645,12 @@ def thresholds(offers: Iterable[Offer]) -> list[int]:
 
 
 def default_variants(offers: Iterable[Offer]) -> dict[tuple[str, str], str]:
-    """(model, channel) -> the variant a log without one is priced on: the channel's standard one."""
+    """(model, channel) -> the variant a log without one is priced on: the channel's standard one. A service
+    tier (flex, priority) is never a default: a channel that sells a model only in a tier has none."""
     best: dict[tuple[str, str], tuple] = {}
     for o in offers:
+        if o.variant_kind == "service-tier":
+            continue
         rank = (o.variant_kind != "standard", o.variant_kind != "location", o.variant)
         key = (o.model, o.channel)
         if key not in best or rank < best[key][0]:
@@ -586,7 +683,12 @@ def load_catalog(path: Path | None = None) -> Catalog:
                 added += [(m["id"], m["id"]) for m in overrides.get("models", [])] if overrides else []
                 keys = _KeysFile(path.parent / data["keys_file"], added)
             catalog = Catalog(
-                models=models, channels=_channels(data["channels"]), aliases=aliases, offer_lines=lines, keys_file=keys
+                models=models,
+                channels=_channels(data["channels"]),
+                aliases=aliases,
+                offer_lines=lines,
+                moving=_moving(data.get("moving_aliases", [])),
+                keys_file=keys,
             )
         _CACHE[path] = catalog
     return _CACHE[path]

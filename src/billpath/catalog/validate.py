@@ -151,6 +151,9 @@ def validate_snapshot(snapshot: dict) -> list[str]:
         problems += offer_problems(o, models, channels)
         variants.add((o["model"], o["channel"], o["variant"]))
     problems += _overlaps(snapshot["offers"])
+    from billpath.catalog.moving import snapshot_problems
+
+    problems += snapshot_problems(snapshot)
     for name, target in snapshot["aliases"].items():
         model, channel, variant = target
         if model not in models:

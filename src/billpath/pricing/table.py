@@ -117,11 +117,12 @@ def unit_problems(offer: Offer) -> list[str]:
     return [reason] if reason else []
 
 
-def price_table(offers: Iterable[Offer]) -> list[tuple]:
+def price_table(offers: Iterable[Offer], no_us_price: frozenset[tuple[str, str]] = frozenset()) -> list[tuple]:
     """One row per (offer, tier, batch mode) in `PRICE_COLUMNS` order, from `price_rows(offer)`.
 
     Offers whose prices are not whole femto-dollars (see `exact_offer`) are left out: a row on them
-    is unpriced with that reason, never rounded.
+    is unpriced with that reason, never rounded. `no_us_price` holds the (model, channel) pairs whose
+    US-pinned deployment is sold without a published price: US-only rows are never re-priced there.
     """
     priced = [(o, price_rows(o)) for o in offers]
     priced = [(o, rows) for o, rows in priced if exact_offer(o, rows) is None]
@@ -138,8 +139,9 @@ def price_table(offers: Iterable[Offer]) -> list[tuple]:
                     o.channel,
                     o.variant,
                     o.variant_kind,
-                    defaults[(o.model, o.channel)] == o.variant,
-                    us_defaults.get((o.model, o.channel), defaults[(o.model, o.channel)]) == o.variant,
+                    defaults.get((o.model, o.channel)) == o.variant,
+                    (o.model, o.channel) not in no_us_price
+                    and us_defaults.get((o.model, o.channel), defaults.get((o.model, o.channel))) == o.variant,
                     o.effective_from,
                     o.effective_to or FAR_FUTURE,
                     o.available_from,
@@ -194,7 +196,7 @@ def reduce_sql(
     """Group the normalised usage relation (see `billpath.usage.columns`) into priceable groups.
 
     `usage` has columns model, provider, variant, user_id (VARCHAR, '' when absent), day (DATE), batch
-    (BOOLEAN), the quantity fields (integers), logged_cost (DECIMAL or NULL), error (NULL or the
+    (BOOLEAN), the quantity fields (integers), logged_cost and logged_fee (DECIMAL or NULL), error (NULL or the
     reason the row is rejected) and ok (error IS NULL). Rejected rows are counted in groups with `ok`
     false, so one pass over the log counts everything. `windows` are the context windows of the logged
     names (`billpath.analysis.context_window`): each is a class boundary too, in a key of its own
@@ -236,11 +238,12 @@ def reduce_sql(
   {sums},
   COUNT(t.logged_cost) AS logged_rows,
   SUM(CASE WHEN t.logged_cost = 0 THEN 1 ELSE 0 END) AS logged_zero_rows,
-  SUM(t.logged_cost) AS logged_cost{listed}
+  SUM(t.logged_cost) AS logged_cost,
+  SUM(t.logged_fee) AS logged_fee{listed}
 FROM (
   SELECT p.*, {classes}
   FROM (
-    SELECT u.model, u.provider, u.variant, u.user_id, u.day, u.batch, u.ok, {fields}, u.logged_cost{row},
+    SELECT u.model, u.provider, u.variant, u.user_id, u.day, u.batch, u.ok, {fields}, u.logged_cost, u.logged_fee{row},
       CASE WHEN u.ok AND u.requests > 0 THEN {prompt_above_sql(f"({prompt})", "u.requests")} END AS prompt_above
     FROM {usage} u
   ) p
@@ -282,7 +285,7 @@ def price_sql(groups: str, routes: str, prices: str) -> str:
     quantities = ", ".join(f"g.{f}" for f in QUANTITY_FIELDS)
     return f"""SELECT g.model AS raw_model, g.provider AS raw_provider, g.variant AS raw_variant,
   r.model, r.channel, r.variant, g.user_id, g.day, g.batch, g.prompt_class, g.rows_n, {quantities},
-  g.logged_rows, g.logged_zero_rows, g.logged_cost,
+  g.logged_rows, g.logged_zero_rows, g.logged_cost, g.logged_fee,
   p.above_input_tokens AS tier, p.has_batch,
   {_costs("g", "p")}
 FROM {groups} g

@@ -124,7 +124,7 @@ def compare_view(c: Comparison) -> TableView:
         f"prices at {c.at}; API channels, cheapest first"
     )
     if c.retired is not None:
-        title += f"; no longer sold since {c.retired}"
+        title += f"; no longer sold since {c.retired_text}"
     columns, rows = _quote_rows(c.quotes, API_GROUPS, ["channel", "kind", "variant"])
     detail = [f"{q.offer.channel}/{q.offer.variant}: {n}" for q in c.quotes for n in q.notes]
     not_sold = [x["channel"] for x in c.unavailable if x["reason"].endswith(f"does not sell {c.model}")]

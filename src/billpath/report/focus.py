@@ -6,8 +6,9 @@ with `ConsumedQuantity` in `ConsumedUnit` Tokens (Requests for per-request fees)
 `x_` columns for what FOCUS has no column for: model, channel, variant, token type, batch, the group
 (`x_UsageGroup`, its requests in `x_Requests`) and the scenario (`actual`, or `reprice:<channel>` for
 the same groups re-priced with `--reprice`). Channel fees and application fees (the Cursor Token
-Rate) are rows of token type `fee`, so the `actual` rows' BilledCost sums to `price-log`'s total.
-The FOCUS reader reads such a file back to the same total (fees recomputed, re-pricings skipped).
+Rate) are rows of token type `fee`; a fee the log itself stated (`fee_usd`: OpenRouter's BYOK fee) is a row
+of token type `logged_fee` in its group, so the `actual` rows' BilledCost sums to `price-log`'s total. The
+FOCUS reader reads such a file back to the same total (fees recomputed, logged fees read, re-pricings skipped).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ import csv
 import io
 from datetime import timedelta
 
-from billpath.analysis.price_log import PriceLogResult
+from billpath.analysis.price_log import FEE_VARIANT, PriceLogResult
 from billpath.money import exact
+from billpath.usage.readers.openrouter import BYOK_VARIANT
 
 COLUMNS = (
     "BillingAccountId",
@@ -129,7 +131,43 @@ def focus_csv(result: PriceLogResult) -> str:
                     "x_Source": g.get("raw_provider") or "",
                 }
             )
-    fees = [((ch, v), t.cost.fees) for (ch, v), t in sorted(result.by_channel.items()) if t.cost.fees]
+        if g.get("logged_fee"):  # the fee the log stated for this group's rows, as its own line of the group
+            amount = exact(g["logged_fee"])
+            seller = "openrouter" if g.get("byok") else g["channel"]
+            name = result.fee_channel_names.get(seller, seller)
+            w.writerow(
+                {
+                    **period,
+                    "ChargeDescription": f"{g['model']} fee stated by the log"
+                    + (" (OpenRouter BYOK fee)" if g.get("byok") else ""),
+                    "ChargePeriodStart": f"{g['day'].isoformat()}T00:00:00Z",
+                    "ChargePeriodEnd": f"{(g['day'] + timedelta(days=1)).isoformat()}T00:00:00Z",
+                    "ListCost": amount,
+                    "ContractedCost": amount,
+                    "BilledCost": amount,
+                    "EffectiveCost": amount,
+                    "ProviderName": name,
+                    "PublisherName": g["maker"],
+                    "InvoiceIssuerName": name,
+                    "ServiceName": name,
+                    "SkuId": f"{seller}:{FEE_VARIANT}:{g['model']}",
+                    "SkuMeter": "Fee",
+                    "x_Model": g["model"],
+                    "x_Channel": g["channel"],
+                    "x_Variant": g["variant"],
+                    "x_TokenType": "logged_fee",
+                    "x_Batch": "true" if g["batch"] else "false",
+                    "x_UsageGroup": g["group"],
+                    "x_Requests": g["requests"],
+                    "x_Scenario": g["scenario"],
+                    "x_Source": BYOK_VARIANT if g.get("byok") else (g.get("raw_provider") or ""),
+                }
+            )
+    fees = [
+        ((ch, v), t.cost.fees)
+        for (ch, v), t in sorted(result.by_channel.items())
+        if t.cost.fees and v != FEE_VARIANT  # logged fees are written in their groups, above
+    ]
     for (ch, variant), fee in fees:
         name = result.fee_channel_names.get(ch, ch)
         w.writerow(

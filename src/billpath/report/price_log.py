@@ -95,7 +95,8 @@ def price_log_view(r: PriceLogResult, by: str | None = None) -> TableView:
         logged = f" (export: ${u['logged_usd']})" if "logged_usd" in u else ""
         footer.append(f"user {user}: ${u['total_usd']}{logged}")
     for fee in r.application_fees:
-        footer.append(f"{fee['fee']}: ${fee['total_usd']} on {fee['tokens']:,} tokens (in the total)")
+        on = f"{fee['tokens']:,} tokens" if "tokens" in fee else f"{fee['rows']:,} rows"
+        footer.append(f"{fee['fee']}: ${fee['total_usd']} on {on} (in the total)")
     for t in r.to_dict().get("export_totals", []):
         amounts = ", ".join(f"{k} ${v}" for k, v in t.items() if k not in ("file", "group"))
         footer.append(f"stated in the export, {t['group']}: {amounts}")

@@ -6,8 +6,8 @@ arrive here as Arrow batches of canonical text columns. Both paths go through ON
 (`normalize_sql`), so a value is accepted or rejected the same way whatever format carried it.
 
 The normalised relation has: source, line, model, provider, variant, user_id ('' when absent), day,
-batch, the quantity fields, logged_cost, effective_cost and list_cost (NULL where the input states
-none), error (NULL when the row is valid, else why it is rejected) and ok (error IS NULL,
+batch, the quantity fields, logged_cost, effective_cost, list_cost and logged_fee (NULL where the input
+states none), error (NULL when the row is valid, else why it is rejected) and ok (error IS NULL,
 computed as one boolean so that pricing never builds a message for a valid row).
 """
 
@@ -34,6 +34,8 @@ TOKEN_COLUMNS = tuple(f for f in QUANTITY_FIELDS if f != "requests")
 # (what the log itself says the row cost, for reconciliation), and user (who used it, where an export
 # says: per-user totals).
 # A bill also states its effective (amortised, after discounts) and list cost: effective_cost_usd, list_cost_usd.
+# fee_usd: a fee the log states outside the token prices, added to the total as a fee line (OpenRouter's BYOK fee,
+# which its log calls total_cost while cost_usd is the provider's own charge).
 CANONICAL = (
     "timestamp",
     "model",
@@ -46,11 +48,17 @@ CANONICAL = (
     "user",
     "effective_cost_usd",
     "list_cost_usd",
+    "fee_usd",
 )
 REQUIRED = ("model", "input_tokens", "output_tokens")
 # Other spellings of canonical columns; names are matched without case. Two columns with one meaning
 # (a repeat, `Model` next to `model`, `provider` next to `channel`) are an error: never last-one-wins.
-ALIASES = {"provider": "channel", "cost": "cost_usd", "reasoning_output_tokens": "reasoning_tokens"}
+ALIASES = {
+    "provider": "channel",
+    "cost": "cost_usd",
+    "reasoning_output_tokens": "reasoning_tokens",
+    "service_tier": "variant",  # Bedrock's and OpenAI's `service_tier` (flex, priority; default = standard)
+}
 MAX_TOKENS = 10**15  # per row: larger counts are a broken export, and would overflow 64-bit tier arithmetic
 MAX_REQUESTS = 10**12
 COST_TYPE = "DECIMAL(38,24)"
@@ -76,6 +84,7 @@ USAGE_COLUMNS: tuple[str, ...] = (
     "logged_cost",
     "effective_cost",
     "list_cost",
+    "logged_fee",
     "error",
     "ok",
 )
@@ -255,10 +264,11 @@ def normalize_sql(
     )
     effective = _cost_column(cols.get("effective_cost_usd"), "effective_cost_usd")
     listed = _cost_column(cols.get("list_cost_usd"), "list_cost_usd")
+    fee = _cost_column(cols.get("fee_usd"), "fee_usd")
     checks: list[tuple[str, str]] = []
     if pre_error:
         checks.append((f"{_q(pre_error)} IS NOT NULL", _q(pre_error)))
-    for col in (model, *counts.values(), day, batch, cost, effective, listed):
+    for col in (model, *counts.values(), day, batch, cost, effective, listed, fee):
         checks += col.checks
     out, rsn = counts["output_tokens"].value, counts["reasoning_tokens"].value
     checks.append(
@@ -278,7 +288,7 @@ def normalize_sql(
   {variant} AS variant, {user} AS user_id, {day.value} AS day, {batch.value} AS batch,
   {fields},
   {cost.value} AS logged_cost, {effective.value} AS effective_cost, {listed.value} AS list_cost,
-  {error} AS error, {ok} AS ok
+  {fee.value} AS logged_fee, {error} AS error, {ok} AS ok
 FROM {source} s"""
 
 

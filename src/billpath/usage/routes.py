@@ -10,13 +10,19 @@ substring: what cannot be resolved is unpriced, with the reason.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from billpath.catalog.moving import unlisted_note
 from billpath.catalog.names import normalize_name
 from billpath.catalog.store import Catalog, Resolved, default_variants
 from billpath.errors import UnknownModel
 
 WEAK = "~"
+SERVICE_TIERS = ("flex", "priority")
+PLAIN_TIERS = ("default", "auto")  # service_tier values that mean the standard tier
+# A service-tier variant, perhaps of a location: `flex`, `priority`, `regional-flex`, `us-gov-priority`.
+TIER = re.compile(r"^(?:(?P<where>.+)-)?(?P<tier>flex|priority)$")
 # Provider names seen in logs -> channel ids (LiteLLM providers, OTel provider names, OpenRouter
 # provider_name, people's spelling). Keys are normalised with `normalize_name`.
 PROVIDERS = {
@@ -114,6 +120,26 @@ def _resolve_model(catalog: Catalog, raw: str) -> Resolved:
         name = name.split("/", 1)[1]
 
 
+def tier_variant(variant: str, known: set[str], default: str | None) -> str | None:
+    """The offer variant a service-tier request is priced on (`flex`, `~regional-priority` from a bill, or a
+    log's `service_tier`), or None when the catalog has no price for that tier there.
+
+    A channel names a tier of its default location plainly (`flex`) and a tier of another location after it
+    (`regional-flex` beside a global default). So `regional-flex` is `flex` when the default is the regional
+    offer or no other regional variant exists, and needs `regional-flex` itself when the channel sells a
+    separate regional variant; a `default` tier is the standard offer itself.
+    """
+    m = TIER.match(variant)
+    if m is None:
+        return None
+    if variant in known:
+        return variant
+    where, tier = m["where"], m["tier"]
+    if where and where in known and where != default:
+        return None  # that location is sold apart, and its tier is not priced
+    return tier if tier in known else None
+
+
 class Router:
     """Resolves routes for one catalog (memoised: a log has few distinct names)."""
 
@@ -138,6 +164,16 @@ class Router:
         except UnknownModel as exc:
             return Route(reason=str(exc))
         r = Route(model=resolved.model)
+        alias = self.catalog.moving.get(resolved.model)
+        if alias is not None:
+            moves = "; ".join(f"{w.target} {w.span()}" for w in alias.windows)
+            r.notes.append(
+                f"{raw_model!r} is a moving alias: each row is priced on the model it named on the row's date "
+                f"({moves}; source {alias.url}, checked {alias.checked})"
+            )
+        unlisted = unlisted_note(raw_model, resolved.model, self.catalog.moving)
+        if unlisted:
+            r.notes.append(unlisted)
         weak = raw_provider.startswith(WEAK)
         provider = raw_provider.removeprefix(WEAK).strip()
         channel = channel_for_provider(self.catalog, provider) if provider else None
@@ -175,9 +211,26 @@ class Router:
             return r
         hint = raw_variant.startswith(WEAK)  # a weak variant: a bill's hint, used where the channel sells it
         variant = raw_variant.removeprefix(WEAK).strip() or (resolved.variant if resolved.channel == channel else None)
+        if variant in PLAIN_TIERS and variant not in known:
+            variant = None  # `service_tier: default` (Bedrock) or `auto`: the standard offer
+        if variant and TIER.match(variant) and variant not in known:
+            tier = tier_variant(variant, known, default)
+            if tier is None:
+                r.reason = (
+                    f"no {variant} service-tier price for {resolved.model} on {channel} "
+                    f"(known: {', '.join(sorted(known))}); never priced at another tier's"
+                )
+                return r
+            variant = tier
         if hint and variant not in known:
             variant = None
         variant = variant or default
+        if variant is None:
+            r.reason = (
+                f"{channel} sells {resolved.model} only in service tiers ({', '.join(sorted(known))}): "
+                "a row that names none has no standard price"
+            )
+            return r
         if variant not in known:
             r.reason = f"no {variant!r} price for {resolved.model} on {channel} (known: {', '.join(sorted(known))})"
             return r

@@ -7,7 +7,9 @@ keys contain dashes and dots (`USE1-Claude4.6Opus-cache-read-input-token-count-c
 `USW2-anthropic.claude-opus-4-8-mantle-cache-write-tokens-global-standard`). Token types: input,
 output, cache read, cache write (`-1-hour`: the 1-hour write). Suffixes: `-batch`, `-flex`,
 `-priority`, `-cross-region-global` / `-global-standard` (the global offer; without it the line is
-in-region or geo cross-region: the regional offer where Bedrock sells one), `-custom-model`.
+in-region or geo cross-region: the regional offer where Bedrock sells one), `-custom-model`. A `-flex` or
+`-priority` line is that location's service tier (`~regional-flex`, `~global-priority`): priced on the tier's
+own price where the catalog has one, never at the standard price (`usage/routes.py`, `tier_variant`).
 
 Each line becomes one usage row with its billed cost (`line_item_unblended_cost`), its effective
 cost (`line_item_net_unblended_cost`, after discounts, where the export has it) and its list cost
@@ -93,13 +95,13 @@ def parse_usage_type(usage_type: str) -> dict | None:
         if line_type != "cache_write_5m":
             return None
         line_type = "cache_write_1h"
+    where = "global" if flags & {"cross-region-global", "global-standard"} else "regional"
+    tier = next((t for t in ("flex", "priority") if t in flags), None)
     if "custom-model" in flags:
         variant = "custom-model"
-    elif "flex" in flags:
-        variant = "flex"
-    elif "priority" in flags:
-        variant = "priority"
-    elif flags & {"cross-region-global", "global-standard"}:
+    elif tier is not None:  # the service tier of that location's offer (`routes.tier_variant`)
+        variant = f"~{where}-{tier}"
+    elif where == "global":
         variant = "global"
     else:
         variant = "~regional"  # in-region or geo cross-region: the regional offer where one is sold

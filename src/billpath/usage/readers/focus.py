@@ -26,6 +26,7 @@ from pathlib import Path
 
 from billpath.usage.readers import aws_cur, azure_cost, gcp_billing
 from billpath.usage.readers.base import WEAK, Sink
+from billpath.usage.readers.openrouter import BYOK_VARIANT
 from billpath.usage.readers.tabular import LINE_TYPES, iter_csv, money, one_line, quantity
 
 UNIT = re.compile(r"^\s*(\d*)\s*([KM]?)\s*tokens?\s*$", re.IGNORECASE)
@@ -85,7 +86,7 @@ def _own_row(where: int, rec: dict[str, str], groups: dict[str, dict], sink: Sin
     if kind == "fee":
         sink.skipped += 1  # channel fees are recomputed from the channel's token cost
         return
-    if kind not in OWN_FIELDS:
+    if kind not in OWN_FIELDS and kind != "logged_fee":
         sink.reject(where, f"unknown x_TokenType {kind!r}")
         return
     try:
@@ -97,17 +98,23 @@ def _own_row(where: int, rec: dict[str, str], groups: dict[str, dict], sink: Sin
         return
     key = rec["x_UsageGroup"].strip()
     g = groups.get(key)
+    fee = kind == "logged_fee"  # a fee the log stated (OpenRouter's BYOK fee): the row's fee_usd again
     if g is None:
         g = groups[key] = {
             "line": where,
             "timestamp": (rec.get("ChargePeriodStart") or "").strip() or None,
             "model": (rec.get("x_Model") or "").strip() or None,
-            "channel": _own_channel(rec),
+            "channel": (rec.get("x_Channel") or "").strip() or None if fee else _own_channel(rec),
             "variant": (rec.get("x_Variant") or "").strip() or None,
             "batch": (rec.get("x_Batch") or "").strip().lower() == "true",
             **dict.fromkeys(OWN_FIELDS.values(), 0),
             "cost_usd": Decimal(0),
         }
+    if fee:
+        g["fee_usd"] = g.get("fee_usd", Decimal(0)) + Decimal(billed or 0)
+        if (rec.get("x_Source") or "").strip() == BYOK_VARIANT:
+            g["variant"] = BYOK_VARIANT  # the fee line names OpenRouter again
+        return
     g["requests"] = requests
     if kind != "requests":
         g[OWN_FIELDS[kind]] += amount

@@ -2,9 +2,12 @@
 
 OpenRouter is the billing channel (`provider_name` is who served it), except under BYOK
 (`is_byok`): the provider billed your own key, so the tokens are priced on that provider's channel
-and the logged cost to reconcile is `upstream_inference_cost` (OpenRouter's own `total_cost` is then
-only its fee; adding the two double counts). `native_tokens_prompt` includes cached tokens (OpenAI
-shape); reasoning is inside the completion count.
+and the logged cost to reconcile them with is `upstream_inference_cost`; OpenRouter's own `total_cost`
+(`usage.cost`) is then only its BYOK fee (5% of what the request would cost on OpenRouter, after the
+first 1,000,000 BYOK requests of the month), read as the row's `fee_usd`: added to the total once, as
+a fee line, never to the token cost (adding it to the upstream cost as one figure double counts).
+BYOK rows carry the weak variant `~openrouter-byok` so the fee line names OpenRouter.
+`native_tokens_prompt` includes cached tokens (OpenAI shape); reasoning is inside the completion count.
 """
 
 from __future__ import annotations
@@ -79,12 +82,15 @@ def _row(where: int, rec: object, sink: Sink) -> None:
         completion += reasoning
         sink.note("some OpenRouter records count reasoning outside completion tokens: added to output")
     byok = bool(rec.get("is_byok"))
+    fee = variant = None
     if byok:
         channel = rec.get("provider_name")
         cost = rec.get("upstream_inference_cost", (usage.get("cost_details") or {}).get("upstream_inference_cost"))
+        fee = rec.get("total_cost", usage.get("cost"))
+        variant = BYOK_VARIANT
         sink.note(
-            "OpenRouter BYOK records are priced on the provider that billed your key; OpenRouter's BYOK fee "
-            "(total_cost) is not part of the token cost"
+            "OpenRouter BYOK records: tokens priced on the provider that billed your key (reconciled with "
+            "upstream_inference_cost); OpenRouter's BYOK fee (total_cost) added once, as a fee line"
         )
     else:
         channel = "openrouter"
@@ -103,7 +109,13 @@ def _row(where: int, rec: object, sink: Sink) -> None:
         reasoning_tokens=reasoning,
         requests=1,
         cost_usd=cost,
+        variant=variant,
+        fee_usd=fee,
     )
+
+
+# a weak variant: the channel's default offer prices the row, and its fee line names OpenRouter
+BYOK_VARIANT = "~openrouter-byok"
 
 
 def _created(value: object) -> str | None:

@@ -114,7 +114,7 @@ def main() -> int:
     figures.append((f"price-log {args.rows:,}-row Parquet", mine, "bare DuckDB weighted sum", base, 1.5))
     # Where the floor of a correct price is (no target: printed so a reader sees what 1.5x asks for)
     references = []
-    for name, grouped in (("7 sums, whole file", False), ("7 sums grouped model/channel/day", True)):
+    for name, grouped in (("7 sums, whole file", False), ("7 sums by model/chan/day", True)):
         ref, floor = side_by_side(reference_cmd(log, grouped), floor_cmd(log), runs)
         references.append((name, ref, floor))
 
@@ -132,7 +132,7 @@ def main() -> int:
         )
     for name, ref, floor in references:
         print(
-            f"{'  reference: ' + name:32} {ref * 1000:8.1f}ms   {'bare DuckDB weighted sum':28} {floor * 1000:7.1f}ms "
+            f"{'  ref: ' + name:32} {ref * 1000:8.1f}ms   {'bare DuckDB weighted sum':28} {floor * 1000:7.1f}ms "
             f"{ref / floor:6.2f}   (a lower bound of a correct price, no target)"
         )
     print(

@@ -36,6 +36,7 @@ class LoadedLog:
     label: str = "pricing"  # progress label of the pass over the log
     after_reduce: Callable[[], None] = field(default=lambda: None)  # engine step once `groups` exists
     errors: tuple[type[BaseException], ...] = ()  # the engine's own errors, reported as unreadable logs
+    names: str = "usage"  # a relation of (model, provider, variant) holding every name `usage` uses, cheaper to read
 
 
 Progress = Callable[[str, float | None], None]

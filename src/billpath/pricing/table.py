@@ -185,25 +185,52 @@ def prompt_class_sql(tiers_above: list[int], above: str = "prompt_above") -> str
     return f"CASE {first}{whens} ELSE 0 END"
 
 
-def reduce_sql(usage: str, tiers_above: list[int], sum_type: str | None = None) -> str:
+def reduce_sql(
+    usage: str,
+    tiers_above: list[int],
+    sum_type: str | None = None,
+    windows: list[int] | tuple[int, ...] = (),
+    listing: int = 0,
+    listing_over: str | None = None,
+) -> str:
     """Group the normalised usage relation (see `billpath.usage.columns`) into priceable groups.
 
     `usage` has columns model, provider, variant, user_id (VARCHAR, '' when absent), day (DATE), batch
     (BOOLEAN), the quantity fields (integers), logged_cost and logged_fee (DECIMAL or NULL), error (NULL or the
     reason the row is rejected) and ok (error IS NULL). Rejected rows are counted in groups with `ok`
-    false (their reasons are read from `usage` itself, only when there are any), so one pass over the
-    log counts everything. Each group also carries `prompt_above`, the largest threshold one of its rows'
-    average request exceeds (`prompt_above_sql`), so that the context-window check
-    (`billpath.analysis.context_window`) decides from the groups which rows are too long for their model.
+    false, so one pass over the log counts everything. `windows` are the context windows of the logged
+    names (`billpath.analysis.context_window`): each is a class boundary too, in a key of its own
+    (`window_class`: the largest window the row's average request exceeds, else 0), so that every group is
+    wholly within or wholly over each of them and the check is decided on the groups, exactly. With
+    `listing` (DuckDB: an n-argument `min_by`), each group also carries `listed`, its first `listing` rows
+    by (source, line) that are rejected or for which `listing_over` holds (SQL over the row's model,
+    provider, variant and prompt_above: over its window; source, line, error, prompt), so the
+    rejected rows are listed without reading the log again.
     Sums are of 64-bit integers (DuckDB widens them to 128 bits); `sum_type` casts first, e.g. to
     DECIMAL(38,0) on an engine whose integer SUM could overflow.
     """
     sums = ",\n  ".join(
         f"SUM(CAST(t.{f} AS {sum_type})) AS {f}" if sum_type else f"SUM(t.{f}) AS {f}" for f in QUANTITY_FIELDS
     )
-    keys = ", ".join(f"t.{k}" for k in GROUP_KEYS)
+    keys = ", ".join(f"t.{k}" for k in (*GROUP_KEYS, *(("window_class",) if windows else ())))
     fields = ", ".join(f"u.{f}" for f in QUANTITY_FIELDS)
     prompt = " + ".join(f"u.{f}" for f in PROMPT_FIELDS)
+    classes = f"{prompt_class_sql(tiers_above, 'p.prompt_above')} AS prompt_class"
+    if windows:
+        classes += f", {prompt_class_sql(list(windows), 'p.prompt_above')} AS window_class"
+    row, listed = "", ""
+    if listing:
+        # Only rows that are rejected enter the list: a row not ok, or one over its window (`listing_over`); the
+        # error text is built for rejected rows only.
+        row = (
+            ", u.source, u.line, CASE WHEN NOT u.ok THEN u.error END AS error,"
+            f" CASE WHEN u.ok THEN {prompt} END AS prompt"
+        )
+        may = f" OR ({listing_over})" if listing_over else ""
+        listed = (
+            ",\n  min_by(struct_pack(source := t.source, line := t.line, error := t.error, prompt := t.prompt), "
+            f"struct_pack(source := t.source, line := t.line), {int(listing)}) FILTER (WHERE NOT t.ok{may}) AS listed"
+        )
     # Only a valid row's counts are bounded (MAX_TOKENS, MAX_REQUESTS): a rejected row's are never added up or
     # multiplied, so an absurd value rejects its row instead of overflowing the pass.
     return f"""SELECT {keys},
@@ -212,12 +239,11 @@ def reduce_sql(usage: str, tiers_above: list[int], sum_type: str | None = None) 
   COUNT(t.logged_cost) AS logged_rows,
   SUM(CASE WHEN t.logged_cost = 0 THEN 1 ELSE 0 END) AS logged_zero_rows,
   SUM(t.logged_cost) AS logged_cost,
-  SUM(t.logged_fee) AS logged_fee,
-  MAX(t.prompt_above) AS prompt_above
+  SUM(t.logged_fee) AS logged_fee{listed}
 FROM (
-  SELECT p.*, {prompt_class_sql(tiers_above, "p.prompt_above")} AS prompt_class
+  SELECT p.*, {classes}
   FROM (
-    SELECT u.model, u.provider, u.variant, u.user_id, u.day, u.batch, u.ok, {fields}, u.logged_cost, u.logged_fee,
+    SELECT u.model, u.provider, u.variant, u.user_id, u.day, u.batch, u.ok, {fields}, u.logged_cost, u.logged_fee{row},
       CASE WHEN u.ok AND u.requests > 0 THEN {prompt_above_sql(f"({prompt})", "u.requests")} END AS prompt_above
     FROM {usage} u
   ) p
@@ -319,13 +345,24 @@ class Statement:
     reprice: str
 
 
-def statements(tiers_above: list[int], usage: str, groups: str, routes: str, prices: str, priced: str) -> Statement:
+def statements(
+    tiers_above: list[int],
+    usage: str,
+    groups: str,
+    routes: str,
+    prices: str,
+    priced: str,
+    windows: list[int] | tuple[int, ...] = (),
+    listing: int = 0,
+    listing_over: str | None = None,
+) -> Statement:
     """The statements over relations named `usage` -> `groups`, (`routes`, `prices`) -> `priced`.
 
-    `tiers_above` are the catalog's long-context thresholds (`Catalog.tier_thresholds`): the prompt classes.
+    `tiers_above` are the catalog's long-context thresholds (`Catalog.tier_thresholds`): the prompt classes;
+    `windows`, `listing` and `listing_over` as in `reduce_sql`.
     """
     return Statement(
-        reduce=reduce_sql(usage, tiers_above),
+        reduce=reduce_sql(usage, tiers_above, windows=windows, listing=listing, listing_over=listing_over),
         price=price_sql(groups, routes, prices),
         reprice=reprice_sql(priced, prices),
     )

@@ -11,7 +11,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from billpath.usage.columns import CANONICAL, REQUIRED, LogError, canonical_columns, describe, normalize_sql, sql_str
+from billpath.usage.columns import (
+    CANONICAL,
+    REQUIRED,
+    LogError,
+    canonical_columns,
+    describe,
+    names_sql,
+    normalize_sql,
+    sql_str,
+)
 from billpath.usage.paths import data_suffix, resolve
 from billpath.usage.readers import AGENT_FORMATS, READERS, detect, format_of, is_parquet
 from billpath.usage.readers.base import COLUMNS, Sink
@@ -150,10 +159,12 @@ def load(
     input_format: str = "auto",
     on_file: Callable[[str, str], None] | None = None,
 ) -> tuple[list[Input], list[str]]:
-    """Create the `usage` view over every input. Returns the inputs read and the SQL parts' names."""
+    """Create the `usage` view over every input, and `usage_names` (the names its rows use, read from the name
+    columns only: `names_sql`). Returns the inputs read and the SQL parts' names."""
     if not args:
         raise LogError("no usage file given")
     parts: list[str] = []
+    names: list[str] = []
     inputs: list[Input] = []
     parquet: list[Path] = []
 
@@ -168,6 +179,7 @@ def load(
         inputs.append(Input(label, fmt, list(sink.notes), sink.skipped, sink.totals))
         types = {c: "VARCHAR" for c in CANONICAL}
         parts.append(normalize_sql(table, types, sql_str(label), 's."line"', pre_error="error"))
+        names.append(names_sql(table, types))
 
     def read_agent(fmt: str, label: str, files: list[Path], root: Path | None) -> list[Path]:
         """One coding agent's files as ONE input, read in one pass (a message logged twice counts once)."""
@@ -240,6 +252,7 @@ def load(
         inputs.append(Input(str(path), fmt, notes, sink.skipped, sink.totals))
         types = {c: "VARCHAR" for c in CANONICAL}
         parts.append(normalize_sql(table, types, sql_str(str(path)), 's."line"', pre_error="error"))
+        names.append(names_sql(table, types))
     for fmt, paths in late.items():
         for path in read_agent(fmt, ", ".join(args), paths, None):
             raise LogError(f"{path}: not a {fmt} log")
@@ -248,8 +261,10 @@ def load(
     if parquet:
         relation, types = _parquet_relation(con, parquet)
         parts.append(normalize_sql(relation, types, 's."filename"', 's."file_row_number" + 1'))
+        names.append(names_sql(relation, types))
     if not parts:
         errors = "; ".join(i.error or "" for i in inputs if i.error)
         raise LogError(f"no readable usage file: {errors}")
     con.execute("CREATE OR REPLACE TEMP VIEW usage AS\n" + "\nUNION ALL\n".join(parts))
+    con.execute("CREATE OR REPLACE TEMP VIEW usage_names AS\n" + "\nUNION ALL\n".join(names))
     return inputs, parts

@@ -132,3 +132,36 @@ def test_the_names_relation_normalises_as_the_rows_do(tmp_path):
     rows, names = _names_of([str(csv), str(pq)])
     assert ("gpt-5.5", "openai", "") in rows and ("", "", "") in rows and len(rows) >= 5
     assert names == rows
+
+
+EXAMPLE_LOGS = [
+    [str(p)] for p in sorted(Path("examples").iterdir()) if p.suffix in (".csv", ".json", ".jsonl") or p.is_dir()
+] + [["examples"]]
+
+
+@pytest.mark.parametrize("paths", EXAMPLE_LOGS)
+def test_a_small_log_normalised_into_a_table_prices_as_the_view_does(paths, monkeypatch):
+    """A log read in Python up to `MATERIALISE_ROWS` rows is normalised once into a table (planning the reduce
+    over the whole validating view costs more than the rows); a bigger one stays a view. Both give the same
+    result, to the last unit and the last note, for every example (the limit forced to 0: always the view)."""
+    from billpath.usage import load
+
+    small = price_log(paths, at=date(2026, 11, 1)).to_dict()
+    monkeypatch.setattr(load, "MATERIALISE_ROWS", 0)
+    assert price_log(paths, at=date(2026, 11, 1)).to_dict() == small
+
+
+def test_only_a_small_log_read_in_python_is_a_table(tmp_path, monkeypatch):
+    from billpath.engines import duckdb as engine
+    from billpath.usage import load
+
+    def kind(paths):
+        log = engine.open_log(paths)
+        try:
+            return log.con.execute("SELECT COUNT(*) FROM duckdb_tables() WHERE table_name = 'usage_rows'").fetchone()[0]
+        finally:
+            log.con.close()
+
+    assert kind(["examples/usage.csv"]) == 1
+    monkeypatch.setattr(load, "MATERIALISE_ROWS", 5)  # the sample has 6 rows
+    assert kind(["examples/usage.csv"]) == 0

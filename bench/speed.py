@@ -10,6 +10,11 @@ Run: .venv/bin/python bench/speed.py [--runs 15] [--rows 5000000]
    floor query). Target: ratio <= 1.5.
 3. `billpath compare ... --format json` start-up against `python -c "import genai_prices"`. Target <= 0.75.
 
+Two reference lines (no target) show where the floor of figure 2 is: the 7 sums a price needs (6 token
+columns and the row count) over the whole file, and the same grouped by model, channel and day, each against
+the same floor query. Reading the columns a correct price needs costs more than 1.5x the weighted sum of two
+columns, so figure 2's target lies below them on a 2-core machine.
+
 Commands alternate run by run (so a noisy neighbour hits both alike) and the medians are compared; the
 load average is printed with them (on 2 cores, other work running distorts the ratios, the parallel
 Parquet query's most). Behaviour is kept by `bench/golden.sh` (CLI outputs to diff before and after).
@@ -65,6 +70,27 @@ def floor_cmd(path: Path) -> list[str]:
     return [sys.executable, "-c", code]
 
 
+def reference_cmd(path: Path, grouped: bool) -> list[str]:
+    """The lower bounds of a correct price on this machine, in a fresh process like the others: the 7 sums a
+    price needs (6 token columns and the row count) over the whole file, and the same grouped by model,
+    channel and day (the least a price per model, channel and day must do; billpath also keys batch, prompt
+    class and validity)."""
+    sums = ", ".join(
+        f"SUM({c})"
+        for c in ("input_tokens", "output_tokens", "reasoning_tokens", "cache_read_tokens", "cache_write_tokens")
+    )
+    sums += ", SUM(requests), COUNT(*)"
+    keys = "model, channel, CAST(timestamp AS DATE)"
+    sql = f"SELECT {keys + ', ' if grouped else ''}{sums} FROM read_parquet('{path}')" + (
+        f" GROUP BY {keys}" if grouped else ""
+    )
+    code = (
+        "import duckdb, os; c = duckdb.connect(); c.execute(\"SET memory_limit = '1GB'\"); "
+        f"c.execute(f'SET threads = {{os.cpu_count()}}'); c.execute({sql!r}).fetchall()"
+    )
+    return [sys.executable, "-c", code]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15, help="alternated runs per figure (the Parquet one: 1/5)")
@@ -83,8 +109,14 @@ def main() -> int:
 
     log = log_file(args.dir, args.rows)
     big = [str(BIN), "price-log", str(log), "--format", "json"]
-    mine, base = side_by_side(big, floor_cmd(log), max(3, args.runs // 5))
+    runs = max(3, args.runs // 5)
+    mine, base = side_by_side(big, floor_cmd(log), runs)
     figures.append((f"price-log {args.rows:,}-row Parquet", mine, "bare DuckDB weighted sum", base, 1.5))
+    # Where the floor of a correct price is (no target: printed so a reader sees what 1.5x asks for)
+    references = []
+    for name, grouped in (("7 sums, whole file", False), ("7 sums by model/chan/day", True)):
+        ref, floor = side_by_side(reference_cmd(log, grouped), floor_cmd(log), runs)
+        references.append((name, ref, floor))
 
     compare = [str(BIN), "compare", "claude-opus-4-8", "-i", "1000", "-o", "1000", "-n", "1000", "--format", "json"]
     mine, base = side_by_side(compare, [sys.executable, "-c", "import genai_prices"], args.runs)
@@ -97,6 +129,11 @@ def main() -> int:
         ok &= ratio <= target
         print(
             f"{name:32} {mine * 1000:8.1f}ms   {base_name:28} {base * 1000:7.1f}ms {ratio:6.2f} {'<=':>3}{target:4.2f}"
+        )
+    for name, ref, floor in references:
+        print(
+            f"{'  ref: ' + name:32} {ref * 1000:8.1f}ms   {'bare DuckDB weighted sum':28} {floor * 1000:7.1f}ms "
+            f"{ref / floor:6.2f}   (a lower bound of a correct price, no target)"
         )
     print(
         f"cores: {os.cpu_count()}, load average {os.getloadavg()[0]:.1f} (ratios, not absolute times, are comparable)"

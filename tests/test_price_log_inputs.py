@@ -88,3 +88,80 @@ def test_routes(catalog, model, provider, expected):
 def test_unroutable_names_say_why(catalog, model, provider, variant, reason):
     route = Router(catalog).route(model, provider, variant)
     assert route.reason is not None and reason in route.reason
+
+
+def _names_of(paths: list[str]) -> tuple[set, set]:
+    from billpath.engines.duckdb import open_log
+
+    log = open_log(paths)
+    try:
+        q = "SELECT DISTINCT model, provider, variant FROM {}"
+        return set(log.con.execute(q.format("usage")).fetchall()), set(log.con.execute(q.format(log.names)).fetchall())
+    finally:
+        log.con.close()
+
+
+@pytest.mark.parametrize(
+    "paths",
+    [[str(p)] for p in sorted(Path("examples").iterdir()) if p.suffix in (".csv", ".json", ".jsonl") or p.is_dir()]
+    + [["examples"]],
+)
+def test_the_names_relation_holds_the_names_of_the_rows(paths):
+    """`usage_names` (the context-window pre-pass reads it: distinct raw names, normalised after) gives exactly
+    the (model, provider, variant) of `usage`, whatever the format."""
+    rows, names = _names_of(paths)
+    assert rows and names == rows
+
+
+def test_the_names_relation_normalises_as_the_rows_do(tmp_path):
+    """Spellings that normalise alike (spaces, an empty or missing provider, other header spellings) and Parquet."""
+    import duckdb
+
+    csv = tmp_path / "odd.csv"
+    csv.write_text(
+        "timestamp,Model,Provider,input_tokens,output_tokens\n"
+        "2026-10-01, gpt-5.5 ,openai,1,1\n2026-10-01,gpt-5.5,,1,1\n2026-10-01,gpt-5.5, openai ,1,1\n"
+        "2026-10-01,,openai,1,1\n2026-10-01,claude-sonnet-4-6,aws-bedrock,x,1\n"
+    )
+    pq = tmp_path / "odd.parquet"
+    duckdb.sql(
+        "COPY (SELECT * FROM (VALUES ('2026-10-01'::TIMESTAMP, ' gpt-5.5', 'azure', 'data-zone', 1::BIGINT, 2::BIGINT),"
+        " ('2026-10-02'::TIMESTAMP, NULL, NULL, NULL, 1, 2)) t(timestamp, model, channel, variant, input_tokens,"
+        f" output_tokens)) TO '{pq}' (FORMAT parquet)"
+    )
+    rows, names = _names_of([str(csv), str(pq)])
+    assert ("gpt-5.5", "openai", "") in rows and ("", "", "") in rows and len(rows) >= 5
+    assert names == rows
+
+
+EXAMPLE_LOGS = [
+    [str(p)] for p in sorted(Path("examples").iterdir()) if p.suffix in (".csv", ".json", ".jsonl") or p.is_dir()
+] + [["examples"]]
+
+
+@pytest.mark.parametrize("paths", EXAMPLE_LOGS)
+def test_a_small_log_normalised_into_a_table_prices_as_the_view_does(paths, monkeypatch):
+    """A log read in Python up to `MATERIALISE_ROWS` rows is normalised once into a table (planning the reduce
+    over the whole validating view costs more than the rows); a bigger one stays a view. Both give the same
+    result, to the last unit and the last note, for every example (the limit forced to 0: always the view)."""
+    from billpath.usage import load
+
+    small = price_log(paths, at=date(2026, 11, 1)).to_dict()
+    monkeypatch.setattr(load, "MATERIALISE_ROWS", 0)
+    assert price_log(paths, at=date(2026, 11, 1)).to_dict() == small
+
+
+def test_only_a_small_log_read_in_python_is_a_table(tmp_path, monkeypatch):
+    from billpath.engines import duckdb as engine
+    from billpath.usage import load
+
+    def kind(paths):
+        log = engine.open_log(paths)
+        try:
+            return log.con.execute("SELECT COUNT(*) FROM duckdb_tables() WHERE table_name = 'usage_rows'").fetchone()[0]
+        finally:
+            log.con.close()
+
+    assert kind(["examples/usage.csv"]) == 1
+    monkeypatch.setattr(load, "MATERIALISE_ROWS", 5)  # the sample has 6 rows
+    assert kind(["examples/usage.csv"]) == 0

@@ -4,6 +4,7 @@ rows longer than the model's context window, no price before a model's release."
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from decimal import Decimal as D
 
@@ -145,34 +146,24 @@ def test_rows_longer_than_the_context_window_are_rejected_by_line(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("rows", "passes"),
+    "rows",
     [
         # windows at or below the rows' prompt class (deepseek-v3.2: 128k, a tier threshold; gpt-5.4-mini: 400k
-        # under a 3M prompt, class 524,288): whole groups are over, decided on the groups: one pass
-        ([("deepseek-v3.2", 300_000, 1), ("deepseek-v3.2", 1_000, 1), ("gpt-5.4-mini", 3_000_000, 1)], 1),
-        # 450k and 300k per request are both in the 272k class; gpt-5.4-mini's 400k window splits it: that name
-        # alone is reduced again, row by row
-        ([("gpt-5.4-mini", 450_000, 1), ("gpt-5.4-mini", 300_000, 1), ("gpt-5.5", 5_000, 1)], 2),
+        # under a 3M prompt, class 524,288)
+        [("deepseek-v3.2", 300_000, 1), ("deepseek-v3.2", 1_000, 1), ("gpt-5.4-mini", 3_000_000, 1)],
+        # 450k and 300k per request are both in the 272k tier class; gpt-5.4-mini's 400k window lies inside it
+        [("gpt-5.4-mini", 450_000, 1), ("gpt-5.4-mini", 300_000, 1), ("gpt-5.5", 5_000, 1)],
         # exactly 400k per request is not over the window, one token more is; 0 requests (a bill line) is not judged
-        ([("gpt-5.4-mini", 800_000, 2), ("gpt-5.4-mini", 800_001, 2), ("claude-sonnet-4-6", 10**9, 0)], 2),
-        ([("gpt-5.5", 5_000, 1), ("claude-sonnet-4-6", 90_000, 1)], 1),  # nothing near a window
+        [("gpt-5.4-mini", 800_000, 2), ("gpt-5.4-mini", 800_001, 2), ("claude-sonnet-4-6", 10**9, 0)],
+        [("gpt-5.5", 5_000, 1), ("claude-sonnet-4-6", 90_000, 1)],  # nothing near a window
     ],
 )
-def test_the_context_window_is_decided_on_the_groups(tmp_path, monkeypatch, rows, passes):
-    """Rows over their window are rejected exactly as a per-row check would, and the log is read once unless a
-    window lies inside a group's prompt class."""
-    from billpath.analysis import price_log as driver
-
+def test_the_context_window_is_decided_on_the_groups(tmp_path, monkeypatch, rows):
+    """Rows over their window are rejected exactly as a per-row check would, and the log is read once: one
+    reduce and no other statement reading the rows (the pre-pass reads the distinct raw names, `usage_names`;
+    the rejected rows are listed from the groups)."""
+    statements = _statements(monkeypatch)
     catalog = load_catalog()
-    reduces: list[str] = []
-    real = driver.run_statement
-
-    def counted(con, sql, *args):
-        if "COUNT(*) AS rows_n" in sql:  # a reduce: a pass over the log
-            reduces.append(sql)
-        return real(con, sql, *args)
-
-    monkeypatch.setattr(driver, "run_statement", counted)
     table = [("2026-10-01", model, prompt, 10, n) for model, prompt, n in rows]
     expected = {
         line
@@ -183,7 +174,79 @@ def test_the_context_window_is_decided_on_the_groups(tmp_path, monkeypatch, rows
     assert {r["line"] for r in out.to_dict()["rejected"]} == expected
     assert out.rows_rejected == out.rows_over_context == len(expected)
     assert out.rows_priced + out.rows_unpriced == len(rows) - len(expected)
-    assert len(reduces) == passes
+    assert _row_reads(statements) == ["reduce"]
+
+
+def _statements(monkeypatch) -> list[str]:
+    """Every statement the DuckDB connection of the next price-log runs, in order."""
+    from billpath.engines import duckdb as engine
+
+    seen: list[str] = []
+    real = engine.open_log
+
+    class Counted:
+        def __init__(self, con):
+            self._con = con
+
+        def execute(self, sql, *args):
+            seen.append(" ".join(sql.split()))
+            return self._con.execute(sql, *args)
+
+        def __getattr__(self, name):
+            return getattr(self._con, name)
+
+    def opened(*args, **kwargs):
+        log = real(*args, **kwargs)
+        log.con = Counted(log.con)
+        return log
+
+    monkeypatch.setattr(engine, "open_log", opened)
+    return seen
+
+
+def _row_reads(statements: list[str]) -> list[str]:
+    """The statements that read the `usage` rows (the reduce named as such)."""
+    return ["reduce" if "COUNT(*) AS rows_n" in s else s for s in statements if re.search(r"\bFROM usage\b", s)]
+
+
+@pytest.mark.parametrize("names_tested", [200, 0])  # rows tested against their own window, or the smallest
+def test_rows_over_their_window_are_listed_as_a_row_by_row_check_lists_them(tmp_path, monkeypatch, names_tested):
+    """Many rows around several windows and tiers, with rejected rows of other kinds mixed in and more than the
+    1000 listed: the counts, the first 1000 by (file, line) and their messages are those of a check per row."""
+    import random
+
+    from billpath.analysis import context_window
+
+    monkeypatch.setattr(context_window, "MAX_NAMES_TESTED", names_tested)
+    statements = _statements(monkeypatch)
+    catalog = load_catalog()
+    rnd = random.Random(10)
+    models = ["gpt-5.4-mini", "deepseek-v3.2", "claude-sonnet-4-6", "gpt-5.5", "gemini-2.5-pro", "mystery-model"]
+    table, expected = [], {}
+    for line in range(2, 8000):
+        model = rnd.choice(models)
+        ctx = catalog.models[model].context_tokens if model in catalog.models else None
+        n = rnd.choice([0, 1, 1, 2, 3])
+        per = rnd.choice([ctx or 10**6, 128_000, 200_000, 272_000, 400_000, 1_000_000, 5_000])
+        prompt = max(per * max(n, 1) + rnd.choice([-1, 0, 1, 0]), 0)
+        if rnd.random() < 0.3:  # one group of more rejected rows than are listed, between other groups' rows
+            model, ctx, n, prompt = "gpt-5.4-mini", catalog.models["gpt-5.4-mini"].context_tokens, 1, 450_000
+        bad = rnd.random() < 0.05
+        table.append(("2026-10-01", model, "x" if bad else prompt, 10, n))
+        if bad:
+            expected[line] = "input_tokens is not a whole number >= 0: x"
+        elif ctx and n and prompt > ctx * n:
+            expected[line] = (
+                f"prompt of {prompt} tokens per request exceeds the context window of {model} ({ctx}): "
+                "a row holding several requests needs a requests column"
+            )
+    out = price_log([_write(tmp_path, "log.csv", [*CANONICAL_HEAD, "requests"], rows=table)], catalog=catalog)
+    over = sum(1 for e in expected.values() if "context window" in e)
+    assert over > 2000 and len(expected) > over  # some groups hold more than the 1000 listed
+    assert out.rows_rejected == len(expected) and out.rows_over_context == over
+    listed = [(r["line"], r["error"]) for r in out.to_dict()["rejected"]]
+    assert listed == sorted(expected.items())[:1000]
+    assert _row_reads(statements) == ["reduce"]
 
 
 @pytest.mark.parametrize("model", ["claude-sonnet-4-6", "gpt-5.5", "claude-opus-4-8", "gpt-5.4-mini"])

@@ -564,8 +564,8 @@ def test_bad_schedules_are_refused_by_the_spec_and_by_validate(change, why):
 
 
 def test_only_the_rows_of_models_with_time_of_day_prices_are_judged(catalog, tmp_path):
-    """The pass over the log does not judge minutes; only names whose model has time-of-day prices are reduced
-    again with time classes (a log without them is read once, as before)."""
+    """The pre-pass's names say which logged models have time-of-day prices (on any channel); only their rows'
+    minutes are judged in the pass, every other row is NOT_JUDGED (and a log without them judges none)."""
     from billpath.analysis import time_of_day
     from billpath.engines.duckdb import open_log
     from billpath.pricing.table import NOT_JUDGED, reduce_sql
@@ -573,24 +573,16 @@ def test_only_the_rows_of_models_with_time_of_day_prices_are_judged(catalog, tmp
     rows = [
         {"timestamp": "2026-11-28T12:00:00Z", "model": "claude-sonnet-4-6", "channel": "anthropic"} | TOKENS,
         {"timestamp": "2026-11-28T12:00:00Z"} | DS | TOKENS,
-        {"timestamp": "2026-11-28T12:00:00Z", "model": "deepseek-v4-pro", "channel": "together"} | TOKENS,
+        {"timestamp": "2026-11-28T12:00:00Z", "model": "deepseek/deepseek-v4-pro", "channel": "together"} | TOKENS,
     ]
-    con = open_log([str(write(rows, tmp_path / "m.jsonl"))]).con
+    log = open_log([str(write(rows, tmp_path / "m.jsonl"))])
     try:
-
-        def reduce_into(relation, table, schedules=None):
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {table} AS "
-                + reduce_sql(relation, catalog.tier_thresholds(), schedules=schedules)
-            )
-
-        reduce_into("usage", "groups")
-        assert {r[0] for r in con.execute("SELECT time_class FROM groups").fetchall()} == {NOT_JUDGED}
-        router = Router(catalog)
-        assert time_of_day.judge(con, router, catalog, reduce_into) == 2  # DeepSeek V4 Pro on deepseek and on Together
-        classes = dict(con.execute("SELECT provider, time_class FROM groups").fetchall())
-        assert classes["anthropic"] == NOT_JUDGED and classes["deepseek"] == classes["together"] == 0  # off-peak
-        con.execute("DELETE FROM groups WHERE model LIKE 'deepseek%'")
-        assert time_of_day.judge(con, router, catalog, reduce_into) == 0
+        timed = time_of_day.timed_models(log.con, Router(catalog), log.names)
+        assert timed == ["deepseek-v4-pro", "deepseek/deepseek-v4-pro"]  # Together's rows: re-priced on DeepSeek
+        sql = reduce_sql("usage", catalog.tier_thresholds(), schedules=catalog.time_schedules(), timed=timed)
+        classes = dict(log.con.execute(f"SELECT provider, time_class FROM ({sql}) g").fetchall())
+        assert classes == {"anthropic": NOT_JUDGED, "deepseek": 0, "together": 0}  # Saturday: off-peak digits
+        untimed = reduce_sql("usage", catalog.tier_thresholds(), schedules=catalog.time_schedules(), timed=[])
+        assert "minute_from" not in untimed and str(NOT_JUDGED) in untimed
     finally:
-        con.close()
+        log.con.close()

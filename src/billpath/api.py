@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from billpath.catalog.store import Catalog, load_catalog
-from billpath.engines.base import Progress
 from billpath.errors import BillpathError, UsageError
 from billpath.pricing.quote import Quote, quote_offer
 from billpath.usage.workload import Workload
@@ -16,6 +15,7 @@ if TYPE_CHECKING:  # imported by the functions that need them: `price-log` never
     from billpath.analysis.compare import Comparison
     from billpath.analysis.price_log import PriceLogResult
     from billpath.analysis.recommend import Recommendation
+    from billpath.engines.base import Progress
 
 Number = int | str | Decimal
 

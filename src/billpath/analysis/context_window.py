@@ -2,24 +2,22 @@
 
 A log of daily totals without a `requests` column reads as one huge request per row, which would be
 priced at a long-context rate (twice the price) instead of being questioned. The check is decided on the
-reduced groups, in the same pass over the log: each group knows its prompt class (the tier thresholds its
-rows' average requests lie between) and `prompt_above`, the longest window one of its rows exceeds
-(`pricing.table.prompt_above_sql`). Against the window of the model its name resolves to, a group is
-then wholly within the window (the usual case: nothing to do), wholly over it (its class is at or above
-the window: its rows become rejected rows of the groups, no pass over the log) or split (the window lies
-inside its class): only then are the rows of that name reduced again with the check per row. Either way
-the `usage` relation is wrapped with the same check, so the rejected rows are listed with their line
-numbers and the messages say why.
+reduced groups, in the one pass over the log: a cheap pre-pass lists the logged names (`limits`: one
+DISTINCT over the name columns), each resolved to its model's window, and every window is a class boundary
+of the reduce (`pricing.table.reduce_sql`, `window_class`, beside the tiers' `prompt_class`). A group's rows
+then all lie between the same two boundaries, so against its name's window a group is wholly within it
+(the usual case: nothing to do) or wholly over it (its rows become rejected rows of the groups): exact,
+never a second pass. The `usage` relation is wrapped with the same check per row, so that what reads it
+again (bill lines; the rejected rows' listing where the engine cannot carry it in the reduce) sees the rows
+rejected with their line numbers and the messages say why (`message`, the same text in SQL and Python).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from billpath.catalog.store import Catalog
 from billpath.engines.base import create_table
 from billpath.pricing.table import GROUP_KEYS, QUANTITY_FIELDS, prompt_above_sql
-from billpath.usage.columns import USAGE_COLUMNS
+from billpath.usage.columns import USAGE_COLUMNS, sql_str
 from billpath.usage.routes import Router
 
 PROMPT = "(u.input_tokens + u.cache_read_tokens + u.cache_write_tokens + u.cache_write_1h_tokens)"
@@ -42,59 +40,122 @@ def context_window(catalog: Catalog, model: str, channel: str | None, variant: s
     return m.context_tokens if m and m.context_tokens else None
 
 
-def check(con, router: Router, engine: str, reduce_into: Callable[[str, str], None]) -> int:
-    """Reject rows over their model's context window; returns how many.
+Name = tuple[str, str, str]
 
-    Decided on `groups` (see the module's doc); `reduce_into(relation, table)` runs the reduce statement over
-    `relation` into `table`, for the names whose groups a window splits. The same statements on DuckDB and Spark.
-    """
-    rows = con.execute(
-        "SELECT model, provider, variant, prompt_class, MAX(prompt_above) FROM groups "
-        "WHERE ok AND prompt_above IS NOT NULL GROUP BY model, provider, variant, prompt_class"
-    ).fetchall()
+
+def limits(con, router: Router, names: str = "usage") -> dict[Name, tuple[str, int]]:
+    """The pre-pass: each logged (model, provider, variant) with a known window -> (its model, the window).
+
+    `names` is a relation holding at least every name `usage` uses (`LoadedLog.names`)."""
     catalog = router.catalog
-    windows: dict[tuple[str, str, str], tuple[str, int] | None] = {}
-    over = False
-    split: set[tuple[str, str, str]] = set()
-    for raw_model, raw_provider, raw_variant, prompt_class, top in rows:
-        key = (raw_model, raw_provider, raw_variant)
-        if key not in windows:
-            route = router.route(*key)
-            windows[key] = None
-            if route.reason is None and route.model is not None:
-                ctx = context_window(catalog, route.model, route.channel, route.variant)
-                windows[key] = None if ctx is None else (route.model, ctx)
-        window = windows[key]
-        if window is not None and int(top) >= window[1]:  # some row of this group is longer than the window
-            over = True
-            if int(prompt_class) < window[1]:  # ... and perhaps not all of them
-                split.add(key)
-    if not over:
-        return 0
-    limits = {k: w for k, w in windows.items() if w is not None}
-    columns: dict[str, list] = {c: [] for c in (*NAME, "model_id", "ctx")}
-    for (raw_model, raw_provider, raw_variant), (model, ctx) in limits.items():
-        for c, v in zip(columns, (raw_model, raw_provider, raw_variant, model, ctx), strict=True):
-            columns[c].append(v)
-    create_table(con, "context_limits", {**NAME_TYPES, "model_id": "VARCHAR", "ctx": "BIGINT"}, columns)
-    _wrap_usage(con, engine)
+    out: dict[Name, tuple[str, int]] = {}
+    for raw_model, raw_provider, raw_variant in con.execute(
+        f"SELECT DISTINCT model, provider, variant FROM {names}"
+    ).fetchall():
+        route = router.route(raw_model, raw_provider, raw_variant)
+        if route.reason is None and route.model is not None:
+            ctx = context_window(catalog, route.model, route.channel, route.variant)
+            if ctx is not None:
+                out[(raw_model, raw_provider, raw_variant)] = (route.model, ctx)
+    return out
+
+
+def boundaries(windows: dict[Name, tuple[str, int]], tiers_above: list[int]) -> list[int]:
+    """The windows that are not already tier thresholds: the reduce's extra class boundaries."""
+    return sorted({ctx for _, ctx in windows.values()} - set(tiers_above))
+
+
+MAX_NAMES_TESTED = 200  # names in `over_sql` one by one; a log of more names lists the rows over the smallest window
+
+
+def over_sql(windows: dict[Name, tuple[str, int]], row: str = "t") -> str | None:
+    """SQL true for a row of `row` over its name's window (None: no window), for the reduce's listing.
+
+    A cheap test first (over the smallest window), then the row's own window, by model name where all of a
+    name's providers and variants share one window. A wider test only lists rows that are then dropped.
+    """
+    if not windows:
+        return None
+    above = f"{row}.prompt_above"
+    smallest = min(ctx for _, ctx in windows.values())
+    if len(windows) > MAX_NAMES_TESTED:
+        return f"{above} >= {smallest}"
+    by_model: dict[str, set[int]] = {}
+    for (model, _, _), (_, ctx) in windows.items():
+        by_model.setdefault(model, set()).add(ctx)
+    cases: dict[str, int] = {}  # condition -> window, in a fixed order
+    for (model, provider, variant), (_, ctx) in sorted(windows.items()):
+        cond = f"{row}.model = {sql_str(model)}"
+        if len(by_model[model]) > 1:
+            cond += f" AND {row}.provider = {sql_str(provider)} AND {row}.variant = {sql_str(variant)}"
+        cases[cond] = ctx
+    whens = " ".join(f"WHEN {cond} THEN {ctx}" for cond, ctx in cases.items())
+    return f"{above} >= {smallest} AND {above} >= CASE {whens} END"
+
+
+def message(prompt: int, model: str, ctx: int) -> str:
+    """Why a row over its window is rejected (`_wrap_usage` builds the same text in SQL)."""
+    return (
+        f"prompt of {prompt} tokens per request {MARK} of {model} ({ctx}): "
+        "a row holding several requests needs a requests column"
+    )
+
+
+def check(
+    con, windows: dict[Name, tuple[str, int]], engine: str, classes: bool, listed: int
+) -> tuple[int, list[tuple] | None]:
+    """Reject the groups over their name's window; returns how many rows, and (`listed` > 0: the reduce carried
+    each group's first `listed` rejected rows) the first `listed` rejected rows as (source, line, error).
+
+    `classes`: the reduce had a `window_class` key (`boundaries` was not empty); it is summed away here.
+    The same statements on DuckDB and Spark.
+    """
+    window_class = "window_class" if classes else "0"
+    rows = con.execute(
+        f"SELECT model, provider, variant, ok, MAX(prompt_class), MAX({window_class}) FROM groups "
+        "GROUP BY model, provider, variant, ok"
+    ).fetchall()
+    over = {
+        (m, p, v)
+        for m, p, v, ok, pc, wc in rows
+        if ok and (m, p, v) in windows and max(int(pc), int(wc)) >= windows[(m, p, v)][1]
+    }
+    regroup = bool(over) or any(ok and int(wc) for *_, ok, _, wc in rows)
+    rejected = bool(over) or not all(ok for *_, ok, _, _ in rows)  # else nothing to list
+    if over:
+        columns: dict[str, list] = {c: [] for c in (*NAME, "model_id", "ctx")}
+        for (raw_model, raw_provider, raw_variant), (model, ctx) in windows.items():
+            for c, v in zip(columns, (raw_model, raw_provider, raw_variant, model, ctx), strict=True):
+                columns[c].append(v)
+        create_table(con, "context_limits", {**NAME_TYPES, "model_id": "VARCHAR", "ctx": "BIGINT"}, columns)
+        _wrap_usage(con, engine)
+    listing = (_listing(con, window_class, bool(over), listed) if rejected else []) if listed else None
+    if not regroup:
+        return 0, listing
     (before,) = con.execute("SELECT COALESCE(SUM(rows_n), 0) AS n FROM groups WHERE NOT ok").fetchall()[0]
-    _reject_groups(con)  # groups wholly over their window: rejected as a whole
-    if split:  # the names a window splits: their rows reduced again, checked one by one
-        names = sorted(split)
-        create_table(con, "context_split", NAME_TYPES, {c: [k[i] for k in names] for i, c in enumerate(NAME)})
-        con.execute(
-            "CREATE OR REPLACE TEMP VIEW usage_split AS SELECT u.* FROM usage u JOIN context_split s ON "
-            + ON_NAME.format(a="u", b="s")
-        )
-        reduce_into("usage_split", "groups_split")
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE groups AS SELECT g.* FROM groups g LEFT JOIN context_split s ON "
-            + ON_NAME.format(a="g", b="s")
-            + " WHERE s.raw_model IS NULL UNION ALL SELECT * FROM groups_split"
-        )
+    _regroup(con, window_class, over)  # groups wholly over their window rejected; the window classes summed away
     (after,) = con.execute("SELECT COALESCE(SUM(rows_n), 0) AS n FROM groups WHERE NOT ok").fetchall()[0]
-    return int(after) - int(before)  # the rows this check rejected (counted on the small groups)
+    return int(after) - int(before), listing  # the rows this check rejected (counted on the small groups)
+
+
+def _listing(con, window_class: str, over: bool, n: int) -> list[tuple]:
+    """(source, line, error) of the first `n` rows by (source, line) that the groups carry in `listed` and that end
+    up rejected: a rejected group's rows with their error, an over-window group's with `message`."""
+    cls = f"GREATEST(g.prompt_class, g.{window_class})"
+    flagged = f"(g.ok AND {cls} >= l.ctx)" if over else "FALSE"
+    join = f" LEFT JOIN context_limits l ON {ON_NAME.format(a='g', b='l')}" if over else ""
+    limits = ", l.model_id, l.ctx" if over else ", NULL AS model_id, NULL AS ctx"
+    rows = con.execute(
+        f"""SELECT x.r.source, x.r.line, x.r.error, x.r.prompt, x.ok, x.model_id, x.ctx
+FROM (SELECT g.ok{limits}, unnest(g.listed) AS r FROM groups g{join} WHERE NOT g.ok OR {flagged}) x
+WHERE x.ok OR x.r.error IS NOT NULL
+ORDER BY x.r.source, x.r.line
+LIMIT {int(n)}"""
+    ).fetchall()
+    return [
+        (source, line, message(int(prompt), model_id, int(ctx)) if ok else error)
+        for source, line, error, prompt, ok, model_id, ctx in rows
+    ]
 
 
 def _wrap_usage(con, engine: str) -> None:
@@ -119,18 +180,21 @@ FROM usage_unchecked u LEFT JOIN context_limits l ON {ON_NAME.format(a="u", b="l
     )
 
 
-def _reject_groups(con) -> None:
-    """The groups whose prompt class is at or above their window, made rejected groups (summed by key)."""
-    over = "COALESCE(g.prompt_class >= l.ctx, FALSE)"
-    picked = ", ".join(f"(g.ok AND NOT {over}) AS ok" if k == "ok" else f"g.{k}" for k in GROUP_KEYS)
+def _regroup(con, window_class: str, over: set[Name]) -> None:
+    """`groups` summed by `GROUP_KEYS` (the window classes summed away), the groups at or above their window
+    made rejected groups. The window classes make "at or above" exact: a group's rows share their class."""
+    cls = f"GREATEST(g.prompt_class, g.{window_class})" if window_class != "0" else "g.prompt_class"
+    flagged = f"COALESCE({cls} >= l.ctx, FALSE)" if over else "FALSE"
+    join = f" LEFT JOIN context_limits l ON {ON_NAME.format(a='g', b='l')}" if over else ""
+    picked = ", ".join(f"(g.ok AND NOT {flagged}) AS ok" if k == "ok" else f"g.{k}" for k in GROUP_KEYS)
     summed = ("rows_n", *QUANTITY_FIELDS, "logged_rows", "logged_zero_rows", "logged_cost", "logged_fee")
     sums = ", ".join(f"SUM(t.{c}) AS {c}" for c in summed)
     keys = ", ".join(f"t.{k}" for k in GROUP_KEYS)
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE groups AS SELECT {keys}, {sums}, MAX(t.prompt_above) AS prompt_above
+        f"""CREATE OR REPLACE TEMP TABLE groups AS SELECT {keys}, {sums}
 FROM (
-  SELECT {picked}, {", ".join(f"g.{c}" for c in summed)}, g.prompt_above
-  FROM groups g LEFT JOIN context_limits l ON {ON_NAME.format(a="g", b="l")}
+  SELECT {picked}, {", ".join(f"g.{c}" for c in summed)}
+  FROM groups g{join}
 ) t
 GROUP BY {keys}"""
     )

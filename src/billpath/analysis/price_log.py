@@ -30,11 +30,11 @@ from billpath.pricing.table import (
     UNIT_DIGITS,
     exact_offer,
     price_table,
-    reduce_sql,
     statements,
 )
 from billpath.usage.columns import LogError, sql_str
 from billpath.usage.load import Input
+from billpath.usage.readers.cursor_csv import PROVIDER_TEAM
 from billpath.usage.readers.openrouter import BYOK_VARIANT
 from billpath.usage.routes import Route, Router
 
@@ -341,22 +341,24 @@ def _price_log(paths: list[str], opts: PriceLogOptions) -> PriceLogResult:
             if engine != "duckdb":
                 raise LogError("--since/--until run on the duckdb engine only")
             outside = _period(log.con, since, until)
-        st = statements(catalog.tier_thresholds(), "usage", "groups", "routes", "prices", "priced")
-        run_statement(log.con, f"CREATE TEMP TABLE groups AS {st.reduce}", progress, log.label)
         from billpath.analysis import context_window
 
-        def reduce_into(relation: str, table: str, schedules=None) -> None:  # the same reduce over another relation
-            sql = reduce_sql(relation, catalog.tier_thresholds(), schedules=schedules)
-            run_statement(log.con, f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}", progress, log.label)
-
         router = Router(catalog)  # one per run: each logged name is resolved once
-        over_context = context_window.check(log.con, router, engine, reduce_into)  # decided on the groups
+        tiers = catalog.tier_thresholds()
+        windows = context_window.limits(log.con, router, log.names)  # the pre-pass: the logged names and their windows
+        extra = context_window.boundaries(windows, tiers)
+        listing = MAX_REJECTED_SHOWN if engine == "duckdb" else 0  # Spark has no n-argument min_by: one query
+        over = context_window.over_sql(windows) if listing else None
         from billpath.analysis import time_of_day
 
-        time_of_day.judge(log.con, router, catalog, reduce_into)  # the rows of models priced by the time of day
+        timed = time_of_day.timed_models(log.con, router, log.names)  # the logged models with time-of-day prices
+        schedules = catalog.time_schedules() if timed else None
+        st = statements(tiers, "usage", "groups", "routes", "prices", "priced", extra, listing, over, schedules, timed)
+        run_statement(log.con, f"CREATE TEMP TABLE groups AS {st.reduce}", progress, log.label)
+        over_context, rejected = context_window.check(log.con, windows, engine, bool(extra), listing)
         log.after_reduce()
         terms = FeeTerms(opts.payment, opts.purchase_usd or DEFAULT_PURCHASE_USD)
-        result = _result(log.con, router, st, log.inputs, at, terms, opts.focus_reprice, over_context)
+        result = _result(log.con, router, st, log.inputs, at, terms, opts.focus_reprice, over_context, rejected)
         if outside:
             result.rows_outside_period = outside
             span = f"{since or 'the start'}..{until or 'the end'}"
@@ -379,12 +381,18 @@ def _result(
     terms: FeeTerms,
     focus_reprice: str | None = None,
     over_context: int = 0,
+    rejected: list[tuple] | None = None,
 ) -> PriceLogResult:
-    counts = con.execute(
-        "SELECT COALESCE(SUM(rows_n), 0), COALESCE(SUM(CASE WHEN NOT ok THEN rows_n ELSE 0 END), 0),"
-        " COALESCE(SUM(CASE WHEN ok AND day IS NULL THEN rows_n ELSE 0 END), 0) FROM groups"
-    ).fetchone()
-    rows_total, rows_rejected, undated = (int(x) for x in counts)
+    # One small query for what the groups say by name: the counts, the names to route, whether users are named
+    names = con.execute(
+        "SELECT model, provider, variant, ok, SUM(rows_n), SUM(CASE WHEN day IS NULL THEN rows_n ELSE 0 END), "
+        "MAX(CASE WHEN user_id <> '' THEN 1 ELSE 0 END) FROM groups GROUP BY model, provider, variant, ok"
+    ).fetchall()
+    rows_total = sum(int(n) for *_, n, _, _ in names)
+    rows_rejected = sum(int(n) for *_, ok, n, _, _ in names if not ok)
+    undated = sum(int(u) for *_, ok, _, u, _ in names if ok)
+    keys = sorted((m, p, v) for m, p, v, ok, *_ in names if ok)
+    has_users = any(ok and users for *_, ok, _, _, users in names)
     catalog = router.catalog
     notes: list[str] = []
     if over_context:
@@ -398,7 +406,6 @@ def _result(
     if undated:
         notes.append(f"{undated} rows carry no timestamp: priced at the prices of {at}")
         con.execute(f"UPDATE groups SET day = DATE '{at.isoformat()}' WHERE day IS NULL")
-    keys = [tuple(k) for k in con.execute("SELECT DISTINCT model, provider, variant FROM groups WHERE ok").fetchall()]
     routes = _register_routes(con, router, keys)
     _register_prices(con, catalog, frozenset(r.model for r in routes.values() if r.model))
     con.execute(f"CREATE TEMP TABLE priced AS {st.price}")
@@ -433,21 +440,21 @@ def _result(
     for d in days:
         result.by_day.setdefault(d["day"], Tally()).add(d)
     _logged_fees(catalog, result, groups)
-    if con.execute("SELECT COUNT(*) FROM groups WHERE ok AND user_id <> ''").fetchone()[0]:
+    if has_users:
         _users(con, catalog, result)
     reprice_rows = _fetch(con, f"SELECT * FROM ({st.reprice}) r ORDER BY channel, variant, model")
     _reprice(result, catalog, reprice_rows, terms)
-    _exports(con, catalog, result, inputs, focus_reprice)
+    teams = any(p == PROVIDER_TEAM for _, p, _ in keys)
+    _exports(con, catalog, result, inputs, focus_reprice, has_users, teams)
     _reconcile(result, exports.reconcile_lines(con, inputs))
     _best_mix(result, catalog, reprice_rows, terms)
     if rows_rejected:
-        result.rejected = [
-            {"file": f, "line": int(line), "error": err}
-            for f, line, err in con.execute(
+        if rejected is None:  # not carried by the reduce: read from the rows
+            rejected = con.execute(
                 f"SELECT source, line, error FROM usage WHERE NOT ok AND error IS NOT NULL ORDER BY source, line "
                 f"LIMIT {MAX_REJECTED_SHOWN}"
             ).fetchall()
-        ]
+        result.rejected = [{"file": f, "line": int(line), "error": err} for f, line, err in rejected]
         if rows_rejected > MAX_REJECTED_SHOWN:
             notes.append(f"{rows_rejected} rows rejected; the first {MAX_REJECTED_SHOWN} are listed")
     if result.rows_priced + result.rows_unpriced + result.rows_rejected != result.rows_total:
@@ -532,12 +539,23 @@ def _tally(result: PriceLogResult, catalog: Catalog, groups: list[dict], routes:
     ]
 
 
-def _exports(con, catalog: Catalog, result: PriceLogResult, inputs: list[Input], focus_reprice: str | None) -> None:
-    """Application fees (the Cursor Token Rate), per-user totals and FOCUS lines (`billpath.analysis.exports`)."""
+def _exports(
+    con,
+    catalog: Catalog,
+    result: PriceLogResult,
+    inputs: list[Input],
+    focus_reprice: str | None,
+    users_named: bool = True,
+    team_rows: bool = True,
+) -> None:
+    """Application fees (the Cursor Token Rate), per-user totals and FOCUS lines (`billpath.analysis.exports`).
+
+    `users_named`/`team_rows`: some valid group names a user / is a Cursor team row (else those queries are
+    not run: they would find nothing)."""
     if focus_reprice is not None and focus_reprice not in catalog.channels:
         raise LogError(f"unknown channel {focus_reprice!r} to re-price on; see `billpath channels`")
-    users = exports.by_user(con)
-    fees = exports.token_rate(con)
+    users = exports.by_user(con) if users_named else {}
+    fees = exports.token_rate(con) if team_rows else []
     for r in fees:
         fee = r["usd"]
         result.cost.fees += fee

@@ -1,26 +1,21 @@
 """`price-log` and rows priced by the time of day (rule 6 of `billpath.pricing.rules`).
 
-The pass over the log reduces without time classes (`pricing.table.NOT_JUDGED`: priced at peak): most logs
-have no row of a model with time-of-day prices, and judging every row's minute would cost them a third of
-the pass. `judge` then reduces again only the rows of the logged names whose model has such prices (any
-channel: re-pricing uses them too), with their time classes, and puts those groups in place of the
-unjudged ones: the context-window split's pattern. `notes` reads the priced groups back per offer and time
-code (`pricing.table.time_of_day_sql`) and writes one note per offer: how many rows were off-peak, at peak,
-and at peak only because their time was not known to be off-peak (no timestamp, or a period spanning both),
-so no row is silently priced off-peak.
+Judging a row's minutes costs the pass over the log about a third more, and most logs have no row of a model
+with time-of-day prices. So the pre-pass's names (`LoadedLog.names`: the name columns only) say which logged
+models have such prices on any channel (re-pricing uses them too: `timed_models`), and the reduce judges the
+rows of those models only; every other row's time class is `pricing.table.NOT_JUDGED` (priced at peak by an
+offer with time-of-day prices, which by construction none of them meets). `notes` reads the priced groups
+back per offer and time code (`pricing.table.time_of_day_sql`) and writes one note per offer: how many rows
+were off-peak, at peak, and at peak only because their time was not known to be off-peak (no timestamp, or a
+period spanning both), so no row is silently priced off-peak.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from billpath.analysis.context_window import NAME, NAME_TYPES, ON_NAME
 from billpath.catalog.store import Catalog
-from billpath.engines.base import create_table
 from billpath.money import exact
 from billpath.pricing.rules import MIXED, OFF_PEAK, PEAK, UNTIMED
 from billpath.pricing.table import time_of_day_sql
-from billpath.usage.columns import sql_str
 from billpath.usage.routes import Router
 
 WORDS = {
@@ -32,28 +27,11 @@ WORDS = {
 }
 
 
-def judge(con, router: Router, catalog: Catalog, reduce_into: Callable[..., None]) -> int:
-    """Reduce again, with time classes, the rows of every logged name whose model has time-of-day prices, in
-    place of their unjudged groups. Returns how many names (0: the log has none, and nothing is read)."""
-    names = [tuple(k) for k in con.execute("SELECT DISTINCT model, provider, variant FROM groups").fetchall()]
-    timed = sorted(k for k in names if _timed(catalog, router.route(*k).model))
-    if not timed:
-        return 0
-    create_table(con, "tod_names", NAME_TYPES, {c: [k[i] for k in timed] for i, c in enumerate(NAME)})
-    # The names' models as a literal list too: a filter the engine applies before it computes a row's columns.
-    models = ", ".join(sql_str(m) for m in sorted({k[0] for k in timed}))
-    con.execute(
-        "CREATE OR REPLACE TEMP VIEW usage_tod AS SELECT u.* FROM usage u JOIN tod_names s ON "
-        + ON_NAME.format(a="u", b="s")
-        + f" WHERE u.model IN ({models})"
-    )
-    reduce_into("usage_tod", "groups_tod", catalog.time_schedules())
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE groups AS SELECT g.* FROM groups g LEFT JOIN tod_names s ON "
-        + ON_NAME.format(a="g", b="s")
-        + " WHERE s.raw_model IS NULL UNION ALL SELECT * FROM groups_tod"
-    )
-    return len(timed)
+def timed_models(con, router: Router, names: str = "usage") -> list[str]:
+    """The logged model names (as the usage relation spells them) whose model has time-of-day prices on some
+    channel. `names` is a relation holding every name `usage` uses (`LoadedLog.names`)."""
+    logged = [m for (m,) in con.execute(f"SELECT DISTINCT model FROM {names}").fetchall()]
+    return sorted(m for m in logged if _timed(router.catalog, router.route(m).model))
 
 
 def _timed(catalog: Catalog, model: str | None) -> bool:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from billpath.usage.load import Input, append_columns
+if TYPE_CHECKING:  # the readers are loaded by the engine that reads a log, not by every importer
+    from billpath.usage.load import Input
 
 
 class Connection(Protocol):
@@ -36,6 +37,7 @@ class LoadedLog:
     label: str = "pricing"  # progress label of the pass over the log
     after_reduce: Callable[[], None] = field(default=lambda: None)  # engine step once `groups` exists
     errors: tuple[type[BaseException], ...] = ()  # the engine's own errors, reported as unreadable logs
+    names: str = "usage"  # a relation of (model, provider, variant) holding every name `usage` uses, cheaper to read
 
 
 Progress = Callable[[str, float | None], None]
@@ -78,4 +80,6 @@ def create_table(con: Connection, name: str, types: dict[str, str], columns: dic
     ddl = ", ".join(f'"{c}" {t}' for c, t in types.items())
     con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({ddl})")
     if columns and len(next(iter(columns.values()))):
+        from billpath.usage.load import append_columns
+
         append_columns(con, name, types, columns)

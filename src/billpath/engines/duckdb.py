@@ -63,4 +63,4 @@ def open_log(
     except BaseException:
         con.close()
         raise
-    return LoadedLog(con=con, inputs=inputs, errors=(duckdb.Error,))
+    return LoadedLog(con=con, inputs=inputs, errors=(duckdb.Error,), names="usage_names")

@@ -44,7 +44,7 @@ from billpath.pricing.rules import (
     peak_intervals,
     price_rows,
 )
-from billpath.usage.columns import QUANTITY_FIELDS
+from billpath.usage.columns import QUANTITY_FIELDS, sql_str
 
 # Money in SQL is an integer count of femto-dollars (1e-15 USD): every catalog unit price, batch halves of
 # 6-decimal per-Mtok prices included, is a whole number of them, and sums stay far below 128-bit limits.
@@ -290,45 +290,79 @@ def period_sql(u: str = "u") -> tuple[str, str]:
 
 
 def reduce_sql(
-    usage: str, tiers_above: list[int], sum_type: str | None = None, schedules: list[Windows] | None = None
+    usage: str,
+    tiers_above: list[int],
+    sum_type: str | None = None,
+    windows: list[int] | tuple[int, ...] = (),
+    listing: int = 0,
+    listing_over: str | None = None,
+    schedules: list[Windows] | None = None,
+    timed: list[str] | None = None,
 ) -> str:
     """Group the normalised usage relation (see `billpath.usage.columns`) into priceable groups.
 
     `usage` has columns model, provider, variant, user_id (VARCHAR, '' when absent), day (DATE),
     minute_from and minute_to (BIGINT or NULL), batch (BOOLEAN), the quantity fields (integers), logged_cost
     and logged_fee (DECIMAL or NULL), error (NULL or the reason the row is rejected) and ok (error IS NULL).
-    Rejected rows are counted in groups with `ok` false (their reasons are read from `usage` itself, only
-    when there are any), so one pass over the log counts everything. Each group also carries `prompt_above`,
-    the largest threshold one of its rows' average request exceeds (`prompt_above_sql`), so that the
-    context-window check (`billpath.analysis.context_window`) decides from the groups which rows are too
-    long for their model. `schedules` are the catalog's time-of-day windows (`Catalog.time_schedules`):
-    each row's time class is judged against them; without them it is `NOT_JUDGED` (priced at peak by an
-    offer with time-of-day prices) and the timestamps' minutes are never computed.
+    Rejected rows are counted in groups with `ok` false, so one pass over the log counts everything.
+    `windows` are the context windows of the logged
+    names (`billpath.analysis.context_window`): each is a class boundary too, in a key of its own
+    (`window_class`: the largest window the row's average request exceeds, else 0), so that every group is
+    wholly within or wholly over each of them and the check is decided on the groups, exactly. With
+    `listing` (DuckDB: an n-argument `min_by`), each group also carries `listed`, its first `listing` rows
+    by (source, line) that are rejected or for which `listing_over` holds (SQL over the row's model,
+    provider, variant and prompt_above: over its window; source, line, error, prompt), so the
+    rejected rows are listed without reading the log again.
+    `schedules` are the catalog's time-of-day windows (`Catalog.time_schedules`): the rows of the logged
+    models in `timed` (all rows when None) get their time class against them (rule 6, `time_class_sql`);
+    every other row is `NOT_JUDGED` (priced at peak by an offer with time-of-day prices: the driver lists
+    every logged model that has one), and its minutes are never computed.
     Sums are of 64-bit integers (DuckDB widens them to 128 bits); `sum_type` casts first, e.g. to
     DECIMAL(38,0) on an engine whose integer SUM could overflow.
     """
     sums = ",\n  ".join(
         f"SUM(CAST(t.{f} AS {sum_type})) AS {f}" if sum_type else f"SUM(t.{f}) AS {f}" for f in QUANTITY_FIELDS
     )
-    keys = ", ".join(f"t.{k}" for k in GROUP_KEYS)
+    keys = ", ".join(f"t.{k}" for k in (*GROUP_KEYS, *(("window_class",) if windows else ())))
     fields = ", ".join(f"u.{f}" for f in QUANTITY_FIELDS)
     prompt = " + ".join(f"u.{f}" for f in PROMPT_FIELDS)
+    classes = f"{prompt_class_sql(tiers_above, 'p.prompt_above')} AS prompt_class"
+    if windows:
+        classes += f", {prompt_class_sql(list(windows), 'p.prompt_above')} AS window_class"
+    row, listed = "", ""
+    if listing:
+        # Only rows that are rejected enter the list: a row not ok, or one over its window (`listing_over`); the
+        # error text is built for rejected rows only.
+        row = (
+            ", u.source, u.line, CASE WHEN NOT u.ok THEN u.error END AS error,"
+            f" CASE WHEN u.ok THEN {prompt} END AS prompt"
+        )
+        may = f" OR ({listing_over})" if listing_over else ""
+        listed = (
+            ",\n  min_by(struct_pack(source := t.source, line := t.line, error := t.error, prompt := t.prompt), "
+            f"struct_pack(source := t.source, line := t.line), {int(listing)}) FILTER (WHERE NOT t.ok{may}) AS listed"
+        )
     # Only a valid row's counts are bounded (MAX_TOKENS, MAX_REQUESTS): a rejected row's are never added up or
     # multiplied, so an absurd value rejects its row instead of overflowing the pass.
-    week, span = period_sql("u") if schedules else ("NULL", "1")
+    week, span, time_class = "NULL", "1", str(NOT_JUDGED)
+    if schedules and (timed is None or timed):
+        week, span = period_sql("u")
+        time_class = time_class_sql(schedules, "p.week_minute", "p.span")
+        if timed is not None:  # the other rows' minutes are never judged (their models have no time-of-day prices)
+            time_class = (
+                f"CASE WHEN p.model IN ({', '.join(map(sql_str, timed))}) THEN {time_class} ELSE {NOT_JUDGED} END"
+            )
     return f"""SELECT {keys},
   COUNT(*) AS rows_n,
   {sums},
   COUNT(t.logged_cost) AS logged_rows,
   SUM(CASE WHEN t.logged_cost = 0 THEN 1 ELSE 0 END) AS logged_zero_rows,
   SUM(t.logged_cost) AS logged_cost,
-  SUM(t.logged_fee) AS logged_fee,
-  MAX(t.prompt_above) AS prompt_above
+  SUM(t.logged_fee) AS logged_fee{listed}
 FROM (
-  SELECT p.*, {prompt_class_sql(tiers_above, "p.prompt_above")} AS prompt_class,
-    {time_class_sql(schedules or [], "p.week_minute", "p.span")} AS time_class
+  SELECT p.*, {classes}, {time_class} AS time_class
   FROM (
-    SELECT u.model, u.provider, u.variant, u.user_id, u.day, u.batch, u.ok, {fields}, u.logged_cost, u.logged_fee,
+    SELECT u.model, u.provider, u.variant, u.user_id, u.day, u.batch, u.ok, {fields}, u.logged_cost, u.logged_fee{row},
       CASE WHEN u.ok AND u.requests > 0 THEN {prompt_above_sql(f"({prompt})", "u.requests")} END AS prompt_above,
       {week} AS week_minute, {span} AS span
     FROM {usage} u
@@ -461,16 +495,28 @@ def statements(
     routes: str,
     prices: str,
     priced: str,
+    windows: list[int] | tuple[int, ...] = (),
+    listing: int = 0,
+    listing_over: str | None = None,
     schedules: list[Windows] | None = None,
+    timed: list[str] | None = None,
 ) -> Statement:
     """The statements over relations named `usage` -> `groups`, (`routes`, `prices`) -> `priced`.
 
     `tiers_above` are the catalog's long-context thresholds (`Catalog.tier_thresholds`): the prompt classes;
-    `schedules` its time-of-day windows (`Catalog.time_schedules`): the time classes (the price table must be
-    built with the same, `price_table(offers, schedules)`).
+    `windows`, `listing`, `listing_over`, `schedules` and `timed` as in `reduce_sql` (the price table must be
+    built with the same schedules, `price_table(offers, ..., schedules)`).
     """
     return Statement(
-        reduce=reduce_sql(usage, tiers_above, schedules=schedules),
+        reduce=reduce_sql(
+            usage,
+            tiers_above,
+            windows=windows,
+            listing=listing,
+            listing_over=listing_over,
+            schedules=schedules,
+            timed=timed,
+        ),
         price=price_sql(groups, routes, prices),
         reprice=reprice_sql(priced, prices),
     )

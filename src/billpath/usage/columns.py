@@ -69,6 +69,7 @@ MAX_TOKENS = 10**15  # per row: larger counts are a broken export, and would ove
 MAX_REQUESTS = 10**12
 COST_TYPE = "DECIMAL(38,24)"
 INT_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "HUGEINT"}
+WIDE_INT_TYPES = {"UBIGINT", "HUGEINT"}  # integer types wider than BIGINT
 FLOAT_TYPES = {"FLOAT", "DOUBLE", "REAL"}
 TIME_TYPES = {"TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S", "DATE"}
 MAX_EPOCH = 32503680000  # 3000-01-01 in Unix seconds
@@ -158,9 +159,13 @@ def _count_column(col: str, t: str | None, required: bool, default: int) -> Colu
     c, base = _q(col), _base_type(t)
     limit = MAX_REQUESTS if col == "requests" else MAX_TOKENS
     shown = f"'{col} is not a whole number >= 0: ' || {_as_text(col)}"
-    if base in INT_TYPES:
+    if base in WIDE_INT_TYPES:  # may hold values past BIGINT: those are not whole numbers billpath can count
         value = f"TRY_CAST({c} AS BIGINT)"
         bad = f"({value} IS NULL OR {c} < 0)"
+    elif base in INT_TYPES:  # fits a BIGINT: a widening cast and plain comparisons, which the engine can settle
+        # from the file's column statistics (no TRY_CAST to see through)
+        value = c if base == "BIGINT" else f"CAST({c} AS BIGINT)"
+        bad = f"{c} < 0"
     elif base in FLOAT_TYPES or base == "DECIMAL":
         value = f"TRY_CAST({c} AS BIGINT)"
         bad = f"({value} IS NULL OR {c} < 0 OR {c} <> FLOOR({c}))"
@@ -334,6 +339,24 @@ def normalize_sql(
   {cost.value} AS logged_cost, {effective.value} AS effective_cost, {listed.value} AS list_cost,
   {fee.value} AS logged_fee, {error} AS error, {ok} AS ok
 FROM {source} s"""
+
+
+NAME_COLUMNS = ("model", "channel", "variant")  # canonical columns that name what a row used (model, provider, variant)
+
+
+def names_sql(source: str, types: dict[str, str], source_name: str | None = None) -> str:
+    """SELECT the normalised (model, provider, variant) of `source`'s rows, as `normalize_sql` makes them, from
+    its distinct raw names (a pass over the name columns only, before any per-row normalisation)."""
+    spelled = canonical_columns(types, source_name or "the usage log")
+    raw = [f'"{spelled[c][0]}" AS "{c}"' for c in NAME_COLUMNS if c in spelled]
+    cols = {name: t for name, (_, t) in spelled.items()}
+    model = _text_column("model", cols.get("model"), True).value
+    provider = _text_column("channel", cols.get("channel"), False).value
+    variant = _text_column("variant", cols.get("variant"), False).value
+    return (
+        f"SELECT {model} AS model, {provider} AS provider, {variant} AS variant "
+        f"FROM (SELECT DISTINCT {', '.join(raw)} FROM {source}) s"
+    )
 
 
 def describe(con, relation: str) -> dict[str, str]:

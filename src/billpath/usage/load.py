@@ -11,13 +11,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from billpath.usage.columns import CANONICAL, REQUIRED, LogError, canonical_columns, describe, normalize_sql, sql_str
+from billpath.usage.columns import (
+    CANONICAL,
+    REQUIRED,
+    LogError,
+    canonical_columns,
+    describe,
+    names_sql,
+    normalize_sql,
+    sql_str,
+)
 from billpath.usage.paths import data_suffix, resolve
 from billpath.usage.readers import AGENT_FORMATS, READERS, detect, format_of, is_parquet
 from billpath.usage.readers.base import COLUMNS, Sink
 
 BATCH_ROWS = 65_536
 BIG_TEXT_LOG = 256 * 1024 * 1024  # bytes: above this a CSV/JSON log gets the hint to convert it to Parquet
+MATERIALISE_ROWS = 100_000  # a log read in Python up to this many rows is normalised into a table once
 
 
 @dataclass
@@ -150,12 +160,15 @@ def load(
     input_format: str = "auto",
     on_file: Callable[[str, str], None] | None = None,
 ) -> tuple[list[Input], list[str]]:
-    """Create the `usage` view over every input. Returns the inputs read and the SQL parts' names."""
+    """Create the `usage` view over every input, and `usage_names` (the names its rows use, read from the name
+    columns only: `names_sql`). Returns the inputs read and the SQL parts' names."""
     if not args:
         raise LogError("no usage file given")
     parts: list[str] = []
+    names: list[str] = []
     inputs: list[Input] = []
     parquet: list[Path] = []
+    rows_read = 0  # rows the Python readers put into DuckDB tables
 
     def read(label: str, fmt: str, reader: Callable[[Sink], None]) -> None:
         if on_file:
@@ -165,9 +178,12 @@ def load(
         sink = ArrowSink(con, table)
         reader(sink)
         sink.flush()
+        nonlocal rows_read
+        rows_read += sink.count
         inputs.append(Input(label, fmt, list(sink.notes), sink.skipped, sink.totals))
         types = {c: "VARCHAR" for c in CANONICAL}
         parts.append(normalize_sql(table, types, sql_str(label), 's."line"', pre_error="error"))
+        names.append(names_sql(table, types))
 
     def read_agent(fmt: str, label: str, files: list[Path], root: Path | None) -> list[Path]:
         """One coding agent's files as ONE input, read in one pass (a message logged twice counts once)."""
@@ -228,6 +244,7 @@ def load(
                 skip(path, exc)
                 continue
             sink.flush()
+            rows_read += sink.count
         except OSError as exc:  # permission denied, a file removed while read, an I/O error: one line naming it
             raise LogError(f"{path}: cannot read: {exc.strerror or exc}") from None
         notes = list(sink.notes)
@@ -240,6 +257,7 @@ def load(
         inputs.append(Input(str(path), fmt, notes, sink.skipped, sink.totals))
         types = {c: "VARCHAR" for c in CANONICAL}
         parts.append(normalize_sql(table, types, sql_str(str(path)), 's."line"', pre_error="error"))
+        names.append(names_sql(table, types))
     for fmt, paths in late.items():
         for path in read_agent(fmt, ", ".join(args), paths, None):
             raise LogError(f"{path}: not a {fmt} log")
@@ -248,8 +266,17 @@ def load(
     if parquet:
         relation, types = _parquet_relation(con, parquet)
         parts.append(normalize_sql(relation, types, 's."filename"', 's."file_row_number" + 1'))
+        names.append(names_sql(relation, types))
     if not parts:
         errors = "; ".join(i.error or "" for i in inputs if i.error)
         raise LogError(f"no readable usage file: {errors}")
-    con.execute("CREATE OR REPLACE TEMP VIEW usage AS\n" + "\nUNION ALL\n".join(parts))
+    union = "\nUNION ALL\n".join(parts)
+    if not parquet and rows_read <= MATERIALISE_ROWS:
+        # A small log read in Python is normalised once into a table: planning the reduce over the whole
+        # validating view costs DuckDB's optimizer about 50 ms, more than reading a few thousand rows.
+        con.execute(f"CREATE OR REPLACE TEMP TABLE usage_rows AS\n{union}")
+        con.execute("CREATE OR REPLACE TEMP VIEW usage AS SELECT * FROM usage_rows")
+    else:  # big logs and Parquet stay a view: the one pass over the log normalises as it reduces
+        con.execute(f"CREATE OR REPLACE TEMP VIEW usage AS\n{union}")
+    con.execute("CREATE OR REPLACE TEMP VIEW usage_names AS\n" + "\nUNION ALL\n".join(names))
     return inputs, parts

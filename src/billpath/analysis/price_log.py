@@ -436,7 +436,8 @@ def _result(
     _moving_windows(con, catalog, result)
     from billpath.analysis import time_of_day
 
-    result.notes.extend(n for n in time_of_day.notes(con, catalog) if n not in result.notes)
+    if st.time_judged:  # only the logged models with time-of-day prices are judged, only they meet such prices
+        result.notes.extend(n for n in time_of_day.notes(con, catalog) if n not in result.notes)
     for d in days:
         result.by_day.setdefault(d["day"], Tally()).add(d)
     _logged_fees(catalog, result, groups)

@@ -354,6 +354,7 @@ class Catalog:
         self._by_model: dict[str, list[Offer]] = {}
         self._moving_offers: dict[str, list[Offer]] = {}
         self._families: dict[str, list[Model]] | None = None
+        self._schedules: list[Windows] | None = None  # time_schedules, read once
         if offers is not None:
             self._set_all(offers)
 
@@ -401,9 +402,11 @@ class Catalog:
 
         From the snapshot's text when no offer is parsed yet: only the lines that mention a schedule are parsed.
         """
-        if self._all is None and self._lines is not None:
-            return self._lines.schedules()
-        return schedules(self.offers)
+        if self._schedules is None:
+            self._schedules = (
+                self._lines.schedules() if self._all is None and self._lines is not None else schedules(self.offers)
+            )
+        return self._schedules
 
     @classmethod
     def from_dict(cls, data: dict) -> Catalog:

@@ -486,6 +486,7 @@ class Statement:
     reduce: str
     price: str
     reprice: str
+    time_judged: bool = False  # whether the reduce judges any row's time class (rule 6)
 
 
 def statements(
@@ -519,4 +520,5 @@ def statements(
         ),
         price=price_sql(groups, routes, prices),
         reprice=reprice_sql(priced, prices),
+        time_judged=bool(schedules) and (timed is None or bool(timed)),
     )

@@ -46,11 +46,56 @@ def test_genai_prices_variants_free_batch_ids_time_of_day_and_non_token_models()
     assert {r.batch_multiplier for r in orr} == {D("0.5")}
     ds = _by(recs, raw_id="deepseek-chat")
     assert len(ds) == 1 and ds[0].tiers[0]["input_per_mtok"] == "0.27"  # the daytime (peak) block
-    assert "time-of-day" in ds[0].notes[0]
+    schedule = ds[0].time_of_day  # ... with the other block as its off-peak price (0.5x of every price)
+    assert schedule["off_peak_multiplier"] == "0.5" and "every day" in schedule["note"]
+    assert schedule["peak"] == [{"days": genai_prices.EVERY_DAY, "start": "00:30", "end": "16:30"}]
     assert not _by(recs, raw_id="voyage-3")  # embeddings: no output price, not a chat model
     aws = {r.location for r in _by(recs, channel="aws-bedrock")}
     assert aws == {"global", "regional"}
     assert all(not i.startswith("regional.") for r in recs for i in r.ids)
+
+
+def _gp_entry(prices: list[dict]) -> dict:
+    data = _load("genai-prices-sample.json")
+    entry = {"provider": "deepseek", "id": "deepseek-x", "ids": ["deepseek-x"], "name": None, "context_window": None}
+    return {**data, "models": [{**entry, "prices": prices}]}
+
+
+def test_genai_prices_time_blocks_become_a_schedule_of_the_latest_dated_block() -> None:
+    peak = {"input_mtok": "1.32", "output_mtok": "3.96", "cache_read_mtok": "0.044"}
+    blocks = [
+        {"prices": {"input_mtok": "0.435", "output_mtok": "0.87", "cache_read_mtok": "0.003625"}},
+        {
+            "start_date": "2026-08-17",
+            "prices": {"input_mtok": "0.66", "output_mtok": "1.98", "cache_read_mtok": "0.022"},
+        },
+        {"time_of_day": ["01:00:00+00:00", "04:00:00+00:00"], "prices": peak},
+        {"time_of_day": ["22:00:00+00:00", "00:00:00+00:00"], "prices": peak},
+        {"time_of_day": ["23:30:00+00:00", "00:30:00+00:00"], "prices": peak},
+    ]
+    old, new = sorted(genai_prices.records(_gp_entry(blocks)), key=lambda r: r.effective_from)
+    assert old.time_of_day is None and old.tiers[0]["input_per_mtok"] == "0.435"  # before the schedule: as dated
+    assert new.effective_from == date(2026, 8, 17) and new.tiers[0]["input_per_mtok"] == "1.32"
+    assert new.time_of_day["off_peak_multiplier"] == "0.5"
+    windows = [(w["start"], w["end"]) for w in new.time_of_day["peak"]]
+    assert windows == [("01:00", "04:00"), ("22:00", "24:00"), ("23:30", "24:00"), ("00:00", "00:30")]
+
+
+@pytest.mark.parametrize(
+    "off_peak",
+    [
+        {"input_mtok": "0.66", "output_mtok": "1.5", "cache_read_mtok": "0.022"},  # not one multiple
+        {"input_mtok": "0.66", "output_mtok": "1.98"},  # a component the peak block has is missing
+        {"input_mtok": "2.64", "output_mtok": "7.92", "cache_read_mtok": "0.088"},  # dearer "off-peak": not one
+    ],
+)
+def test_genai_prices_time_blocks_that_are_no_schedule_price_the_peak_block_at_every_hour(off_peak) -> None:
+    peak = {"input_mtok": "1.32", "output_mtok": "3.96", "cache_read_mtok": "0.044"}
+    (rec,) = genai_prices.records(
+        _gp_entry([{"prices": off_peak}, {"time_of_day": ["01:00:00+00:00", "04:00:00+00:00"], "prices": peak}])
+    )
+    assert rec.time_of_day is None and rec.tiers[0]["input_per_mtok"] == "1.32"
+    assert "at every hour (an upper bound)" in rec.notes[0]
 
 
 def test_litellm_floats_are_exact_and_zero_prices_are_not_prices() -> None:

@@ -41,6 +41,7 @@ class WorkloadParams(TermsParams, total=False):
     requests: Number
     batch_share: Number
     cache_hit_share: Number
+    off_peak_share: Number
 
 
 def _workload(workload: Workload | None, params: dict[str, object]) -> Workload:
@@ -75,7 +76,8 @@ def compare(
 
     Workload keywords: the per-request tokens (`input_tokens`, `output_tokens`, `cache_read_tokens`,
     `cache_write_tokens`, `cache_write_1h_tokens`, `reasoning_tokens`), `requests`, `batch_share`,
-    `cache_hit_share`, `at`, `payment`, `credit_purchase` and `prices` (an overlay file), or one `workload=`.
+    `cache_hit_share`, `off_peak_share` (offers priced by the time of day), `at`, `payment`, `credit_purchase`
+    and `prices` (an overlay file), or one `workload=`.
     """
     from billpath.analysis.compare import compare as _compare
 
@@ -85,6 +87,7 @@ def compare(
         w.per_request(),
         w.requests,
         batch_share=w.batch_share,
+        off_peak_share=w.off_peak_share,
         at=w.at,
         payment=w.payment,
         purchase_usd=w.credit_purchase,
@@ -120,7 +123,9 @@ def quote(
         offers = [o for o in offers if o.variant_kind == "standard"] or offers
     if not offers:
         raise BillpathError(f"no offer for {resolved.model} on {channel}{f' ({variant})' if variant else ''} at {at}")
-    return quote_offer(offers[0], w.usage(), catalog, w.batch_share, w.payment, w.credit_purchase)
+    return quote_offer(
+        offers[0], w.usage(), catalog, w.batch_share, w.payment, w.credit_purchase, off_peak_share=w.off_peak_share
+    )
 
 
 def price_log(
@@ -150,7 +155,7 @@ def price_log(
     from billpath.analysis.price_log import price_log as _price_log
 
     w = _workload(workload, dict(params))
-    if w.has_tokens() or w.requests != 1 or w.batch_share or w.cache_hit_share:
+    if w.has_tokens() or w.requests != 1 or w.batch_share or w.cache_hit_share or w.off_peak_share:
         raise UsageError("a usage log carries its own tokens: give price_log only at, payment, credit_purchase, prices")
     paths = [paths] if isinstance(paths, str) else list(paths or [])
     sources = [source] if isinstance(source, str) else list(source or [])
@@ -222,6 +227,7 @@ def recommend(
         requests,
         requires=list(requires),
         batch_share=w.batch_share,
+        off_peak_share=w.off_peak_share,
         at=w.at,
         payment=w.payment,
         purchase_usd=w.credit_purchase,

@@ -143,6 +143,7 @@ def compare(
     requests: Decimal = Decimal(1),
     *,
     batch_share: Decimal = ZERO,
+    off_peak_share: Decimal = ZERO,
     at: date | None = None,
     payment: str | None = None,
     purchase_usd: Decimal | None = None,
@@ -152,6 +153,9 @@ def compare(
 ) -> Comparison:
     """Every API channel's quote for `requests` requests of `per_request` usage, cheapest first.
 
+    `off_peak_share` of the requests is priced at the off-peak rate on offers priced by the time of day
+    (rule 6 of `billpath.pricing.rules`); the other offers ignore it.
+
     Application plans (coding-tool seats) are priced for `seats` seats sharing the usage and kept apart
     in `seats`: a seat is not an API your software can call, so it never ranks among the API channels.
     """
@@ -160,7 +164,10 @@ def compare(
     resolved = catalog.resolve(model)
     usage = workload(per_request, requests)
     offers, unavailable = _chosen_offers(catalog, resolved, at, all_variants)
-    quotes = [quote_offer(o, usage, catalog, batch_share, payment, purchase_usd) for o in offers]
+    quotes = [
+        quote_offer(o, usage, catalog, batch_share, payment, purchase_usd, off_peak_share=off_peak_share)
+        for o in offers
+    ]
     # Hidden costs: application plans (analysis/plans.py), spend-dependent discounts (analysis/hidden_costs.py).
     app_quotes, app_unavailable = plan_quotes(catalog, resolved.model, usage, at, batch_share, seats=seats)
     for u in app_unavailable:
@@ -168,7 +175,7 @@ def compare(
     replaced = {q.offer.channel for q in app_quotes} | {u["channel"] for u in app_unavailable}
     unavailable = [u for u in unavailable if u["channel"] not in replaced] + app_unavailable
     apply_volume_discounts(quotes, catalog)
-    base = _direct_quote(catalog, resolved.model, at, usage, batch_share, quotes)
+    base = _direct_quote(catalog, resolved.model, at, usage, batch_share, quotes, off_peak_share)
     if base is not None:
         for q in (*quotes, *app_quotes):
             q.markup_vs_direct_pct = (
@@ -190,7 +197,7 @@ def compare(
     )
     result.retired = retired_since(catalog, resolved.model, at)
     _moving_notes(catalog, model, result)
-    annotate(result, catalog, batch_share, payment)
+    annotate(result, catalog, batch_share, payment, off_peak_share=off_peak_share)
     from billpath.analysis.verdict import compare_verdict
 
     result.verdict = compare_verdict(result)
@@ -216,7 +223,13 @@ def _moving_notes(catalog: Catalog, name: str, result: Comparison) -> None:
 
 
 def _direct_quote(
-    catalog: Catalog, model: str, at: date, usage: Usage, batch_share: Decimal, quotes: list[Quote]
+    catalog: Catalog,
+    model: str,
+    at: date,
+    usage: Usage,
+    batch_share: Decimal,
+    quotes: list[Quote],
+    off_peak_share: Decimal = ZERO,
 ) -> Decimal | None:
     """What the same usage costs on the maker's own API (standard variant): the markup baseline."""
     direct = catalog.direct_channel(model)
@@ -224,4 +237,6 @@ def _direct_quote(
         if q.offer.channel == direct and q.offer.variant == "standard":
             return q.total
     offer = next((o for o in catalog.offers_at(model, at) if o.channel == direct and o.variant == "standard"), None)
-    return None if offer is None else quote_offer(offer, usage, catalog, batch_share).total
+    return (
+        None if offer is None else quote_offer(offer, usage, catalog, batch_share, off_peak_share=off_peak_share).total
+    )

@@ -201,7 +201,7 @@ def focus_rows(con, reprice: str | None = None) -> list[dict]:
     """Priced groups for FOCUS-ready lines: one per group (day, model, channel, variant, batch, tier class),
     with its quantities and component costs; with `reprice`, the same groups on that channel's default offer
     too (scenario "reprice:<channel>"). `focus_dicts` makes them lines, only when a FOCUS file is asked for."""
-    keys = "g.day, g.model, g.channel, g.variant, g.batch, g.prompt_class, g.raw_provider"
+    keys = "g.day, g.model, g.channel, g.variant, g.batch, g.prompt_class, g.time_class, g.raw_provider"
     quantities = ", ".join(f"SUM(g.{f}) AS {f}" for f in QUANTITY_FIELDS)
     costs = ", ".join(f"SUM(g.c_{c}) AS c_{c}" for c in COMPONENT_NAMES)
     groups = _fetch(
@@ -209,7 +209,7 @@ def focus_rows(con, reprice: str | None = None) -> list[dict]:
         f"SELECT {keys}, {quantities}, {costs}, SUM(g.logged_fee) AS logged_fee, "
         f"MAX(CASE WHEN g.raw_variant = '{BYOK_VARIANT}' THEN 1 ELSE 0 END) AS byok "
         f"FROM priced g WHERE g.tier IS NOT NULL GROUP BY {keys} "
-        f"ORDER BY g.day, g.model, g.channel, g.variant, g.batch, g.prompt_class",
+        f"ORDER BY g.day, g.model, g.channel, g.variant, g.batch, g.prompt_class, g.time_class",
     )
     for g in groups:
         g["scenario"] = "actual"
@@ -217,13 +217,14 @@ def focus_rows(con, reprice: str | None = None) -> list[dict]:
         quantity = ", ".join(f"g.{f}" for f in QUANTITY_FIELDS)
         priced_on = _fetch(
             con,
-            f"""SELECT g.day, g.model, p.channel, p.variant, g.batch, g.prompt_class, g.raw_provider, {quantity},
+            f"""SELECT g.day, g.model, p.channel, p.variant, g.batch, g.prompt_class, g.time_class, g.raw_provider,
+  {quantity},
   {component_costs_sql("g", "p")}
 FROM (SELECT {keys}, {quantities} FROM priced g WHERE g.tier IS NOT NULL GROUP BY {keys}) g
 JOIN prices p ON {offer_join_sql("g", "p", "g.model", "p.channel")} AND p.is_default
   AND (p.available_from IS NULL OR p.available_from <= g.day)
 WHERE p.channel = '{reprice.replace("'", "''")}'
-ORDER BY g.day, g.model, g.batch, g.prompt_class""",
+ORDER BY g.day, g.model, g.batch, g.prompt_class, g.time_class""",
         )
         for g in priced_on:
             g["scenario"] = f"reprice:{reprice}"

@@ -70,7 +70,14 @@ def _with_cache_prices(offer: Offer, ref: Offer) -> Offer | None:
 
 
 def feature_gaps(
-    quote, usage: Usage, catalog: Catalog, at: date, batch_share: Decimal, payment=None, ref: Offer | None = None
+    quote,
+    usage: Usage,
+    catalog: Catalog,
+    at: date,
+    batch_share: Decimal,
+    payment=None,
+    ref: Offer | None = None,
+    off_peak_share: Decimal = ZERO,
 ) -> list[Gap]:
     """What this channel lacks against the maker's own API, with the cost of each priced gap.
 
@@ -89,15 +96,18 @@ def feature_gaps(
     better_cache = _with_cache_prices(offer, ref) if cache_tokens else None
     as_is = ZERO
     if batch_gap or better_cache is not None:  # re-price only when a priced gap is possible
-        as_is = quote_offer(offer, usage, catalog, batch_share, payment).total  # before spend discounts
+        # before spend discounts
+        as_is = quote_offer(offer, usage, catalog, batch_share, payment, off_peak_share=off_peak_share).total
     if batch_gap:
         better = _with_batch(offer, ref)
-        amount = as_is - quote_offer(better, usage, catalog, batch_share, payment).total
+        amount = as_is - quote_offer(better, usage, catalog, batch_share, payment, off_peak_share=off_peak_share).total
         share_pct = f"{(batch_share * 100).normalize():f}%"
         note = f"no batch here: {_signed(amount)}/month ({share_pct} batch share billed on demand)"
         gaps.append(Gap("batch", amount, note))
     if better_cache is not None:
-        amount = as_is - quote_offer(better_cache, usage, catalog, batch_share, payment).total
+        amount = (
+            as_is - quote_offer(better_cache, usage, catalog, batch_share, payment, off_peak_share=off_peak_share).total
+        )
         if amount:
             gaps.append(Gap("prompt_caching", amount, _cache_note(offer, amount)))
     missing = [
@@ -230,7 +240,7 @@ def apply_volume_discounts(quotes: list, catalog: Catalog) -> None:
                 q.notes.append(f"{d.note}: not reached ({display(listed)} < ${threshold:,})")
 
 
-def annotate(comparison, catalog: Catalog, batch_share: Decimal, payment=None) -> None:
+def annotate(comparison, catalog: Catalog, batch_share: Decimal, payment=None, off_peak_share: Decimal = ZERO) -> None:
     """Add priced feature gaps and version-lag notes to every quote of a comparison."""
     newest: dict[str, str] = {}
     refs: dict[str, Offer | None] = {}
@@ -238,7 +248,9 @@ def annotate(comparison, catalog: Catalog, batch_share: Decimal, payment=None) -
         model = q.offer.model
         if model not in refs:
             refs[model] = direct_offer(catalog, model, comparison.at)
-        gaps = feature_gaps(q, comparison.usage, catalog, comparison.at, batch_share, payment, refs[model])
+        gaps = feature_gaps(
+            q, comparison.usage, catalog, comparison.at, batch_share, payment, refs[model], off_peak_share
+        )
         q.hidden_costs = [g.to_dict() for g in gaps]
         if any(g.feature == "batch" for g in gaps):  # the priced note replaces the generic one
             q.notes[:] = [n for n in q.notes if n != NO_BATCH_NOTE]

@@ -22,7 +22,7 @@ from billpath.engines.base import Progress, create_table, run_statement
 from billpath.errors import CatalogError
 from billpath.money import ZERO, display, exact
 from billpath.pricing.fees import DEFAULT_PURCHASE_USD, FeeTerms, channel_fee
-from billpath.pricing.rules import COMPONENTS, NO_BATCH_NOTE
+from billpath.pricing.rules import COMPONENTS, NO_BATCH_NOTE, UNKNOWN_TIME
 from billpath.pricing.table import (
     PRICE_COLUMNS,
     PRICE_TYPES,
@@ -235,7 +235,7 @@ def _price_columns(catalog: Catalog, models: frozenset[str]) -> dict[str, list]:
         for o in offers
         if o.channel in catalog.channels and catalog.channels[o.channel].unpublished(o.model, "us")
     )
-    rows = price_table(offers, no_us)
+    rows = price_table(offers, no_us, catalog.time_schedules())
     columns = {c: [r[i] for r in rows] for i, c in enumerate(PRICE_COLUMNS)}
     if len(_PRICES) > 32:
         _PRICES.clear()
@@ -349,7 +349,11 @@ def _price_log(paths: list[str], opts: PriceLogOptions) -> PriceLogResult:
         extra = context_window.boundaries(windows, tiers)
         listing = MAX_REJECTED_SHOWN if engine == "duckdb" else 0  # Spark has no n-argument min_by: one query
         over = context_window.over_sql(windows) if listing else None
-        st = statements(tiers, "usage", "groups", "routes", "prices", "priced", extra, listing, over)
+        from billpath.analysis import time_of_day
+
+        timed = time_of_day.timed_models(log.con, router, log.names)  # the logged models with time-of-day prices
+        schedules = catalog.time_schedules() if timed else None
+        st = statements(tiers, "usage", "groups", "routes", "prices", "priced", extra, listing, over, schedules, timed)
         run_statement(log.con, f"CREATE TEMP TABLE groups AS {st.reduce}", progress, log.label)
         over_context, rejected = context_window.check(log.con, windows, engine, bool(extra), listing)
         log.after_reduce()
@@ -430,6 +434,10 @@ def _result(
     result.rows_over_context = over_context
     _tally(result, catalog, groups, routes, terms)
     _moving_windows(con, catalog, result)
+    from billpath.analysis import time_of_day
+
+    if st.time_judged:  # only the logged models with time-of-day prices are judged, only they meet such prices
+        result.notes.extend(n for n in time_of_day.notes(con, catalog) if n not in result.notes)
     for d in days:
         result.by_day.setdefault(d["day"], Tally()).add(d)
     _logged_fees(catalog, result, groups)
@@ -796,6 +804,10 @@ def _reprice(result: PriceLogResult, catalog: Catalog, rows: list[dict], terms: 
                 _add_note(slot["notes"], f"{r['variant']}: {GAP_NOTES[c]}")
         if r["batch_on_demand_rows"]:
             _add_note(slot["notes"], f"{r['variant']}: {NO_BATCH_NOTE}")
+        if r["peak_by_default_rows"]:
+            _add_note(
+                slot["notes"], f"{r['variant']}: {r['peak_by_default_rows']:,} rows priced at peak: {UNKNOWN_TIME}"
+            )
     for channel, slot in sorted(per_channel.items()):
         missing = {m: n - slot["rows"].get(m, 0) for m, n in need.items() if slot["rows"].get(m, 0) < n}
         if not missing:

@@ -125,6 +125,7 @@ def recommend(
     *,
     requires: Sequence[str] = (),
     batch_share: Decimal = ZERO,
+    off_peak_share: Decimal = ZERO,
     at: date | None = None,
     payment: str | None = None,
     purchase_usd: Decimal | None = None,
@@ -142,6 +143,7 @@ def recommend(
         per_request,
         requests,
         batch_share=batch_share,
+        off_peak_share=off_peak_share,
         at=at,
         payment=payment,
         purchase_usd=purchase_usd,
@@ -181,7 +183,7 @@ def recommend(
                 "secondary": None,
                 "problem": "fewer than two channels meet the other requirements",
             }
-    be = break_even(comp, catalog, ranked, batch_share, (payment, purchase_usd))
+    be = break_even(comp, catalog, ranked, batch_share, (payment, purchase_usd), off_peak_share)
     from billpath.analysis.verdict import recommend_verdict
 
     rec = Recommendation(comp.model, comp.at, requires, ranking, excluded, be, failover, comp)
@@ -249,13 +251,18 @@ def _entry(i: int, q: Quote, ranked: list[Quote], catalog: Catalog, requires: li
 
 
 def _cost_fn(
-    q: Quote, usage: Usage, catalog: Catalog, batch_share: Decimal, payment: tuple[str | None, Decimal | None]
+    q: Quote,
+    usage: Usage,
+    catalog: Catalog,
+    batch_share: Decimal,
+    payment: tuple[str | None, Decimal | None],
+    off_peak_share: Decimal = ZERO,
 ) -> Callable[[Decimal], Decimal]:
     """Monthly cost of the workload scaled by k on the quote's offer, with fees and spend discounts."""
     from billpath.analysis.hidden_costs import apply_volume_discounts
 
     def cost(k: Decimal) -> Decimal:
-        scaled = quote_offer(q.offer, usage.scaled(k), catalog, batch_share, *payment)
+        scaled = quote_offer(q.offer, usage.scaled(k), catalog, batch_share, *payment, off_peak_share=off_peak_share)
         apply_volume_discounts([scaled], catalog)
         return scaled.total
 
@@ -317,7 +324,12 @@ def _tiny(value: Decimal) -> Decimal:
 
 
 def break_even(
-    comp: Comparison, catalog: Catalog, ranked: list[Quote], batch_share: Decimal, payment: tuple = (None, None)
+    comp: Comparison,
+    catalog: Catalog,
+    ranked: list[Quote],
+    batch_share: Decimal,
+    payment: tuple = (None, None),
+    off_peak_share: Decimal = ZERO,
 ) -> dict:
     """For each ranked alternative: the monthly spend from which the maker's own API is strictly cheaper.
 
@@ -341,11 +353,11 @@ def break_even(
         return out
     out["direct_variant"] = direct_q.offer.variant
     usage = comp.usage
-    direct_cost = _cost_fn(direct_q, usage, catalog, batch_share, payment)
+    direct_cost = _cost_fn(direct_q, usage, catalog, batch_share, payment, off_peak_share)
     for q in ranked:
         if q.offer.channel == direct_id:
             continue
-        alt_cost = _cost_fn(q, usage, catalog, batch_share, payment)
+        alt_cost = _cost_fn(q, usage, catalog, batch_share, payment, off_peak_share)
         points = _breakpoints(q, usage, catalog, _list_spend(q)) | _breakpoints(
             direct_q, usage, catalog, _list_spend(direct_q)
         )

@@ -13,6 +13,7 @@ File format (TOML; see examples/scenarios.toml):
     output_tokens = 1000
     cache_hit_share = "0.5"     # share of input tokens read from cache
     batch_share = "0.2"
+    off_peak_share = "0.5"      # share of requests in off-peak hours (offers priced by the time of day)
     growth = "0.05"             # monthly growth of requests (5%)
     models = { "claude-sonnet-4-6" = "0.8", "gpt-5.4-mini" = "0.2" }   # model mix, shares sum to 1
 """
@@ -45,6 +46,7 @@ def _schema():
         cache_write_tokens: Decimal = Field(default=Decimal(0), ge=0)
         cache_hit_share: Decimal = Field(default=Decimal(0), ge=0, le=1)
         batch_share: Decimal = Field(default=Decimal(0), ge=0, le=1)
+        off_peak_share: Decimal = Field(default=Decimal(0), ge=0, le=1)
         growth: Decimal = Field(default=Decimal(0), ge=-1, le=10)
         models: dict[str, Decimal]
 
@@ -134,7 +136,15 @@ def run_scenarios(path: Path | str, *, catalog: Catalog | None = None) -> dict:
             n = sc.requests * (1 + sc.growth) ** month
             reqs.append(n)
             comps = [
-                compare(model, per_request, n * share, batch_share=sc.batch_share, at=at, catalog=catalog)
+                compare(
+                    model,
+                    per_request,
+                    n * share,
+                    batch_share=sc.batch_share,
+                    off_peak_share=sc.off_peak_share,
+                    at=at,
+                    catalog=catalog,
+                )
                 for model, share in models.items()
             ]
             # API channels and application seats are tallied apart: a seat never ranks among the APIs.

@@ -19,7 +19,16 @@ from pydantic import ValidationError
 from billpath.catalog import channel_rules, freshness, moving, rounding
 from billpath.catalog.ids import is_makers_own_id, stored_keys
 from billpath.catalog.names import normalize_name
-from billpath.catalog.schema import ChannelFile, ChannelSpec, ModelsFile, ModelSpec, OfferSpec, Prices, Variant
+from billpath.catalog.schema import (
+    ChannelFile,
+    ChannelSpec,
+    ModelsFile,
+    ModelSpec,
+    OfferSpec,
+    Prices,
+    TimeOfDay,
+    Variant,
+)
 from billpath.catalog.store import PRICE_FIELDS
 from billpath.errors import CatalogError
 from billpath.money import exact, price_micro
@@ -84,6 +93,17 @@ def _tiers(prices: Prices, tiers: list, factor: Decimal) -> list[dict]:
     return out
 
 
+def schedule_dict(t: TimeOfDay) -> dict:
+    """A time-of-day schedule in snapshot form (the multiplier as exact text; no note key when none)."""
+    out: dict = {
+        "peak": [{"days": list(w.days), "start": w.start, "end": w.end} for w in t.peak],
+        "off_peak_multiplier": exact(t.off_peak_multiplier),
+    }
+    if t.note:
+        out["note"] = t.note
+    return out
+
+
 def _blocks(
     offer: OfferSpec, channel: str, by_channel: dict[str, ChannelFile]
 ) -> list[tuple[OfferSpec, date, date | None]]:
@@ -141,6 +161,8 @@ def _expand(offer: OfferSpec, channel: ChannelSpec, by_channel: dict[str, Channe
             "source": {"url": offer.source.url, "checked": offer.source.checked.isoformat()},
             "provenance": "curated",
         }
+        if offer.time_of_day is not None:  # the offer's own schedule (an inheriting offer's is its own too)
+            base["time_of_day"] = schedule_dict(offer.time_of_day)
         yield base
         for v in offer.variants:
             yield _variant(base, parent, offer.multiplier, v, offer)
@@ -458,7 +480,14 @@ def _model_dict(m: ModelSpec) -> dict:
 
 
 def _channel_dict(c: ChannelSpec) -> dict:
-    return json.loads(c.model_dump_json())
+    d = json.loads(c.model_dump_json(exclude={"time_of_day"}))
+    if c.time_of_day is not None:  # only channels that state one (keeps every other channel's line as it was)
+        d["time_of_day"] = {
+            **schedule_dict(c.time_of_day),
+            "models": list(c.time_of_day.models),
+            "source": json.loads(c.time_of_day.source.model_dump_json()),
+        }
+    return d
 
 
 def render(snapshot: dict) -> dict[str, str]:

@@ -7,6 +7,9 @@
   models), with `batch_note` saying how general the rule is.
 * `[[channel.unpriced_variants]]`: a deployment sold without a published price (Claude's US Data Zone on
   Microsoft Foundry) gets no offer; the standard offers of the models it covers say so in a note.
+* `channel.time_of_day`: the peak windows and off-peak multiplier the channel states once for every offer it
+  prices by the time of day (DeepSeek). An imported offer's schedule takes them (genai-prices states its
+  windows for every day of the week); a curated offer states its own.
 """
 
 from __future__ import annotations
@@ -33,15 +36,44 @@ def _scale(tier: dict, factor: Decimal) -> dict | None:
     return out
 
 
+def _channel_schedule(channel: dict, imported: dict | None) -> tuple[dict, str]:
+    """The channel's own schedule for an imported one (None: the source states none, its prices are the peak
+    prices: `models`), and the note that says which source decided."""
+    tod = channel["time_of_day"]
+    schedule = {k: tod[k] for k in ("peak", "off_peak_multiplier", "note") if tod.get(k)}
+    src = tod["source"]
+    if imported is None:
+        return (
+            schedule,
+            f"time-of-day prices from {src['url']} (checked {src['checked']}): the source's prices are the peak prices",
+        )
+    note = f"time-of-day windows from {src['url']} (checked {src['checked']}), not the imported source's"
+    if Decimal(imported["off_peak_multiplier"]) != Decimal(tod["off_peak_multiplier"]):
+        note += f" (whose off-peak multiplier {imported['off_peak_multiplier']} is replaced too)"
+    return schedule, note
+
+
 def apply(offers: list[dict], channels: dict[str, dict]) -> tuple[list[dict], dict]:
     from fnmatch import fnmatch
 
-    stats = {"channel_variants_added": 0, "channel_batch_filled": 0, "unpriced_variant_notes": 0}
+    stats = {
+        "channel_variants_added": 0,
+        "channel_batch_filled": 0,
+        "unpriced_variant_notes": 0,
+        "channel_time_of_day_applied": 0,
+    }
     added = []
     for o in offers:
         ch = channels.get(o["channel"])
         if ch is None:
             continue
+        tod = ch.get("time_of_day")
+        if tod and o.get("provenance") != "curated":
+            current = o["effective_to"] is None and o["model"] in tod.get("models", [])
+            if o.get("time_of_day") or current:
+                o["time_of_day"], note = _channel_schedule(ch, o.get("time_of_day"))
+                o["notes"] = [*o["notes"], note]
+                stats["channel_time_of_day_applied"] += 1
         if ch.get("batch_multiplier") and o["batch_multiplier"] is None and o["variant_kind"] == "standard":
             o["batch_multiplier"] = str(ch["batch_multiplier"])
             o["notes"] = [*o["notes"], ch.get("batch_note") or f"batch {ch['batch_multiplier']}x (channel rule)"]

@@ -55,6 +55,47 @@ class Tier(Prices):
     above_input_tokens: int = Field(gt=0)
 
 
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Clock = Annotated[str, Field(pattern=r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$")]  # HH:MM, UTC; 24:00 ends a day
+OffPeakMultiplier = Annotated[Decimal, Field(gt=0, le=1, decimal_places=4)]
+
+
+class PeakWindow(Strict):
+    """Hours of some days of the week, in UTC, priced at the offer's own (peak) prices: `start` <= t < `end`."""
+
+    days: list[Day] = Field(min_length=1)
+    start: Clock
+    end: Clock
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PeakWindow:
+        if len(set(self.days)) != len(self.days):
+            raise ValueError(f"days named twice: {self.days}")
+        if self.end <= self.start:
+            raise ValueError(f"`end` ({self.end}) must be after `start` ({self.start}); split a window across midnight")
+        return self
+
+
+class TimeOfDay(Strict):
+    """Time-of-day prices: the offer's prices hold inside the `peak` windows; every other minute of the week
+    costs `off_peak_multiplier` times every token price (rule 6 of `billpath.pricing.rules`)."""
+
+    peak: list[PeakWindow] = Field(min_length=1)
+    off_peak_multiplier: OffPeakMultiplier
+    note: str | None = None  # what the windows leave out (DeepSeek: Chinese public holidays are off-peak)
+
+
+class ChannelTimeOfDay(TimeOfDay):
+    """The schedule a channel states once for every offer it prices by the time of day: it replaces the
+    windows and multiplier of every imported offer of the channel that has a schedule (a source may state
+    the windows less precisely: genai-prices has no days of the week). `models` are models the channel also
+    prices so whose source states no schedule but lists the peak prices (DeepSeek's legacy ids, billed as
+    Flash): their current (open-ended) imported offers on the channel take the schedule too."""
+
+    models: list[Id] = []
+    source: SourceSpec
+
+
 class Features(Strict):
     prompt_caching: bool = True
     cache_1h: bool = False
@@ -92,6 +133,7 @@ class OfferSpec(Strict):
     batch_discounts_cache: bool = True  # Anthropic: yes; Gemini keeps cache reads at the standard rate
     variant_kind: VariantKind = "standard"
     features: Features = Features()
+    time_of_day: TimeOfDay | None = None  # None: the same prices at every hour
     available_from: date | None = None  # when the model reached this channel, where a source says so
     effective_from: date
     effective_to: date | None = None
@@ -166,6 +208,8 @@ class ChannelSpec(Strict):
     batch_note: str | None = None
     # deployments sold without a published price: no offer, and never priced as another variant
     unpriced_variants: list[UnpricedVariant] = []
+    # the time-of-day schedule the channel states for all the offers it prices by the time of day
+    time_of_day: ChannelTimeOfDay | None = None
 
 
 class ChannelFile(Strict):

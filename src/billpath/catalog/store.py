@@ -100,6 +100,48 @@ class ChannelFees:
         }
 
 
+# Days of the week as the catalog writes them, Monday first (ISO order).
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Windows = tuple[tuple[tuple[str, ...], str, str], ...]  # (days, start, end) of each peak window, sorted
+
+
+@dataclass(frozen=True, slots=True)
+class PeakWindow:
+    """Hours of some days of the week (UTC) priced at the offer's own (peak) prices: `start` <= t < `end`."""
+
+    days: tuple[str, ...]  # of DAYS
+    start: str  # "HH:MM", UTC
+    end: str  # "HH:MM" after `start`; "24:00" is the end of the day
+
+    def as_json(self) -> dict[str, object]:
+        return {"days": list(self.days), "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True, slots=True)
+class TimeOfDay:
+    """An offer priced by the time of day: its prices hold inside the peak windows; every other minute costs
+    `off_peak_multiplier` times them (token prices; rule 6 of `billpath.pricing.rules`)."""
+
+    peak: tuple[PeakWindow, ...]
+    off_peak_multiplier: Decimal
+    note: str | None = None
+
+    def as_json(self) -> dict[str, object]:
+        """The snapshot's form (decimals as text), as listings print it."""
+        out: dict[str, object] = {
+            "peak": [w.as_json() for w in self.peak],
+            "off_peak_multiplier": str(self.off_peak_multiplier),
+        }
+        if self.note:
+            out["note"] = self.note
+        return out
+
+    @property
+    def windows(self) -> Windows:
+        """The peak windows as one comparable value: offers with equal windows split the week alike."""
+        return tuple(sorted((w.days, w.start, w.end) for w in self.peak))
+
+
 @dataclass(frozen=True, eq=False)  # identity hash: offers are cached per object
 class Offer:
     model: str
@@ -119,6 +161,7 @@ class Offer:
     # how the price is known: "curated" (hand-checked against the vendor's page), "corroborated" (imported, a
     # second source states the same base prices) or "single-source" (imported from one source only)
     provenance: str = "curated"
+    time_of_day: TimeOfDay | None = None  # None: the same price at every hour
 
     def valid_at(self, at: date) -> bool:
         return self.effective_from <= at and (self.effective_to is None or at < self.effective_to)
@@ -240,6 +283,24 @@ def _tier(t: dict) -> TierPrices:
     )
 
 
+_SCHEDULES: dict[str, TimeOfDay] = {}  # offers share a few schedules: one value each
+
+
+def time_of_day(t: dict | None) -> TimeOfDay | None:
+    """A snapshot-shaped schedule (`{"peak": [...], "off_peak_multiplier": "0.5"}`) as the runtime reads it."""
+    if t is None:
+        return None
+    key = json.dumps(t, sort_keys=True)
+    hit = _SCHEDULES.get(key)
+    if hit is None:
+        hit = _SCHEDULES[key] = TimeOfDay(
+            peak=tuple(PeakWindow(tuple(w["days"]), w["start"], w["end"]) for w in t["peak"]),
+            off_peak_multiplier=Decimal(t["off_peak_multiplier"]),
+            note=t.get("note"),
+        )
+    return hit
+
+
 def _offer(o: dict) -> Offer:
     return Offer(
         model=o["model"],
@@ -257,6 +318,7 @@ def _offer(o: dict) -> Offer:
         notes=tuple(o["notes"]),
         source=Source(**o["source"]),
         provenance=o.get("provenance", "curated"),
+        time_of_day=time_of_day(o.get("time_of_day")),
     )
 
 
@@ -292,6 +354,7 @@ class Catalog:
         self._by_model: dict[str, list[Offer]] = {}
         self._moving_offers: dict[str, list[Offer]] = {}
         self._families: dict[str, list[Model]] | None = None
+        self._schedules: list[Windows] | None = None  # time_schedules, read once
         if offers is not None:
             self._set_all(offers)
 
@@ -333,6 +396,17 @@ class Catalog:
         if self._all is None and self._lines is not None:
             return self._lines.thresholds()
         return thresholds(self.offers)
+
+    def time_schedules(self) -> list[Windows]:
+        """Every distinct set of peak windows of the catalog's offers, in a fixed order (a log's time classes).
+
+        From the snapshot's text when no offer is parsed yet: only the lines that mention a schedule are parsed.
+        """
+        if self._schedules is None:
+            self._schedules = (
+                self._lines.schedules() if self._all is None and self._lines is not None else schedules(self.offers)
+            )
+        return self._schedules
 
     @classmethod
     def from_dict(cls, data: dict) -> Catalog:
@@ -553,6 +627,7 @@ def _channels(items: list[dict]) -> dict[str, Channel]:
 
 
 THRESHOLD = re.compile(rb'"above_input_tokens":(\d+)')
+SCHEDULE = b'"time_of_day":'  # compact JSON: how an offers line names a schedule
 
 
 class _OfferLines:
@@ -592,6 +667,14 @@ class _OfferLines:
             int(t.get("above_input_tokens", 0)) for offers in self.extra.values() for o in offers for t in o["tiers"]
         }
         return sorted((t for t in found if t > 0), reverse=True)
+
+    def schedules(self) -> list[Windows]:
+        """The offers' time-of-day windows, from the few lines (and overrides) that have any."""
+        found = [
+            _offer(o) for line in self._all_lines() if SCHEDULE in line for o in json.loads(line) if "time_of_day" in o
+        ]
+        found += [_offer(o) for offers in self.extra.values() for o in offers if o.get("time_of_day")]
+        return schedules(found)
 
     def read(self, model: str) -> list[dict]:
         where = self.index.get(model)
@@ -642,6 +725,11 @@ _CACHE: dict[Path, Catalog] = {}
 def thresholds(offers: Iterable[Offer]) -> list[int]:
     """Every long-context threshold of `offers`, highest first."""
     return sorted({t.above_input_tokens for o in offers for t in o.tiers if t.above_input_tokens > 0}, reverse=True)
+
+
+def schedules(offers: Iterable[Offer]) -> list[Windows]:
+    """Every distinct set of peak windows of `offers`, sorted."""
+    return sorted({o.time_of_day.windows for o in offers if o.time_of_day is not None})
 
 
 def default_variants(offers: Iterable[Offer]) -> dict[tuple[str, str], str]:

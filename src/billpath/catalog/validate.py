@@ -79,6 +79,36 @@ def _price_problems(o: dict) -> list[str]:
     return out
 
 
+_CLOCK = re.compile(r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _schedule_problems(o: dict) -> list[str]:
+    """A time-of-day schedule (`time_of_day`): peak windows of known days, HH:MM UTC with start before end, and
+    an off-peak multiplier in (0, 1] (so pricing a row of unknown time at peak is an upper bound)."""
+    t = o.get("time_of_day")
+    if t is None:
+        return []
+    if not isinstance(t, dict) or not isinstance(t.get("peak"), list) or not t["peak"]:
+        return [f"{_where(o)}: time_of_day needs `peak` windows: give at least one"]
+    out = []
+    for w in t["peak"]:
+        days, start, end = (w.get(k) if isinstance(w, dict) else None for k in ("days", "start", "end"))
+        if not isinstance(days, list) or not days or any(d not in DAYS for d in days) or len(set(days)) < len(days):
+            out.append(f"{_where(o)}: peak window days {days!r} must name days once each, of {', '.join(DAYS)}")
+        if not (isinstance(start, str) and isinstance(end, str) and _CLOCK.match(start) and _CLOCK.match(end)):
+            out.append(f'{_where(o)}: peak window {start!r}-{end!r}: write UTC times like "01:00" and "04:00"')
+        elif end <= start:
+            out.append(f"{_where(o)}: peak window {start}-{end} ends before it starts: split it at midnight")
+    m = _decimal(t.get("off_peak_multiplier"))
+    if m is None or not m.is_finite() or not 0 < m <= 1 or decimal_places(m) > 4:
+        out.append(
+            f"{_where(o)}: off_peak_multiplier {t.get('off_peak_multiplier')!r} must be in (0, 1] with at most "
+            "4 decimal places"
+        )
+    return out
+
+
 def _decimal(value: object) -> Decimal | None:
     """`value` (text or a number) as a Decimal, NaN and infinities included; None when it is not a number."""
     if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
@@ -131,7 +161,7 @@ def offer_problems(o: dict, models: set[str], channels: set[str]) -> list[str]:
         problems.append(f"{_where(o)}: variant_kind must be one of {VARIANT_KINDS}")
     if not _ID.match(str(o.get("variant", ""))):
         problems.append(f"{_where(o)}: variant id must be lower case letters, digits, '.' and '-'")
-    for p in _source_problems(o) + _price_problems(o):
+    for p in _source_problems(o) + _price_problems(o) + _schedule_problems(o):
         problems.append(f"{p} ({_fix_hint(o)})")
     return problems
 

@@ -137,7 +137,8 @@ def to_spark(sql: str) -> str:
     """Compile one statement from DuckDB's dialect to Spark SQL (SQLGlot), with the gaps it leaves filled.
 
     SQLGlot has no Spark form of DuckDB's `regexp_full_match`: it becomes an anchored RLIKE. The
-    patterns billpath uses mean the same in RE2 (DuckDB) and java.util.regex (Spark).
+    patterns billpath uses mean the same in RE2 (DuckDB) and java.util.regex (Spark). DuckDB's `epoch_us`
+    (a timestamp's Unix microseconds) becomes Spark's `unix_micros`.
     """
     import sqlglot
 
@@ -148,7 +149,12 @@ def _compile(tree) -> str:
     from sqlglot import exp
 
     def fix(node: exp.Expression) -> exp.Expression:
-        return _anchored_rlike(node) if isinstance(node, exp.RegexpFullMatch) else node
+        if isinstance(node, exp.RegexpFullMatch):
+            return _anchored_rlike(node)
+        if isinstance(node, exp.Anonymous) and node.name.upper() == "EPOCH_US":  # SQLGlot reads it as unknown
+            # Spark's UNIX_MICROS (microseconds since 1970 UTC); its argument is compiled too
+            return exp.UnixMicros(this=node.expressions[0].transform(fix))
+        return node
 
     return tree.transform(fix).sql(dialect="spark")
 

@@ -8,7 +8,18 @@ from functools import lru_cache
 
 from billpath.catalog.store import Offer
 from billpath.money import ZERO
-from billpath.pricing.rules import COMPONENTS, NO_BATCH_NOTE, PriceRow, price_rows, select_tier
+from billpath.pricing.rules import (
+    COMPONENTS,
+    NO_BATCH_NOTE,
+    OFF_PEAK,
+    TIME_NOTES,
+    PriceRow,
+    peak_intervals,
+    period,
+    price_rows,
+    select_tier,
+    time_code,
+)
 from billpath.usage.record import Usage
 
 
@@ -48,8 +59,8 @@ class Priced:
 
 
 @lru_cache(maxsize=4096)
-def _rows(offer: Offer) -> dict[tuple[int, bool], PriceRow]:
-    return {(r.above_input_tokens, r.batch): r for r in price_rows(offer)}
+def _rows(offer: Offer) -> dict[tuple[int, bool, bool], PriceRow]:
+    return {(r.above_input_tokens, r.batch, r.off_peak): r for r in price_rows(offer)}
 
 
 def quantity(usage: Usage, plus: tuple[str, ...], minus: tuple[str, ...]) -> Decimal:
@@ -61,10 +72,12 @@ def quantity(usage: Usage, plus: tuple[str, ...], minus: tuple[str, ...]) -> Dec
     return q
 
 
-def price_usage(usage: Usage, offer: Offer, batch: bool | None = None) -> Priced:
-    """Rules 1-4 of `billpath.pricing.rules` on one record (fees are applied by the caller).
+def price_usage(usage: Usage, offer: Offer, batch: bool | None = None, off_peak: bool | None = None) -> Priced:
+    """Rules 1-4 and 6 of `billpath.pricing.rules` on one record (fees are applied by the caller).
 
-    `batch` overrides the record's own batch flag (a workload priced as on-demand and batch shares).
+    `batch` overrides the record's own batch flag (a workload priced as on-demand and batch shares);
+    `off_peak` the time of day its timestamp says (a workload's off-peak share). Both are ignored where the
+    offer has no batch price (said so) or no time-of-day schedule.
     """
     rows = _rows(offer)
     above = select_tier([t.above_input_tokens for t in offer.tiers], usage.prompt_tokens, usage.requests)
@@ -73,7 +86,15 @@ def price_usage(usage: Usage, offer: Offer, batch: bool | None = None) -> Priced
     if batch and offer.batch_multiplier is None:
         batch = False
         notes.append(NO_BATCH_NOTE)
-    row = rows[(above, batch)]
+    off = False
+    if offer.time_of_day is not None:
+        if off_peak is None:
+            code = time_code(peak_intervals(offer.time_of_day.windows), *period(usage.start, usage.end, usage.requests))
+            off = code == OFF_PEAK
+            notes.append(TIME_NOTES[code])
+        else:
+            off = off_peak
+    row = rows[(above, batch, off)]
     cost = Cost()
     for c in COMPONENTS:
         qty = quantity(usage, c.plus, c.minus)

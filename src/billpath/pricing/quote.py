@@ -81,6 +81,22 @@ def workload(per_request: Usage, requests: Decimal) -> Usage:
     return per_request.scaled(requests)
 
 
+def time_of_day_note(offer: Offer, off_peak_share: Decimal) -> str | None:
+    """What a quote of a time-of-day offer used (rule 6): the peak price, the off-peak one, or the split."""
+    tod = offer.time_of_day
+    if tod is None:
+        return None
+    rate = f"off-peak hours cost {exact(tod.off_peak_multiplier)}x the peak price"
+    if off_peak_share == 0:
+        used = f"time-of-day prices: priced at the peak (listed) rate; {rate} (give an off-peak share)"
+    elif off_peak_share == 1:
+        used = f"time-of-day prices: priced at the off-peak rate ({rate})"
+    else:
+        pct = (off_peak_share * 100).normalize()
+        used = f"time-of-day prices: {pct:f}% of the usage at the off-peak rate, the rest at peak ({rate})"
+    return f"{used}; {tod.note}" if tod.note else used
+
+
 def quote_offer(
     offer: Offer,
     usage: Usage,
@@ -88,22 +104,34 @@ def quote_offer(
     batch_share: Decimal = ZERO,
     payment: str | None = None,
     purchase_usd: Decimal | None = None,
+    *,
+    off_peak_share: Decimal = ZERO,
 ) -> Quote:
-    """Price a period's usage on one offer: on-demand and batch shares, then channel fees."""
+    """Price a period's usage on one offer: on-demand and batch shares, peak and off-peak shares (offers priced
+    by the time of day; the others ignore it), then channel fees."""
     if not ZERO <= batch_share <= 1:
         raise UsageError(f"batch share must be between 0 and 1 (got {batch_share})")
+    if not ZERO <= off_peak_share <= 1:
+        raise UsageError(f"off-peak share must be between 0 and 1 (got {off_peak_share})")
     cost, notes, tiers = Cost(), list(offer.notes), set()
+    times: tuple[tuple[Decimal, bool], ...] = ((Decimal(1), False),)
+    if offer.time_of_day is not None:
+        times = ((1 - off_peak_share, False), (off_peak_share, True))
     for share, batch in ((1 - batch_share, False), (batch_share, True)):
-        if share == 0:
-            continue
-        # Within one tier cost is linear, and a share of the requests has the same average request
-        # (so the same tier): the share's cost is the whole usage's cost times the share.
-        priced = price_usage(usage, offer, batch=batch)
-        if share != 1:
-            priced.cost.scale(share)
-        cost.add(priced.cost)
-        tiers |= priced.tiers_used
-        notes.extend(n for n in priced.notes if n not in notes)
+        for time_share, off_peak in times:
+            if share == 0 or time_share == 0:
+                continue
+            # Within one tier cost is linear, and a share of the requests has the same average request
+            # (so the same tier): the share's cost is the whole usage's cost times the share.
+            priced = price_usage(usage, offer, batch=batch, off_peak=off_peak)
+            if share * time_share != 1:
+                priced.cost.scale(share * time_share)
+            cost.add(priced.cost)
+            tiers |= priced.tiers_used
+            notes.extend(n for n in priced.notes if n not in notes)
+    tod_note = time_of_day_note(offer, off_peak_share)
+    if tod_note:
+        notes.append(tod_note)
     channel = catalog.channels[offer.channel]
     cost.fees, fee_note = channel_fee(
         channel, cost.tokens_total, usage.requests, payment, purchase_usd or DEFAULT_PURCHASE_USD

@@ -17,14 +17,26 @@ Rules:
    says its batch discount leaves cache prices alone); an offer without batch prices the batch
    share on demand (and says so). Per-request fees are not discounted.
 5. Fees outside token prices (aggregator credit fees, BYOK fees) apply to the priced total (`fees`).
+6. Time of day: an offer with a schedule (`Offer.time_of_day`) charges its prices inside its peak windows
+   (days of the week and UTC hours, start inclusive, end exclusive) and `off_peak_multiplier` times every
+   token price at every other minute (batch rows too; per-request fees are not discounted). A row is
+   priced off-peak only when the whole period it covers lies outside every peak window (`time_code`):
+   a timestamp is its minute; a date without a time, and a row of 0 requests without `timestamp_end`
+   (a bill line), is its whole UTC day; a row with `timestamp_end` covers [timestamp, timestamp_end).
+   A row without a timestamp, and a period that spans peak and off-peak minutes (it cannot be split by
+   hour), are priced at peak, and said so: never silently off-peak. A workload states an off-peak share
+   (`quote_offer`), split as the batch share is.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
+from functools import lru_cache
 
-from billpath.catalog.store import Offer, TierPrices
+from billpath.catalog.store import DAYS, Offer, TierPrices, Windows
+from billpath.usage.record import minute_index
 
 PER_MTOK = Decimal(1_000_000)
 PER_UNIT = Decimal(1)
@@ -41,6 +53,7 @@ class Component:
     gap_note: str | None  # said when the fallback was used for a non-zero quantity
     batch_discount: bool = True
     is_cache: bool = False
+    off_peak_discount: bool = True  # rule 6: token prices are discounted off-peak, per-request fees are not
 
 
 COMPONENTS: tuple[Component, ...] = (
@@ -93,7 +106,9 @@ COMPONENTS: tuple[Component, ...] = (
         "no 1-hour cache here: 1h writes billed at the 5-minute write price (or input)",
         is_cache=True,
     ),
-    Component("requests", ("requests",), (), "per_request", (), PER_UNIT, None, batch_discount=False),
+    Component(
+        "requests", ("requests",), (), "per_request", (), PER_UNIT, None, batch_discount=False, off_peak_discount=False
+    ),
 )
 PROMPT_FIELDS = ("input_tokens", "cache_read_tokens", "cache_write_tokens", "cache_write_1h_tokens")
 NO_BATCH_NOTE = "batch not offered here: batch share priced on demand"
@@ -101,12 +116,13 @@ NO_BATCH_NOTE = "batch not offered here: batch share priced on demand"
 
 @dataclass(frozen=True, slots=True)
 class PriceRow:
-    """One offer's concrete unit prices for one tier and one batch mode (USD per component unit)."""
+    """One offer's concrete unit prices for one tier, batch mode and time of day (USD per component unit)."""
 
     above_input_tokens: int
     batch: bool
     unit_prices: dict[str, Decimal]  # component name -> USD per token (or per request)
     fallbacks: frozenset[str]  # components priced through a fallback
+    off_peak: bool = False  # rule 6: the off-peak prices of an offer with a time-of-day schedule
 
 
 def _component_price(tier: TierPrices, c: Component) -> tuple[Decimal, bool]:
@@ -121,22 +137,28 @@ def _component_price(tier: TierPrices, c: Component) -> tuple[Decimal, bool]:
 
 
 def price_rows(offer: Offer) -> list[PriceRow]:
-    """Every (tier, batch) price row of an offer. Batch rows exist only where batch is offered."""
+    """Every (tier, batch, time of day) price row of an offer. Batch rows exist only where batch is offered,
+    off-peak rows only where the offer has a time-of-day schedule (rule 6)."""
     rows = []
     modes = [False, True] if offer.batch_multiplier is not None else [False]
+    times = [False, True] if offer.time_of_day is not None else [False]
     for tier in offer.tiers:
         for batch in modes:
-            prices: dict[str, Decimal] = {}
-            fell_back = set()
-            for c in COMPONENTS:
-                price, fallback = _component_price(tier, c)
-                if fallback and c.gap_note:
-                    fell_back.add(c.name)
-                if batch and c.batch_discount and (offer.batch_discounts_cache or not c.is_cache):
-                    assert offer.batch_multiplier is not None
-                    price = price * offer.batch_multiplier
-                prices[c.name] = price / c.divisor
-            rows.append(PriceRow(tier.above_input_tokens, batch, prices, frozenset(fell_back)))
+            for off_peak in times:
+                prices: dict[str, Decimal] = {}
+                fell_back = set()
+                for c in COMPONENTS:
+                    price, fallback = _component_price(tier, c)
+                    if fallback and c.gap_note:
+                        fell_back.add(c.name)
+                    if batch and c.batch_discount and (offer.batch_discounts_cache or not c.is_cache):
+                        assert offer.batch_multiplier is not None
+                        price = price * offer.batch_multiplier
+                    if off_peak and c.off_peak_discount:
+                        assert offer.time_of_day is not None
+                        price = price * offer.time_of_day.off_peak_multiplier
+                    prices[c.name] = price / c.divisor
+                rows.append(PriceRow(tier.above_input_tokens, batch, prices, frozenset(fell_back), off_peak))
     return rows
 
 
@@ -150,3 +172,87 @@ def select_tier(tiers_above: list[int], prompt_tokens: Decimal, requests: Decima
         if prompt_tokens > above * n:
             chosen = max(chosen, above)
     return chosen
+
+
+# -- rule 6: time of day ------------------------------------------------------------------------------------
+
+MINUTES_PER_DAY = 24 * 60
+MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
+UNKNOWN_TIME = "their time is not known to be off-peak (no timestamp, or a period spanning peak hours)"
+PEAK, OFF_PEAK, MIXED, UNTIMED = "P", "O", "M", "U"  # `time_code`: one letter per schedule in a row's time class
+TIME_NOTES = {
+    PEAK: "peak hours: priced at the peak (listed) rate",
+    OFF_PEAK: "off-peak hours: priced at the off-peak rate",
+    MIXED: "a period spanning peak and off-peak hours cannot be split by hour: priced at the peak rate "
+    "(an upper bound)",
+    UNTIMED: "no timestamp: priced at the peak rate (an upper bound; time-of-day prices need the time)",
+}
+
+
+def minutes(hhmm: str) -> int:
+    """ "HH:MM" (00:00 to 24:00) as minutes after midnight."""
+    hours, _, mins = hhmm.partition(":")
+    return int(hours) * 60 + int(mins)
+
+
+@lru_cache(maxsize=256)
+def peak_intervals(windows: Windows) -> tuple[tuple[int, int], ...]:
+    """The peak windows as disjoint minute-of-week intervals [a, b), Monday 00:00 = 0, adjacent ones merged.
+
+    The week is a circle: a run of peak minutes across Sunday midnight is one interval with b > a week
+    (at most a week long). Both evaluators test rows against these intervals (`time_code`, and its SQL
+    form `billpath.pricing.table.time_class_sql`).
+    """
+    spans = sorted(
+        (DAYS.index(day) * MINUTES_PER_DAY + minutes(start), DAYS.index(day) * MINUTES_PER_DAY + minutes(end))
+        for days, start, end in windows
+        for day in days
+    )
+    merged: list[list[int]] = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    if len(merged) > 1 and merged[0][0] == 0 and merged[-1][1] == MINUTES_PER_WEEK:
+        first = merged.pop(0)  # Sunday night runs into Monday morning: one interval across the week's end
+        merged[-1][1] = MINUTES_PER_WEEK + first[1]
+    return tuple((a, b) for a, b in merged)
+
+
+def time_code(intervals: tuple[tuple[int, int], ...], week_minute: int | None, span: int) -> str:
+    """Rule 6 for one row and one schedule: PEAK when the row's period [week_minute, +span) lies inside the
+    peak intervals, OFF_PEAK when wholly outside them, MIXED when it touches both, UNTIMED without a time."""
+    if week_minute is None:
+        return UNTIMED
+    start, end = week_minute, week_minute + min(span, MINUTES_PER_WEEK)
+    if any(a + k <= start and end <= b + k for a, b in intervals for k in (-MINUTES_PER_WEEK, 0)):
+        return PEAK
+    if any(start < b + k and a + k < end for a, b in intervals for k in (-MINUTES_PER_WEEK, 0, MINUTES_PER_WEEK)):
+        return MIXED
+    return OFF_PEAK
+
+
+def _utc(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+def period(start: datetime | None, end: datetime | None, requests: Decimal) -> tuple[int | None, int]:
+    """(minute of the week the row's period starts, its length in minutes): what `time_code` judges.
+
+    A timestamp alone is its minute; with an end, [start, end) rounded out to whole minutes; a row of 0
+    requests without an end (a bill line) is its start's whole UTC day. No start: (None, 1).
+    """
+    if start is None:
+        return None, 1
+    first = minute_index(start)
+    if end is not None:
+        if _utc(end) <= _utc(start):
+            raise ValueError(f"the period's end {end} is not after its start {start}")
+        span = minute_index(end, ceil=True) - first
+    elif requests == 0:
+        first -= first % MINUTES_PER_DAY
+        span = MINUTES_PER_DAY
+    else:
+        span = 1
+    return first % MINUTES_PER_WEEK, min(span, MINUTES_PER_WEEK)

@@ -6,9 +6,12 @@ arrive here as Arrow batches of canonical text columns. Both paths go through ON
 (`normalize_sql`), so a value is accepted or rejected the same way whatever format carried it.
 
 The normalised relation has: source, line, model, provider, variant, user_id ('' when absent), day,
-batch, the quantity fields, logged_cost, effective_cost, list_cost and logged_fee (NULL where the input
-states none), error (NULL when the row is valid, else why it is rejected) and ok (error IS NULL,
-computed as one boolean so that pricing never builds a message for a valid row).
+minute_from and minute_to (the minutes the row covers, counted as `record.MINUTE_SHIFT` says, in UTC:
+minute_from is the timestamp's minute, NULL without one; minute_to the exclusive end for a date without
+a time (the whole day) or a `timestamp_end`, else NULL: an instant), batch, the quantity fields,
+logged_cost, effective_cost, list_cost and logged_fee (NULL where the input states none), error (NULL
+when the row is valid, else why it is rejected) and ok (error IS NULL, computed as one boolean so that
+pricing never builds a message for a valid row).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 from billpath.errors import BillpathError
+from billpath.usage.record import MINUTE_SHIFT
 
 # The quantities a usage row carries, in the order every engine's SQL and the JSON output list them.
 # `billpath.pricing.table` checks that the pricing rules' components use exactly these.
@@ -36,8 +40,10 @@ TOKEN_COLUMNS = tuple(f for f in QUANTITY_FIELDS if f != "requests")
 # A bill also states its effective (amortised, after discounts) and list cost: effective_cost_usd, list_cost_usd.
 # fee_usd: a fee the log states outside the token prices, added to the total as a fee line (OpenRouter's BYOK fee,
 # which its log calls total_cost while cost_usd is the provider's own charge).
+# A row that sums a period (a usage bucket, a bill line) may state its end: timestamp_end (exclusive).
 CANONICAL = (
     "timestamp",
+    "timestamp_end",
     "model",
     "channel",
     "variant",
@@ -79,6 +85,8 @@ USAGE_COLUMNS: tuple[str, ...] = (
     "variant",
     "user_id",
     "day",
+    "minute_from",
+    "minute_to",
     "batch",
     *QUANTITY_FIELDS,
     "logged_cost",
@@ -186,25 +194,68 @@ def _text_column(col: str, t: str | None, required: bool) -> Column:
     return Column(value, [(f"{value} = ''", f"'{col} is missing'")] if required else [])
 
 
-def _day_column(t: str | None) -> Column:
-    if t is None:
-        return Column("CAST(NULL AS DATE)", [])
-    c, base = _q("timestamp"), _base_type(t)
+@dataclass
+class Instant:
+    """A time column's SQL: its timestamp (NULL when absent or unreadable), whether it is a date without a time,
+    and the checks that reject a row."""
+
+    ts: str
+    date_only: str
+    checks: list[tuple[str, str]]
+
+
+def _instant(col: str, t: str) -> Instant:
+    c, base = _q(col), _base_type(t)
+    if base == "DATE":
+        return Instant(f"CAST({c} AS TIMESTAMP)", "TRUE", [])
     if base in TIME_TYPES:
-        return Column(f"CAST({c} AS DATE)", [])
+        return Instant(c, "FALSE", [])
     if base in INT_TYPES:  # Unix seconds; converted only when in range, so one odd value rejects its row only
         in_range = f"{c} BETWEEN 0 AND {MAX_EPOCH}"
-        value = f"CASE WHEN {in_range} THEN CAST(to_timestamp(CAST({c} AS BIGINT)) AS DATE) END"
-        return Column(value, [(f"NOT ({in_range})", "'timestamp is out of range: ' || " + _as_text("timestamp"))])
+        value = f"CASE WHEN {in_range} THEN to_timestamp(CAST({c} AS BIGINT)) END"
+        return Instant(value, "FALSE", [(f"NOT ({in_range})", f"'{col} is out of range: ' || " + _as_text(col))])
     if base == "VARCHAR":
         text = f"NULLIF(TRIM({c}), '')"
-        epoch = f"CAST(to_timestamp(TRY_CAST({text} AS BIGINT)) AS DATE)"
-        parsed = f"CAST(TRY_CAST({text} AS TIMESTAMPTZ) AS DATE)"
+        epoch = f"to_timestamp(TRY_CAST({text} AS BIGINT))"
+        parsed = f"TRY_CAST({text} AS TIMESTAMPTZ)"
         value = f"CASE WHEN regexp_full_match({text}, '[0-9]{{9,11}}') THEN {epoch} ELSE {parsed} END"
-        return Column(
-            value, [(f"{text} IS NOT NULL AND ({value}) IS NULL", f"'timestamp is not a date/time: ' || {text}")]
+        return Instant(
+            value,
+            f"regexp_full_match({text}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}')",
+            [(f"{text} IS NOT NULL AND ({value}) IS NULL", f"'{col} is not a date/time: ' || {text}")],
         )
-    raise LogError(f"column 'timestamp' has type {t}; expected a timestamp, a date or ISO 8601 text")
+    raise LogError(f"column {col!r} has type {t}; expected a timestamp, a date or ISO 8601 text")
+
+
+def _minute(ts: str, ceil: bool = False) -> str:
+    """The minute index of a timestamp (`record.minute_index`), from its Unix microseconds: exact, independent
+    of any time zone, and an integer division of a positive number on every engine."""
+    shift = MINUTE_SHIFT * 60_000_000 + (59_999_999 if ceil else 0)
+    return f"((epoch_us({ts}) + {shift}) // 60000000)"
+
+
+def _time_columns(t: str | None, t_end: str | None) -> tuple[Column, Column, Column]:
+    """day, minute_from and minute_to (see the module docstring) from timestamp and timestamp_end."""
+    none = "CAST(NULL AS BIGINT)"
+    if t is None:
+        return Column("CAST(NULL AS DATE)", []), Column(none, []), Column(none, [])
+    start = _instant("timestamp", t)
+    day = Column(f"CAST({start.ts} AS DATE)", start.checks)
+    first = _minute(start.ts)
+    whole_day = f"CASE WHEN {start.date_only} THEN {first} + 1440 END"
+    if t_end is None:
+        return day, Column(first, []), Column(f"CAST({whole_day} AS BIGINT)", [])
+    end = _instant("timestamp_end", t_end)
+    last = _minute(end.ts, ceil=True)  # rounded up: a period ending at 04:00:30 covers the minute from 04:00
+    checks = [(f"{start.ts} IS NOT NULL AND {cond}", msg) for cond, msg in end.checks]
+    checks.append(
+        (
+            f"{start.ts} IS NOT NULL AND {end.ts} IS NOT NULL AND {end.ts} <= {start.ts}",
+            f"'timestamp_end ' || {_as_text('timestamp_end')} || ' is not after timestamp ' || {_as_text('timestamp')}",
+        )
+    )
+    to = f"CASE WHEN {end.ts} IS NOT NULL THEN {last} ELSE {whole_day} END"
+    return day, Column(first, []), Column(f"CAST({to} AS BIGINT)", checks)
 
 
 def _batch_column(t: str | None) -> Column:
@@ -257,18 +308,15 @@ def normalize_sql(
     model = _text_column("model", cols.get("model"), True)
     counts = {f: _count_column(f, cols.get(f), f in REQUIRED, 0) for f in TOKEN_COLUMNS}
     counts["requests"] = _count_column("requests", cols.get("requests"), False, 1)
-    day, batch, cost = (
-        _day_column(cols.get("timestamp")),
-        _batch_column(cols.get("batch")),
-        _cost_column(cols.get("cost_usd")),
-    )
+    day, minute_from, minute_to = _time_columns(cols.get("timestamp"), cols.get("timestamp_end"))
+    batch, cost = _batch_column(cols.get("batch")), _cost_column(cols.get("cost_usd"))
     effective = _cost_column(cols.get("effective_cost_usd"), "effective_cost_usd")
     listed = _cost_column(cols.get("list_cost_usd"), "list_cost_usd")
     fee = _cost_column(cols.get("fee_usd"), "fee_usd")
     checks: list[tuple[str, str]] = []
     if pre_error:
         checks.append((f"{_q(pre_error)} IS NOT NULL", _q(pre_error)))
-    for col in (model, *counts.values(), day, batch, cost, effective, listed, fee):
+    for col in (model, *counts.values(), day, minute_to, batch, cost, effective, listed, fee):
         checks += col.checks
     out, rsn = counts["output_tokens"].value, counts["reasoning_tokens"].value
     checks.append(
@@ -285,7 +333,8 @@ def normalize_sql(
     user = _text_column("user", cols.get("user"), False).value
     fields = ",\n  ".join(f"{c.value} AS {name}" for name, c in counts.items())
     return f"""SELECT {source_id} AS source, {line} AS line, {model.value} AS model, {provider} AS provider,
-  {variant} AS variant, {user} AS user_id, {day.value} AS day, {batch.value} AS batch,
+  {variant} AS variant, {user} AS user_id, {day.value} AS day,
+  {minute_from.value} AS minute_from, {minute_to.value} AS minute_to, {batch.value} AS batch,
   {fields},
   {cost.value} AS logged_cost, {effective.value} AS effective_cost, {listed.value} AS list_cost,
   {fee.value} AS logged_fee, {error} AS error, {ok} AS ok

@@ -48,6 +48,12 @@ SHAPE = (
     Field("requests", "requests", "Requests in the period (at least 1); token flags are per request.", "N", "-n"),
     Field("batch_share", "share", "Share of requests sent as batch (0-1).", "F"),
     Field("cache_hit_share", "share", "Share of --input-tokens read from the prompt cache (0-1).", "F"),
+    Field(
+        "off_peak_share",
+        "share",
+        "Share of requests made in off-peak hours, on channels priced by the time of day (0-1; default 0: peak).",
+        "F",
+    ),
 )
 TERMS = (
     Field("at", "date", "Price at this date (default: today).", "DATE"),
@@ -65,7 +71,7 @@ PAYMENTS = ("card", "crypto", "byok")
 
 @dataclass(frozen=True)
 class Workload:
-    """Per-request tokens, how many requests, batch and cache-hit shares, and the purchase terms."""
+    """Per-request tokens, how many requests, batch, cache-hit and off-peak shares, and the purchase terms."""
 
     input_tokens: Decimal = ZERO
     output_tokens: Decimal = ZERO
@@ -76,6 +82,7 @@ class Workload:
     requests: Decimal = Decimal(1)
     batch_share: Decimal = ZERO
     cache_hit_share: Decimal = ZERO
+    off_peak_share: Decimal = ZERO  # on offers priced by the time of day (rule 6); the others ignore it
     at: date | None = None
     payment: str | None = None
     credit_purchase: Decimal | None = None

@@ -36,6 +36,7 @@ class Imported:
     name: str | None = None
     context: int | None = None
     notes: list[str] = field(default_factory=list)
+    time_of_day: dict | None = None  # a snapshot-shaped schedule: the tiers are then the peak prices (rule 6)
     model: str = ""  # canonical model id, set by `canon`
     org: str | None = None  # maker hint from the id path (meta-llama/..., anthropic.)
     matched: str = ""  # how `canon` found the model: "primary" (its own id), "secondary" / "ids" (another name), "new"

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 from billpath.catalog.importers.common import SINCE_UNKNOWN, Imported, dec, number, ratio, tier_dict
 from billpath.catalog.importers.vendor import GP_FILE
+from billpath.money import exact
 
 SOURCE = "genai-prices"
 KEYS = {
@@ -125,19 +126,86 @@ def _flat(value: object) -> Decimal | None:
     return dec(value["base"]) if isinstance(value, dict) else dec(value)
 
 
-def _blocks(entry: dict) -> list[tuple[date, dict, list[str]]]:
-    """Dated price blocks; a time-of-day schedule is priced at its daytime (peak) block, with a note."""
+Block = tuple[date, dict, list[str], dict | None]  # start, prices, notes, time-of-day schedule (snapshot form)
+EVERY_DAY = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+NO_WEEKDAYS = (
+    "genai-prices states its peak windows for every day (it has no day of the week): a channel that is "
+    "off-peak at weekends is priced at peak then, an upper bound"
+)
+
+
+def _blocks(entry: dict) -> list[Block]:
+    """Dated price blocks. Time-of-day blocks (genai-prices: a price that holds between two UTC times of every
+    day) become the schedule of the latest dated block: their price is its peak price, the dated block's its
+    off-peak price, when that is one multiple of every peak price. Otherwise the peak block is priced at
+    every hour, with a note (an upper bound)."""
     blocks = entry["prices"]
     timed = [b for b in blocks if "time_of_day" in b]
-    if timed:
-        peak = timed[0]
-        note = f"time-of-day prices: the {'-'.join(peak['time_of_day'])} UTC block is used (the other is cheaper)"
-        return [(SINCE_UNKNOWN, peak["prices"], [note])]
-    out: list[tuple[date, dict, list[str]]] = []
+    out: list[Block] = []
     for b in blocks:
-        start = date.fromisoformat(b["start_date"]) if "start_date" in b else SINCE_UNKNOWN
-        out.append((start, b["prices"], []))
+        if "time_of_day" not in b:
+            start = date.fromisoformat(b["start_date"]) if "start_date" in b else SINCE_UNKNOWN
+            out.append((start, b["prices"], [], None))
+    if not timed:
+        return out
+    schedule = _schedule(timed, out[-1][1]) if out else None
+    if schedule is None:
+        peak = timed[0]
+        note = (
+            f"time-of-day prices: the {'-'.join(peak['time_of_day'])} UTC block is used at every hour (an upper bound)"
+        )
+        return [(SINCE_UNKNOWN, peak["prices"], [note], None)]
+    start, _, notes, _ = out[-1]
+    out[-1] = (start, timed[0]["prices"], notes, schedule)
     return out
+
+
+def _schedule(timed: list[dict], off_peak: dict) -> dict | None:
+    """The schedule of `timed` blocks over the `off_peak` prices (snapshot form), or None when it is not one:
+    the blocks must share one price, and the off-peak prices be one multiple (0 to 1) of every one of it."""
+    peak = timed[0]["prices"]
+    if any(b["prices"] != peak for b in timed) or set(peak) != set(off_peak):
+        return None
+    ratios = set()
+    for key, value in peak.items():
+        if isinstance(value, dict) or isinstance(off_peak[key], dict):
+            return None  # tiered prices: no single multiple
+        p, o = number(value), number(off_peak[key])
+        if p == 0:
+            if o != 0:
+                return None
+            continue
+        ratios.add(o / p)
+    if len(ratios) != 1:
+        return None
+    (ratio,) = ratios
+    if not 0 < ratio <= 1 or ratio != ratio.quantize(Decimal("0.0001")):
+        return None
+    windows = []
+    for b in timed:
+        clocks = [_utc_clock(t) for t in b["time_of_day"]]
+        if None in clocks:
+            return None
+        start, end = clocks
+        assert start is not None and end is not None
+        if end == "00:00":
+            end = "24:00"
+        if end > start:
+            windows.append({"days": EVERY_DAY, "start": start, "end": end})
+        else:  # across midnight: two windows
+            windows += [
+                {"days": EVERY_DAY, "start": start, "end": "24:00"},
+                {"days": EVERY_DAY, "start": "00:00", "end": end},
+            ]
+    return {"peak": windows, "off_peak_multiplier": exact(ratio.normalize()), "note": NO_WEEKDAYS}
+
+
+def _utc_clock(text: str) -> str | None:
+    """genai-prices' "01:00:00+00:00" as "01:00" (None: not a whole minute in UTC)."""
+    t = time.fromisoformat(text)
+    if t.utcoffset() not in (None, timedelta(0)) or t.second or t.microsecond:
+        return None
+    return f"{t.hour:02d}:{t.minute:02d}"
 
 
 def load(path: Path = GP_FILE) -> dict:
@@ -185,7 +253,7 @@ def _entry_records(entry: dict, src: dict, urls: dict, batch_entry: dict | None)
         "name": entry.get("name"),
         "context": entry.get("context_window"),
     }
-    for start, prices, notes in blocks:
+    for start, prices, notes, schedule in blocks:
         tiers = tiers_from(prices)
         if tiers is not None:
             yield Imported(
@@ -197,6 +265,7 @@ def _entry_records(entry: dict, src: dict, urls: dict, batch_entry: dict | None)
                 batch_discounts_cache=batch_cache,
                 features=_features(prices, tiers, entry),
                 notes=list(notes),
+                time_of_day=schedule,
             )
     yield from _service_tiers(entry, blocks, common)
 

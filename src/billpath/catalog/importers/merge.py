@@ -327,6 +327,7 @@ def _offer(r: Imported, variant: str, kind: str, extra_notes: list[str]) -> dict
             f"imported from {label}" + ("" if start != SINCE_UNKNOWN else "; start date unknown"),
         ],
         "source": {"url": r.url, "checked": r.checked, "note": label},
+        **({"time_of_day": r.time_of_day} if r.time_of_day else {}),
     }
 
 

@@ -95,7 +95,8 @@ DESCRIPTIONS = {
     "canonical": (
         "`timestamp, model, channel, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, "
         "reasoning_tokens, batch, requests` (+ optional `cache_write_1h_tokens`, `variant`, `cost_usd`, `user`, "
-        "`effective_cost_usd`, `list_cost_usd`, `fee_usd`: a fee the log states outside token prices) as CSV "
+        "`effective_cost_usd`, `list_cost_usd`, `fee_usd`: a fee the log states outside token prices, "
+        "`timestamp_end`: the end of a row's period) as CSV "
         "(any of `, ; tab |`; header synonyms such as "
         "`prompt_tokens`, case and spacing ignored), JSON Lines or Parquet; a file, a directory or a glob",
         "usage.csv",

@@ -35,7 +35,7 @@ def read(path: Path, sink: Sink) -> None:
                 continue
             for r in results:
                 index += 1
-                _result(position(line, index - 1), r, bucket.get("starting_at"), sink)
+                _result(position(line, index - 1), r, bucket.get("starting_at"), bucket.get("ending_at"), sink)
 
 
 def _variant(r: dict) -> tuple[str | None, bool]:
@@ -52,7 +52,7 @@ def _variant(r: dict) -> tuple[str | None, bool]:
 
 
 @guarded
-def _result(where: int, r: object, start: object, sink: Sink) -> None:
+def _result(where: int, r: object, start: object, end: object, sink: Sink) -> None:
     if not isinstance(r, dict):
         sink.reject(where, "expected a usage result object")
         return
@@ -95,6 +95,7 @@ def _result(where: int, r: object, start: object, sink: Sink) -> None:
     sink.row(
         where,
         timestamp=start,
+        timestamp_end=end,  # a bucket (1m, 1h or 1d): time-of-day prices judge the whole of it
         model=r["model"],
         channel="anthropic",
         variant=variant,

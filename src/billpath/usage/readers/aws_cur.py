@@ -211,6 +211,7 @@ def _row(where: int, rec: dict[str, str], sink: Sink) -> None:
         parsed["line_type"],
         tokens,
         timestamp=(rec.get("line_item_usage_start_date") or "").strip() or None,
+        timestamp_end=(rec.get("line_item_usage_end_date") or "").strip() or None,
         model=parsed["model"],
         channel="aws-bedrock",
         variant=parsed["variant"],

@@ -103,6 +103,7 @@ def _own_row(where: int, rec: dict[str, str], groups: dict[str, dict], sink: Sin
         g = groups[key] = {
             "line": where,
             "timestamp": (rec.get("ChargePeriodStart") or "").strip() or None,
+            "timestamp_end": (rec.get("ChargePeriodEnd") or "").strip() or None,
             "model": (rec.get("x_Model") or "").strip() or None,
             "channel": (rec.get("x_Channel") or "").strip() or None if fee else _own_channel(rec),
             "variant": (rec.get("x_Variant") or "").strip() or None,
@@ -204,6 +205,7 @@ def _row(where: int, rec: dict[str, str], sink: Sink) -> None:
         parsed["line_type"],
         tokens,
         timestamp=(rec.get("ChargePeriodStart") or "").strip() or None,
+        timestamp_end=(rec.get("ChargePeriodEnd") or "").strip() or None,
         model=parsed["model"],
         channel=parsed["channel"],
         variant=parsed.get("variant"),

@@ -124,6 +124,7 @@ def _row(where: int, rec: object, sink: Sink) -> None:
         parsed["line_type"],
         tokens,
         timestamp=rec.get("usage_start_time"),
+        timestamp_end=rec.get("usage_end_time"),
         model=parsed["model"],
         channel="google" if api else "google-vertex",
         variant=None if api else ("~global" if region in ("", "global") else "~regional"),

@@ -57,13 +57,14 @@ def read(path: Path, sink: Sink) -> None:
                 sink.reject(position(line, index - 1), "expected a usage bucket object")
                 continue
             start = iso_from_unix(bucket.get("start_time"))
+            end = iso_from_unix(bucket.get("end_time"))
             for result in records(bucket.get("results", bucket), "results"):
                 index += 1
-                _result(position(line, index - 1), result, start, sink)
+                _result(position(line, index - 1), result, start, end, sink)
 
 
 @guarded
-def _result(where: int, r: object, start: str | None, sink: Sink) -> None:
+def _result(where: int, r: object, start: str | None, end: str | None, sink: Sink) -> None:
     if not isinstance(r, dict):
         sink.reject(where, "expected a usage result object")
         return
@@ -99,6 +100,7 @@ def _result(where: int, r: object, start: str | None, sink: Sink) -> None:
     sink.row(
         where,
         timestamp=start,
+        timestamp_end=end,  # a bucket (1m, 1h or 1d): time-of-day prices judge the whole of it
         model=r["model"],
         channel="openai",
         variant=TIERS.get(tier, tier if tier not in ("", "default", "auto", "standard") else None),

@@ -28,6 +28,7 @@ from starlette.staticfiles import StaticFiles
 from billpath import __version__
 from billpath.catalog.subscriptions import plan_ids as _plan_ids
 from billpath.errors import BillpathError, CatalogError, UnknownChannel, UnknownModel, UsageError, for_clients
+from billpath.usage.readers import FORMATS
 from billpath.usage.workload import FIELDS, PAYMENTS, PRICE_LOG_HELP, TERMS, Field, Workload
 from billpath.web import schemas
 from billpath.web.safety import (
@@ -49,26 +50,7 @@ JSON = "application/json"
 COUNT = r"^\d{1,12}(\.\d{1,4})?$"
 SHARE = r"^(0(\.\d{1,6})?|1(\.0{1,6})?)$"
 REQUESTS = r"^0*[1-9]\d{0,11}(\.\d{1,4})?$"
-LOG_FORMATS = Literal[
-    "auto",
-    "openai-usage",
-    "anthropic-usage",
-    "otel",
-    "litellm",
-    "openrouter",
-    "langfuse",
-    "canonical",
-    "claude-code",
-    "codex",
-    "gemini-cli",
-    "cursor-csv",
-    "cursor-api",
-    "copilot-usage",
-    "aws-cur",
-    "focus",
-    "azure-cost",
-    "gcp-billing",
-]
+LOG_FORMATS = Literal[FORMATS]  # type: ignore[valid-type]  # the readers' own list: one place to add a format
 # `price-log --plan`: the schema lists them; "" (the default) is no plan (a multipart form has no null)
 PLAN_IDS = Literal[("", *_plan_ids())]  # type: ignore[valid-type]  # a Literal built at import from the catalog
 UPLOAD_SUFFIX = re.compile(r"^\.[A-Za-z0-9]{1,10}$")

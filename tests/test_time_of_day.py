@@ -566,7 +566,7 @@ def test_bad_schedules_are_refused_by_the_spec_and_by_validate(change, why):
 def test_only_the_rows_of_models_with_time_of_day_prices_are_judged(catalog, tmp_path):
     """The pre-pass's names say which logged models have time-of-day prices (on any channel); only their rows'
     minutes are judged in the pass, every other row is NOT_JUDGED (and a log without them judges none)."""
-    from billpath.analysis import time_of_day
+    from billpath.analysis import context_window, time_of_day
     from billpath.engines.duckdb import open_log
     from billpath.pricing.table import NOT_JUDGED, reduce_sql
 
@@ -577,7 +577,9 @@ def test_only_the_rows_of_models_with_time_of_day_prices_are_judged(catalog, tmp
     ]
     log = open_log([str(write(rows, tmp_path / "m.jsonl"))])
     try:
-        timed = time_of_day.timed_models(log.con, Router(catalog), log.names)
+        timed = time_of_day.timed_models(
+            Router(catalog), (m for m, _, _ in context_window.logged_names(log.con, log.names))
+        )
         assert timed == ["deepseek-v4-pro", "deepseek/deepseek-v4-pro"]  # Together's rows: re-priced on DeepSeek
         sql = reduce_sql("usage", catalog.tier_thresholds(), schedules=catalog.time_schedules(), timed=timed)
         classes = dict(log.con.execute(f"SELECT provider, time_class FROM ({sql}) g").fetchall())

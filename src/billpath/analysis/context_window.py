@@ -43,15 +43,17 @@ def context_window(catalog: Catalog, model: str, channel: str | None, variant: s
 Name = tuple[str, str, str]
 
 
-def limits(con, router: Router, names: str = "usage") -> dict[Name, tuple[str, int]]:
-    """The pre-pass: each logged (model, provider, variant) with a known window -> (its model, the window).
+def logged_names(con, names: str = "usage") -> list[Name]:
+    """The pre-pass: every distinct (model, provider, variant) the log uses, in one scan of `names` (a relation
+    holding at least every name `usage` uses: `LoadedLog.names`)."""
+    return [tuple(row) for row in con.execute(f"SELECT DISTINCT model, provider, variant FROM {names}").fetchall()]
 
-    `names` is a relation holding at least every name `usage` uses (`LoadedLog.names`)."""
+
+def limits(router: Router, logged: list[Name]) -> dict[Name, tuple[str, int]]:
+    """Each logged (model, provider, variant) with a known window -> (its model, the window)."""
     catalog = router.catalog
     out: dict[Name, tuple[str, int]] = {}
-    for raw_model, raw_provider, raw_variant in con.execute(
-        f"SELECT DISTINCT model, provider, variant FROM {names}"
-    ).fetchall():
+    for raw_model, raw_provider, raw_variant in logged:
         route = router.route(raw_model, raw_provider, raw_variant)
         if route.reason is None and route.model is not None:
             ctx = context_window(catalog, route.model, route.channel, route.variant)

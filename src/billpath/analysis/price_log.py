@@ -345,13 +345,14 @@ def _price_log(paths: list[str], opts: PriceLogOptions) -> PriceLogResult:
 
         router = Router(catalog)  # one per run: each logged name is resolved once
         tiers = catalog.tier_thresholds()
-        windows = context_window.limits(log.con, router, log.names)  # the pre-pass: the logged names and their windows
+        logged = context_window.logged_names(log.con, log.names)  # the pre-pass: one scan of the name columns
+        windows = context_window.limits(router, logged)  # the logged names' context windows
         extra = context_window.boundaries(windows, tiers)
         listing = MAX_REJECTED_SHOWN if engine == "duckdb" else 0  # Spark has no n-argument min_by: one query
         over = context_window.over_sql(windows) if listing else None
         from billpath.analysis import time_of_day
 
-        timed = time_of_day.timed_models(log.con, router, log.names)  # the logged models with time-of-day prices
+        timed = time_of_day.timed_models(router, (m for m, _, _ in logged))  # the logged models with time-of-day prices
         schedules = catalog.time_schedules() if timed else None
         st = statements(tiers, "usage", "groups", "routes", "prices", "priced", extra, listing, over, schedules, timed)
         run_statement(log.con, f"CREATE TEMP TABLE groups AS {st.reduce}", progress, log.label)

@@ -12,6 +12,8 @@ period spanning both), so no row is silently priced off-peak.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from billpath.catalog.store import Catalog
 from billpath.money import exact
 from billpath.pricing.rules import MIXED, OFF_PEAK, PEAK, UNTIMED
@@ -27,11 +29,10 @@ WORDS = {
 }
 
 
-def timed_models(con, router: Router, names: str = "usage") -> list[str]:
+def timed_models(router: Router, logged: Iterable[str]) -> list[str]:
     """The logged model names (as the usage relation spells them) whose model has time-of-day prices on some
-    channel. `names` is a relation holding every name `usage` uses (`LoadedLog.names`)."""
-    logged = [m for (m,) in con.execute(f"SELECT DISTINCT model FROM {names}").fetchall()]
-    return sorted(m for m in logged if _timed(router.catalog, router.route(m).model))
+    channel."""
+    return sorted(m for m in set(logged) if _timed(router.catalog, router.route(m).model))
 
 
 def _timed(catalog: Catalog, model: str | None) -> bool:

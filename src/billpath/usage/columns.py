@@ -1,6 +1,6 @@
 """The normalised `usage` relation the table evaluator prices: its columns and the SQL that validates a file into it.
 
-Canonical Parquet, CSV and JSONL files are read by DuckDB itself (a file, a directory or a glob),
+Canonical Parquet files are read by DuckDB itself (a file, a directory or a glob),
 streamed, never loaded whole into Python. Other formats are parsed in Python by their readers and
 arrive here as Arrow batches of canonical text columns. Both paths go through ONE validation
 (`normalize_sql`), so a value is accepted or rejected the same way whatever format carried it.
@@ -17,7 +17,7 @@ pricing never builds a message for a valid row).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from billpath.errors import BillpathError
 from billpath.usage.record import MINUTE_SHIFT
@@ -145,6 +145,21 @@ class Column:
 
     value: str
     checks: list[tuple[str, str]]  # (condition, message expression)
+    hoist: list[tuple[str, str]] = field(default_factory=list)  # (name, SQL): see `_hoisted`
+
+
+# A parsed value (a count read from text, a timestamp parsed from text) is used by the row's value, its checks
+# and its messages: each is computed once, in a projection under the normalising one, and named there
+# `_bp_<what>_<column>`, so the statement stays small (a CSV's normalising statement was 15 KB, most of its
+# planning time) and no engine parses a value twice. Integer and timestamp columns are used as they are.
+HOIST_PREFIX = "_bp_"
+
+
+def _hoisted(what: str, col: str, sql: str, hoist: list[tuple[str, str]]) -> str:
+    """`sql` computed once under the normalising projection, as a column named for `what` and `col`."""
+    name = f"{HOIST_PREFIX}{what}_{col}"
+    hoist.append((name, sql))
+    return _q(name)
 
 
 def _as_text(col: str) -> str:
@@ -159,20 +174,21 @@ def _count_column(col: str, t: str | None, required: bool, default: int) -> Colu
     c, base = _q(col), _base_type(t)
     limit = MAX_REQUESTS if col == "requests" else MAX_TOKENS
     shown = f"'{col} is not a whole number >= 0: ' || {_as_text(col)}"
+    hoist: list[tuple[str, str]] = []
     if base in WIDE_INT_TYPES:  # may hold values past BIGINT: those are not whole numbers billpath can count
-        value = f"TRY_CAST({c} AS BIGINT)"
+        value = _hoisted("n", col, f"TRY_CAST({c} AS BIGINT)", hoist)
         bad = f"({value} IS NULL OR {c} < 0)"
     elif base in INT_TYPES:  # fits a BIGINT: a widening cast and plain comparisons, which the engine can settle
         # from the file's column statistics (no TRY_CAST to see through)
         value = c if base == "BIGINT" else f"CAST({c} AS BIGINT)"
         bad = f"{c} < 0"
     elif base in FLOAT_TYPES or base == "DECIMAL":
-        value = f"TRY_CAST({c} AS BIGINT)"
+        value = _hoisted("n", col, f"TRY_CAST({c} AS BIGINT)", hoist)
         bad = f"({value} IS NULL OR {c} < 0 OR {c} <> FLOOR({c}))"
     elif base == "VARCHAR":
-        value = f"TRY_CAST(regexp_extract({c}, '[0-9]+') AS BIGINT)"
-        bad = f"(NOT regexp_full_match({c}, '{WHOLE}'))"
-        c = f"NULLIF(TRIM({c}), '')"
+        value = _hoisted("n", col, f"TRY_CAST(regexp_extract({c}, '[0-9]+') AS BIGINT)", hoist)
+        bad = _hoisted("bad", col, f"(NOT regexp_full_match({c}, '{WHOLE}'))", hoist)
+        c = _hoisted("text", col, f"NULLIF(TRIM({c}), '')", hoist)
     else:
         raise LogError(f"column {col!r} has type {t}; expected whole numbers")
     checks = []
@@ -182,7 +198,7 @@ def _count_column(col: str, t: str | None, required: bool, default: int) -> Colu
         (f"{c} IS NOT NULL AND {bad}", shown),
         (f"{value} > {limit}", f"'{col} is implausibly large: ' || {value}"),
     ]
-    return Column(f"COALESCE({value}, {default})", checks)
+    return Column(f"COALESCE({value}, {default})", checks, hoist)
 
 
 def _text_column(col: str, t: str | None, required: bool) -> Column:
@@ -202,6 +218,7 @@ class Instant:
     ts: str
     date_only: str
     checks: list[tuple[str, str]]
+    hoist: list[tuple[str, str]] = field(default_factory=list)  # as `Column.hoist`
 
 
 def _instant(col: str, t: str) -> Instant:
@@ -215,14 +232,19 @@ def _instant(col: str, t: str) -> Instant:
         value = f"CASE WHEN {in_range} THEN to_timestamp(CAST({c} AS BIGINT)) END"
         return Instant(value, "FALSE", [(f"NOT ({in_range})", f"'{col} is out of range: ' || " + _as_text(col))])
     if base == "VARCHAR":
-        text = f"NULLIF(TRIM({c}), '')"
-        epoch = f"to_timestamp(TRY_CAST({text} AS BIGINT))"
-        parsed = f"TRY_CAST({text} AS TIMESTAMPTZ)"
-        value = f"CASE WHEN regexp_full_match({text}, '[0-9]{{9,11}}') THEN {epoch} ELSE {parsed} END"
+        raw = f"NULLIF(TRIM({c}), '')"
+        epoch = f"to_timestamp(TRY_CAST({raw} AS BIGINT))"
+        parsed = f"TRY_CAST({raw} AS TIMESTAMPTZ)"
+        hoist: list[tuple[str, str]] = []  # one projection: each hoisted value is computed from the raw column
+        value = _hoisted(
+            "ts", col, f"CASE WHEN regexp_full_match({raw}, '[0-9]{{9,11}}') THEN {epoch} ELSE {parsed} END", hoist
+        )
+        text = _hoisted("text", col, raw, hoist)
         return Instant(
             value,
             f"regexp_full_match({text}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}')",
             [(f"{text} IS NOT NULL AND ({value}) IS NULL", f"'{col} is not a date/time: ' || {text}")],
+            hoist,
         )
     raise LogError(f"column {col!r} has type {t}; expected a timestamp, a date or ISO 8601 text")
 
@@ -240,7 +262,7 @@ def _time_columns(t: str | None, t_end: str | None) -> tuple[Column, Column, Col
     if t is None:
         return Column("CAST(NULL AS DATE)", []), Column(none, []), Column(none, [])
     start = _instant("timestamp", t)
-    day = Column(f"CAST({start.ts} AS DATE)", start.checks)
+    day = Column(f"CAST({start.ts} AS DATE)", start.checks, start.hoist)
     first = _minute(start.ts)
     whole_day = f"CASE WHEN {start.date_only} THEN {first} + 1440 END"
     if t_end is None:
@@ -255,7 +277,7 @@ def _time_columns(t: str | None, t_end: str | None) -> tuple[Column, Column, Col
         )
     )
     to = f"CASE WHEN {end.ts} IS NOT NULL THEN {last} ELSE {whole_day} END"
-    return day, Column(first, []), Column(f"CAST({to} AS BIGINT)", checks)
+    return day, Column(first, []), Column(f"CAST({to} AS BIGINT)", checks, end.hoist)
 
 
 def _batch_column(t: str | None) -> Column:
@@ -269,11 +291,13 @@ def _batch_column(t: str | None) -> Column:
             f"COALESCE({c} <> 0, FALSE)", [(f"{c} NOT IN (0, 1)", "'batch is not 0 or 1: ' || " + _as_text("batch"))]
         )
     if base == "VARCHAR":
-        text = f"COALESCE(LOWER(TRIM({c})), '')"
+        hoist: list[tuple[str, str]] = []
+        text = _hoisted("text", "batch", f"COALESCE(LOWER(TRIM({c})), '')", hoist)
         yes, no = "('true', 't', 'yes', 'y', '1', 'batch')", "('false', 'f', 'no', 'n', '0', '')"
         return Column(
             f"({text} IN {yes})",
             [(f"{text} NOT IN {yes} AND {text} NOT IN {no}", f"'batch is not true/false: ' || {c}")],
+            hoist,
         )
     raise LogError(f"column 'batch' has type {t}; expected true/false")
 
@@ -281,9 +305,12 @@ def _batch_column(t: str | None) -> Column:
 def _cost_column(t: str | None, col: str = "cost_usd") -> Column:
     if t is None:
         return Column(f"CAST(NULL AS {COST_TYPE})", [])
-    text = f"NULLIF(TRIM({_as_text(col)}), '')"
-    value = f"TRY_CAST({text} AS {COST_TYPE})"
-    return Column(value, [(f"{text} IS NOT NULL AND {value} IS NULL", f"'{col} is not a number: ' || {text}")])
+    raw = f"NULLIF(TRIM({_as_text(col)}), '')"
+    hoist: list[tuple[str, str]] = []
+    value = _hoisted("n", col, f"TRY_CAST({raw} AS {COST_TYPE})", hoist)
+    text = _hoisted("text", col, raw, hoist)
+    checks = [(f"{text} IS NOT NULL AND {value} IS NULL", f"'{col} is not a number: ' || {text}")]
+    return Column(value, checks, hoist)
 
 
 def normalize_sql(
@@ -313,6 +340,9 @@ def normalize_sql(
     effective = _cost_column(cols.get("effective_cost_usd"), "effective_cost_usd")
     listed = _cost_column(cols.get("list_cost_usd"), "list_cost_usd")
     fee = _cost_column(cols.get("fee_usd"), "fee_usd")
+    hoist = [h for col in (*counts.values(), day, minute_to, batch, cost, effective, listed, fee) for h in col.hoist]
+    if hoist:  # the parsed values, computed once (`_hoisted`)
+        source = f"(SELECT s.*, {', '.join(f'{sql} AS {_q(name)[2:]}' for name, sql in hoist)} FROM {source} s)"
     checks: list[tuple[str, str]] = []
     if pre_error:
         checks.append((f"{_q(pre_error)} IS NOT NULL", _q(pre_error)))

@@ -37,7 +37,7 @@ def connect(memory_limit: str | None = None, threads: int | None = None):
     import duckdb
 
     limit = memory_limit or os.environ.get("BILLPATH_DUCKDB_MEMORY", "1GB")
-    config = {
+    config: dict[str, str | bool | int | float | list[str]] = {
         "memory_limit": limit,
         # Past the limit DuckDB spills here (its default is ./.tmp, in whatever directory the user is in).
         "temp_directory": spill_dir(),

@@ -11,10 +11,14 @@ from billpath.usage.columns import LogError
 
 
 def _threads(log) -> int:
+    """The log's threads; a small log (one thread unless asked) also plans without statistics propagation."""
     try:
-        return int(log.con.execute("SELECT current_setting('threads')").fetchone()[0])
+        threads = int(log.con.execute("SELECT current_setting('threads')").fetchone()[0])
+        (disabled,) = log.con.execute("SELECT current_setting('disabled_optimizers')").fetchone()
     finally:
         log.con.close()
+    assert ("statistics_propagation" in disabled) == (log.inputs[0].path.endswith("small.csv")), disabled
+    return threads
 
 
 def test_a_small_log_runs_on_one_thread_a_large_one_on_all(tmp_path) -> None:

@@ -12,20 +12,10 @@ from pathlib import Path
 
 from billpath.usage.columns import REQUIRED, LogError
 from billpath.usage.paths import DATA_SUFFIXES, resolve
-from billpath.usage.readers import (
-    anthropic_usage,
-    canonical,
-    claude_code,
-    codex,
-    gemini_cli,
-    langfuse,
-    litellm,
-    openai_usage,
-    openrouter,
-    otel,
-)
+from billpath.usage.readers import canonical, litellm
 from billpath.usage.readers.base import PARQUET_MAGIC, ListSink, iter_json_records, iter_lines, sniff
 from billpath.usage.readers.exports import CSV_DETECT, EXPORT_DESCRIPTIONS, EXPORT_READERS, JSON_DETECT
+from billpath.usage.readers.registry import Readers
 
 AGENT_FORMATS = ("claude-code", "codex", "gemini-cli")  # coding-agent logs: a tree of files read as one log
 FORMATS = (
@@ -40,19 +30,21 @@ FORMATS = (
     *AGENT_FORMATS,
     *EXPORT_READERS,
 )
-READERS = {
-    "openai-usage": openai_usage,
-    "anthropic-usage": anthropic_usage,
-    "otel": otel,
-    "litellm": litellm,
-    "openrouter": openrouter,
-    "langfuse": langfuse,
-    "canonical": canonical,
-    "claude-code": claude_code,
-    "codex": codex,
-    "gemini-cli": gemini_cli,
-    **EXPORT_READERS,
-}
+READERS = Readers(
+    {
+        "openai-usage": "openai_usage",
+        "anthropic-usage": "anthropic_usage",
+        "otel": "otel",
+        "litellm": "litellm",
+        "openrouter": "openrouter",
+        "langfuse": "langfuse",
+        "canonical": "canonical",
+        "claude-code": "claude_code",
+        "codex": "codex",
+        "gemini-cli": "gemini_cli",
+        **EXPORT_READERS.modules(),
+    }
+)  # each imported when first asked for (`registry`)
 # What each format is and its sample in examples/ (the README's formats table is generated from this).
 DESCRIPTIONS = {
     "openai-usage": (

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from billpath.usage.readers import aws_cur, azure_cost, copilot_usage, cursor_api, cursor_csv, focus, gcp_billing
+from billpath.usage.readers.registry import Readers
 
-EXPORT_READERS = {
-    "cursor-csv": cursor_csv,
-    "cursor-api": cursor_api,
-    "copilot-usage": copilot_usage,
-    "aws-cur": aws_cur,
-    "focus": focus,
-    "azure-cost": azure_cost,
-    "gcp-billing": gcp_billing,
-}
+EXPORT_READERS = Readers(
+    {
+        "cursor-csv": "cursor_csv",
+        "cursor-api": "cursor_api",
+        "copilot-usage": "copilot_usage",
+        "aws-cur": "aws_cur",
+        "focus": "focus",
+        "azure-cost": "azure_cost",
+        "gcp-billing": "gcp_billing",
+    }
+)
 # Detection order for CSV headers and JSON records (most specific first).
 CSV_DETECT = ("focus", "aws-cur", "cursor-csv", "copilot-usage", "azure-cost")
 JSON_DETECT = ("cursor-api", "gcp-billing")

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from billpath.catalog.store import Catalog, load_catalog
 from billpath.errors import BillpathError, UsageError
-from billpath.pricing.quote import Quote, quote_offer
 from billpath.usage.workload import Workload
 
 if TYPE_CHECKING:  # imported by the functions that need them: `price-log` never loads the comparison code
@@ -16,6 +15,7 @@ if TYPE_CHECKING:  # imported by the functions that need them: `price-log` never
     from billpath.analysis.price_log import PriceLogResult
     from billpath.analysis.recommend import Recommendation
     from billpath.engines.base import Progress
+    from billpath.pricing.quote import Quote
 
 Number = int | str | Decimal
 
@@ -107,6 +107,8 @@ def quote(
     **params: Unpack[WorkloadParams],
 ) -> Quote:
     """The quote on one channel (default: the channel a channel-specific id names, else the maker's own)."""
+    from billpath.pricing.quote import quote_offer
+
     w = _workload(workload, dict(params))
     catalog = _overlaid(catalog, w.prices)
     at = w.at or date.today()

@@ -21,7 +21,6 @@ Plain dict checks and dataclasses (no pydantic): the table is read at build time
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -208,6 +207,8 @@ def load_table(path: Path) -> list[MovingAlias]:
     if not path.exists():
         return []
     try:
+        import tomllib  # only `catalog build` reads the TOML
+
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise CatalogError(f"{path}: not valid TOML: {exc}") from exc

@@ -12,8 +12,6 @@ Footer lines wrap only at spaces.
 
 from __future__ import annotations
 
-import csv
-import html
 import io
 import json
 import os
@@ -111,6 +109,8 @@ def csv_header(view: TableView) -> list[str]:
 def to_csv(view: TableView) -> str:
     """The view's rows (and its sections' rows, with a `section` column when there are sections)."""
     buf = io.StringIO()
+    import csv
+
     writer = csv.writer(buf, lineterminator="\n")
     if view.csv:  # a result whose counts and problems a flat table would drop carries its whole CSV
         writer.writerows(view.csv)
@@ -131,6 +131,8 @@ def to_csv(view: TableView) -> str:
 
 def _md_cell(text: str) -> str:
     """Text as Markdown shows it literally: HTML (a model name like `<img onerror=...>`) escaped, never rendered."""
+    import html
+
     text = html.escape(str(text), quote=False)
     for ch in "\\`*_[]|":
         text = text.replace(ch, "\\" + ch)

@@ -58,3 +58,33 @@ def test_hoisted_values_are_the_values() -> None:
     assert out[0][1] == 10 and str(out[0][2]) == "2026-01-02" and out[0][4] is True and str(out[0][5]).startswith("0.5")
     assert out[0][3] is not None  # a date without a time covers its whole day
     assert not any(HOIST_PREFIX in c for c in [d[0] for d in got.description])
+
+
+def test_ok_read_off_error_is_the_checks_own_ok() -> None:
+    """`ok_from_error` (a materialised table) and `ok` over the checks (a view) agree on every row, valid or not."""
+    con = duckdb.connect()
+    cols = [c for c in CANONICAL]
+    con.execute(f"CREATE TABLE raw (line BIGINT, {', '.join(f'{c} VARCHAR' for c in cols)}, error VARCHAR)")
+    values = {
+        "model": ["m", "", " ", None],
+        "input_tokens": ["10", "-1", "1x", "", None, "99999999999999999999", " 7 "],
+        "output_tokens": ["5", "0", None, "3.0"],
+        "reasoning_tokens": [None, "9", "2"],
+        "timestamp": ["2026-01-02", "1767348000", "not a date", None, "2026-01-02T10:00:00Z"],
+        "timestamp_end": [None, "2026-01-01", "1767440000"],
+        "batch": ["yes", "maybe", None, "0"],
+        "cost_usd": [None, "0.5", "x", "0"],
+        "requests": [None, "0", "2", "-3"],
+    }
+    rows = []
+    for i in range(200):  # every value of each column meets every other column's values, spread over the rows
+        row = {c: (v[(i * (k + 1) + i // len(v)) % len(v)]) for k, (c, v) in enumerate(values.items())}
+        rows.append([i, *(row.get(c) for c in cols), "reader: bad" if i % 37 == 0 else None])
+    con.executemany(f"INSERT INTO raw VALUES ({', '.join('?' for _ in range(len(cols) + 2))})", rows)
+    types = dict.fromkeys(cols, "VARCHAR")
+    view = normalize_sql("raw", types, "'f'", 's."line"', pre_error="error")
+    table = normalize_sql("raw", types, "'f'", 's."line"', pre_error="error", ok_from_error=True)
+    a = con.execute(f"SELECT * FROM ({view}) ORDER BY line").fetchall()
+    b = con.execute(f"SELECT * FROM ({table}) ORDER BY line").fetchall()
+    assert a == b
+    assert {r[-1] for r in a} == {True, False}  # both kinds of row met

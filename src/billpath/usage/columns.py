@@ -319,12 +319,16 @@ def normalize_sql(
     source_id: str,
     line: str,
     pre_error: str | None = None,
+    ok_from_error: bool = False,
     source_name: str | None = None,
 ) -> str:
     """SELECT the normalised usage columns from `source` (a relation whose columns have `types`).
 
     `line` is the SQL for the row's line number; `pre_error` the column holding a reader's own
-    rejection (a format-specific problem found while parsing), checked first.
+    rejection (a format-specific problem found while parsing), checked first. `ok` is its own boolean over
+    the checks, so that a pass reading only `ok` builds no message; where every row's `error` is built anyway
+    (a table materialised once), `ok_from_error` reads it off `error` instead: the same value (every message is
+    text wherever its check holds), in a statement half the size.
     """
     spelled = canonical_columns(types, source_name or "the usage log")
     renames = [(k, name) for name, (k, _) in spelled.items() if k.lower() != name]
@@ -362,13 +366,15 @@ def normalize_sql(
     variant = _text_column("variant", cols.get("variant"), False).value
     user = _text_column("user", cols.get("user"), False).value
     fields = ",\n  ".join(f"{c.value} AS {name}" for name, c in counts.items())
-    return f"""SELECT {source_id} AS source, {line} AS line, {model.value} AS model, {provider} AS provider,
+    own_ok = "" if ok_from_error else f", {ok} AS ok"
+    body = f"""SELECT {source_id} AS source, {line} AS line, {model.value} AS model, {provider} AS provider,
   {variant} AS variant, {user} AS user_id, {day.value} AS day,
   {minute_from.value} AS minute_from, {minute_to.value} AS minute_to, {batch.value} AS batch,
   {fields},
   {cost.value} AS logged_cost, {effective.value} AS effective_cost, {listed.value} AS list_cost,
-  {fee.value} AS logged_fee, {error} AS error, {ok} AS ok
+  {fee.value} AS logged_fee, {error} AS error{own_ok}
 FROM {source} s"""
+    return f"SELECT *, error IS NULL AS ok FROM ({body}) n" if ok_from_error else body
 
 
 NAME_COLUMNS = ("model", "channel", "variant")  # canonical columns that name what a row used (model, provider, variant)

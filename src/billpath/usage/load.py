@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from billpath.usage.columns import (
@@ -161,10 +162,10 @@ def load(
     on_file: Callable[[str, str], None] | None = None,
 ) -> tuple[list[Input], list[str]]:
     """Create the `usage` view over every input, and `usage_names` (the names its rows use, read from the name
-    columns only: `names_sql`). Returns the inputs read and the SQL parts' names."""
+    columns only: `names_sql`). Returns the inputs read and each one's normalising SELECT."""
     if not args:
         raise LogError("no usage file given")
-    parts: list[str] = []
+    parts: list[Callable[..., str]] = []  # each input's normalising SELECT (`normalize_sql`), given ok_from_error
     names: list[str] = []
     inputs: list[Input] = []
     parquet: list[Path] = []
@@ -182,7 +183,7 @@ def load(
         rows_read += sink.count
         inputs.append(Input(label, fmt, list(sink.notes), sink.skipped, sink.totals))
         types = {c: "VARCHAR" for c in CANONICAL}
-        parts.append(normalize_sql(table, types, sql_str(label), 's."line"', pre_error="error"))
+        parts.append(partial(normalize_sql, table, types, sql_str(label), 's."line"', "error"))
         names.append(names_sql(table, types))
 
     def read_agent(fmt: str, label: str, files: list[Path], root: Path | None) -> list[Path]:
@@ -256,7 +257,7 @@ def load(
             )
         inputs.append(Input(str(path), fmt, notes, sink.skipped, sink.totals))
         types = {c: "VARCHAR" for c in CANONICAL}
-        parts.append(normalize_sql(table, types, sql_str(str(path)), 's."line"', pre_error="error"))
+        parts.append(partial(normalize_sql, table, types, sql_str(str(path)), 's."line"', "error"))
         names.append(names_sql(table, types))
     for fmt, paths in late.items():
         for path in read_agent(fmt, ", ".join(args), paths, None):
@@ -265,18 +266,22 @@ def load(
         inputs[0].notes[:0] = resolved.notes
     if parquet:
         relation, types = _parquet_relation(con, parquet)
-        parts.append(normalize_sql(relation, types, 's."filename"', 's."file_row_number" + 1'))
+        parts.append(partial(normalize_sql, relation, types, 's."filename"', 's."file_row_number" + 1'))
         names.append(names_sql(relation, types))
     if not parts:
         errors = "; ".join(i.error or "" for i in inputs if i.error)
         raise LogError(f"no readable usage file: {errors}")
-    union = "\nUNION ALL\n".join(parts)
-    if not parquet and rows_read <= MATERIALISE_ROWS:
-        # A small log read in Python is normalised once into a table: planning the reduce over the whole
-        # validating view costs DuckDB's optimizer about 50 ms, more than reading a few thousand rows.
+    materialise = not parquet and rows_read <= MATERIALISE_ROWS
+    # A small log read in Python is normalised once into a table: planning the reduce over the whole validating
+    # view costs DuckDB's optimizer about 50 ms, more than reading a few thousand rows. Every message is built then
+    # anyway, so `ok` is read off `error` (`normalize_sql`, ok_from_error). Big logs and Parquet stay a view: the
+    # one pass over the log normalises as it reduces.
+    selects = [part(ok_from_error=materialise) for part in parts]
+    union = "\nUNION ALL\n".join(selects)
+    if materialise:
         con.execute(f"CREATE OR REPLACE TEMP TABLE usage_rows AS\n{union}")
         con.execute("CREATE OR REPLACE TEMP VIEW usage AS SELECT * FROM usage_rows")
-    else:  # big logs and Parquet stay a view: the one pass over the log normalises as it reduces
+    else:
         con.execute(f"CREATE OR REPLACE TEMP VIEW usage AS\n{union}")
     con.execute("CREATE OR REPLACE TEMP VIEW usage_names AS\n" + "\nUNION ALL\n".join(names))
-    return inputs, parts
+    return inputs, selects

@@ -40,3 +40,19 @@ def test_close_matches_are_real_models(catalog) -> None:
     with pytest.raises(UnknownModel) as exc:
         catalog.resolve("claude-opus-4-9")
     assert "claude-opus-4-8" in str(exc.value)
+
+
+def test_dot_insensitive_lookup_is_the_index_over_every_name() -> None:
+    """`Catalog._loose` (an index over the dotted names only) finds what an index of every name's loose form finds;
+    it relies on the alias keys being normalised, which the exact lookup needs too."""
+    from billpath.catalog.names import loose_name, normalize_name
+    from billpath.catalog.store import load_catalog
+
+    catalog = load_catalog()
+    assert all(normalize_name(k) == k for k in catalog.aliases)
+    full: dict[str, set[tuple]] = {}
+    for key, target in catalog.aliases.items():
+        full.setdefault(loose_name(key), set()).add(tuple(target))
+    for name in [*list(full)[::7], *(k for k in catalog.aliases if "." in k)]:
+        assert catalog._loose(name) == full[loose_name(name)], name
+    assert catalog._loose("no-such-model-anywhere") == set()

@@ -420,11 +420,22 @@ class Catalog:
         )
 
     @cached_property
-    def _loose(self) -> dict[str, set[tuple]]:
-        loose: dict[str, set[tuple]] = {}
-        for key, target in self.aliases.items():
-            loose.setdefault(loose_name(key), set()).add(tuple(target))
-        return loose
+    def _dotted(self) -> dict[str, list[str]]:
+        """The dot-insensitive form (`loose_name`) of every name that has a dot -> those names. The keys of
+        `aliases` are normalised already (`normalize_name`), so a name without a dot is its own loose form."""
+        dotted: dict[str, list[str]] = {}
+        for key in self.aliases:
+            if "." in key:
+                dotted.setdefault(normalize_name(key).replace(".", "-"), []).append(key)
+        return dotted
+
+    def _loose(self, name: str) -> set[tuple]:
+        """The targets of every known name whose loose form is `name`'s."""
+        key = loose_name(name)
+        names = self._dotted.get(key, [])
+        if key in self.aliases:
+            names = [key, *names]
+        return {tuple(self.aliases[n]) for n in names}
 
     def resolve(self, name: str) -> Resolved:
         """A user's model name -> model (and channel/variant when it is a channel's own id).
@@ -447,7 +458,7 @@ class Catalog:
         key = normalize_name(name)
         hit = self.aliases.get(key)
         if hit is None:
-            targets = self._loose.get(loose_name(name), set())
+            targets = self._loose(name)
             if len({t[0] for t in targets}) == 1:
                 hit = list(sorted(targets, key=lambda t: (t[1] is not None, t))[0])
         if hit is not None:

@@ -265,3 +265,21 @@ def test_no_price_before_the_release_date(tmp_path, model):
     path = _write(tmp_path, "early.csv", CANONICAL_HEAD, rows=[(before.isoformat(), model, 1000, 10)])
     out = price_log([path], catalog=catalog).to_dict()
     assert out["rows_priced"] == 0 and out["rows_unpriced"] == 1
+
+
+def test_over_a_window_that_is_also_a_tier_threshold(tmp_path) -> None:
+    """Found by hypothesis: when every logged window is already a tier threshold the reduce has no window
+    classes, and listing the rejected rows wrote `g.0` for the missing column (a SQL error, not a price)."""
+    from billpath.analysis.context_window import boundaries, limits
+    from billpath.usage.routes import Router
+
+    catalog = load_catalog()
+    windows = limits(Router(catalog), [("deepseek-v3.2", "deepseek", "")])
+    (_, ctx), *_ = windows.values()
+    assert boundaries(windows, catalog.tier_thresholds()) == []  # the case: no extra class boundary
+    path = tmp_path / "log.jsonl"
+    row = {"timestamp": "2026-03-12", "model": "deepseek-v3.2", "channel": "deepseek", "output_tokens": 10}
+    path.write_text("\n".join(json.dumps({**row, "input_tokens": n}) for n in (ctx + 1, 1000)) + "\n")
+    result = price_log([str(path)], catalog=catalog)
+    assert result.rows_rejected == 1 and result.rows_priced == 1
+    assert result.rejected[0]["line"] == 1 and "exceeds the context window" in result.rejected[0]["error"]

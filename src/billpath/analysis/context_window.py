@@ -143,7 +143,7 @@ def check(
 def _listing(con, window_class: str, over: bool, n: int) -> list[tuple]:
     """(source, line, error) of the first `n` rows by (source, line) that the groups carry in `listed` and that end
     up rejected: a rejected group's rows with their error, an over-window group's with `message`."""
-    cls = f"GREATEST(g.prompt_class, g.{window_class})"
+    cls = f"GREATEST(g.prompt_class, g.{window_class})" if window_class != "0" else "g.prompt_class"
     flagged = f"(g.ok AND {cls} >= l.ctx)" if over else "FALSE"
     join = f" LEFT JOIN context_limits l ON {ON_NAME.format(a='g', b='l')}" if over else ""
     limits = ", l.model_id, l.ctx" if over else ", NULL AS model_id, NULL AS ctx"

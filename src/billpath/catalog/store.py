@@ -426,7 +426,7 @@ class Catalog:
         dotted: dict[str, list[str]] = {}
         for key in self.aliases:
             if "." in key:
-                dotted.setdefault(normalize_name(key).replace(".", "-"), []).append(key)
+                dotted.setdefault(key.replace(".", "-"), []).append(key)
         return dotted
 
     def _loose(self, name: str) -> set[tuple]:

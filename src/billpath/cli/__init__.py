@@ -78,7 +78,7 @@ def _fail(exc: BaseException) -> int:
         sys.stderr.write(f"billpath: usage error: {_one_line(message)}{where}\n")
         return 2
     if isinstance(exc, SystemExit):
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        return _exit_code(exc)
     if os.environ.get("BILLPATH_DEBUG"):
         raise exc
     message = _one_line(exc)[:500]
@@ -118,8 +118,12 @@ def run() -> None:
         main()
         code = 0
     except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        code = _exit_code(exc)
     _exit_now(code)
+
+
+def _exit_code(exc: SystemExit) -> int:
+    return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
 
 
 def _exit_now(code: int) -> None:

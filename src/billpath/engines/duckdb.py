@@ -11,7 +11,7 @@ from billpath.engines.base import LoadedLog
 from billpath.errors import BillpathError
 from billpath.usage.columns import LogError
 from billpath.usage.load import load
-from billpath.usage.paths import resolve
+from billpath.usage.paths import Resolved, resolve
 
 
 def spill_dir() -> str:
@@ -32,11 +32,11 @@ def remove_spill_dir() -> None:
 # (it pays off on millions of rows only): the 6-row sample's 19 statements took 101 ms on two threads, 83 on one,
 # 69 on one without that pass. Optimizer passes never change a result; the golden outputs are byte-identical.
 SMALL_INPUT_BYTES = 1 << 20
-SMALL_LOG_SETTINGS = ("SET disabled_optimizers = 'statistics_propagation'",)
 
 
-def connect(memory_limit: str | None = None, threads: int | None = None):
-    """An in-memory DuckDB with bounded memory (it spills to a temp dir past the limit), UTC dates."""
+def connect(memory_limit: str | None = None, threads: int | None = None, small: bool = False):
+    """An in-memory DuckDB with bounded memory (it spills to a temp dir past the limit), UTC dates; `small`: set
+    for a small log (one thread unless `threads` says otherwise, no statistics propagation)."""
     import duckdb
 
     limit = memory_limit or os.environ.get("BILLPATH_DUCKDB_MEMORY", "1GB")
@@ -44,9 +44,11 @@ def connect(memory_limit: str | None = None, threads: int | None = None):
         "memory_limit": limit,
         # Past the limit DuckDB spills here (its default is ./.tmp, in whatever directory the user is in).
         "temp_directory": spill_dir(),
-        "threads": int(threads or os.cpu_count() or 2),
+        "threads": int(threads or (1 if small else os.cpu_count() or 2)),
         "preserve_insertion_order": False,
     }
+    if small:
+        config["disabled_optimizers"] = "statistics_propagation"
     try:
         con = duckdb.connect(":memory:", config=config)
     except duckdb.Error as exc:  # a memory limit DuckDB cannot read (BILLPATH_DUCKDB_MEMORY=lots)
@@ -58,12 +60,14 @@ def connect(memory_limit: str | None = None, threads: int | None = None):
     return con
 
 
-def _input_bytes(paths: list[str]) -> int | None:
-    """The size of the files `paths` name (None when they cannot be listed: `load` reports why)."""
+def _resolved(paths: list[str]) -> tuple[Resolved | None, bool]:
+    """The files `paths` name, and whether they make a small log (None when they cannot be listed: `load` then
+    lists them again and reports why)."""
     try:
-        return sum(f.stat().st_size for f in resolve(paths).files)
+        resolved = resolve(paths)
+        return resolved, sum(f.stat().st_size for f in resolved.files) < SMALL_INPUT_BYTES
     except (BillpathError, OSError):
-        return None
+        return None, False
 
 
 def open_log(
@@ -76,13 +80,10 @@ def open_log(
     """Read `paths` (files, directories, globs) into a new DuckDB as the `usage` relation."""
     import duckdb
 
-    size = _input_bytes(paths)
-    small = size is not None and size < SMALL_INPUT_BYTES
-    con = connect(memory_limit, threads or (1 if small else None))
+    resolved, small = _resolved(paths)
+    con = connect(memory_limit, threads, small)
     try:
-        for setting in SMALL_LOG_SETTINGS if small else ():
-            con.execute(setting)
-        inputs, _ = load(con, paths, input_format, on_file)
+        inputs, _ = load(con, paths, input_format, on_file, resolved)
     except duckdb.Error as exc:
         con.close()
         if isinstance(exc, duckdb.InterruptException):

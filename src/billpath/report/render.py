@@ -108,9 +108,9 @@ def csv_header(view: TableView) -> list[str]:
 
 def to_csv(view: TableView) -> str:
     """The view's rows (and its sections' rows, with a `section` column when there are sections)."""
-    buf = io.StringIO()
     import csv
 
+    buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     if view.csv:  # a result whose counts and problems a flat table would drop carries its whole CSV
         writer.writerows(view.csv)

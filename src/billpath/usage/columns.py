@@ -346,7 +346,8 @@ def normalize_sql(
     fee = _cost_column(cols.get("fee_usd"), "fee_usd")
     hoist = [h for col in (*counts.values(), day, minute_to, batch, cost, effective, listed, fee) for h in col.hoist]
     if hoist:  # the parsed values, computed once (`_hoisted`)
-        source = f"(SELECT s.*, {', '.join(f'{sql} AS {_q(name)[2:]}' for name, sql in hoist)} FROM {source} s)"
+        parsed = ", ".join(f'{sql} AS "{name}"' for name, sql in hoist)
+        source = f"(SELECT s.*, {parsed} FROM {source} s)"
     checks: list[tuple[str, str]] = []
     if pre_error:
         checks.append((f"{_q(pre_error)} IS NOT NULL", _q(pre_error)))

@@ -22,7 +22,7 @@ from billpath.usage.columns import (
     normalize_sql,
     sql_str,
 )
-from billpath.usage.paths import data_suffix, resolve
+from billpath.usage.paths import Resolved, data_suffix, resolve
 from billpath.usage.readers import AGENT_FORMATS, READERS, detect, format_of, is_parquet
 from billpath.usage.readers.base import COLUMNS, Sink
 
@@ -160,9 +160,11 @@ def load(
     args: list[str],
     input_format: str = "auto",
     on_file: Callable[[str, str], None] | None = None,
+    resolved: Resolved | None = None,
 ) -> tuple[list[Input], list[str]]:
     """Create the `usage` view over every input, and `usage_names` (the names its rows use, read from the name
-    columns only: `names_sql`). Returns the inputs read and each one's normalising SELECT."""
+    columns only: `names_sql`). `resolved`: the files `args` name, where the caller has listed them already.
+    Returns the inputs read and each one's normalising SELECT."""
     if not args:
         raise LogError("no usage file given")
     parts: list[Callable[..., str]] = []  # each input's normalising SELECT (`normalize_sql`), given ok_from_error
@@ -183,7 +185,7 @@ def load(
         rows_read += sink.count
         inputs.append(Input(label, fmt, list(sink.notes), sink.skipped, sink.totals))
         types = {c: "VARCHAR" for c in CANONICAL}
-        parts.append(partial(normalize_sql, table, types, sql_str(label), 's."line"', "error"))
+        parts.append(partial(normalize_sql, table, types, sql_str(label), 's."line"', pre_error="error"))
         names.append(names_sql(table, types))
 
     def read_agent(fmt: str, label: str, files: list[Path], root: Path | None) -> list[Path]:
@@ -192,7 +194,7 @@ def load(
         read(label, fmt, lambda sink: foreign.extend(READERS[fmt].read_files(files, sink, root)))
         return foreign
 
-    resolved = resolve(args)
+    resolved = resolved or resolve(args)
     files = resolved.files
     single = len(files) == 1  # one file that cannot be read fails the run; in a set it is skipped
 
@@ -257,7 +259,7 @@ def load(
             )
         inputs.append(Input(str(path), fmt, notes, sink.skipped, sink.totals))
         types = {c: "VARCHAR" for c in CANONICAL}
-        parts.append(partial(normalize_sql, table, types, sql_str(str(path)), 's."line"', "error"))
+        parts.append(partial(normalize_sql, table, types, sql_str(str(path)), 's."line"', pre_error="error"))
         names.append(names_sql(table, types))
     for fmt, paths in late.items():
         for path in read_agent(fmt, ", ".join(args), paths, None):

@@ -354,7 +354,8 @@ def _price_log(paths: list[str], opts: PriceLogOptions) -> PriceLogResult:
 
         timed = time_of_day.timed_models(router, (m for m, _, _ in logged))  # the logged models with time-of-day prices
         schedules = catalog.time_schedules() if timed else None
-        st = statements(tiers, "usage", "groups", "routes", "prices", "priced", extra, listing, over, schedules, timed)
+        relations = ("usage", "groups", "routes", "prices", "priced")
+        st = statements(tiers, *relations, extra, listing, over, schedules, timed, log.constants)
         run_statement(log.con, f"CREATE TEMP TABLE groups AS {st.reduce}", progress, log.label)
         over_context, rejected = context_window.check(log.con, windows, engine, bool(extra), listing)
         log.after_reduce()

@@ -38,6 +38,8 @@ class LoadedLog:
     after_reduce: Callable[[], None] = field(default=lambda: None)  # engine step once `groups` exists
     errors: tuple[type[BaseException], ...] = ()  # the engine's own errors, reported as unreadable logs
     names: str = "usage"  # a relation of (model, provider, variant) holding every name `usage` uses, cheaper to read
+    # columns of `usage` that hold one SQL literal in every row (`usage.columns.constant_columns`): column -> literal
+    constants: dict[str, str] = field(default_factory=dict)
 
 
 Progress = Callable[[str, float | None], None]

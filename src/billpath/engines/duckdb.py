@@ -83,7 +83,7 @@ def open_log(
     resolved, small = _resolved(paths)
     con = connect(memory_limit, threads, small)
     try:
-        inputs, _ = load(con, paths, input_format, on_file, resolved)
+        inputs, _, constants = load(con, paths, input_format, on_file, resolved)
     except duckdb.Error as exc:
         con.close()
         if isinstance(exc, duckdb.InterruptException):
@@ -92,4 +92,4 @@ def open_log(
     except BaseException:
         con.close()
         raise
-    return LoadedLog(con=con, inputs=inputs, errors=(duckdb.Error,), names="usage_names")
+    return LoadedLog(con=con, inputs=inputs, errors=(duckdb.Error,), names="usage_names", constants=constants)

@@ -25,7 +25,7 @@ linear in every quantity, so:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -44,7 +44,7 @@ from billpath.pricing.rules import (
     peak_intervals,
     price_rows,
 )
-from billpath.usage.columns import QUANTITY_FIELDS, sql_str
+from billpath.usage.columns import NULL_COST, QUANTITY_FIELDS, sql_str
 
 # Money in SQL is an integer count of femto-dollars (1e-15 USD): every catalog unit price, batch halves of
 # 6-decimal per-Mtok prices included, is a whole number of them, and sums stay far below 128-bit limits.
@@ -298,6 +298,7 @@ def reduce_sql(
     listing_over: str | None = None,
     schedules: list[Windows] | None = None,
     timed: list[str] | None = None,
+    constants: Mapping[str, str] | None = None,
 ) -> str:
     """Group the normalised usage relation (see `billpath.usage.columns`) into priceable groups.
 
@@ -319,11 +320,15 @@ def reduce_sql(
     every logged model that has one), and its minutes are never computed.
     Sums are of 64-bit integers (DuckDB widens them to 128 bits); `sum_type` casts first, e.g. to
     DECIMAL(38,0) on an engine whose integer SUM could overflow.
+    `constants` are the columns of `usage` that hold one literal in every row (`usage.columns.constant_columns`,
+    DuckDB): a key among them is selected as its literal and not grouped on, and a logged cost that is NULL in
+    every row is summed as NULL, so a pass over millions of rows never hashes or adds a constant. The groups
+    are the same, in the same columns and types.
     """
     sums = ",\n  ".join(
         f"SUM(CAST(t.{f} AS {sum_type})) AS {f}" if sum_type else f"SUM(t.{f}) AS {f}" for f in QUANTITY_FIELDS
     )
-    keys = ", ".join(f"t.{k}" for k in (*GROUP_KEYS, *(("window_class",) if windows else ())))
+    constants = constants or {}
     fields = ", ".join(f"u.{f}" for f in QUANTITY_FIELDS)
     prompt = " + ".join(f"u.{f}" for f in PROMPT_FIELDS)
     classes = f"{prompt_class_sql(tiers_above, 'p.prompt_above')} AS prompt_class"
@@ -352,13 +357,31 @@ def reduce_sql(
             time_class = (
                 f"CASE WHEN p.model IN ({', '.join(map(sql_str, timed))}) THEN {time_class} ELSE {NOT_JUDGED} END"
             )
-    return f"""SELECT {keys},
+    names = (*GROUP_KEYS, *(("window_class",) if windows else ()))
+    fixed = {k: constants[k] for k in names if k in constants}
+    if time_class == str(NOT_JUDGED):
+        fixed["time_class"] = time_class
+    keys = ", ".join(f"t.{k}" for k in names if k not in fixed)
+    selected = ", ".join(f"{fixed[k]} AS {k}" if k in fixed else f"t.{k}" for k in names)
+    if constants.get("logged_cost") == NULL_COST:  # no row states a cost: none is counted or added
+        logged = (
+            "CAST(0 AS BIGINT) AS logged_rows,\n  CAST(0 AS HUGEINT) AS logged_zero_rows,"
+            f"\n  {NULL_COST} AS logged_cost"
+        )
+    else:
+        logged = (
+            "COUNT(t.logged_cost) AS logged_rows,"
+            "\n  SUM(CASE WHEN t.logged_cost = 0 THEN 1 ELSE 0 END) AS logged_zero_rows,"
+            "\n  SUM(t.logged_cost) AS logged_cost"
+        )
+    fee = (
+        f"{NULL_COST} AS logged_fee" if constants.get("logged_fee") == NULL_COST else "SUM(t.logged_fee) AS logged_fee"
+    )
+    return f"""SELECT {selected},
   COUNT(*) AS rows_n,
   {sums},
-  COUNT(t.logged_cost) AS logged_rows,
-  SUM(CASE WHEN t.logged_cost = 0 THEN 1 ELSE 0 END) AS logged_zero_rows,
-  SUM(t.logged_cost) AS logged_cost,
-  SUM(t.logged_fee) AS logged_fee{listed}
+  {logged},
+  {fee}{listed}
 FROM (
   SELECT p.*, {classes}, {time_class} AS time_class
   FROM (
@@ -501,12 +524,13 @@ def statements(
     listing_over: str | None = None,
     schedules: list[Windows] | None = None,
     timed: list[str] | None = None,
+    constants: Mapping[str, str] | None = None,
 ) -> Statement:
     """The statements over relations named `usage` -> `groups`, (`routes`, `prices`) -> `priced`.
 
     `tiers_above` are the catalog's long-context thresholds (`Catalog.tier_thresholds`): the prompt classes;
-    `windows`, `listing`, `listing_over`, `schedules` and `timed` as in `reduce_sql` (the price table must be
-    built with the same schedules, `price_table(offers, ..., schedules)`).
+    `windows`, `listing`, `listing_over`, `schedules`, `timed` and `constants` as in `reduce_sql` (the price table
+    must be built with the same schedules, `price_table(offers, ..., schedules)`).
     """
     return Statement(
         reduce=reduce_sql(
@@ -517,6 +541,7 @@ def statements(
             listing_over=listing_over,
             schedules=schedules,
             timed=timed,
+            constants=constants,
         ),
         price=price_sql(groups, routes, prices),
         reprice=reprice_sql(priced, prices),

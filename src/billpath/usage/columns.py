@@ -302,9 +302,12 @@ def _batch_column(t: str | None) -> Column:
     raise LogError(f"column 'batch' has type {t}; expected true/false")
 
 
+NULL_COST = f"CAST(NULL AS {COST_TYPE})"  # a cost the input does not state
+
+
 def _cost_column(t: str | None, col: str = "cost_usd") -> Column:
     if t is None:
-        return Column(f"CAST(NULL AS {COST_TYPE})", [])
+        return Column(NULL_COST, [])
     raw = f"NULLIF(TRIM({_as_text(col)}), '')"
     hoist: list[tuple[str, str]] = []
     value = _hoisted("n", col, f"TRY_CAST({raw} AS {COST_TYPE})", hoist)
@@ -376,6 +379,24 @@ def normalize_sql(
   {fee.value} AS logged_fee, {error} AS error{own_ok}
 FROM {source} s"""
     return f"SELECT *, error IS NULL AS ok FROM ({body}) n" if ok_from_error else body
+
+
+def constant_columns(types: dict[str, str], source_name: str | None = None) -> dict[str, str]:
+    """The normalised columns that `normalize_sql` makes one literal for every row of a relation with `types`,
+    because the canonical column they come from is absent (a Parquet file without `user` or `cost_usd`): column ->
+    that literal, written by the same builders. A pass may use the literal instead of reading the column (the
+    reduce keys a constant as a literal, never hashing it per row)."""
+    spelled = canonical_columns(types, source_name or "the usage log")
+    literals = {
+        "provider": ("channel", _text_column("channel", None, False).value),
+        "variant": ("variant", _text_column("variant", None, False).value),
+        "user_id": ("user", _text_column("user", None, False).value),
+        "day": ("timestamp", _time_columns(None, None)[0].value),
+        "batch": ("batch", _batch_column(None).value),
+        "logged_cost": ("cost_usd", _cost_column(None).value),
+        "logged_fee": ("fee_usd", _cost_column(None, "fee_usd").value),
+    }
+    return {name: sql for name, (col, sql) in literals.items() if col not in spelled}
 
 
 NAME_COLUMNS = ("model", "channel", "variant")  # canonical columns that name what a row used (model, provider, variant)

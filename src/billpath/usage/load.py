@@ -17,6 +17,7 @@ from billpath.usage.columns import (
     REQUIRED,
     LogError,
     canonical_columns,
+    constant_columns,
     describe,
     names_sql,
     normalize_sql,
@@ -161,10 +162,11 @@ def load(
     input_format: str = "auto",
     on_file: Callable[[str, str], None] | None = None,
     resolved: Resolved | None = None,
-) -> tuple[list[Input], list[str]]:
+) -> tuple[list[Input], list[str], dict[str, str]]:
     """Create the `usage` view over every input, and `usage_names` (the names its rows use, read from the name
     columns only: `names_sql`). `resolved`: the files `args` name, where the caller has listed them already.
-    Returns the inputs read and each one's normalising SELECT."""
+    Returns the inputs read, each one's normalising SELECT, and the columns of `usage` that hold one literal in
+    every row (`constant_columns`: column -> the literal)."""
     if not args:
         raise LogError("no usage file given")
     parts: list[Callable[..., str]] = []  # each input's normalising SELECT (`normalize_sql`), given ok_from_error
@@ -279,6 +281,9 @@ def load(
     # anyway, so `ok` is read off `error` (`normalize_sql`, ok_from_error). Big logs and Parquet stay a view: the
     # one pass over the log normalises as it reduces.
     selects = [part(ok_from_error=materialise) for part in parts]
+    # The columns one literal in every row: only a log that is Parquet alone has any (a Python reader's table holds
+    # every canonical column).
+    constants = constant_columns(types, str(parquet[0])) if parquet and len(parts) == 1 else {}
     union = "\nUNION ALL\n".join(selects)
     if materialise:
         con.execute(f"CREATE OR REPLACE TEMP TABLE usage_rows AS\n{union}")
@@ -286,4 +291,4 @@ def load(
     else:
         con.execute(f"CREATE OR REPLACE TEMP VIEW usage AS\n{union}")
     con.execute("CREATE OR REPLACE TEMP VIEW usage_names AS\n" + "\nUNION ALL\n".join(names))
-    return inputs, selects
+    return inputs, selects, constants

@@ -11,13 +11,13 @@ from billpath.usage.columns import LogError
 
 
 def _threads(log) -> int:
-    """The log's threads; a small log (one thread unless asked) also plans without statistics propagation."""
+    """The log's threads; a small log (one thread unless asked) also plans without the optimizer."""
     try:
         threads = int(log.con.execute("SELECT current_setting('threads')").fetchone()[0])
-        (disabled,) = log.con.execute("SELECT current_setting('disabled_optimizers')").fetchone()
+        (optimized,) = log.con.execute("SELECT current_setting('enable_optimizer')").fetchone()
     finally:
         log.con.close()
-    assert ("statistics_propagation" in disabled) == (log.inputs[0].path.endswith("small.csv")), disabled
+    assert optimized == (not log.inputs[0].path.endswith("small.csv")), optimized
     return threads
 
 

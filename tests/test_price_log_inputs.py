@@ -151,6 +151,18 @@ def test_a_small_log_normalised_into_a_table_prices_as_the_view_does(paths, monk
     assert price_log(paths, at=date(2026, 11, 1)).to_dict() == small
 
 
+@pytest.mark.parametrize("paths", EXAMPLE_LOGS)
+def test_a_small_log_prices_the_same_without_the_optimizer(paths, monkeypatch):
+    """A log under `SMALL_INPUT_BYTES` runs with DuckDB's optimizer off (its time is planning); with the limit
+    forced to 0 every example runs as a big log does (optimizer on, all threads): the same result to the last
+    unit and the last note."""
+    from billpath.engines import duckdb as engine
+
+    small = price_log(paths, at=date(2026, 11, 1)).to_dict()
+    monkeypatch.setattr(engine, "SMALL_INPUT_BYTES", 0)
+    assert price_log(paths, at=date(2026, 11, 1)).to_dict() == small
+
+
 def test_only_a_small_log_read_in_python_is_a_table(tmp_path, monkeypatch):
     from billpath.engines import duckdb as engine
     from billpath.usage import load

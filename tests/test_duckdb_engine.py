@@ -32,6 +32,27 @@ def test_a_small_log_runs_on_one_thread_a_large_one_on_all(tmp_path) -> None:
     assert _threads(engine.open_log([str(small)], threads=2)) == 2  # asked for: kept whatever the size
 
 
+def test_a_few_bytes_of_many_rows_get_the_settings_of_a_big_log(tmp_path) -> None:
+    """A small file that DuckDB reads as a view (Parquet; a big log read in Python) may hold millions of rows: once
+    read, it runs on every thread and with the optimizer; a small log normalised into a table keeps one thread."""
+    import duckdb
+
+    parquet = tmp_path / "many.parquet"
+    duckdb.sql(
+        f"COPY (SELECT 'gpt-5.5' AS model, 10 AS input_tokens, 5 AS output_tokens FROM range(200000)) TO '{parquet}'"
+    )
+    assert parquet.stat().st_size < engine.SMALL_INPUT_BYTES
+    log = engine.open_log([str(parquet)])
+    try:
+        got = log.con.execute("SELECT current_setting('threads'), current_setting('enable_optimizer')").fetchone()
+    finally:
+        log.con.close()
+    assert got == (os.cpu_count() or 2, True)
+    small = tmp_path / "small.csv"
+    small.write_text("model,input_tokens,output_tokens\ngpt-5.5,10,5\n")
+    assert _threads(engine.open_log([str(small)])) == 1
+
+
 def test_settings_hold() -> None:
     con = engine.connect()
     try:

@@ -162,11 +162,12 @@ def load(
     input_format: str = "auto",
     on_file: Callable[[str, str], None] | None = None,
     resolved: Resolved | None = None,
-) -> tuple[list[Input], list[str], dict[str, str]]:
+) -> tuple[list[Input], bool, dict[str, str]]:
     """Create the `usage` view over every input, and `usage_names` (the names its rows use, read from the name
     columns only: `names_sql`). `resolved`: the files `args` name, where the caller has listed them already.
-    Returns the inputs read, each one's normalising SELECT, and the columns of `usage` that hold one literal in
-    every row (`constant_columns`: column -> the literal)."""
+    Returns the inputs read, whether `usage` was normalised into a table (a small log read in Python; else it is a
+    view that normalises as it is read), and the columns of `usage` that hold one literal in every row
+    (`constant_columns`: column -> the literal)."""
     if not args:
         raise LogError("no usage file given")
     parts: list[Callable[..., str]] = []  # each input's normalising SELECT (`normalize_sql`), given ok_from_error
@@ -291,4 +292,4 @@ def load(
     else:
         con.execute(f"CREATE OR REPLACE TEMP VIEW usage AS\n{union}")
     con.execute("CREATE OR REPLACE TEMP VIEW usage_names AS\n" + "\nUNION ALL\n".join(names))
-    return inputs, selects, constants
+    return inputs, materialise, constants

@@ -30,7 +30,7 @@ def remove_spill_dir() -> None:
 # Below this many bytes of input a log is small: its statements' time is planning them, not running them. It is
 # read on one thread (no work handed between threads) and without DuckDB's optimizer (its passes pay off on many
 # rows only): the 6-row sample's 19 statements took 101 ms on two threads, 83 on one, 69 on one without the
-# statistics pass; its 18 statements now take 60 ms with every pass, 48 with none (medians of 25 alternated runs).
+# statistics pass; its 18 statements took 60 ms without that pass, 48 with no pass (medians of 25 alternated runs).
 # Once read, a log that is not normalised into a table (Parquet, or a big log read in Python: a small gzip or
 # Parquet may hold millions of rows) gets the settings of a big one: a 3M-row Parquet of 0.6 MB took 0.49 s on the
 # small settings, 0.20 s on these. Optimizer passes never change a result: the golden outputs are byte-identical,

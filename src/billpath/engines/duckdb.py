@@ -38,6 +38,11 @@ def remove_spill_dir() -> None:
 SMALL_INPUT_BYTES = 1 << 20
 
 
+def _threads(threads: int | None, small: bool) -> int:
+    """The threads asked for, else one for a small log and every core for a big one."""
+    return int(threads or (1 if small else os.cpu_count() or 2))
+
+
 def connect(memory_limit: str | None = None, threads: int | None = None, small: bool = False):
     """An in-memory DuckDB with bounded memory (it spills to a temp dir past the limit), UTC dates; `small`: set
     for a small log (one thread unless `threads` says otherwise, no optimizer)."""
@@ -48,7 +53,7 @@ def connect(memory_limit: str | None = None, threads: int | None = None, small: 
         "memory_limit": limit,
         # Past the limit DuckDB spills here (its default is ./.tmp, in whatever directory the user is in).
         "temp_directory": spill_dir(),
-        "threads": int(threads or (1 if small else os.cpu_count() or 2)),
+        "threads": _threads(threads, small),
         "preserve_insertion_order": False,
     }
     if small:
@@ -90,7 +95,7 @@ def open_log(
         inputs, table, constants = load(con, paths, input_format, on_file, resolved)
         if small and not table:  # few bytes, but maybe millions of rows (Parquet, gzip): the settings of a big log
             con.execute("SET enable_optimizer = true")
-            con.execute(f"SET threads = {int(threads or os.cpu_count() or 2)}")
+            con.execute(f"SET threads = {_threads(threads, small=False)}")
     except duckdb.Error as exc:
         con.close()
         if isinstance(exc, duckdb.InterruptException):

@@ -289,6 +289,12 @@ def period_sql(u: str = "u") -> tuple[str, str]:
     return f"({start}) % {MINUTES_PER_WEEK}", span
 
 
+def time_judged(schedules: list[Windows] | None, timed: list[str] | None) -> bool:
+    """Whether the reduce judges any row's time class (rule 6): there are schedules and a logged model priced by
+    time of day (`timed`: those models, None for all)."""
+    return bool(schedules) and (timed is None or bool(timed))
+
+
 def reduce_sql(
     usage: str,
     tiers_above: list[int],
@@ -350,7 +356,8 @@ def reduce_sql(
     # Only a valid row's counts are bounded (MAX_TOKENS, MAX_REQUESTS): a rejected row's are never added up or
     # multiplied, so an absurd value rejects its row instead of overflowing the pass.
     week, span, time_class = "NULL", "1", str(NOT_JUDGED)
-    if schedules and (timed is None or timed):
+    judged = time_judged(schedules, timed)
+    if judged and schedules:  # (`judged` implies schedules; said again for the type checker)
         week, span = period_sql("u")
         time_class = time_class_sql(schedules, "p.week_minute", "p.span")
         if timed is not None:  # the other rows' minutes are never judged (their models have no time-of-day prices)
@@ -359,7 +366,7 @@ def reduce_sql(
             )
     names = (*GROUP_KEYS, *(("window_class",) if windows else ()))
     fixed = {k: constants[k] for k in names if k in constants}
-    if time_class == str(NOT_JUDGED):
+    if not judged:  # every row's time class is the one literal
         fixed["time_class"] = time_class
     keys = ", ".join(f"t.{k}" for k in names if k not in fixed)
     selected = ", ".join(f"{fixed[k]} AS {k}" if k in fixed else f"t.{k}" for k in names)
@@ -545,5 +552,5 @@ def statements(
         ),
         price=price_sql(groups, routes, prices),
         reprice=reprice_sql(priced, prices),
-        time_judged=bool(schedules) and (timed is None or bool(timed)),
+        time_judged=time_judged(schedules, timed),
     )

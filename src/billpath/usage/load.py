@@ -273,6 +273,9 @@ def load(
         relation, types = _parquet_relation(con, parquet)
         parts.append(partial(normalize_sql, relation, types, 's."filename"', 's."file_row_number" + 1'))
         names.append(names_sql(relation, types))
+    # The columns one literal in every row: only a log that is Parquet alone has any (a Python reader's table holds
+    # every canonical column).
+    constants = constant_columns(types, str(parquet[0])) if parquet and len(parts) == 1 else {}
     if not parts:
         errors = "; ".join(i.error or "" for i in inputs if i.error)
         raise LogError(f"no readable usage file: {errors}")
@@ -282,9 +285,6 @@ def load(
     # anyway, so `ok` is read off `error` (`normalize_sql`, ok_from_error). Big logs and Parquet stay a view: the
     # one pass over the log normalises as it reduces.
     selects = [part(ok_from_error=materialise) for part in parts]
-    # The columns one literal in every row: only a log that is Parquet alone has any (a Python reader's table holds
-    # every canonical column).
-    constants = constant_columns(types, str(parquet[0])) if parquet and len(parts) == 1 else {}
     union = "\nUNION ALL\n".join(selects)
     if materialise:
         con.execute(f"CREATE OR REPLACE TEMP TABLE usage_rows AS\n{union}")
